@@ -1,0 +1,79 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README).
+# DATABASE_URL=postgres://... switches both to PostgreSQL; the default is SQLite.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast lint format migrations-check messages install system-deps \
+        migrate seed admin-user bench eval-search backup restore clean e2e-deps fonts
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+# System libraries: gettext (compilemessages), Pango (WeasyPrint's PDF dossiers),
+# Chromium (browser tests). Installed once, only what is missing.
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Please install:$$missing (apt-get)"; fi; \
+	fi
+
+e2e-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium to run the browser tests"; fi; }
+
+messages: install
+	DEBUG=1 $(MANAGE) compilemessages --ignore=.venv -v 0
+
+migrate: install messages
+	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput -v 0
+	DEBUG=$${DEBUG:-1} $(MANAGE) createcachetable
+
+seed: migrate
+	DEBUG=$${DEBUG:-1} $(MANAGE) loaddata seed -v 1
+
+run: seed
+	@echo "Serving the archive on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/, make admin-user to get an account)"
+	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
+
+# Creates a staff account in the reviewer group and prints how to sign in.
+admin-user: migrate
+	DEBUG=$${DEBUG:-1} $(MANAGE) create_staff_user $${NAME:-researcher} --group $${GROUP:-reviewer}
+
+test: install e2e-deps messages
+	STATIC_MANIFEST=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(40))')} \
+	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: install
+	DEBUG=1 $(VENV)/bin/pytest -m "not e2e" -x $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

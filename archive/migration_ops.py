@@ -1,0 +1,80 @@
+"""A migration operation for the people-search index, which each database builds its
+own way: PostgreSQL a GIN trigram index on the keys, SQLite an FTS5 trigram table kept
+in step by triggers (Django has no API for either)."""
+
+from django.db import migrations
+
+
+def sqlite_fts_statements(table: str, column: str = "name_keys") -> list[str]:
+    fts = f"{table}_fts"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5("
+        f"{column}, content='{table}', content_rowid='id', tokenize='trigram')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column}); "
+        f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END",
+    ]
+
+
+def sqlite_fts_missing_triggers(cursor, table: str) -> bool:
+    cursor.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND tbl_name=%s", [table]
+    )
+    return cursor.fetchone()[0] < 3
+
+
+def ensure_sqlite_fts(connection, table: str, column: str = "name_keys") -> None:
+    """(Re)create the FTS table and its triggers; rebuild the index when the triggers had
+    gone (SQLite drops them when Django remakes a table to alter it)."""
+    with connection.cursor() as cursor:
+        rebuild = sqlite_fts_missing_triggers(cursor, table)
+        for sql in sqlite_fts_statements(table, column):
+            cursor.execute(sql)
+        if rebuild:
+            cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+
+
+class NameSearchIndex(migrations.operations.base.Operation):
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, table: str, column: str = "name_keys"):
+        self.table = table
+        self.column = column
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        connection = schema_editor.connection
+        if connection.vendor == "postgresql":
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_keys_trgm ON {self.table} "
+                f"USING gin ({self.column} gin_trgm_ops)"
+            )
+        elif connection.vendor == "sqlite":
+            for sql in sqlite_fts_statements(self.table, self.column):
+                schema_editor.execute(sql)
+            schema_editor.execute(
+                f"INSERT INTO {self.table}_fts({self.table}_fts) VALUES ('rebuild')"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        connection = schema_editor.connection
+        if connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_keys_trgm")
+        elif connection.vendor == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.table}_fts_{suffix}")
+            schema_editor.execute(f"DROP TABLE IF EXISTS {self.table}_fts")
+
+    def describe(self):
+        return f"Name search index on {self.table}.{self.column}"
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [self.table], {"column": self.column})

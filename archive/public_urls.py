@@ -1,0 +1,11 @@
+from django.urls import path
+
+from archive import views
+
+app_name = "archive"
+
+urlpatterns = [
+    path("events/", views.EventListView.as_view(), name="event-list"),
+    path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("about/", views.AboutView.as_view(), name="about"),
+]

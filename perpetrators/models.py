@@ -1,0 +1,233 @@
+"""Perpetrators: the members of the Death Commissions, their commissions, their
+careers before and since, and what they have said in public."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from archive.models import (
+    BilingualNameMixin,
+    PartialDatesMixin,
+    Person,
+    Publishable,
+    PublishableQuerySet,
+    partial_date,
+    workflow_permissions,
+)
+
+
+class PerpetratorQuerySet(PublishableQuerySet):
+    def search(self, q: str):
+        from archive.search import search
+
+        return search(self, q)
+
+
+class Perpetrator(Person):
+    """A person identified by a source as responsible for killings: a member of a Death
+    Commission, an official who ordered a crackdown. Every such claim is attributed."""
+
+    citations = GenericRelation("sources.Citation", related_query_name="perpetrator")
+    history = HistoricalRecords()
+
+    objects = PerpetratorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("perpetrator")
+        verbose_name_plural = _("perpetrators")
+        ordering = ["name_latin", "name_fa"]
+        permissions = workflow_permissions("perpetrator", "perpetrators")
+
+    def get_absolute_url(self):
+        return reverse("perpetrators:perpetrator-detail", kwargs={"ref": self.ref})
+
+
+class CommissionQuerySet(PublishableQuerySet):
+    pass
+
+
+class Commission(BilingualNameMixin, Publishable):
+    """A Death Commission: who sat where, and when (the Tehran commission of 1988 at
+    Evin and Gohardasht)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_en = models.CharField(_("name (Latin script)"), max_length=200, blank=True)
+    name_fa = models.CharField(_("name (Persian script)"), max_length=200, blank=True)
+    place = models.ForeignKey(
+        "archive.Place", verbose_name=_("sat in"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="commissions",
+        help_text=_("The city or prison where the commission sat."),
+    )  # fmt: skip
+    event = models.ForeignKey(
+        "archive.Event", verbose_name=_("event"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="commissions",
+    )  # fmt: skip
+    start_date, start_date_precision = partial_date(_("from"))
+    end_date, end_date_precision = partial_date(_("until"))
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fa = models.TextField(_("description (Persian)"), blank=True)
+    members = models.ManyToManyField(
+        Perpetrator, through="CommissionMembership", related_name="commissions"
+    )
+    citations = GenericRelation("sources.Citation", related_query_name="commission")
+    history = HistoricalRecords()
+
+    objects = CommissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commissions")
+        ordering = ["start_date", "name_en"]
+        permissions = workflow_permissions("commission", "commissions")
+
+    def description(self, lang=None):
+        lang = lang or get_language() or "en"
+        if lang.startswith("fa"):
+            return self.description_fa or self.description_en
+        return self.description_en or self.description_fa
+
+
+class Role(models.TextChoices):
+    RELIGIOUS_JUDGE = "religious_judge", _("religious judge")
+    PROSECUTOR = "prosecutor", _("prosecutor")
+    DEPUTY_PROSECUTOR = "deputy_prosecutor", _("deputy prosecutor")
+    INTELLIGENCE = "intelligence", _("Intelligence Ministry representative")
+    PRISON_OFFICIAL = "prison_official", _("prison official")
+    MEMBER = "member", _("member (role not stated)")
+
+
+class CommissionMembership(PartialDatesMixin, models.Model):
+    """Who sat on a commission, in which role, over which period; cited."""
+
+    perpetrator = models.ForeignKey(
+        Perpetrator, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("perpetrator"),
+    )  # fmt: skip
+    commission = models.ForeignKey(
+        Commission, on_delete=models.PROTECT, related_name="memberships",
+        verbose_name=_("commission"),
+    )  # fmt: skip
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.MEMBER, db_index=True
+    )
+    start_date, start_date_precision = partial_date(_("from"))
+    end_date, end_date_precision = partial_date(_("until"))
+    citations = GenericRelation("sources.Citation", related_query_name="membership")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commission membership")
+        verbose_name_plural = _("commission memberships")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["perpetrator", "commission", "role"], name="one_membership_per_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.perpetrator} — {self.commission} ({self.get_role_display()})"
+
+    def clean(self):
+        errors = self.clean_partial_dates()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end comes before the start.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PositionQuerySet(models.QuerySet):
+    def current(self):
+        """Positions with no known end: held, as far as the sources say."""
+        return self.filter(end_date__isnull=True)
+
+
+class Position(PartialDatesMixin, models.Model):
+    """One dated post in a perpetrator's career (in the way OpenSanctions models a
+    person's occupancies): 1988 and every position held since."""
+
+    perpetrator = models.ForeignKey(
+        Perpetrator, on_delete=models.CASCADE, related_name="positions",
+        verbose_name=_("perpetrator"),
+    )  # fmt: skip
+    title_en = models.CharField(_("title (English)"), max_length=250, blank=True)
+    title_fa = models.CharField(_("title (Persian)"), max_length=250, blank=True)
+    organisation = models.ForeignKey(
+        "archive.Organisation", verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="positions",
+    )  # fmt: skip
+    start_date, start_date_precision = partial_date(_("from"))
+    end_date, end_date_precision = partial_date(_("until"))
+    as_of = models.CharField(
+        _("as reported"), max_length=120, blank=True,
+        help_text=_("When dates are unknown: when the source says the post was held."),
+    )  # fmt: skip
+    citations = GenericRelation("sources.Citation", related_query_name="position")
+    history = HistoricalRecords()
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["start_date", "pk"]
+
+    def __str__(self):
+        return self.title_en or self.title_fa
+
+    def title(self, lang=None):
+        lang = lang or get_language() or "en"
+        if lang.startswith("fa"):
+            return self.title_fa or self.title_en
+        return self.title_en or self.title_fa
+
+    def clean(self):
+        errors = self.clean_partial_dates()
+        if not self.title_en and not self.title_fa:
+            errors["title_en"] = _("Give the title in English, in Persian, or both.")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end comes before the start.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Statement(PartialDatesMixin, models.Model):
+    """Something a perpetrator said in public (an interview, a speech), as reported."""
+
+    perpetrator = models.ForeignKey(
+        Perpetrator, on_delete=models.CASCADE, related_name="statements",
+        verbose_name=_("perpetrator"),
+    )  # fmt: skip
+    date, date_precision = partial_date(_("date"))
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_fa = models.TextField(_("summary (Persian)"), blank=True)
+    quote = models.TextField(_("words as reported"), blank=True)
+    citations = GenericRelation("sources.Citation", related_query_name="statement")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public statement")
+        verbose_name_plural = _("public statements")
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return (self.summary_en or self.summary_fa)[:80]
+
+    def summary(self, lang=None):
+        lang = lang or get_language() or "en"
+        if lang.startswith("fa"):
+            return self.summary_fa or self.summary_en
+        return self.summary_en or self.summary_fa
+
+    def clean(self):
+        errors = self.clean_partial_dates()
+        if not (self.summary_en or self.summary_fa):
+            errors["summary_en"] = _("Summarise the statement in English, in Persian, or both.")
+        if errors:
+            raise ValidationError(errors)

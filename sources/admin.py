@@ -1,0 +1,24 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from archive.admin import PublishableAdmin
+from sources.models import Citation, Source
+
+
+@admin.register(Source)
+class SourceAdmin(ImportExportModelAdmin, PublishableAdmin):
+    list_display = ["title", "kind", "publisher", "date", "is_private", "publication_status"]
+    list_filter = ["publication_status", "kind", "is_private", "language"]
+    search_fields = ["title", "publisher", "author", "url"]
+    date_hierarchy = "date"
+    inlines = []  # a source is what others cite; it cites nothing itself
+
+
+@admin.register(Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ["source", "content_type", "object_id", "claim", "locator", "confidence"]
+    list_filter = ["content_type", "confidence", "claim"]
+    search_fields = ["source__title", "claim", "locator", "quote"]
+    autocomplete_fields = ["source"]
+    list_select_related = ["source", "content_type"]

@@ -1,0 +1,105 @@
+"""Footnotes as the statement's own: each claim followed by superscript numbers, one
+number per source in order of first appearance, its locators joined.
+
+A page gathers the public citations of every record it shows in one query
+(``Footnotes.for_objects``), then asks ``cite(obj, claim)`` as it renders each claim;
+numbers are handed out in the order the page asks for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from sources.models import GENERAL, Citation, Source
+
+MARKER = re.compile(r"\[src:(\d+)\]")
+
+
+def markers(text: str) -> list[int]:
+    """Source ids named by ``[src:ID]`` markers in a text, in order."""
+    return [int(m) for m in MARKER.findall(text or "")]
+
+
+@dataclass
+class Note:
+    number: int
+    source: Source
+    locators: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+
+    @property
+    def locator_text(self) -> str:
+        return "; ".join(self.locators)
+
+
+def _key(obj) -> tuple[int, int]:
+    return ContentType.objects.get_for_model(obj, for_concrete_model=False).pk, obj.pk
+
+
+class Footnotes:
+    def __init__(self, citations):
+        self._claims: dict[tuple[int, int, str], list[Citation]] = defaultdict(list)
+        self._sources_of: dict[tuple[int, int], dict[int, list[Citation]]] = defaultdict(dict)
+        for citation in citations:
+            owner = (citation.content_type_id, citation.object_id)
+            self._claims[(*owner, citation.claim)].append(citation)
+            self._sources_of[owner].setdefault(citation.source_id, []).append(citation)
+        self._notes: dict[int, Note] = {}
+
+    @classmethod
+    def for_objects(cls, objects) -> Footnotes:
+        """One query for the public citations of all ``objects`` (of any models)."""
+        by_type: dict[int, list[int]] = defaultdict(list)
+        for obj in objects:
+            if obj is None or obj.pk is None:
+                continue
+            ct, pk = _key(obj)
+            by_type[ct].append(pk)
+        if not by_type:
+            return cls([])
+        condition = Q()
+        for ct, pks in by_type.items():
+            condition |= Q(content_type_id=ct, object_id__in=pks)
+        citations = Citation.objects.public().filter(condition).select_related("source")
+        return cls(citations.order_by("pk"))
+
+    def _number(self, citation: Citation) -> int:
+        note = self._notes.get(citation.source_id)
+        if note is None:
+            note = Note(number=len(self._notes) + 1, source=citation.source)
+            self._notes[citation.source_id] = note
+        if citation.locator and citation.locator not in note.locators:
+            note.locators.append(citation.locator)
+        if citation.quote and citation.quote not in note.quotes:
+            note.quotes.append(citation.quote)
+        return note.number
+
+    def cite(self, obj, claim: str = GENERAL) -> list[int]:
+        """Footnote numbers for one claim of one record (sorted, without repeats)."""
+        if obj is None:
+            return []
+        numbers = {self._number(c) for c in self._claims.get((*_key(obj), claim), [])}
+        return sorted(numbers)
+
+    def has(self, obj, claim: str = GENERAL) -> bool:
+        return bool(obj is not None and self._claims.get((*_key(obj), claim)))
+
+    def cite_source(self, obj, source_id: int) -> int | None:
+        """The number for a ``[src:ID]`` marker in ``obj``'s text, if ``obj`` cites it."""
+        citations = self._sources_of.get(_key(obj), {}).get(source_id)
+        if not citations:
+            return None
+        for citation in citations:
+            number = self._number(citation)
+        return number
+
+    def notes(self) -> list[Note]:
+        return sorted(self._notes.values(), key=lambda n: n.number)
+
+    def sources(self) -> list[Source]:
+        return [n.source for n in self.notes()]

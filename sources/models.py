@@ -1,0 +1,168 @@
+"""Sources and the citations that tie each claim of a record to them."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from archive.models import Publishable, PublishableQuerySet, partial_date, workflow_permissions
+
+
+class SourceQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published sources whose content may be shown (not private testimonies)."""
+        return self.published().filter(is_private=False)
+
+
+class Source(Publishable):
+    """A document, article, video, post or testimony that supports claims.
+
+    A private source (a family's testimony) is cited publicly only as "private testimony,
+    received <date>": its title, author, URL and content never reach a public page.
+    """
+
+    class Kind(models.TextChoices):
+        NGO_REPORT = "ngo_report", _("NGO report")
+        UN_DOCUMENT = "un_document", _("UN document")
+        NEWS_ARTICLE = "news_article", _("news article")
+        VIDEO = "video", _("video")
+        SOCIAL_MEDIA = "social_media", _("social-media post")
+        TESTIMONY = "testimony", _("testimony")
+        OFFICIAL = "official", _("official statement or document")
+        BOOK = "book", _("book or memoir")
+        OTHER = "other", _("other")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(
+        _("publisher"), max_length=250, blank=True,
+        help_text=_("Organisation, outlet or body that issued it."),
+    )  # fmt: skip
+    author = models.CharField(_("author"), max_length=250, blank=True)
+    date, date_precision = partial_date(_("date of publication"))
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    archived_url = models.URLField(
+        _("archived copy"), max_length=1000, blank=True,
+        help_text=_("A copy in a web archive, in case the original disappears."),
+    )  # fmt: skip
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, help_text=_("ISO 639-1 code, e.g. en, fa.")
+    )
+    is_private = models.BooleanField(
+        _("private"),
+        default=False,
+        help_text=_(
+            "A testimony that must not be shown: the public sees only "
+            "'private testimony, received <date>'."
+        ),
+    )
+    received_date = models.DateField(
+        _("received"), null=True, blank=True, help_text=_("When a testimony reached us.")
+    )
+    notes = models.TextField(_("staff notes"), blank=True, help_text=_("Never shown publicly."))
+    history = HistoricalRecords()
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-date", "title"]
+        permissions = workflow_permissions("source", "sources")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("sources:source-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.is_private and not self.received_date:
+            raise ValidationError(
+                {"received_date": _("A private testimony needs the date it was received.")}
+            )
+
+    @property
+    def public_date(self):
+        return self.received_date if self.is_private else self.date
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+GENERAL = "general"
+
+
+class CitationQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=obj.pk,
+        )
+
+    def public(self):
+        """Citations the public may see: to published sources only."""
+        return self.filter(source__publication_status="published")
+
+
+class Citation(models.Model):
+    """Says that ``source`` supports one claim (a field, or ``general``) of a record."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    content_object = GenericForeignKey("content_type", "object_id")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
+    )
+    claim = models.CharField(
+        _("claim"),
+        max_length=60,
+        default=GENERAL,
+        help_text=_("The field this source supports (e.g. death_date), or 'general'."),
+    )
+    locator = models.CharField(
+        _("locator"), max_length=200, blank=True,
+        help_text=_("Page, paragraph, footnote or timestamp, e.g. 'p. 12', 'fn. 2', '03:15'."),
+    )  # fmt: skip
+    quote = models.TextField(
+        _("quotation"), blank=True, help_text=_("The words of the source that support the claim.")
+    )
+    confidence = models.CharField(
+        _("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.source} → {self.claim}"
+
+    def clean(self):
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is not None and self.claim != GENERAL:
+            field_names = {f.name for f in model._meta.get_fields()}
+            if self.claim not in field_names:
+                raise ValidationError(
+                    {
+                        "claim": _("'%(claim)s' is not a field of %(model)s; use 'general'.")
+                        % {"claim": self.claim, "model": model._meta.verbose_name}
+                    }
+                )

@@ -1,0 +1,116 @@
+"""Synthetic test records (clearly synthetic: refs start with TEST-)."""
+
+import factory
+from django.contrib.contenttypes.models import ContentType
+
+from archive.models import Event, Organisation, Place
+from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
+from sources.models import Citation, Source
+from victims.models import Victim
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    kind = Place.Kind.PRISON
+    name_en = factory.Sequence(lambda n: f"Test Prison {n}")
+    name_fa = factory.Sequence(lambda n: f"زندان آزمایشی {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = Organisation.Kind.POLITICAL
+    name_en = factory.Sequence(lambda n: f"Test Organisation {n}")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    slug = factory.Sequence(lambda n: f"test-event-{n}")
+    name_en = factory.Sequence(lambda n: f"Test event {n}")
+    publication_status = "published"
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    kind = Source.Kind.NGO_REPORT
+    title = factory.Sequence(lambda n: f"Test report {n}")
+    publisher = "Test NGO"
+    url = factory.Sequence(lambda n: f"https://example.org/report-{n}")
+    publication_status = "published"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    name_latin = factory.Sequence(lambda n: f"Testname Person{n}")
+    publication_status = "published"
+
+
+class VictimFactory(PersonFactory):
+    class Meta:
+        model = Victim
+
+    ref = factory.Sequence(lambda n: f"TEST-V{n:05d}")
+    fate = "executed"
+
+
+class PerpetratorFactory(PersonFactory):
+    class Meta:
+        model = Perpetrator
+
+    ref = factory.Sequence(lambda n: f"TEST-P{n:05d}")
+
+
+class CommissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commission
+
+    slug = factory.Sequence(lambda n: f"test-commission-{n}")
+    name_en = factory.Sequence(lambda n: f"Test commission {n}")
+    publication_status = "published"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommissionMembership
+
+    perpetrator = factory.SubFactory(PerpetratorFactory)
+    commission = factory.SubFactory(CommissionFactory)
+    role = "member"
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    perpetrator = factory.SubFactory(PerpetratorFactory)
+    title_en = factory.Sequence(lambda n: f"Test post {n}")
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Statement
+
+    perpetrator = factory.SubFactory(PerpetratorFactory)
+    summary_en = "A test statement."
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    """``CitationFactory(content_object=victim, claim="death_date")``."""
+
+    class Meta:
+        model = Citation
+        exclude = ["content_object"]
+
+    content_object = factory.SubFactory(VictimFactory)
+    content_type = factory.LazyAttribute(
+        lambda o: ContentType.objects.get_for_model(o.content_object)
+    )
+    object_id = factory.LazyAttribute(lambda o: o.content_object.pk)
+    source = factory.SubFactory(SourceFactory)
+    claim = "general"
