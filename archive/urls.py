@@ -10,6 +10,7 @@ from archive import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("archive.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -18,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("victims/", include("victims.urls")),
     path("perpetrators/", include("perpetrators.urls")),
     path("sources/", include("sources.urls")),
+    path("submit/", include("victims.submission_urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,5 @@
+"""The JSON API (public, read-only, published records only)."""
+
+app_name = "api"
+
+urlpatterns = []

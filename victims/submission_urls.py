@@ -1,0 +1,5 @@
+"""The families' submission form (``/submit/``, ``/fa/submit/``)."""
+
+app_name = "submissions"
+
+urlpatterns = []
