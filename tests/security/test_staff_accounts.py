@@ -35,7 +35,7 @@ def test_admin_sign_in_needs_the_one_time_code(client, researcher):
         },
     )
     assert response.status_code == 200  # the password alone is refused
-    assert not client.get("/admin/victims/victim/").status_code == 200
+    assert client.get("/admin/victims/victim/").status_code != 200
     response = client.post(
         "/admin/login/?next=/admin/",
         {
