@@ -150,6 +150,7 @@ MEDIA_ROOT = envpath("MEDIA_ROOT", BASE_DIR / "media")
 PRIVATE_MEDIA_ROOT = envpath("PRIVATE_MEDIA_ROOT", BASE_DIR / "private")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")
 
 LOGIN_URL = "admin:login"
 
