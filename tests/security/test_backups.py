@@ -78,8 +78,14 @@ def databases(tmp_path):
 
 def test_backup_restored_into_an_empty_database_gives_the_same_rows(databases, tmp_path):
     source, target, read = databases
-    env = {**os.environ, "DATABASE_URL": source, "DEBUG": "1", "BACKUP_DIR": str(tmp_path),
-           "MEDIA_ROOT": str(tmp_path / "media"), "PRIVATE_MEDIA_ROOT": str(tmp_path / "private")}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": source,
+        "DEBUG": "1",
+        "BACKUP_DIR": str(tmp_path),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+    }
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "createcachetable")
     manage(env, "loaddata", "seed", "-v", "0")
