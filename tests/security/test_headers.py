@@ -27,3 +27,20 @@ def test_hsts_only_over_https(client, settings):
     settings.SECURE_HSTS_SECONDS = 31536000
     response = Client().get("/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, "DEBUG": "0", "HTTPS": "1", "ALLOWED_HOSTS": "archive.example",
+           "SECRET_KEY": secrets.token_urlsafe(50)}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
