@@ -334,7 +334,6 @@ _FAMILY = """
 پورمحمدی|Pourmohammadi,Pour-Mohammadi,Pour Mohammadi
 میرحسینی|Mirhosseini,Mir-Hosseini,Mir Hosseini
 حاجی‌زاده|Hajizadeh,Hajizade
-سیدی|Seyedi,Sayyedi
 میرزاده|Mirzadeh
 تقوی|Taghavi,Taqavi
 رضوی|Razavi
@@ -517,7 +516,6 @@ _FAMILY = """
 رجبی|Rajabi
 شعبانی|Shabani,Sha'bani
 رمضانی|Ramezani,Ramazani
-ناظری|Nazeri
 بهبهانی|Behbahani
 دزفولی|Dezfouli,Dezfuli
 اهوازی|Ahvazi
