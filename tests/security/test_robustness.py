@@ -43,7 +43,7 @@ ODD_TEXT = st.one_of(
             "M.",
             ".",
         ]
-    ),  # fmt: skip
+    ),
 )
 FAST = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
