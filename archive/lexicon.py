@@ -524,12 +524,12 @@ _FAMILY = """
 """
 
 # Honorifics that are part of how a person is named in the lists, but not of who they
-# are: Seyed/Sadat (descendant of the Prophet), Haj (pilgrim), Mir, Mirza, Molla, Sheikh.
+# are: Seyed/Sadat (descendant of the Prophet), Haj (pilgrim), Mirza, Molla, Sheikh.
+# (Mir is not one here: in these lists it is part of a family name, Mir Hosseini.)
 _TITLES = """
 m|سید|Seyed,Seyyed,Sayed,Sayyed,Sayyid
 f|سادات|Sadat
 m|حاج|Haj,Hajj,Hadj
-m|میر|Mir
 m|میرزا|Mirza
 m|ملا|Molla,Mulla,Mullah
 m|شیخ|Sheikh,Sheykh,Shaikh
@@ -543,6 +543,7 @@ _AFFIXES = """
 نژاد|Nejad,Nezhad
 فر|Far
 الله|Allah,Ollah,Olah
+میر|Mir
 """
 
 
