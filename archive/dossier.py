@@ -352,10 +352,26 @@ def render_pdf(
     )
 
 
+def renderer_fingerprint() -> str:
+    """What else shapes the PDF's bytes: the dossier templates, its stylesheet and fonts,
+    and WeasyPrint's version. A deployment that changes any of them makes new PDFs."""
+    import weasyprint
+
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    template_dir = Path(settings.BASE_DIR) / "templates" / "dossier"
+    files = sorted(template_dir.glob("*.html"))
+    files += [Path(p) for p in (finders.find("css/dossier.css"),) if p]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cached_pdf(key_parts: tuple, make) -> bytes:
     """The PDF for one record state, made once and kept: the bytes of a dossier stay
     the same (and so does the SHA-256 published for them) until the record changes.
     ``make()`` renders it when it is not kept."""
+    key_parts = (*key_parts, renderer_fingerprint())
     key = "dossier-pdf:" + sha256_hex("\x1f".join(str(p) for p in key_parts).encode())
     data = cache.get(key)
     if data is None:

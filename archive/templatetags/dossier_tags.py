@@ -1,6 +1,8 @@
 """Template helpers of the dossiers: footnote numbers, numbers and dates in the reader's
 digits and calendar (Persian digits and the Solar Hijri calendar on Persian dossiers)."""
 
+import re
+
 from django import template
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -28,7 +30,7 @@ def _sup(numbers) -> str:
     if not numbers:
         return ""
     links = format_html_join(
-        '<span class="fn-sep">,</span>',
+        mark_safe('<span class="fn-sep">,</span>'),
         '<a href="#fn-{}">{}</a>',
         ((n, digits(n)) for n in numbers),
     )
@@ -48,8 +50,6 @@ def dcite(notes, obj, *claims):
 def dcited_text(notes, obj, text):
     """A text whose ``[src:ID]`` markers become footnote numbers; a marker that points
     at no public citation of the record is dropped."""
-    import re
-
     text = text or ""
     out, last = [], 0
     for match in re.finditer(_MARKER, text):
@@ -114,6 +114,26 @@ def timestamp(value):
         value.year,
         clock,
     )
+
+
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LTR = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+@register.filter
+def text_dir(text):
+    """``rtl`` or ``ltr`` by a text's first strong letter: an English biography on a
+    Persian dossier (or the reverse) is laid out in its own direction."""
+    text = str(text or "")
+    rtl, ltr = _RTL.search(text), _LTR.search(text)
+    if rtl and (not ltr or rtl.start() < ltr.start()):
+        return "rtl"
+    return "ltr"
+
+
+@register.filter
+def text_lang(text):
+    return "fa" if text_dir(text) == "rtl" else "en"
 
 
 @register.filter
