@@ -175,7 +175,13 @@ def summarise_victims(queryset, *, limit: int | None = None, fate_choices=None) 
             key = (year, month)
         date_counts[key] += row["n"]
     by_date = []
-    for key in sorted(date_counts, key=lambda k: (k is None, k or (0, 0), k and k[1] is None)):
+
+    # Chronological; within a year, the victims known only by the year come after its
+    # months; those with no known date come last.
+    def order(k):
+        return (1, 0, 0, 0) if k is None else (0, k[0], k[1] is None, k[1] or 0)
+
+    for key in sorted(date_counts, key=order):
         if key is None:
             by_date.append((None, date_counts[key]))
         elif key[1] is None:
@@ -378,4 +384,3 @@ def cached_pdf(key_parts: tuple, make) -> bytes:
         data = make()
         cache.set(key, data, timeout=None)
     return data
-

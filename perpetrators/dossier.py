@@ -40,9 +40,7 @@ def _public_citations(objects) -> list[Citation]:
     condition = Q()
     for ct, pks in by_type.items():
         condition |= Q(content_type_id=ct, object_id__in=pks)
-    return list(
-        Citation.objects.public().filter(condition).select_related("source").order_by("pk")
-    )
+    return list(Citation.objects.public().filter(condition).select_related("source").order_by("pk"))
 
 
 def _english_path(obj) -> str:

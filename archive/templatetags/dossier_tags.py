@@ -29,8 +29,9 @@ def _sup(numbers) -> str:
     numbers = [n for n in numbers if n]
     if not numbers:
         return ""
+    comma = "،" if _persian() else ","
     links = format_html_join(
-        mark_safe('<span class="fn-sep">,</span>'),
+        format_html('<span class="fn-sep">{}</span>', comma),
         '<a href="#fn-{}">{}</a>',
         ((n, digits(n)) for n in numbers),
     )
@@ -59,7 +60,7 @@ def dcited_text(notes, obj, text):
         last = match.end()
     out.append(str(conditional_escape(text[last:])))
     paragraphs = "".join(out).split("\n\n")
-    return mark_safe("".join(f"<p>{p.strip()}</p>" for p in paragraphs if p.strip()))  # noqa: S308
+    return mark_safe("".join(f"<p>{p.strip()}</p>" for p in paragraphs if p.strip()))
 
 
 @register.filter
