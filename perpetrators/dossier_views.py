@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.views import View
 
@@ -191,3 +191,36 @@ class EventDossierJSONView(EventDossierMixin, DossierJSONView):
 
 class EventDossierSHA256View(EventDossierMixin, DossierSHA256View):
     pass
+
+
+def _urls(prefix: str, name: str, html, pdf, json, sha256) -> list:
+    return [
+        path(f"{prefix}dossier/", html.as_view(), name=name),
+        path(f"{prefix}dossier.pdf", pdf.as_view(), name=f"{name}-pdf"),
+        path(f"{prefix}dossier.json", json.as_view(), name=f"{name}-json"),
+        path(f"{prefix}dossier.sha256", sha256.as_view(), name=f"{name}-sha256"),
+    ]
+
+
+def perpetrator_dossier_urls() -> list:
+    """The dossier's four forms, for ``perpetrators/urls.py``."""
+    return _urls(
+        "<str:ref>/",
+        "perpetrator-dossier",
+        PerpetratorDossierView,
+        PerpetratorDossierPDFView,
+        PerpetratorDossierJSONView,
+        PerpetratorDossierSHA256View,
+    )
+
+
+def event_dossier_urls() -> list:
+    """The dossier's four forms, for ``archive/public_urls.py`` (namespace ``archive``)."""
+    return _urls(
+        "events/<slug:slug>/",
+        "event-dossier",
+        EventDossierView,
+        EventDossierPDFView,
+        EventDossierJSONView,
+        EventDossierSHA256View,
+    )

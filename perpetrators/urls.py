@@ -6,25 +6,6 @@ app_name = "perpetrators"
 
 urlpatterns = [
     path("", views.PerpetratorListView.as_view(), name="perpetrator-list"),
-    path(
-        "<str:ref>/dossier/",
-        dossier_views.PerpetratorDossierView.as_view(),
-        name="perpetrator-dossier",
-    ),
-    path(
-        "<str:ref>/dossier.pdf",
-        dossier_views.PerpetratorDossierPDFView.as_view(),
-        name="perpetrator-dossier-pdf",
-    ),
-    path(
-        "<str:ref>/dossier.json",
-        dossier_views.PerpetratorDossierJSONView.as_view(),
-        name="perpetrator-dossier-json",
-    ),
-    path(
-        "<str:ref>/dossier.sha256",
-        dossier_views.PerpetratorDossierSHA256View.as_view(),
-        name="perpetrator-dossier-sha256",
-    ),
+    *dossier_views.perpetrator_dossier_urls(),
     path("<str:ref>/", views.PerpetratorDetailView.as_view(), name="perpetrator-detail"),
 ]
