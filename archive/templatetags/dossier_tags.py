@@ -54,8 +54,10 @@ def dcited_text(notes, obj, text):
     text = text or ""
     out, last = [], 0
     for match in re.finditer(_MARKER, text):
-        out.append(str(conditional_escape(text[last : match.start()])))
         number = notes.cite_source(obj, int(match.group(1)))
+        before = text[last : match.start()]
+        # "by JVMI (2017) [src:2]." reads "by JVMI (2017)²." on paper.
+        out.append(str(conditional_escape(before.rstrip(" ") if number else before)))
         out.append(_sup([number]) if number else "")
         last = match.end()
     out.append(str(conditional_escape(text[last:])))
