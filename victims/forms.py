@@ -183,12 +183,10 @@ class SubmissionForm(forms.Form):
                     _("“%(name)s” is empty."), code="empty", params={"name": name}))  # fmt: skip
                 continue
             try:
-                images.append(
-                    clean_image(upload, max_pixels=settings.SUBMISSION_MAX_IMAGE_PIXELS)
-                )
+                images.append(clean_image(upload, max_pixels=settings.SUBMISSION_MAX_IMAGE_PIXELS))
             except AttachmentError as exc:
-                errors.append(forms.ValidationError(
-                    ATTACHMENT_MESSAGES[exc.code], code=exc.code, params={"name": name}))  # fmt: skip
+                message = ATTACHMENT_MESSAGES[exc.code]
+                errors.append(forms.ValidationError(message, code=exc.code, params={"name": name}))
         if errors:
             raise forms.ValidationError(errors)
         return images
@@ -235,8 +233,10 @@ class ReceiptForm(forms.Form):
         code = receipts.normalise_code(self.cleaned_data["code"])
         if code is None:
             raise forms.ValidationError(
-                _("This is not a receipt code: a code has 16 letters and digits, in four "
-                  "groups of four."),
+                _(
+                    "This is not a receipt code: a code has 16 letters and digits, in four "
+                    "groups of four."
+                ),
                 code="invalid",
             )
         return code

@@ -168,9 +168,7 @@ class Submission(models.Model):
         _("year of birth (Gregorian)"), null=True, blank=True,
         help_text=_("Converted from the Solar Hijri year when the submitter gave one."),
     )  # fmt: skip
-    birth_year_as_given = models.CharField(
-        _("year of birth as given"), max_length=20, blank=True
-    )
+    birth_year_as_given = models.CharField(_("year of birth as given"), max_length=20, blank=True)
     arrest = models.CharField(
         _("arrest"), max_length=500, blank=True, help_text=_("When and where, as given.")
     )
@@ -188,9 +186,7 @@ class Submission(models.Model):
         _("contact details"), blank=True,
         help_text=_("Encrypted; shown only to staff allowed to see contact details."),
     )  # fmt: skip
-    consent = models.BooleanField(
-        _("consent to the use described on the form"), default=False
-    )
+    consent = models.BooleanField(_("consent to the use described on the form"), default=False)
     photo_consent = models.BooleanField(
         _("photos may be shown publicly"), default=False,
         help_text=_("The submitter agreed that the photos they sent may be shown on the "

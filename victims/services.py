@@ -46,8 +46,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
         received = timezone.localdate(submission.received_at)
         source = Source(
             kind=Source.Kind.TESTIMONY,
-            title=_("Testimony sent through the form (submission #%(id)d)")
-            % {"id": submission.pk},
+            title=_("Testimony sent through the form (submission #%(id)d)") % {"id": submission.pk},
             is_private=True,
             received_date=received,
             language=(submission.language or "")[:8],
