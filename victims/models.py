@@ -182,8 +182,9 @@ class Submission(models.Model):
     burial = models.CharField(_("burial"), max_length=500, blank=True, help_text=_("As given."))
     account = models.TextField(_("account"), blank=True, help_text=_("The submitter's own words."))
     relation = models.CharField(_("relation to the person"), max_length=200, blank=True)
+    # Empty is stored as NULL: the library encrypts "" to None.
     contact = ContactField(
-        _("contact details"), blank=True,
+        _("contact details"), null=True, blank=True,
         help_text=_("Encrypted; shown only to staff allowed to see contact details."),
     )  # fmt: skip
     consent = models.BooleanField(_("consent to the use described on the form"), default=False)
