@@ -56,6 +56,7 @@ MIDDLEWARE = [
     # The header middleware come before whitenoise so that static files get the same
     # security headers as pages.
     "django.middleware.security.SecurityMiddleware",
+    "archive.routers.PublicReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,6 +96,11 @@ DATABASES = {
         envstr("DATABASE_URL") or "sqlite:///db.sqlite3", base_dir=BASE_DIR
     )
 }
+# A PostgreSQL read replica for the public pages (see archive/routers.py, docs/deploy.md).
+if envstr("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = parse_database_url(envstr("DATABASE_REPLICA_URL"), base_dir=BASE_DIR)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["archive.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -130,8 +136,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production serves hashed, compressed files (collectstatic); development and the test
 # suite serve the source files through whitenoise's finders.
 STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
+# Public media on S3-compatible storage when a bucket is configured (django-storages);
+# families' attachments never go there (see PRIVATE_MEDIA_ROOT).
+AWS_STORAGE_BUCKET_NAME = envstr("MEDIA_S3_BUCKET")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": AWS_STORAGE_BUCKET_NAME,
+                "endpoint_url": envstr("MEDIA_S3_ENDPOINT_URL"),
+                "region_name": envstr("MEDIA_S3_REGION"),
+                "access_key": envstr("MEDIA_S3_ACCESS_KEY_ID"),
+                "secret_key": envstr("MEDIA_S3_SECRET_ACCESS_KEY"),
+                "custom_domain": envstr("MEDIA_S3_CUSTOM_DOMAIN"),
+                "querystring_auth": False,
+                "file_overwrite": False,
+                "default_acl": None,
+            },
+        }
+        if AWS_STORAGE_BUCKET_NAME
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
