@@ -128,6 +128,7 @@ def test_the_admin_action_makes_a_draft_victim_with_a_private_source_and_citatio
 
     victim = Victim.objects.get(name_latin="Testname Newperson")
     assert victim.publication_status == "draft"
+    assert not victim.ref.startswith("SUB")  # the ref does not say a family wrote in
     assert (victim.birth_year, victim.fate) == (1961, "executed")
     source = Source.objects.get(kind="testimony")
     assert source.is_private and source.publication_status == "draft"
