@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class VictimsConfig(AppConfig):
     name = "victims"
     verbose_name = _("Victims")
+
+    def ready(self):
+        from victims import checks  # noqa: F401  (registers the system checks)
