@@ -649,8 +649,6 @@ def _initial(script: str, tok: str) -> str | None:
 def _parse_query(q: str) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[frozenset[str], ...]]:
     keys: list[str] = []
     initials: list[bool] = []
-    scripts: list[str] = []
-    raw: list[str] = []
     prev_noise = False
     for script, tok in _tokens(q):
         noise = tok in (_NOISE_LATIN if script == "la" else _NOISE_PERSIAN)
@@ -665,17 +663,13 @@ def _parse_query(q: str) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[froze
         # Repeats are kept: "Ali Ali-zadeh", or "Hossein Hosseini son of Hossein".
         keys.append(key)
         initials.append(bool(ini))
-        scripts.append(script)
-        raw.append(tok)
-    # Joined forms of each adjacent pair, for matching a compound stored in one piece.
+    # Each adjacent pair joined, for matching a compound stored in one piece. Only the
+    # concatenated keys: keying the joined spelling too would let a pair match an
+    # unrelated stored join (Fatemeh+Ahmadi and Fateme+Mohammadi both spell ftmhmde).
     joins = []
     for i in range(len(keys) - 1):
-        forms = set()
-        if not initials[i] and not initials[i + 1]:
-            forms.add(keys[i] + keys[i + 1])
-            if scripts[i] == scripts[i + 1]:
-                forms.add(_key(scripts[i], raw[i] + raw[i + 1]))
-        joins.append(frozenset(forms))
+        pair = not initials[i] and not initials[i + 1]
+        joins.append(frozenset({keys[i] + keys[i + 1]}) if pair else frozenset())
     return tuple(keys), tuple(initials), tuple(joins)
 
 
@@ -719,6 +713,7 @@ UNMATCHED_WEIGHT = 0.35  # an unmatched query token (often a father's name) cost
 CONTEXT_LAST = 0.9  # query token found among context keys (father), at the end
 CONTEXT_ELSEWHERE = 0.8  # ... elsewhere in the query
 GAP = 0.97  # two query tokens that are not next to each other in any stored name
+UNCOVERED = 0.98  # the query leaves out a part of the stored name: Hossein for Amirhossein
 
 
 @lru_cache(maxsize=1 << 17)
@@ -800,12 +795,31 @@ def _parse_keys(keys: str):
     own = tuple(dict.fromkeys(own_text.split()))
     context = tuple(dict.fromkeys(context_text.split()))
     titles = _title_keys()
+    own_set = frozenset(own)
+    # Name parts proper: keys that are not a joined run of other stored keys. A join of
+    # the spelling may change the letters at the seam ("ale"+"ahmde" spelt together is
+    # "alihmde"), so a key that begins or ends like another key, less one letter, is
+    # a join too.
+    bases = tuple(
+        k
+        for k in own
+        if k not in titles
+        and not any(
+            o != k
+            and (
+                o in k
+                or (len(o) > 2 and len(k) > len(o) and (k.endswith(o[1:]) or k.startswith(o[:-1])))
+            )
+            for o in own_set
+        )
+    )
     return (
-        frozenset(own),
+        own_set,
         tuple((k, _skeleton(k), len(k)) for k in own),
         frozenset(context),
         tuple((k, _skeleton(k), len(k)) for k in context),
         tuple(k for k in own if k not in titles),
+        bases,
     )
 
 
@@ -820,7 +834,8 @@ def score(q: str, keys: str) -> float:
     1.0 only when every query token equals a stored key token (a query pair that joins
     into a stored compound counts as equal), in any order, and the query's tokens stand
     next to each other in a stored name. Otherwise below 1.0: query tokens that are a
-    subset of a longer name ("Ali Karimi" against "Ali Mohammad Karimi") 0.97 per gap;
+    subset of a longer name ("Ali Karimi" against "Ali Mohammad Karimi") 0.97 per gap,
+    or leave out a stored name part ("Hossein" against "Amir Hossein") 0.98;
     same consonants with different long vowels 0.9; one edit 0.85; an initial 0.8 (at
     half weight), matched against a name token the other query tokens did not use. A
     query token found nowhere counts at about a third of its weight, so a father's name
@@ -835,7 +850,7 @@ def score(q: str, keys: str) -> float:
     qkeys, initials, joins = _parse_query(q)
     if not qkeys:
         return 0.0
-    own_set, own, ctx_set, ctx, own_names = _parse_keys(keys)
+    own_set, own, ctx_set, ctx, own_names, bases = _parse_keys(keys)
     n = len(qkeys)
     credit = [0.0] * n
     used: set[str] = set()
@@ -846,6 +861,7 @@ def score(q: str, keys: str) -> float:
     for i, forms in enumerate(joins):
         if credit[i + 1] < EXACT and forms & own_set:
             credit[i] = credit[i + 1] = EXACT
+            used.update(forms & own_set)
     for i, k in enumerate(qkeys):
         if credit[i]:
             continue
@@ -879,6 +895,8 @@ def score(q: str, keys: str) -> float:
             and not _contiguous(qkeys[i], qkeys[i + 1], own)
         ):
             result *= GAP
+    if result == EXACT and any(not any(b in u for u in used) for b in bases):
+        result *= UNCOVERED
     return result
 
 
