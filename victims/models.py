@@ -33,6 +33,17 @@ class VictimQuerySet(PublishableQuerySet):
             "prison", "prison__parent", "event", "affiliation", "death_place", "burial_place"
         )
 
+    def list_columns(self):
+        """What a list row shows (names, date and place of death, fate, event), without
+        the long text columns a list never needs."""
+        return self.select_related("prison", "event").defer(
+            "biography", "name_keys", "aliases", "event__description_en", "event__description_fa"
+        )
+
+    def for_commissions(self, commission_ids):
+        """Published victims a source links to any of these commissions."""
+        return self.published().filter(commission_id__in=list(commission_ids))
+
 
 class Victim(Person):
     """A person killed, executed, disappeared or dead in custody, with every known fact
@@ -93,6 +104,21 @@ class Victim(Person):
             models.Index(fields=["publication_status", "event"], name="victim_pub_event"),
             models.Index(fields=["publication_status", "fate"], name="victim_pub_fate"),
             models.Index(fields=["publication_status", "-published_at"], name="victim_pub_latest"),
+            # Public lists page by name with a keyset (archive.pagination), in the order of
+            # the reader's script; filters narrow the published rows by these keys.
+            models.Index(
+                fields=["publication_status", "name_latin", "name_fa", "id"],
+                name="victim_pub_name_latin",
+            ),
+            models.Index(
+                fields=["publication_status", "name_fa", "name_latin", "id"],
+                name="victim_pub_name_fa",
+            ),
+            models.Index(fields=["publication_status", "commission"], name="victim_pub_commission"),
+            models.Index(fields=["publication_status", "affiliation"], name="victim_pub_affil"),
+            models.Index(fields=["publication_status", "gender"], name="victim_pub_gender"),
+            # max(updated_at) versions the cached counts and statistics.
+            models.Index(fields=["updated_at"], name="victim_updated"),
         ]
 
     def get_absolute_url(self):

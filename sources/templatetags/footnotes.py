@@ -4,6 +4,7 @@
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from sources.footnotes import MARKER
 
@@ -46,3 +47,47 @@ def cited_text(notes, obj, text):
 @register.inclusion_tag("includes/footnotes.html")
 def footnote_list(notes):
     return {"notes": notes.notes() if notes is not None else []}
+
+
+def _quotations(notes, obj, claim):
+    quotes = notes.quotations(obj, claim) if notes is not None else []
+    if len(quotes) < 2:
+        return ""
+    items = format_html_join(
+        "",
+        '<li><blockquote dir="auto">{}</blockquote>{}</li>',
+        ((quote, _sup([number])) for number, quote in quotes),
+    )
+    return format_html(
+        '<details class="quotations"><summary>{}</summary><ul>{}</ul></details>',
+        gettext("What each source says"),
+        items,
+    )
+
+
+@register.simple_tag
+def quotations(notes, obj, claim="general"):
+    """Where two or more sources quote different words for one claim (two dates of
+    death), each version with its footnote."""
+    return _quotations(notes, obj, claim)
+
+
+@register.simple_tag
+def fact(notes, obj, claim, label, value):
+    """One line of a record's facts: the value, its footnotes, and where sources differ
+    what each says. Nothing when the value is unknown."""
+    if value is None or value == "" or value == []:
+        return ""
+    return format_html(
+        '<div class="fact"><dt>{}</dt><dd>{}{}{}</dd></div>',
+        label,
+        value,
+        cite(notes, obj, claim),
+        _quotations(notes, obj, claim),
+    )
+
+
+@register.simple_tag
+def attributions_of(notes, obj, claim="general"):
+    """[(footnote number, source)] of a claim, to attribute it: "… by JVMI (2017)¹"."""
+    return notes.attributions(obj, claim) if notes is not None else []
