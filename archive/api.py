@@ -25,7 +25,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_GET
 
 from archive.dates import PartialDate
-from archive.models import Event
+from archive.models import NAME_ORDER, Event, name_order_annotations
 from archive.pagination import BadCursor, data_version, paginate, per_page_from, query_string
 from archive.search import clean_query
 
@@ -148,7 +148,7 @@ def _datasets():
             "filterset": VictimFilter,
             "values": VICTIM_VALUES,
             "row": victim_row,
-            "ordering": ("name_latin", "name_fa", "id"),
+            "ordering": NAME_ORDER["en"],
             "searchable": True,
         },
         "perpetrators": {
@@ -157,7 +157,7 @@ def _datasets():
             "filterset": PerpetratorFilter,
             "values": PERPETRATOR_VALUES,
             "row": perpetrator_row,
-            "ordering": ("name_latin", "name_fa", "id"),
+            "ordering": NAME_ORDER["en"],
             "searchable": True,
         },
         "sources": {
@@ -174,7 +174,9 @@ def _datasets():
 
 
 def _error(message: dict, status: int = 400) -> JsonResponse:
-    return JsonResponse({"errors": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"errors": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 # --- List and detail endpoints -----------------------------------------------------------
@@ -201,9 +203,12 @@ def api_list(request, dataset: str):
     per_page = per_page_from(
         request.GET, default=settings.PAGE_SIZE, maximum=settings.API_MAX_PAGE_SIZE
     )
+    queryset = filterset.qs
+    if spec["ordering"] == NAME_ORDER["en"]:
+        queryset = queryset.annotate(**name_order_annotations())
     try:
         page = paginate(
-            filterset.qs,
+            queryset,
             request.GET,
             q=q,
             ordering=spec["ordering"],
@@ -213,7 +218,9 @@ def api_list(request, dataset: str):
             values=spec["values"],
         )
     except BadCursor:
-        return _error({"cursor": ["This is not a cursor this API gave; start from the first page."]})
+        return _error(
+            {"cursor": ["This is not a cursor this API gave; start from the first page."]}
+        )
     visible = Visible() if dataset == "victims" else None
     results = []
     for row in page.object_list:
@@ -243,12 +250,7 @@ def api_list(request, dataset: str):
 def _public_citations(obj) -> list[dict]:
     from sources.models import Citation
 
-    rows = (
-        Citation.objects.public()
-        .for_object(obj)
-        .select_related("source")
-        .order_by("pk")
-    )
+    rows = Citation.objects.public().for_object(obj).select_related("source").order_by("pk")
     out = []
     for citation in rows:
         source = citation.source

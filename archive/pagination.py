@@ -219,7 +219,11 @@ def paginate(queryset, params, *, q: str, ordering: tuple[str, ...], tag: str, v
         return number_page(ranked, per_page=per_page, page=params.get("page"),
                            count=ranked.count(), values=values)  # fmt: skip
     page = keyset_page(
-        queryset, ordering=ordering, per_page=per_page, cursor=params.get("cursor"), tag=tag,
+        queryset,
+        ordering=ordering,
+        per_page=per_page,
+        cursor=params.get("cursor"),
+        tag=tag,
         values=values,
     )
     page.count = cached_count(queryset, version=version)

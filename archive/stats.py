@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -163,7 +164,7 @@ def bar_chart_svg(rows: list[tuple[str, int]], *, title: str, rtl: bool, width: 
         height,
         width,
         height,
-        format_html(' direction="rtl"') if rtl else "",
+        mark_safe(' direction="rtl"') if rtl else "",
         title,
         format_html_join("", "{}", ((p,) for p in parts)),
     )

@@ -7,13 +7,12 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from archive import stats
-from archive.models import Event
+from archive.models import NAME_ORDER, Event, name_order_annotations
 from archive.pagination import (
     BadCursor,
     cache_key,
@@ -34,9 +33,12 @@ def is_persian() -> bool:
 
 def name_ordering() -> tuple[str, ...]:
     """People are listed by name in the reader's script (each order has its index)."""
-    if is_persian():
-        return ("name_fa", "name_latin", "id")
-    return ("name_latin", "name_fa", "id")
+    return NAME_ORDER["fa" if is_persian() else "en"]
+
+
+def by_name(queryset):
+    """``queryset`` of people in the reader's name order."""
+    return queryset.annotate(**name_order_annotations()).order_by(*name_ordering())
 
 
 class PublicListView(TemplateView):
@@ -58,6 +60,10 @@ class PublicListView(TemplateView):
     def ordering(self) -> tuple[str, ...]:
         return name_ordering()
 
+    def annotate(self, queryset):
+        """What the ordering needs beyond columns."""
+        return queryset.annotate(**name_order_annotations())
+
     def version(self) -> str:
         return data_version(self.model)
 
@@ -67,7 +73,7 @@ class PublicListView(TemplateView):
         filterset = self.filterset_class(
             request.GET or None, queryset=self.base_queryset(), request=request
         )
-        queryset = filterset.qs
+        queryset = self.annotate(filterset.qs)
         q = clean_query(request.GET.get("q")) if self.searchable else ""
         tag = f"{self.model._meta.model_name}-{'-'.join(self.ordering())}"
         options = {
@@ -160,8 +166,11 @@ class EventListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = list(Event.objects.published().order_by("start_date", "slug"))
-        context["victim_counts"] = stats.get_stats()["event_counts"]
+        counts = stats.get_stats()["event_counts"]
+        events = list(Event.objects.published().order_by("start_date", "slug"))
+        for event in events:
+            event.victim_count = counts.get(event.pk, 0)
+        context["events"] = events
         return context
 
 
@@ -183,7 +192,7 @@ class EventDetailView(TemplateView):
             {
                 "event": event,
                 "commissions": commissions,
-                "victims": list(victims.list_columns().order_by(*name_ordering())[:LINKED_LIMIT]),
+                "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT]),
                 "victim_count": cached_count(victims, version=data_version(Victim)),
                 "notes": Footnotes.for_objects([event, *commissions]),
             }
@@ -216,8 +225,3 @@ class OpenDataView(TemplateView):
         context["counts"] = archive_counts()
         context["datasets"] = ["victims", "perpetrators", "sources"]
         return context
-
-
-def not_found_unless(condition):
-    if not condition:
-        raise Http404

@@ -17,6 +17,7 @@ from archive.models import (
     Person,
     Publishable,
     PublishableQuerySet,
+    name_order_indexes,
     partial_date,
     workflow_permissions,
 )
@@ -44,14 +45,7 @@ class Perpetrator(Person):
         ordering = ["name_latin", "name_fa"]
         permissions = workflow_permissions("perpetrator", "perpetrators")
         indexes = [
-            models.Index(
-                fields=["publication_status", "name_latin", "name_fa", "id"],
-                name="perp_pub_name_latin",
-            ),
-            models.Index(
-                fields=["publication_status", "name_fa", "name_latin", "id"],
-                name="perp_pub_name_fa",
-            ),
+            *name_order_indexes("perp"),
             models.Index(fields=["updated_at"], name="perp_updated"),
         ]
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from archive.pagination import cached_count, data_version
-from archive.views import LINKED_LIMIT, PublicListView, name_ordering
+from archive.views import LINKED_LIMIT, PublicListView, by_name
 from perpetrators.filters import PerpetratorFilter
 from perpetrators.models import Perpetrator
 from sources.footnotes import Footnotes
@@ -49,15 +49,16 @@ class PerpetratorDetailView(TemplateView):
                 "memberships": memberships,
                 "positions": positions,
                 "statements": statements,
-                "victims": list(victims.list_columns().order_by(*name_ordering())[:LINKED_LIMIT])
+                "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT])
                 if commission_ids
                 else [],
                 "victim_count": cached_count(victims, version=data_version(Victim))
                 if commission_ids
                 else 0,
                 "commissions": [m.commission for m in memberships],
-                "notes": Footnotes.for_objects([perpetrator, *memberships, *positions,
-                                                *statements]),  # fmt: skip
+                "notes": Footnotes.for_objects(
+                    [perpetrator, *memberships, *positions, *statements]
+                ),
             }
         )
         return context

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from archive.pagination import cached_count, data_version
-from archive.views import LINKED_LIMIT, PublicListView, name_ordering
+from archive.views import LINKED_LIMIT, PublicListView, by_name
 from sources.filters import SourceFilter
 from sources.models import Citation, Source
 
@@ -24,6 +24,9 @@ class SourceListView(PublicListView):
     def ordering(self):
         return ("title", "id")
 
+    def annotate(self, queryset):
+        return queryset
+
 
 class SourceDetailView(TemplateView):
     template_name = "sources/source_detail.html"
@@ -35,9 +38,7 @@ class SourceDetailView(TemplateView):
         Perpetrator = apps.get_model("perpetrators", "Perpetrator")
         Event = apps.get_model("archive", "Event")
         victims = Victim.objects.published().filter(
-            pk__in=Citation.objects.filter(source=source, victim__isnull=False).values(
-                "object_id"
-            )
+            pk__in=Citation.objects.filter(source=source, victim__isnull=False).values("object_id")
         )
         # A perpetrator is cited directly or through a membership, a post or a statement.
         perpetrator_ids = set()
@@ -55,11 +56,9 @@ class SourceDetailView(TemplateView):
         context.update(
             {
                 "source": source,
-                "victims": list(victims.list_columns().order_by(*name_ordering())[:LINKED_LIMIT]),
+                "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT]),
                 "victim_count": cached_count(victims, version=data_version(Victim, Source)),
-                "perpetrators": list(
-                    perpetrators.defer("biography", "name_keys").order_by(*name_ordering())
-                ),
+                "perpetrators": list(by_name(perpetrators.defer("biography", "name_keys"))),
                 "events": list(events.order_by("start_date", "slug")),
             }
         )

@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from archive.models import Person, PublishableQuerySet, partial_date, workflow_permissions
+from archive.models import (
+    Person,
+    PublishableQuerySet,
+    name_order_indexes,
+    partial_date,
+    workflow_permissions,
+)
 
 
 class Fate(models.TextChoices):
@@ -106,14 +112,7 @@ class Victim(Person):
             models.Index(fields=["publication_status", "-published_at"], name="victim_pub_latest"),
             # Public lists page by name with a keyset (archive.pagination), in the order of
             # the reader's script; filters narrow the published rows by these keys.
-            models.Index(
-                fields=["publication_status", "name_latin", "name_fa", "id"],
-                name="victim_pub_name_latin",
-            ),
-            models.Index(
-                fields=["publication_status", "name_fa", "name_latin", "id"],
-                name="victim_pub_name_fa",
-            ),
+            *name_order_indexes("victim"),
             models.Index(fields=["publication_status", "commission"], name="victim_pub_commission"),
             models.Index(fields=["publication_status", "affiliation"], name="victim_pub_affil"),
             models.Index(fields=["publication_status", "gender"], name="victim_pub_gender"),

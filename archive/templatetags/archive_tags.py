@@ -1,5 +1,7 @@
 """Template helpers shared by every page: language links, partial dates, names."""
 
+import re
+
 from django import template
 from django.urls import translate_url
 from django.utils import translation
@@ -93,6 +95,23 @@ def bilingual(obj):
     return format_html('<bdi dir="auto">{}</bdi>', obj.display_name(translation.get_language()))
 
 
+_TRAILING_PARENS = re.compile(r"\s*\(([^()]*)\)\s*$")
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z/&.\-]{1,14}$")
+
+
+def short_publisher(publisher: str) -> str:
+    """ "Justice for the Victims of the 1988 Massacre in Iran (JVMI)" -> "JVMI";
+    "U.S. Department of State (@statedeptspox)" -> "U.S. Department of State"."""
+    publisher = (publisher or "").strip()
+    match = _TRAILING_PARENS.search(publisher)
+    if not match:
+        return publisher
+    inner = match.group(1).strip()
+    if _ACRONYM.match(inner) and sum(ch.isupper() for ch in inner) >= 2:
+        return inner
+    return publisher[: match.start()].strip() or publisher
+
+
 @register.filter
 def source_short(source):
     """How an attribution names a source: its publisher (or title) and year, e.g.
@@ -101,7 +120,7 @@ def source_short(source):
         return ""
     if source.is_private:
         return translation.gettext("a private testimony")
-    name = source.publisher or source.author or source.title
+    name = short_publisher(source.publisher) or source.author or source.title
     if source.date:
         year = source.date.year
         lang = translation.get_language() or "en"

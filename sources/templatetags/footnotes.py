@@ -15,7 +15,7 @@ def _sup(numbers):
     if not numbers:
         return ""
     links = format_html_join(
-        '<span class="fn-sep">,</span>',
+        mark_safe('<span class="fn-sep">,</span>'),
         '<a href="#fn-{0}" aria-describedby="footnotes-label">{0}</a>',
         ((n,) for n in numbers),
     )
@@ -35,7 +35,8 @@ def cited_text(notes, obj, text):
     text = text or ""
     out, last = [], 0
     for match in MARKER.finditer(text):
-        out.append(conditional_escape(text[last : match.start()]))
+        # "… JVMI (2017) [src:2]." reads "… JVMI (2017)¹.": the marker hugs its claim.
+        out.append(conditional_escape(text[last : match.start()].rstrip(" ")))
         number = notes.cite_source(obj, int(match.group(1))) if notes is not None else None
         out.append(_sup([number]) if number else "")
         last = match.end()
