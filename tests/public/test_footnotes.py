@@ -77,7 +77,7 @@ def test_a_private_source_shows_only_as_private_testimony(client, db):
 
 
 def test_a_marker_to_no_public_citation_is_dropped_not_shown_broken(client, db):
-    victim = VictimFactory(ref="TEST-MARK", biography="Said so [src:99999].")
+    VictimFactory(ref="TEST-MARK", biography="Said so [src:99999].")
     html = client.get("/victims/TEST-MARK/").content.decode()
     assert "Said so." in html
     assert "[src:" not in html
