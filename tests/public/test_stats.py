@@ -11,7 +11,7 @@ from tests.factories import EventFactory, VictimFactory
 
 def test_stats_count_by_year_prison_province_fate_and_event(client, places):
     event = EventFactory(name_en="Test massacre")
-    for i in range(3):
+    for _ in range(3):
         VictimFactory(prison=places["prison"], death_date=datetime.date(1988, 8, 1),
                       death_date_precision="month", event=event)  # fmt: skip
     VictimFactory(prison=places["other"], fate="disappeared")
