@@ -17,9 +17,11 @@ import binascii
 import datetime
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import F, Max
 
 # Django's own row-value comparison (used for composite primary keys since 5.2): renders
@@ -28,6 +30,7 @@ from django.db.models import F, Max
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 COUNT_TIMEOUT = 6 * 3600
+logger = logging.getLogger(__name__)
 
 
 class BadCursor(ValueError):
@@ -48,6 +51,23 @@ def data_version(*models) -> str:
     return "|".join(parts)
 
 
+def cache_get(key):
+    """The cache is a speed-up, never a condition of a page: a cache that cannot be read
+    (its table not created yet, its server down) means computing again."""
+    try:
+        return cache.get(key)
+    except DatabaseError:
+        logger.warning("cache unavailable; computing %s", key.split(":", 1)[0])
+        return None
+
+
+def cache_set(key, value, timeout) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except DatabaseError:
+        logger.warning("cache unavailable; not keeping %s", key.split(":", 1)[0])
+
+
 def cache_key(prefix: str, *parts) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
     return f"{prefix}:{digest}"
@@ -57,10 +77,10 @@ def cached_count(queryset, *, version: str) -> int:
     """``queryset.count()``, computed once per distinct query and data version."""
     sql, params = queryset.order_by().query.sql_with_params()
     key = cache_key("count", queryset.model._meta.label, sql, params, version)
-    count = cache.get(key)
+    count = cache_get(key)
     if count is None:
         count = queryset.count()
-        cache.set(key, count, COUNT_TIMEOUT)
+        cache_set(key, count, COUNT_TIMEOUT)
     return count
 
 

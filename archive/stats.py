@@ -9,7 +9,6 @@ that English and Persian pages share one computation.
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.html import format_html, format_html_join
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from archive.dates import persian_digits
 from archive.models import Event, Place
-from archive.pagination import cache_key, data_version
+from archive.pagination import cache_get, cache_key, cache_set, data_version
 
 STATS_TIMEOUT = 24 * 3600
 MAX_BARS = 30
@@ -107,10 +106,10 @@ def stats_version() -> str:
 def get_stats() -> dict:
     """The figures, from the cache while no victim or event has changed."""
     key = cache_key("stats", stats_version())
-    figures = cache.get(key)
+    figures = cache_get(key)
     if figures is None:
         figures = compute()
-        cache.set(key, figures, STATS_TIMEOUT)
+        cache_set(key, figures, STATS_TIMEOUT)
     return figures
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
@@ -15,7 +14,9 @@ from archive import stats
 from archive.models import NAME_ORDER, Event, name_order_annotations
 from archive.pagination import (
     BadCursor,
+    cache_get,
     cache_key,
+    cache_set,
     cached_count,
     data_version,
     paginate,
@@ -127,7 +128,7 @@ def archive_counts() -> dict:
     Victim, Perpetrator, Source = _models()
     version = data_version(Victim, Perpetrator, Source, Event)
     key = cache_key("home-counts", version)
-    counts = cache.get(key)
+    counts = cache_get(key)
     if counts is None:
         counts = {
             "victims": Victim.objects.published().count(),
@@ -135,7 +136,7 @@ def archive_counts() -> dict:
             "sources": Source.objects.public().count(),
             "events": Event.objects.published().count(),
         }
-        cache.set(key, counts, 6 * 3600)
+        cache_set(key, counts, 6 * 3600)
     return counts
 
 
