@@ -188,7 +188,9 @@ def number_page(queryset, *, per_page: int, page: str | None, count: int,
         number = 1
     start = (number - 1) * per_page
     if values is not None:
-        queryset = queryset.values(*values, "search_score")
+        # A search that found nothing is ``none()``, without the score annotation.
+        scored = ("search_score",) if "search_score" in queryset.query.annotations else ()
+        queryset = queryset.values(*values, *scored)
     rows = list(queryset[start : start + per_page])
     result = ListPage(
         object_list=rows,

@@ -113,3 +113,8 @@ def test_the_sitemap_is_an_index_of_paged_sections_with_persian_alternates(clien
     section = client.get("/sitemap-victims.xml").content.decode()
     assert "http://testserver/victims/V-0001/" in section
     assert "http://testserver/fa/victims/V-0001/" in section
+
+
+def test_a_search_that_finds_nothing_is_an_empty_page(client, seed):
+    data = client.get("/api/victims/?q=0").json()
+    assert data == {"count": 0, "next": None, "previous": None, "results": []}
