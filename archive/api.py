@@ -288,7 +288,9 @@ def _strip_markers(text: str) -> str:
 @require_GET
 def api_detail(request, dataset: str, key):
     spec = _datasets()[dataset]
-    lookup = {"pk": key} if dataset == "sources" else {"ref": key}
+    from archive.views import checked_ref
+
+    lookup = {"pk": key} if dataset == "sources" else {"ref": checked_ref(key)}
     rows = list(spec["queryset"]().filter(**lookup).values(*spec["values"]))
     if not rows:
         raise Http404

@@ -107,6 +107,7 @@ def decode_cursor(cursor: str, tag: str, size: int) -> tuple[str, list]:
         or not isinstance(values, list)
         or len(values) != size
         or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values)
+        or any(isinstance(v, str) and "\x00" in v for v in values)
     ):
         raise BadCursor(cursor)
     return direction, values

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
@@ -26,6 +27,14 @@ from archive.search import clean_query
 
 LATEST = 8
 LINKED_LIMIT = 25
+
+
+def checked_ref(ref: str) -> str:
+    """A reference from a URL, or 404: no database is asked about a reference no record
+    can have (too long, or with a NUL, which PostgreSQL refuses outright)."""
+    if not ref or len(ref) > 40 or "\x00" in ref:
+        raise Http404
+    return ref
 
 
 def is_persian() -> bool:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from archive.pagination import cached_count, data_version
-from archive.views import LINKED_LIMIT, PublicListView, by_name
+from archive.views import LINKED_LIMIT, PublicListView, by_name, checked_ref
 from perpetrators.filters import PerpetratorFilter
 from perpetrators.models import Perpetrator
 from sources.footnotes import Footnotes
@@ -29,7 +29,9 @@ class PerpetratorDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         # Victims link to commissions; the victims app depends on this one, not back.
         Victim = apps.get_model("victims", "Victim")
-        perpetrator = get_object_or_404(Perpetrator.objects.published(), ref=kwargs["ref"])
+        perpetrator = get_object_or_404(
+            Perpetrator.objects.published(), ref=checked_ref(kwargs["ref"])
+        )
         memberships = list(
             perpetrator.memberships.public()
             .select_related("commission", "commission__place")

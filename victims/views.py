@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
-from archive.views import PublicListView
+from archive.views import PublicListView, checked_ref
 from sources.footnotes import Footnotes
 from victims.filters import VictimFilter
 from victims.models import Victim
@@ -55,7 +55,7 @@ class VictimDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         victim = get_object_or_404(
             Victim.objects.published().with_related().select_related("commission"),
-            ref=kwargs["ref"],
+            ref=checked_ref(kwargs["ref"]),
         )
         # A published victim linked to an unpublished event or commission: the
         # unpublished record is simply not shown.

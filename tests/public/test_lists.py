@@ -125,3 +125,21 @@ def test_perpetrator_filters_by_commission_role_and_current_position(client, see
 def test_sources_list_filters_by_kind(client, seed):
     html = client.get("/sources/?kind=video").content.decode()
     assert "1 record" in html and "Mosalas" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/victims/V%00/", "/perpetrators/P%00/", "/api/victims/V%00/", "/victims/" + "x" * 300 + "/"],
+)
+def test_a_reference_no_record_can_have_is_not_found(client, db, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_cursor_with_a_nul_is_refused_not_sent_to_the_database(client, crowd):
+    import base64
+    import json
+
+    raw = json.dumps(["victim-latin_missing-name_latin-name_fa-id", "n", [0, "a\x00", "", 1]])
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    assert client.get(f"/victims/?cursor={cursor}").status_code == 200
+    assert client.get(f"/api/victims/?cursor={cursor}").status_code == 400
