@@ -157,7 +157,7 @@ class HomeView(TemplateView):
         Victim, Perpetrator, _Source = _models()
         context["counts"] = archive_counts()
         context["latest_victims"] = list(
-            Victim.objects.published().list_columns().order_by("-published_at", "-id")[:LATEST]
+            Victim.objects.published().list_columns().order_by("-published_at")[:LATEST]
         )
         context["latest_perpetrators"] = list(
             Perpetrator.objects.published()
