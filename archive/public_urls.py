@@ -1,6 +1,8 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from archive import views
+from archive import api, views
+from archive.sitemaps import SITEMAPS
 from perpetrators import dossier_views
 
 app_name = "archive"
@@ -9,5 +11,24 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
     *dossier_views.event_dossier_urls(),
+    path("stats/", views.StatsView.as_view(), name="stats"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("data/", views.OpenDataView.as_view(), name="open-data"),
+    path(
+        "data/<str:dataset>.<str:fmt>",
+        api.download,
+        name="download",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]

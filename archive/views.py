@@ -1,9 +1,152 @@
-"""Core public pages: home, events, about."""
+"""Core public pages (home, events, statistics, about, open data) and the list view the
+apps' public lists share. Every read goes through ``.published()``; models of the apps
+are reached with ``apps.get_model`` so that the core imports no app."""
+
+from __future__ import annotations
 
 from django.apps import apps
-from django.views.generic import DetailView, ListView, TemplateView
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.views.generic import TemplateView
 
-from archive.models import Event
+from archive import stats
+from archive.models import NAME_ORDER, Event, name_order_annotations
+from archive.pagination import (
+    BadCursor,
+    cache_get,
+    cache_key,
+    cache_set,
+    cached_count,
+    data_version,
+    paginate,
+    query_string,
+)
+from archive.search import clean_query
+
+LATEST = 8
+LINKED_LIMIT = 25
+
+
+def checked_ref(ref: str) -> str:
+    """A reference from a URL, or 404: no database is asked about a reference no record
+    can have (too long, or with a NUL, which PostgreSQL refuses outright)."""
+    if not ref or len(ref) > 40 or "\x00" in ref:
+        raise Http404
+    return ref
+
+
+def is_persian() -> bool:
+    return (get_language() or "en").startswith("fa")
+
+
+def name_ordering() -> tuple[str, ...]:
+    """People are listed by name in the reader's script (each order has its index)."""
+    return NAME_ORDER["fa" if is_persian() else "en"]
+
+
+def by_name(queryset):
+    """``queryset`` of people in the reader's name order."""
+    return queryset.annotate(**name_order_annotations()).order_by(*name_ordering())
+
+
+class PublicListView(TemplateView):
+    """A filtered, searchable, paged list of published records.
+
+    Subclasses give ``model``, ``filterset_class``, ``base_queryset()`` and
+    ``ordering()``. Filters and ``q`` survive paging; a value that names nothing shows
+    as an error beside its field and is otherwise ignored.
+    """
+
+    model = None
+    filterset_class = None
+    searchable = True
+    context_object_name = "object_list"
+
+    def base_queryset(self):
+        return self.model.objects.published()
+
+    def ordering(self) -> tuple[str, ...]:
+        return name_ordering()
+
+    def annotate(self, queryset):
+        """What the ordering needs beyond columns."""
+        return queryset.annotate(**name_order_annotations())
+
+    def version(self) -> str:
+        return data_version(self.model)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        filterset = self.filterset_class(
+            request.GET or None, queryset=self.base_queryset(), request=request
+        )
+        queryset = self.annotate(filterset.qs)
+        q = clean_query(request.GET.get("q")) if self.searchable else ""
+        tag = f"{self.model._meta.model_name}-{'-'.join(self.ordering())}"
+        options = {
+            "q": q,
+            "ordering": self.ordering(),
+            "tag": tag,
+            "version": self.version(),
+            "per_page": settings.PAGE_SIZE,
+        }
+        try:
+            page = paginate(queryset, request.GET, **options)
+        except BadCursor:
+            page = paginate(queryset, {}, **options)
+            context["bad_cursor"] = True
+        params = request.GET
+        context.update(
+            {
+                "filter": filterset,
+                "form": filterset.form,
+                "q": q,
+                "page": page,
+                self.context_object_name: page.object_list,
+                "next_query": query_string(params, **page.next_params)
+                if page.next_params is not None
+                else None,
+                "previous_query": query_string(params, **page.previous_params)
+                if page.previous_params is not None
+                else None,
+                "first_query": query_string(params) if page.first_params is not None else None,
+                "filters_applied": any(
+                    v for k, v in params.items() if k not in ("cursor", "page", "q")
+                ),
+            }
+        )
+        return context
+
+
+# --- Home ------------------------------------------------------------------------------
+
+
+def _models():
+    return (
+        apps.get_model("victims", "Victim"),
+        apps.get_model("perpetrators", "Perpetrator"),
+        apps.get_model("sources", "Source"),
+    )
+
+
+def archive_counts() -> dict:
+    """How many published records of each kind, cached until any of them changes."""
+    Victim, Perpetrator, Source = _models()
+    version = data_version(Victim, Perpetrator, Source, Event)
+    key = cache_key("home-counts", version)
+    counts = cache_get(key)
+    if counts is None:
+        counts = {
+            "victims": Victim.objects.published().count(),
+            "perpetrators": Perpetrator.objects.published().count(),
+            "sources": Source.objects.public().count(),
+            "events": Event.objects.published().count(),
+        }
+        cache_set(key, counts, 6 * 3600)
+    return counts
 
 
 class HomeView(TemplateView):
@@ -11,30 +154,84 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        Victim = apps.get_model("victims", "Victim")
-        Perpetrator = apps.get_model("perpetrators", "Perpetrator")
-        context["latest_victims"] = Victim.objects.published().order_by("-published_at")[:10]
-        context["latest_perpetrators"] = Perpetrator.objects.published().order_by("-published_at")[
-            :10
-        ]
+        Victim, Perpetrator, _Source = _models()
+        context["counts"] = archive_counts()
+        context["latest_victims"] = list(
+            Victim.objects.published().list_columns().order_by("-published_at")[:LATEST]
+        )
+        context["latest_perpetrators"] = list(
+            Perpetrator.objects.published()
+            .defer("biography", "name_keys")
+            .order_by("-published_at", "-id")[:LATEST]
+        )
+        context["events"] = list(Event.objects.published().order_by("start_date", "slug"))
         return context
 
 
-class EventListView(ListView):
+# --- Events ----------------------------------------------------------------------------
+
+
+class EventListView(TemplateView):
     template_name = "archive/event_list.html"
-    context_object_name = "events"
 
-    def get_queryset(self):
-        return Event.objects.published()
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = stats.get_stats()["event_counts"]
+        events = list(Event.objects.published().order_by("start_date", "slug"))
+        for event in events:
+            event.victim_count = counts.get(event.pk, 0)
+        context["events"] = events
+        return context
 
 
-class EventDetailView(DetailView):
+class EventDetailView(TemplateView):
     template_name = "archive/event_detail.html"
-    context_object_name = "event"
 
-    def get_queryset(self):
-        return Event.objects.published()
+    def get_context_data(self, **kwargs):
+        from sources.footnotes import Footnotes
+
+        context = super().get_context_data(**kwargs)
+        Victim = apps.get_model("victims", "Victim")
+        Commission = apps.get_model("perpetrators", "Commission")
+        event = get_object_or_404(Event.objects.published(), slug=kwargs["slug"])
+        commissions = list(
+            Commission.objects.published().filter(event=event).select_related("place")
+        )
+        victims = Victim.objects.published().filter(event=event)
+        context.update(
+            {
+                "event": event,
+                "commissions": commissions,
+                "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT]),
+                "victim_count": cached_count(victims, version=data_version(Victim)),
+                "notes": Footnotes.for_objects([event, *commissions]),
+            }
+        )
+        return context
+
+
+# --- Statistics, about, open data ------------------------------------------------------
+
+
+class StatsView(TemplateView):
+    template_name = "archive/stats.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stats"] = stats.get_stats()
+        context["charts"] = stats.charts(context["stats"], rtl=is_persian())
+        return context
 
 
 class AboutView(TemplateView):
     template_name = "archive/about.html"
+
+
+class OpenDataView(TemplateView):
+    template_name = "archive/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = archive_counts()
+        context["datasets"] = ["victims", "perpetrators", "sources"]
+        return context

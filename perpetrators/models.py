@@ -17,6 +17,7 @@ from archive.models import (
     Person,
     Publishable,
     PublishableQuerySet,
+    name_order_indexes,
     partial_date,
     workflow_permissions,
 )
@@ -43,6 +44,10 @@ class Perpetrator(Person):
         verbose_name_plural = _("perpetrators")
         ordering = ["name_latin", "name_fa"]
         permissions = workflow_permissions("perpetrator", "perpetrators")
+        indexes = [
+            *name_order_indexes("perp"),
+            models.Index(fields=["updated_at"], name="perp_updated"),
+        ]
 
     def get_absolute_url(self):
         return reverse("perpetrators:perpetrator-detail", kwargs={"ref": self.ref})
@@ -50,6 +55,12 @@ class Perpetrator(Person):
 
 class CommissionQuerySet(PublishableQuerySet):
     pass
+
+
+class MembershipQuerySet(models.QuerySet):
+    def public(self):
+        """Memberships of published commissions (an unpublished one is not shown)."""
+        return self.filter(commission__publication_status="published")
 
 
 class Commission(BilingualNameMixin, Publishable):
@@ -120,6 +131,8 @@ class CommissionMembership(PartialDatesMixin, models.Model):
     end_date, end_date_precision = partial_date(_("until"))
     citations = GenericRelation("sources.Citation", related_query_name="membership")
     history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commission membership")

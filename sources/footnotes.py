@@ -98,6 +98,40 @@ class Footnotes:
             number = self._number(citation)
         return number
 
+    def citations(self, obj, claim: str = GENERAL) -> list[Citation]:
+        """The public citations of one claim of one record, in the order entered."""
+        if obj is None:
+            return []
+        return list(self._claims.get((*_key(obj), claim), []))
+
+    def claims(self, obj) -> set[str]:
+        """The claims of ``obj`` that have a public citation."""
+        if obj is None:
+            return set()
+        ct, pk = _key(obj)
+        return {claim for (c, p, claim) in self._claims if (c, p) == (ct, pk)}
+
+    def attributions(self, obj, claim: str = GENERAL) -> list[tuple[int, Source]]:
+        """(footnote number, source) for each source of a claim, to write "identified
+        as … by JVMI (2017)¹" from the citations themselves."""
+        seen: dict[int, tuple[int, Source]] = {}
+        for citation in self.citations(obj, claim):
+            if citation.source_id not in seen:
+                seen[citation.source_id] = (self._number(citation), citation.source)
+            else:
+                self._number(citation)
+        return sorted(seen.values(), key=lambda item: item[0])
+
+    def quotations(self, obj, claim: str = GENERAL) -> list[tuple[int, str]]:
+        """(footnote number, the source's words) for each quotation of a claim, so that
+        where sources disagree (two dates of death) the page shows each version with
+        its footnote."""
+        quoted: dict[str, int] = {}
+        for citation in self.citations(obj, claim):
+            if citation.quote and citation.quote not in quoted:
+                quoted[citation.quote] = self._number(citation)
+        return sorted(((n, q) for q, n in quoted.items()), key=lambda item: item[0])
+
     def notes(self) -> list[Note]:
         return sorted(self._notes.values(), key=lambda n: n.number)
 

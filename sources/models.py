@@ -74,6 +74,10 @@ class Source(Publishable):
         verbose_name_plural = _("sources")
         ordering = ["-date", "title"]
         permissions = workflow_permissions("source", "sources")
+        indexes = [
+            models.Index(fields=["publication_status", "title", "id"], name="source_pub_title"),
+            models.Index(fields=["updated_at"], name="source_updated"),
+        ]
 
     def __str__(self):
         return self.title

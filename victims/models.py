@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from archive.models import Person, PublishableQuerySet, partial_date, workflow_permissions
+from archive.models import (
+    Person,
+    PublishableQuerySet,
+    name_order_indexes,
+    partial_date,
+    workflow_permissions,
+)
 from victims.attachments import attachment_upload_to, private_storage
 from victims.encryption import ContactField
 
@@ -37,6 +43,17 @@ class VictimQuerySet(PublishableQuerySet):
         return self.select_related(
             "prison", "prison__parent", "event", "affiliation", "death_place", "burial_place"
         )
+
+    def list_columns(self):
+        """What a list row shows (names, date and place of death, fate, event), without
+        the long text columns a list never needs."""
+        return self.select_related("prison", "event").defer(
+            "biography", "name_keys", "aliases", "event__description_en", "event__description_fa"
+        )
+
+    def for_commissions(self, commission_ids):
+        """Published victims a source links to any of these commissions."""
+        return self.published().filter(commission_id__in=list(commission_ids))
 
 
 class Victim(Person):
@@ -98,6 +115,14 @@ class Victim(Person):
             models.Index(fields=["publication_status", "event"], name="victim_pub_event"),
             models.Index(fields=["publication_status", "fate"], name="victim_pub_fate"),
             models.Index(fields=["publication_status", "-published_at"], name="victim_pub_latest"),
+            # Public lists page by name with a keyset (archive.pagination), in the order of
+            # the reader's script; filters narrow the published rows by these keys.
+            *name_order_indexes("victim"),
+            models.Index(fields=["publication_status", "commission"], name="victim_pub_commission"),
+            models.Index(fields=["publication_status", "affiliation"], name="victim_pub_affil"),
+            models.Index(fields=["publication_status", "gender"], name="victim_pub_gender"),
+            # max(updated_at) versions the cached counts and statistics.
+            models.Index(fields=["updated_at"], name="victim_updated"),
         ]
 
     def get_absolute_url(self):

@@ -1,27 +1,75 @@
 """Public pages of victims: every read goes through ``.published()``."""
 
-from django.conf import settings
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.views.generic import TemplateView
 
+from archive.views import PublicListView, checked_ref
+from sources.footnotes import Footnotes
+from victims.filters import VictimFilter
 from victims.models import Victim
 
+# The facts of a victim's page, in reading order: (claim, field).
+FACTS = [
+    "name_latin",
+    "name_fa",
+    "aliases",
+    "father_name",
+    "gender",
+    "birth_year",
+    "affiliation",
+    "arrest_date",
+    "prison",
+    "fate",
+    "death_date",
+    "death_place",
+    "burial_place",
+    "event",
+    "commission",
+]
 
-class VictimListView(ListView):
+
+class VictimListView(PublicListView):
     template_name = "victims/victim_list.html"
+    model = Victim
+    filterset_class = VictimFilter
     context_object_name = "victims"
-    paginate_by = settings.PAGE_SIZE
 
-    def get_queryset(self):
-        qs = Victim.objects.published()
-        q = self.request.GET.get("q", "")
-        return qs.search(q) if q.strip() else qs
+    def base_queryset(self):
+        return Victim.objects.published().list_columns()
 
 
-class VictimDetailView(DetailView):
+def submission_url(victim) -> str:
+    """The families' form, pre-linked to this person. Until the form's URL exists, the
+    about page's section on corrections."""
+    try:
+        return f"{reverse('submissions:submit')}?victim={victim.ref}"
+    except NoReverseMatch:
+        return reverse("archive:about") + "#corrections"
+
+
+class VictimDetailView(TemplateView):
     template_name = "victims/victim_detail.html"
-    context_object_name = "victim"
-    slug_field = "ref"
-    slug_url_kwarg = "ref"
 
-    def get_queryset(self):
-        return Victim.objects.published()
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        victim = get_object_or_404(
+            Victim.objects.published().with_related().select_related("commission"),
+            ref=checked_ref(kwargs["ref"]),
+        )
+        # A published victim linked to an unpublished event or commission: the
+        # unpublished record is simply not shown.
+        event = victim.event if victim.event and victim.event.is_published else None
+        commission = (
+            victim.commission if victim.commission and victim.commission.is_published else None
+        )
+        context.update(
+            {
+                "victim": victim,
+                "event": event,
+                "commission": commission,
+                "notes": Footnotes.for_objects([victim]),
+                "submit_url": submission_url(victim),
+            }
+        )
+        return context

@@ -1,5 +1,7 @@
 """Template helpers shared by every page: language links, partial dates, names."""
 
+import re
+
 from django import template
 from django.urls import translate_url
 from django.utils import translation
@@ -55,3 +57,89 @@ def num(value):
 def name_of(obj):
     """The name in the reader's script first."""
     return obj.display_name(translation.get_language())
+
+
+@register.simple_tag(takes_context=True)
+def alternate_url(context, lang_code=None):
+    """This page's absolute URL (no query) in ``lang_code``, for the canonical link and
+    the hreflang alternates."""
+    request = context["request"]
+    path = translate_url(request.path, lang_code) if lang_code else request.path
+    return request.build_absolute_uri(path)
+
+
+@register.simple_tag
+def person_name(obj, tag="span"):
+    """The name in the reader's script, the other script beside it; each isolated so
+    that Latin and Persian do not scramble one another."""
+    lang = translation.get_language() or "en"
+    first = obj.display_name(lang)
+    other = obj.other_script_name(lang) if hasattr(obj, "other_script_name") else ""
+    first_lang = "fa" if first and first == getattr(obj, "name_fa", None) else "en"
+    if other:
+        return format_html(
+            '<bdi lang="{}">{}</bdi> <span class="other-script">(<bdi lang="{}">{}</bdi>)</span>',
+            first_lang,
+            first,
+            "en" if first_lang == "fa" else "fa",
+            other,
+        )
+    return format_html('<bdi lang="{}">{}</bdi>', first_lang, first)
+
+
+@register.simple_tag
+def bilingual(obj):
+    """A place, event or organisation named in the reader's script, isolated."""
+    if obj is None:
+        return ""
+    return format_html('<bdi dir="auto">{}</bdi>', obj.display_name(translation.get_language()))
+
+
+_TRAILING_PARENS = re.compile(r"\s*\(([^()]*)\)\s*$")
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z/&.\-]{1,14}$")
+
+
+def short_publisher(publisher: str) -> str:
+    """ "Justice for the Victims of the 1988 Massacre in Iran (JVMI)" -> "JVMI";
+    "U.S. Department of State (@statedeptspox)" -> "U.S. Department of State"."""
+    publisher = (publisher or "").strip()
+    match = _TRAILING_PARENS.search(publisher)
+    if not match:
+        return publisher
+    inner = match.group(1).strip()
+    if _ACRONYM.match(inner) and sum(ch.isupper() for ch in inner) >= 2:
+        return inner
+    return publisher[: match.start()].strip() or publisher
+
+
+@register.filter
+def source_short(source):
+    """How an attribution names a source: its publisher (or title) and year, e.g.
+    "JVMI (2017)"; a private testimony only as such."""
+    if source is None:
+        return ""
+    if source.is_private:
+        return translation.gettext("a private testimony")
+    name = short_publisher(source.publisher) or source.author or source.title
+    if source.date:
+        year = source.date.year
+        lang = translation.get_language() or "en"
+        return f"{name} ({persian_digits(year) if lang.startswith('fa') else year})"
+    return name
+
+
+@register.filter
+def localized(obj, attribute):
+    """``event|localized:"description"``: calls ``obj.description()`` in the reader's
+    language."""
+    method = getattr(obj, attribute, None)
+    return method(translation.get_language()) if callable(method) else ""
+
+
+@register.filter
+def digits(value):
+    """A year or a code in the reader's digits, without grouping (1988, not 1,988)."""
+    if value is None or value == "":
+        return ""
+    lang = translation.get_language() or "en"
+    return persian_digits(value) if lang.startswith("fa") else str(value)

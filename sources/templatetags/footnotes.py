@@ -4,6 +4,7 @@
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from sources.footnotes import MARKER
 
@@ -14,7 +15,7 @@ def _sup(numbers):
     if not numbers:
         return ""
     links = format_html_join(
-        '<span class="fn-sep">,</span>',
+        mark_safe('<span class="fn-sep">,</span>'),
         '<a href="#fn-{0}" aria-describedby="footnotes-label">{0}</a>',
         ((n,) for n in numbers),
     )
@@ -34,7 +35,8 @@ def cited_text(notes, obj, text):
     text = text or ""
     out, last = [], 0
     for match in MARKER.finditer(text):
-        out.append(conditional_escape(text[last : match.start()]))
+        # "… JVMI (2017) [src:2]." reads "… JVMI (2017)¹.": the marker hugs its claim.
+        out.append(conditional_escape(text[last : match.start()].rstrip(" ")))
         number = notes.cite_source(obj, int(match.group(1))) if notes is not None else None
         out.append(_sup([number]) if number else "")
         last = match.end()
@@ -46,3 +48,47 @@ def cited_text(notes, obj, text):
 @register.inclusion_tag("includes/footnotes.html")
 def footnote_list(notes):
     return {"notes": notes.notes() if notes is not None else []}
+
+
+def _quotations(notes, obj, claim):
+    quotes = notes.quotations(obj, claim) if notes is not None else []
+    if len(quotes) < 2:
+        return ""
+    items = format_html_join(
+        "",
+        '<li><blockquote dir="auto">{}</blockquote>{}</li>',
+        ((quote, _sup([number])) for number, quote in quotes),
+    )
+    return format_html(
+        '<details class="quotations"><summary>{}</summary><ul>{}</ul></details>',
+        gettext("What each source says"),
+        items,
+    )
+
+
+@register.simple_tag
+def quotations(notes, obj, claim="general"):
+    """Where two or more sources quote different words for one claim (two dates of
+    death), each version with its footnote."""
+    return _quotations(notes, obj, claim)
+
+
+@register.simple_tag
+def fact(notes, obj, claim, label, value):
+    """One line of a record's facts: the value, its footnotes, and where sources differ
+    what each says. Nothing when the value is unknown."""
+    if value is None or value == "" or value == []:
+        return ""
+    return format_html(
+        '<div class="fact"><dt>{}</dt><dd>{}{}{}</dd></div>',
+        label,
+        value,
+        cite(notes, obj, claim),
+        _quotations(notes, obj, claim),
+    )
+
+
+@register.simple_tag
+def attributions_of(notes, obj, claim="general"):
+    """[(footnote number, source)] of a claim, to attribute it: "… by JVMI (2017)¹"."""
+    return notes.attributions(obj, claim) if notes is not None else []

@@ -1,0 +1,427 @@
+"""The JSON API and the open-data downloads: published records only, public fields only.
+
+A list answers ``{"count", "next", "previous", "results": [...]}``; each result has at
+least ``ref`` (``id`` for sources), ``name_latin``, ``name_fa`` and ``url``. With ``q`` the
+results are ranked best first and carry ``score`` (1.0: the same spelling) and ``exact``.
+Filters are the public lists' own; a filter value that names nothing, or a cursor this API
+did not give, is a 400 that names the parameter.
+
+Rows are read with ``values()`` (no model instances) so that a page and a download of a
+million rows cost little; staff notes, search keys and a private source's title, author,
+URL and content are never among the columns read.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.apps import apps
+from django.conf import settings
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.translation import override
+from django.views.decorators.http import require_GET
+
+from archive.dates import PartialDate
+from archive.models import NAME_ORDER, Event, name_order_annotations
+from archive.pagination import BadCursor, data_version, paginate, per_page_from, query_string
+from archive.search import clean_query
+
+# --- What each record type exposes ------------------------------------------------------
+
+VICTIM_VALUES = (
+    "id", "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year",
+    "fate", "arrest_date", "arrest_date_precision", "death_date", "death_date_precision",
+    "prison__name_en", "prison__name_fa", "death_place__name_en", "death_place__name_fa",
+    "burial_place__name_en", "burial_place__name_fa", "event_id", "event__slug",
+    "commission_id", "commission__slug", "affiliation__name_en", "affiliation__name_fa",
+)  # fmt: skip
+PERPETRATOR_VALUES = (
+    "id", "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year",
+)  # fmt: skip
+SOURCE_VALUES = (
+    "id", "kind", "title", "publisher", "author", "date", "date_precision", "url",
+    "archived_url", "language",
+)  # fmt: skip
+
+
+def _iso(value, precision) -> str | None:
+    partial = PartialDate.from_parts(value, precision or "day")
+    return partial.iso() if partial else None
+
+
+def _aliases(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _url(request, name: str, **kwargs) -> str:
+    with override(settings.LANGUAGE_CODE):
+        path = reverse(name, kwargs=kwargs)
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class Visible:
+    """Ids of the published events and commissions (small tables), so that a victim's
+    link to an unpublished one is left out of every row."""
+
+    def __init__(self):
+        Commission = apps.get_model("perpetrators", "Commission")
+        self.events = set(Event.objects.published().values_list("pk", flat=True))
+        self.commissions = set(Commission.objects.published().values_list("pk", flat=True))
+
+
+def victim_row(row: dict, request, visible: Visible) -> dict:
+    published_event = row["event_id"] in visible.events
+    published_commission = row["commission_id"] in visible.commissions
+    return {
+        "ref": row["ref"],
+        "name_latin": row["name_latin"],
+        "name_fa": row["name_fa"],
+        "url": _url(request, "victims:victim-detail", ref=row["ref"]),
+        "aliases": _aliases(row["aliases"]),
+        "father_name": row["father_name"],
+        "gender": row["gender"],
+        "birth_year": row["birth_year"],
+        "fate": row["fate"],
+        "arrest_date": _iso(row["arrest_date"], row["arrest_date_precision"]),
+        "death_date": _iso(row["death_date"], row["death_date_precision"]),
+        "prison": _place(row, "prison"),
+        "death_place": _place(row, "death_place"),
+        "burial_place": _place(row, "burial_place"),
+        "event": row["event__slug"] if published_event else None,
+        "commission": row["commission__slug"] if published_commission else None,
+        "affiliation": _place(row, "affiliation"),
+    }
+
+
+def _place(row: dict, prefix: str) -> dict | None:
+    en, fa = row[f"{prefix}__name_en"], row[f"{prefix}__name_fa"]
+    if not en and not fa:
+        return None
+    return {"name_en": en or "", "name_fa": fa or ""}
+
+
+def perpetrator_row(row: dict, request, visible=None) -> dict:
+    return {
+        "ref": row["ref"],
+        "name_latin": row["name_latin"],
+        "name_fa": row["name_fa"],
+        "url": _url(request, "perpetrators:perpetrator-detail", ref=row["ref"]),
+        "aliases": _aliases(row["aliases"]),
+        "father_name": row["father_name"],
+        "gender": row["gender"],
+        "birth_year": row["birth_year"],
+    }
+
+
+def source_row(row: dict, request, visible=None) -> dict:
+    return {
+        "id": row["id"],
+        "name_latin": row["title"],
+        "name_fa": "",
+        "url": _url(request, "sources:source-detail", pk=row["id"]),
+        "title": row["title"],
+        "kind": row["kind"],
+        "publisher": row["publisher"],
+        "author": row["author"],
+        "date": _iso(row["date"], row["date_precision"]),
+        "language": row["language"],
+        "source_url": row["url"],
+        "archived_url": row["archived_url"],
+    }
+
+
+def _datasets():
+    from perpetrators.filters import PerpetratorFilter
+    from sources.filters import SourceFilter
+    from victims.filters import VictimFilter
+
+    Victim = apps.get_model("victims", "Victim")
+    Perpetrator = apps.get_model("perpetrators", "Perpetrator")
+    Source = apps.get_model("sources", "Source")
+    return {
+        "victims": {
+            "model": Victim,
+            "queryset": lambda: Victim.objects.published(),
+            "filterset": VictimFilter,
+            "values": VICTIM_VALUES,
+            "row": victim_row,
+            "ordering": NAME_ORDER["en"],
+            "searchable": True,
+        },
+        "perpetrators": {
+            "model": Perpetrator,
+            "queryset": lambda: Perpetrator.objects.published(),
+            "filterset": PerpetratorFilter,
+            "values": PERPETRATOR_VALUES,
+            "row": perpetrator_row,
+            "ordering": NAME_ORDER["en"],
+            "searchable": True,
+        },
+        "sources": {
+            "model": Source,
+            # Private testimonies are cited, never listed.
+            "queryset": lambda: Source.objects.public(),
+            "filterset": SourceFilter,
+            "values": SOURCE_VALUES,
+            "row": source_row,
+            "ordering": ("title", "id"),
+            "searchable": False,
+        },
+    }
+
+
+def _error(message: dict, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"errors": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+# --- List and detail endpoints -----------------------------------------------------------
+
+
+@require_GET
+def api_index(request):
+    return JsonResponse(
+        {
+            "victims": request.build_absolute_uri(reverse("api:victim-list")),
+            "perpetrators": request.build_absolute_uri(reverse("api:perpetrator-list")),
+            "sources": request.build_absolute_uri(reverse("api:source-list")),
+        }
+    )
+
+
+@require_GET
+def api_list(request, dataset: str):
+    spec = _datasets()[dataset]
+    filterset = spec["filterset"](request.GET or None, queryset=spec["queryset"](), request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return _error({name: list(errors) for name, errors in filterset.errors.items()})
+    q = clean_query(request.GET.get("q")) if spec["searchable"] else ""
+    per_page = per_page_from(
+        request.GET, default=settings.PAGE_SIZE, maximum=settings.API_MAX_PAGE_SIZE
+    )
+    queryset = filterset.qs
+    if spec["ordering"] == NAME_ORDER["en"]:
+        queryset = queryset.annotate(**name_order_annotations())
+    try:
+        page = paginate(
+            queryset,
+            request.GET,
+            q=q,
+            ordering=spec["ordering"],
+            tag=f"api-{dataset}",
+            version=data_version(spec["model"]),
+            per_page=per_page,
+            values=spec["values"],
+        )
+    except BadCursor:
+        return _error(
+            {"cursor": ["This is not a cursor this API gave; start from the first page."]}
+        )
+    visible = Visible() if dataset == "victims" else None
+    results = []
+    for row in page.object_list:
+        item = spec["row"](row, request, visible)
+        if q:
+            score = round(float(row.get("search_score") or 0.0), 3)
+            item["score"] = score
+            item["exact"] = score >= 0.999
+        results.append(item)
+
+    def link(params):
+        if params is None:
+            return None
+        return request.build_absolute_uri(request.path + query_string(request.GET, **params))
+
+    return JsonResponse(
+        {
+            "count": page.count,
+            "next": link(page.next_params),
+            "previous": link(page.previous_params),
+            "results": results,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _public_citations(obj) -> list[dict]:
+    from sources.models import Citation
+
+    rows = Citation.objects.public().for_object(obj).select_related("source").order_by("pk")
+    out = []
+    for citation in rows:
+        source = citation.source
+        if source.is_private:
+            out.append(
+                {
+                    "claim": citation.claim,
+                    "source": None,
+                    "private_testimony_received": source.received_date.isoformat()
+                    if source.received_date
+                    else None,
+                }
+            )
+            continue
+        out.append(
+            {
+                "claim": citation.claim,
+                "source": source.pk,
+                "source_title": source.title,
+                "source_url": source.url,
+                "locator": citation.locator,
+                "quote": citation.quote,
+                "confidence": citation.confidence,
+            }
+        )
+    return out
+
+
+def _strip_markers(text: str) -> str:
+    from sources.footnotes import MARKER
+
+    return " ".join(MARKER.sub("", text or "").split(" ")).strip()
+
+
+@require_GET
+def api_detail(request, dataset: str, key):
+    spec = _datasets()[dataset]
+    from archive.views import checked_ref
+
+    lookup = {"pk": key} if dataset == "sources" else {"ref": checked_ref(key)}
+    rows = list(spec["queryset"]().filter(**lookup).values(*spec["values"]))
+    if not rows:
+        raise Http404
+    visible = Visible() if dataset == "victims" else None
+    item = spec["row"](rows[0], request, visible)
+    if dataset != "sources":
+        obj = spec["queryset"]().get(**lookup)
+        item["biography"] = _strip_markers(obj.biography)
+        item["citations"] = _public_citations(obj)
+    if dataset == "perpetrators":
+        item.update(_perpetrator_extra(obj))
+    return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
+
+
+def _perpetrator_extra(perpetrator) -> dict:
+    memberships = perpetrator.memberships.public().select_related("commission")
+    return {
+        "commissions": [
+            {
+                "commission": m.commission.slug,
+                "name_en": m.commission.name_en,
+                "name_fa": m.commission.name_fa,
+                "role": m.role,
+                "from": _iso(m.start_date, m.start_date_precision),
+                "until": _iso(m.end_date, m.end_date_precision),
+                "citations": _public_citations(m),
+            }
+            for m in memberships
+        ],
+        "positions": [
+            {
+                "title_en": p.title_en,
+                "title_fa": p.title_fa,
+                "organisation": p.organisation.name_en if p.organisation else None,
+                "from": _iso(p.start_date, p.start_date_precision),
+                "until": _iso(p.end_date, p.end_date_precision),
+                "as_reported": p.as_of,
+                "citations": _public_citations(p),
+            }
+            for p in perpetrator.positions.select_related("organisation")
+        ],
+        "statements": [
+            {
+                "date": _iso(s.date, s.date_precision),
+                "summary_en": s.summary_en,
+                "summary_fa": s.summary_fa,
+                "quote": s.quote,
+                "citations": _public_citations(s),
+            }
+            for s in perpetrator.statements.all()
+        ],
+    }
+
+
+# --- Open data downloads -----------------------------------------------------------------
+
+
+class _Echo:
+    """csv.writer writes into this and gets the line back, to stream it."""
+
+    def write(self, value):
+        return value
+
+
+def _flat(item: dict) -> dict:
+    flat = {}
+    for name, value in item.items():
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                flat[f"{name}_{sub}"] = subvalue
+        elif isinstance(value, list):
+            flat[name] = " | ".join(value)
+        else:
+            flat[name] = "" if value is None else value
+    return flat
+
+
+CSV_COLUMNS = {
+    "victims": [
+        "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender",
+        "birth_year", "fate", "arrest_date", "death_date", "prison_name_en", "prison_name_fa",
+        "death_place_name_en", "death_place_name_fa", "burial_place_name_en",
+        "burial_place_name_fa", "event", "commission", "affiliation_name_en",
+        "affiliation_name_fa",
+    ],
+    "perpetrators": [
+        "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender", "birth_year",
+    ],
+    "sources": [
+        "id", "title", "kind", "publisher", "author", "date", "language", "source_url",
+        "archived_url", "url",
+    ],
+}  # fmt: skip
+
+
+def _rows(request, dataset: str) -> Iterator[dict]:
+    spec = _datasets()[dataset]
+    visible = Visible() if dataset == "victims" else None
+    # iterator(): rows stream from the database in chunks, never all in memory.
+    queryset = spec["queryset"]().order_by("pk").values(*spec["values"])
+    for row in queryset.iterator(chunk_size=2000):
+        yield spec["row"](row, request, visible)
+
+
+def _csv_stream(request, dataset: str):
+    writer = csv.DictWriter(_Echo(), fieldnames=CSV_COLUMNS[dataset], extrasaction="ignore")
+    yield writer.writeheader() or ",".join(CSV_COLUMNS[dataset]) + "\r\n"
+    for item in _rows(request, dataset):
+        yield writer.writerow(_flat(item))
+
+
+def _json_stream(request, dataset: str):
+    yield "[\n"
+    first = True
+    for item in _rows(request, dataset):
+        yield ("" if first else ",\n") + json.dumps(item, ensure_ascii=False)
+        first = False
+    yield "\n]\n"
+
+
+@require_GET
+def download(request, dataset: str, fmt: str):
+    if dataset not in CSV_COLUMNS or fmt not in ("csv", "json"):
+        raise Http404
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            _csv_stream(request, dataset), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            _json_stream(request, dataset), content_type="application/json; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
+    return response

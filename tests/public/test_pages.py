@@ -1,0 +1,88 @@
+"""Every public page answers in English and Persian; unpublished records answer 404."""
+
+import pytest
+
+PAGES = [
+    "/",
+    "/victims/",
+    "/victims/V-0001/",
+    "/perpetrators/",
+    "/perpetrators/P-0001/",
+    "/perpetrators/P-0002/",
+    "/perpetrators/P-0003/",
+    "/sources/",
+    "/sources/2/",
+    "/events/",
+    "/events/1988-massacre/",
+    "/events/november-2019-protests/",
+    "/stats/",
+    "/about/",
+    "/data/",
+]
+
+
+@pytest.mark.parametrize("prefix", ["", "/fa"])
+@pytest.mark.parametrize("path", PAGES)
+def test_every_public_page_answers_in_english_and_persian(client, seed, prefix, path):
+    response = client.get(prefix + path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if prefix == "/fa":
+        assert '<html lang="fa" dir="rtl">' in html
+    else:
+        assert '<html lang="en" dir="ltr">' in html
+
+
+def test_pages_carry_a_canonical_link_and_language_alternates(client, seed):
+    html = client.get("/fa/perpetrators/P-0001/").content.decode()
+    assert '<link rel="canonical" href="http://testserver/fa/perpetrators/P-0001/">' in html
+    assert 'hreflang="en" href="http://testserver/perpetrators/P-0001/"' in html
+    assert 'hreflang="fa" href="http://testserver/fa/perpetrators/P-0001/"' in html
+
+
+def test_persian_pages_show_solar_hijri_dates_with_the_gregorian_beside(client, seed):
+    html = client.get("/fa/victims/V-0001/").content.decode()
+    assert "۱۳۹۹" in html  # executed in August 2020
+    assert "۲۰۲۰" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/victims/ZZSECRET-V1/",
+        "/victims/ZZSECRET-V2/",
+        "/perpetrators/ZZSECRET-P1/",
+        "/events/zzsecret-event/",
+        "/api/victims/ZZSECRET-V1/",
+        "/api/perpetrators/ZZSECRET-P1/",
+    ],
+)
+def test_unpublished_records_are_not_found(client, unpublished, path):
+    assert client.get(path).status_code == 404
+
+
+def test_unpublished_and_private_sources_have_no_page(client, unpublished):
+    assert client.get(f"/sources/{unpublished['source'].pk}/").status_code == 404
+    assert client.get(f"/sources/{unpublished['private'].pk}/").status_code == 404
+    assert client.get(f"/api/sources/{unpublished['private'].pk}/").status_code == 404
+
+
+def test_a_victim_page_links_to_the_form_to_send_information_about_this_person(client, seed):
+    html = client.get("/victims/V-0001/").content.decode()
+    assert "Send information about this person" in html
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        assert f"{reverse('submissions:submit')}?victim=V-0001" in html
+    except NoReverseMatch:
+        assert "/about/#corrections" in html
+
+
+def test_the_pages_load_nothing_from_another_site(client, seed):
+    import re
+
+    for path in ["/", "/fa/perpetrators/P-0001/", "/stats/", "/victims/"]:
+        html = client.get(path).content.decode()
+        for tag in re.findall(r"<(?:link|script|img)[^>]*>", html):
+            assert "http" not in tag.split("href=")[-1] or "testserver" in tag, tag
+        assert "<script" not in html
