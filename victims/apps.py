@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class VictimsConfig(AppConfig):
     name = "victims"
     verbose_name = _("Victims")
+
+    def ready(self):
+        from archive.importing import register
+        from victims.resources import VictimResource
+
+        register("victims", VictimResource)
