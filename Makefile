@@ -75,5 +75,15 @@ format: install
 migrations-check: install
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
+# One dated archive of the database and media in BACKUP_DIR; its path is the last line.
+backup: install
+	@DEBUG=$${DEBUG:-1} $(MANAGE) backup
+
+# Into the empty database DATABASE_URL names: make restore FILE=backups/archive-....tar.gz
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/archive-....tar.gz"; exit 2; }
+	DEBUG=$${DEBUG:-1} $(MANAGE) restore "$(FILE)"
+	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput -v 0
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -11,11 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.admin import OTPAdminSite
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.models import Event, Organisation, Place, PublicationStatus
 
+# Staff sign in with a password and a one-time code (TOTP app or a backup code).
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = _("1988 Massacre Archive — researchers")
 admin.site.site_title = _("Archive admin")
 admin.site.index_title = _("Records, sources and submissions")

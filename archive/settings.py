@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "django_filters",
     "import_export",
     "simple_history",
@@ -48,16 +53,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The header middleware come before whitenoise so that static files get the same
+    # security headers as pages.
     "django.middleware.security.SecurityMiddleware",
+    "archive.routers.PublicReadsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -85,6 +96,11 @@ DATABASES = {
         envstr("DATABASE_URL") or "sqlite:///db.sqlite3", base_dir=BASE_DIR
     )
 }
+# A PostgreSQL read replica for the public pages (see archive/routers.py, docs/deploy.md).
+if envstr("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = parse_database_url(envstr("DATABASE_REPLICA_URL"), base_dir=BASE_DIR)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["archive.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -120,8 +136,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production serves hashed, compressed files (collectstatic); development and the test
 # suite serve the source files through whitenoise's finders.
 STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
+# Public media on S3-compatible storage when a bucket is configured (django-storages);
+# families' attachments never go there (see PRIVATE_MEDIA_ROOT).
+AWS_STORAGE_BUCKET_NAME = envstr("MEDIA_S3_BUCKET")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": AWS_STORAGE_BUCKET_NAME,
+                "endpoint_url": envstr("MEDIA_S3_ENDPOINT_URL"),
+                "region_name": envstr("MEDIA_S3_REGION"),
+                "access_key": envstr("MEDIA_S3_ACCESS_KEY_ID"),
+                "secret_key": envstr("MEDIA_S3_SECRET_ACCESS_KEY"),
+                "custom_domain": envstr("MEDIA_S3_CUSTOM_DOMAIN"),
+                "querystring_auth": False,
+                "file_overwrite": False,
+                "default_acl": None,
+            },
+        }
+        if AWS_STORAGE_BUCKET_NAME
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -140,10 +176,70 @@ MEDIA_ROOT = envpath("MEDIA_ROOT", BASE_DIR / "media")
 PRIVATE_MEDIA_ROOT = envpath("PRIVATE_MEDIA_ROOT", BASE_DIR / "private")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")
 
 LOGIN_URL = "admin:login"
+
+# --- Security (docs/security.md) ---------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, so a locked account is refused early
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sessions end after 8 hours or when the browser closes; every request renews it.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Served over HTTPS in production: HSTS, secure cookies, redirect from http.
+HTTPS = envbool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+if envbool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# A click on a cited source's link tells that site nothing about where it came from.
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Nothing but our own origin: no inline script, no third-party font, script or frame.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Ten wrong passwords in a row lock the account (by username: we keep no IP address).
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "archive.security.no_client_ip"
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "1988 Massacre Archive"
+# axes warns that a lock by username alone is not a lock by address; that is the point:
+# we keep no addresses, and a per-account lock cannot be dodged by changing address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Paging of public lists and the API.
 PAGE_SIZE = 50
@@ -156,13 +252,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"scrub": {"()": "archive.security.ScrubPersonalData"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["scrub"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         # django.server logs every request line with the client's address: silenced, since
         # the archive never records who asked for what.
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -4,6 +4,8 @@ reviewer) and the seed records."""
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from archive.groups import RESEARCHER, REVIEWER
 
@@ -26,16 +28,24 @@ def reviewer(db, django_user_model):
     return _staff(django_user_model, "reviewer", REVIEWER)
 
 
+def signed_in(client, user):
+    """A client signed in as ``user`` with a verified second factor, as the admin needs."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def researcher_client(client, researcher):
-    client.force_login(researcher)
-    return client
+    return signed_in(client, researcher)
 
 
 @pytest.fixture
 def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
+    return signed_in(client, reviewer)
 
 
 @pytest.fixture

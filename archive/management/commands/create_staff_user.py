@@ -1,10 +1,13 @@
 """Create a staff account for a researcher or reviewer and print how to sign in."""
 
+import base64
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from archive.groups import RESEARCHER, REVIEWER
 
@@ -33,10 +36,23 @@ class Command(BaseCommand):
             username, email=email, password=password, is_staff=True, is_superuser=superuser
         )
         user.groups.add(Group.objects.get(name=group))
+        totp = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+        backup = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(10)]
+        for code in codes:
+            backup.token_set.create(token=code)
+        secret = base64.b32encode(totp.bin_key).decode()
         self.stdout.write(
-            f"Created staff account {username!r} in the {group} group.\n"
-            f"Sign in at http://127.0.0.1:8000/admin/ with\n"
-            f"  username: {username}\n"
-            f"  password: {password}\n"
+            f"Created staff account {username!r} in the {group} group.\n\n"
+            f"1. Add this account to an authenticator app (FreeOTP, Aegis, Google Authenticator):\n"
+            f"   key: {secret}\n"
+            f"   or the link: {totp.config_url}\n"
+            f"2. Keep these one-time backup codes somewhere safe (each works once):\n"
+            f"   {' '.join(codes)}\n"
+            f"3. Sign in at http://127.0.0.1:8000/admin/ with\n"
+            f"   username: {username}\n"
+            f"   password: {password}\n"
+            f"   then choose the device ('authenticator app' or 'backup codes') and give\n"
+            f"   the 6-digit code your app shows, or one backup code.\n"
             f"Change the password after signing in (top right, 'Change password')."
         )

@@ -1,0 +1,46 @@
+"""Every response carries the security headers, pages and static files alike."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+PATHS = ["/", "/fa/", "/perpetrators/", "/admin/login/", "/no-such-page/", "/static/css/site.css"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_response_carries_the_security_headers(client, path):
+    response = client.get(path)
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_hsts_only_over_https(client, settings):
+    response = client.get("/")
+    assert "Strict-Transport-Security" not in response
+    settings.SECURE_HSTS_SECONDS = 31536000
+    response = Client().get("/", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, "DEBUG": "0", "HTTPS": "1", "ALLOWED_HOSTS": "archive.example",
+           "SECRET_KEY": secrets.token_urlsafe(50)}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
