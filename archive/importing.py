@@ -50,6 +50,7 @@ from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from archive.dates import DAY, MONTH, YEAR, PartialDate
+from archive.models import Gender, PublicationStatus
 
 BATCH_SIZE = 2000
 MAX_PROBLEMS = 100_000  # beyond this a report would be unreadable anyway
@@ -146,9 +147,7 @@ def _guess_encoding(sample: bytes) -> str:
         return "UTF-16 without a byte-order mark"
     high = [b for b in sample if b >= 0x80]
     if high:
-        arabic = sum(
-            1 for ch in sample.decode("cp1256", "replace") if "\u0600" <= ch <= "\u06ff"
-        )
+        arabic = sum(1 for ch in sample.decode("cp1256", "replace") if "\u0600" <= ch <= "\u06ff")
         if arabic >= len(high) * 0.6:
             return "Windows-1256 (Arabic/Persian Windows)"
     return "Latin-1 / Windows-1252 (Western European Windows)"
@@ -252,7 +251,9 @@ def _read_csv(path: Path) -> Table:
     header = next(iterator, None)
     if not header or not any(h.strip() for h in header):
         raise FileProblem(f"{path.name} is empty: it has no header row.")
-    return Table([normalise_header(h) for h in header], _rows_from_lists(header, iterator, 2, "row"), "CSV")
+    return Table(
+        [normalise_header(h) for h in header], _rows_from_lists(header, iterator, 2, "row"), "CSV"
+    )
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -274,7 +275,9 @@ def _read_xlsx(path: Path) -> Table:
         book.close()
         raise FileProblem(f"{path.name} is empty: its first sheet has no header row.")
     return Table(
-        [normalise_header(h) for h in header], _rows_from_lists(list(header), iterator, 2, "row"), "XLSX"
+        [normalise_header(h) for h in header],
+        _rows_from_lists(list(header), iterator, 2, "row"),
+        "XLSX",
     )
 
 
@@ -485,10 +488,11 @@ class ChoiceWidget(widgets.Widget):
     """One of a model field's choices, by its stored value or by its label in English
     or Persian ("in review", "in_review", "در حال بررسی" are the same)."""
 
-    def __init__(self, choices, blank=None):
+    def __init__(self, choices, blank=None, required=False):
         super().__init__()
         self.choices = list(choices)
         self.blank = blank
+        self.required = required
         self.lookup = {}
         for value, label in self.choices:
             self.lookup[str(value).lower()] = value
@@ -502,6 +506,10 @@ class ChoiceWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         text = " ".join(_cell_text(value).lower().split())
         if not text:
+            if self.required:
+                raise ValueError(
+                    _("is empty; give one of: %(allowed)s") % {"allowed": ", ".join(self.allowed())}
+                )
             return self.blank
         found = self.lookup.get(text, self.lookup.get(text.replace(" ", "_")))
         if found is None:
@@ -597,6 +605,33 @@ def _core(text: str) -> str:
     return "".join(w for w in _fold(text).split() if w not in GENERIC_WORDS)
 
 
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance with adjacent swaps, stopping early past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def likely_misspellings(core: str, known: list[str]) -> list[str]:
+    """Known names one edit away from ``core`` (two for longer names): "evn" for "evin",
+    "ghezelhesar" for "qezelhesar"; but not "adelabad" for "dizelabad", two real prisons."""
+    if not core:
+        return []
+    limit = 1 if len(core) <= 6 else 2
+    return [k for k in known if k != core and edit_distance(core, k, limit) <= limit][:4]
+
+
 class NamedRecordWidget(widgets.ForeignKeyWidget):
     """A place or an organisation named in either script. Lookups are cached for the
     whole import (one query per distinct name).
@@ -612,7 +647,11 @@ class NamedRecordWidget(widgets.ForeignKeyWidget):
         self.noun = noun
         self.kinds = kinds
         self.create_kind = create_kind
-        self.name_fields = name_fields or ["name_en", "name_fa"]
+        self.name_fields = name_fields or [
+            n
+            for n in ("name_en", "name_fa", "abbreviation")
+            if any(f.name == n for f in model._meta.get_fields())
+        ]
         self._known: dict[str, object] | None = None
         self._cores: dict[str, object] = {}
         self.created: list[object] = []
@@ -654,7 +693,7 @@ class NamedRecordWidget(widgets.ForeignKeyWidget):
         if found is not None:
             self._known[folded] = found
             return found
-        close = difflib.get_close_matches(_core(text), list(self._cores), n=4, cutoff=0.8)
+        close = likely_misspellings(_core(text), list(self._cores))
         if close or self.create_kind is None:
             names = [str(self._cores[c]) for c in close] or self.known_names()[:8]
             hint = (
@@ -689,14 +728,20 @@ class SlugWidget(widgets.ForeignKeyWidget):
     """A publishable record (event, commission) by its slug; never created by an import,
     since a researcher writes and cites it."""
 
-    def __init__(self, model, *, noun, field="slug"):
+    def __init__(self, model, *, noun, field="slug", required=False):
         super().__init__(model, field=field)
         self.noun = noun
+        self.required = required
         self._known: dict[str, object] | None = None
 
     def clean(self, value, row=None, **kwargs):
         text = _cell_text(value)
         if not text:
+            if self.required:
+                raise ValueError(
+                    _("is empty; give the %(noun)s's %(field)s")
+                    % {"noun": self.noun, "field": self.field}
+                )
             return None
         if self._known is None:
             self._known = {
@@ -860,14 +905,17 @@ class ArchiveResource(resources.ModelResource):
         if status is None or self.user is None or not hasattr(instance, "publish_permission"):
             return
         before = getattr(instance, "_status_before_import", None)
-        if status == before or status not in {"published", "withdrawn"} and before != "published":
+        if status == before or (status not in {"published", "withdrawn"} and before != "published"):
             return
         if not self.user.has_perm(instance.publish_permission()):
             errors.setdefault("publication_status", []).append(
                 ValidationError(
-                    _("only a reviewer may publish, withdraw or unpublish a record "
-                      "(the status would become '%(s)s')") % {"s": status}
-                )  # fmt: skip
+                    _(
+                        "only a reviewer may publish, withdraw or unpublish a record "
+                        "(the status would become '%(s)s')"
+                    )
+                    % {"s": status}
+                )
             )
 
     def after_init_instance(self, instance, new, row, **kwargs):
@@ -901,7 +949,9 @@ class ArchiveResource(resources.ModelResource):
             for f in self._meta.model._meta.concrete_fields
             if f.is_relation and any(c.attribute == f.name for c in self.fields.values())
         ]
-        return qs.select_related(*related).order_by(self.key_column if self.key_column != "id" else "pk")
+        return qs.select_related(*related).order_by(
+            self.key_column if self.key_column != "id" else "pk"
+        )
 
     def get_queryset(self):
         return self._meta.model._default_manager.all()
@@ -910,9 +960,14 @@ class ArchiveResource(resources.ModelResource):
         """The records a batch of rows names, in one query."""
         field_name = self.key_attribute()
         lookup = {f"{field_name}__in": keys}
+        related = [
+            f.name
+            for f in self._meta.model._meta.concrete_fields
+            if f.is_relation and any(c.attribute == f.name for c in self.fields.values())
+        ]
         return {
             str(getattr(obj, field_name)): obj
-            for obj in self._meta.model._default_manager.filter(**lookup)
+            for obj in self._meta.model._default_manager.filter(**lookup).select_related(*related)
         }
 
     def key_attribute(self) -> str:
@@ -926,6 +981,87 @@ class ArchiveResource(resources.ModelResource):
 
     def after_bulk_write(self, created: list, updated: list) -> None:
         """Hook for records that need more than their own row (memberships, ids)."""
+
+
+# --- Columns shared by people ----------------------------------------------------------------
+
+STATUS_HELP = (
+    "Blank: draft for a new record, unchanged for an existing one. Only a reviewer may "
+    "publish or withdraw through the admin's import screen."
+)
+
+
+def person_columns(example_ref: str) -> dict:
+    """The columns every person (victim or perpetrator) has."""
+    return {
+        "ref": Column(
+            attribute="ref", column_name="ref", widget=RefWidget(), required=True,
+            meaning="Stable identifier of the record, used in its web address and as the "
+            "import key: a known ref updates that record, a new ref creates one.",
+            allowed="Up to 40 characters; no spaces, '/', '?', '#', '%' or '\\'. Each ref "
+            "once per file.",
+            example=example_ref,
+        ),
+        "name_latin": Column(
+            attribute="name_latin", column_name="name_latin", widget=TextWidget(),
+            meaning="Name as written in Latin script, given name first.",
+            allowed="Up to 200 characters. Either name may be blank, not both.",
+            example="Mohammad Hosseini",
+        ),
+        "name_fa": Column(
+            attribute="name_fa", column_name="name_fa", widget=TextWidget(),
+            meaning="Name as written in Persian script.",
+            allowed="Up to 200 characters. Either name may be blank, not both.",
+            example="محمد حسینی",
+        ),
+        "aliases": Column(
+            attribute="aliases", column_name="aliases", widget=AliasesWidget(),
+            meaning="Other spellings in either script, noms de guerre; found by the search.",
+            allowed="Several names in one cell, separated by '|' or by line breaks; exported "
+            "separated by ' | '.",
+            example="Mohammed Hoseini | محمد حسيني",
+        ),
+        "father_name": Column(
+            attribute="father_name", column_name="father_name", widget=TextWidget(),
+            meaning="Father's name, as Iranian records tell namesakes apart.",
+            allowed="Up to 120 characters, either script.",
+            example="Ali",
+        ),
+        "gender": Column(
+            attribute="gender", column_name="gender", kind="choice",
+            widget=ChoiceWidget(Gender.choices, blank=""),
+            meaning="Gender as the sources give it.",
+            allowed="male, female, other; blank when unknown.",
+            example="male",
+        ),
+        "birth_year": Column(
+            attribute="birth_year", column_name="birth_year", widget=YearWidget(),
+            kind="year",
+            meaning="Gregorian year of birth.",
+            allowed="Four digits between 1850 and this year (Persian digits are read too; a "
+            "Solar Hijri year such as 1340 is refused with its Gregorian equivalents).",
+            example="1961",
+        ),
+    }  # fmt: skip
+
+
+def status_column() -> Column:
+    return Column(
+        attribute="publication_status", column_name="publication_status", kind="choice",
+        widget=ChoiceWidget(PublicationStatus.choices, blank=None), saves_null_values=False,
+        meaning="Whether the public sees the record. " + STATUS_HELP,
+        allowed="draft, in_review, published, withdrawn",
+        example="draft",
+    )  # fmt: skip
+
+
+def biography_column() -> Column:
+    return Column(
+        attribute="biography", column_name="biography", widget=TextWidget(),
+        meaning="Attributed statements only; [src:ID] places a footnote to a cited source.",
+        allowed="Free text; line breaks are kept.",
+        example="Arrested in 1981, according to [src:3].",
+    )  # fmt: skip
 
 
 REGISTRY: dict[str, type[ArchiveResource]] = {}
@@ -1210,3 +1346,34 @@ def export_file(name: str, path: str | Path) -> int:
             if not lines:
                 handle.write("\n]\n")
     return count
+
+
+class IdKeyedResource(ArchiveResource):
+    """For records without a ref (sources, positions): the ``id`` column is the key. A
+    known id updates, a blank id creates a record, and an id this database does not hold
+    creates the record under that id (so that an export imports into an empty database
+    unchanged)."""
+
+    key_column = "id"
+
+    def existing(self, keys):
+        ids = [int(k) for k in keys if k.isdigit()]
+        if not ids:
+            return {}
+        return super().existing([str(i) for i in ids])
+
+
+class IdWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = _digits(_cell_text(value))
+        if not text:
+            return None
+        if not text.isdigit() or int(text) == 0:
+            raise ValueError(
+                _("'%(v)s' is not an id (a whole number); leave it blank for a new record")
+                % {"v": text}
+            )
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)

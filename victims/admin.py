@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from archive.admin import PublishableImportExportAdmin
 from archive.search import admin_search_results
 from victims.models import Victim
+from victims.resources import VictimResource
 
 
 @admin.register(Victim)
 class VictimAdmin(PublishableImportExportAdmin):
+    resource_classes = [VictimResource]
     list_display = [
         "ref", "name_latin", "name_fa", "father_name", "fate", "death_date", "prison",
         "publication_status",

@@ -3,89 +3,19 @@ screens and the ``import_records`` / ``export_records`` commands (see archive.im
 ``docs/data-dictionary.md`` is generated from these definitions."""
 
 from archive.importing import (
-    AliasesWidget,
     ArchiveResource,
     ChoiceWidget,
     Column,
     NamedRecordWidget,
     PartialDateColumn,
-    RefWidget,
     SlugWidget,
     TextWidget,
-    YearWidget,
+    person_columns,
+    status_column,
 )
-from archive.models import Event, Gender, Organisation, Place, PublicationStatus
+from archive.models import Event, Organisation, Place
 from perpetrators.models import Commission
 from victims.models import Fate, Victim
-
-STATUS_HELP = (
-    "Blank: draft for a new record, unchanged for an existing one. Only a reviewer may "
-    "publish or withdraw through the admin's import screen."
-)
-
-
-def person_columns(example_ref: str) -> dict:
-    """The columns every person (victim or perpetrator) has."""
-    return {
-        "ref": Column(
-            attribute="ref", column_name="ref", widget=RefWidget(), required=True,
-            meaning="Stable identifier of the record, used in its web address and as the "
-            "import key: a known ref updates that record, a new ref creates one.",
-            allowed="Up to 40 characters; no spaces, '/', '?', '#', '%' or '\\'. Each ref "
-            "once per file.",
-            example=example_ref,
-        ),
-        "name_latin": Column(
-            attribute="name_latin", column_name="name_latin", widget=TextWidget(),
-            meaning="Name as written in Latin script, given name first.",
-            allowed="Up to 200 characters. Either name may be blank, not both.",
-            example="Mohammad Hosseini",
-        ),
-        "name_fa": Column(
-            attribute="name_fa", column_name="name_fa", widget=TextWidget(),
-            meaning="Name as written in Persian script.",
-            allowed="Up to 200 characters. Either name may be blank, not both.",
-            example="محمد حسینی",
-        ),
-        "aliases": Column(
-            attribute="aliases", column_name="aliases", widget=AliasesWidget(),
-            meaning="Other spellings in either script, noms de guerre; found by the search.",
-            allowed="Several names in one cell, separated by '|' or by line breaks; exported "
-            "separated by ' | '.",
-            example="Mohammed Hoseini | محمد حسيني",
-        ),
-        "father_name": Column(
-            attribute="father_name", column_name="father_name", widget=TextWidget(),
-            meaning="Father's name, as Iranian records tell namesakes apart.",
-            allowed="Up to 120 characters, either script.",
-            example="Ali",
-        ),
-        "gender": Column(
-            attribute="gender", column_name="gender", kind="choice",
-            widget=ChoiceWidget(Gender.choices, blank=""),
-            meaning="Gender as the sources give it.",
-            allowed="male, female, other; blank when unknown.",
-            example="male",
-        ),
-        "birth_year": Column(
-            attribute="birth_year", column_name="birth_year", widget=YearWidget(),
-            kind="year",
-            meaning="Gregorian year of birth.",
-            allowed="Four digits between 1850 and this year (Persian digits are read too; a "
-            "Solar Hijri year such as 1340 is refused with its Gregorian equivalents).",
-            example="1961",
-        ),
-    }  # fmt: skip
-
-
-def status_column() -> Column:
-    return Column(
-        attribute="publication_status", column_name="publication_status", kind="choice",
-        widget=ChoiceWidget(PublicationStatus.choices, blank=None),
-        meaning="Whether the public sees the record. " + STATUS_HELP,
-        allowed="draft, in_review, published, withdrawn",
-        example="draft",
-    )  # fmt: skip
 
 
 class VictimResource(ArchiveResource):
