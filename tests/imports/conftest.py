@@ -37,9 +37,12 @@ class Run:
 
 
 @pytest.fixture
-def manage(capsys):
+def manage(capsys, monkeypatch):
     """``manage("import_records", "victims", path)`` as from a terminal: returns the exit
     status and what was printed (a CommandError exits with status 1, no traceback)."""
+    # A command run from the terminal closes the database connections when it ends,
+    # which would end the test's own transaction on PostgreSQL.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
 
     def run(*args):
         capsys.readouterr()
