@@ -116,7 +116,9 @@ def main(argv=None) -> int:
             text=True,
         )  # fmt: skip
         seconds = time.monotonic() - t0
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_kb = usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime
         if args.keep:
             kept = ROOT / path.name
             kept.write_bytes(path.read_bytes())
@@ -128,7 +130,9 @@ def main(argv=None) -> int:
     print(f"rows                {args.n:,} ({size / 1e6:.1f} MB CSV, generated in {made:.1f} s)")
     print(f"import time         {seconds:.1f} s (whole command: start-up, history, search keys)")
     print(f"import rows/s       {args.n / seconds:,.0f}")
+    print(f"import CPU time     {cpu:.1f} s in the command (the database works apart)")
     print(f"peak memory (RSS)   {peak_kb / 1024:,.0f} MB")
+    print(f"load average        {os.getloadavg()[0]:.1f} (2 cores: figures above 2 mean waiting)")
     print(f"command said        {child.stdout.strip().splitlines()[-1]}")
     return 0
 
