@@ -64,6 +64,7 @@ def test_a_known_ref_updates_that_record_and_leaves_absent_columns_alone(tmp_pat
     assert (victim.name_latin, victim.birth_year, victim.biography) == ("Ali Karimy", 1950, "Kept.")
     assert Victim.objects.count() == 1
     assert victim.name_keys == names.name_keys("Ali Karimy")  # keys follow the new spelling
+    assert victim in search(Victim.objects.all(), "Ali Karimy")
 
 
 def test_an_unchanged_row_is_left_alone_without_a_history_entry(tmp_path, manage, rows):
