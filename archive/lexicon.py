@@ -524,12 +524,12 @@ _FAMILY = """
 """
 
 # Honorifics that are part of how a person is named in the lists, but not of who they
-# are: Seyed/Sadat (descendant of the Prophet), Haj (pilgrim), Mir, Mirza, Molla, Sheikh.
+# are: Seyed/Sadat (descendant of the Prophet), Haj (pilgrim), Mirza, Molla, Sheikh.
+# (Mir is not one here: in these lists it is part of a family name, Mir Hosseini.)
 _TITLES = """
 m|سید|Seyed,Seyyed,Sayed,Sayyed,Sayyid
 f|سادات|Sadat
 m|حاج|Haj,Hajj,Hadj
-m|میر|Mir
 m|میرزا|Mirza
 m|ملا|Molla,Mulla,Mullah
 m|شیخ|Sheikh,Sheykh,Shaikh
@@ -543,6 +543,7 @@ _AFFIXES = """
 نژاد|Nejad,Nezhad
 فر|Far
 الله|Allah,Ollah,Olah
+میر|Mir
 """
 
 
@@ -644,32 +645,38 @@ def compound_parts() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def parse_name(name: str, kinds: tuple[str, ...] = ("title", "given", "family")) -> list[Entry]:
-    """Read a full name made of lexicon names back into entries, left to right.
+    """Read a name made of lexicon names back into entries, in either script.
 
-    Greedy longest match over up to three tokens, so "Mohammad Reza Karimi" is
-    [Mohammadreza, Karimi] like "Mohammadreza Karimi", and both scripts work. A token
-    that is not in the lexicon makes the whole parse fail (returns []), because a
-    half-read name would give the wrong namesakes.
+    With the default ``kinds`` the name must read as [title] given [title] family
+    ("Seyed Mohammad Reza Karimi", "Fatemeh Sadat Mousavi", "علی کریمی"); with
+    ``kinds=("given",)`` as one given name (a father's name). Compounds may be joined,
+    spaced or hyphenated: "Mohammad Reza" and "Mohammadreza" are the same entry. Every
+    segmentation is tried, so "Mohammad Ali Zadeh" is Mohammad + Alizadeh. Returns []
+    when the name cannot be read that way: a half-read name would give wrong namesakes.
     """
     from archive.names import normalize_latin, normalize_persian
 
-    text = normalize_latin(normalize_persian(name))
-    tokens = text.split()
+    tokens = normalize_latin(normalize_persian(name)).split()
     index = spelling_index()
-    out: list[Entry] = []
-    i = 0
-    while i < len(tokens):
+    if kinds == ("given",):
+        found = [e for e in index.get("".join(tokens), ()) if e.kind == "given"]
+        return found[:1]
+    # states: 0 before the given name, 1 after it, 2 after the family name
+    allowed = {0: ("title", "given"), 1: ("title", "family"), 2: ()}
+    advance = {"given": 1, "family": 2}
+
+    def walk(i: int, state: int) -> list[Entry] | None:
+        if i == len(tokens):
+            return [] if state == 2 else None
         for width in (3, 2, 1):
             if i + width > len(tokens):
                 continue
-            found = [e for e in index.get("".join(tokens[i : i + width]), ()) if e.kind in kinds]
-            if found:
-                # a position decides between homographs: given names come first
-                wanted = "given" if not any(e.kind == "given" for e in out) else "family"
-                found.sort(key=lambda e: (e.kind != wanted, e.kind != "title"))
-                out.append(found[0])
-                i += width
-                break
-        else:
-            return []
-    return out
+            for entry in index.get("".join(tokens[i : i + width]), ()):
+                if entry.kind not in allowed[state] or entry.kind not in kinds:
+                    continue
+                rest = walk(i + width, advance.get(entry.kind, state))
+                if rest is not None:
+                    return [entry, *rest]
+        return None
+
+    return walk(0, 0) or []

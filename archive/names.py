@@ -271,7 +271,7 @@ def _run_classes(run: str) -> list[str]:
     return [key for _, key in sorted(found)]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 17)
 def _latin_word_key(s: str) -> str:
     if not s:
         return ""
@@ -396,7 +396,7 @@ def _vav(s: str, i: int, forced: set[int], out: list[str]) -> str:
     return "u"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 17)
 def _persian_word_key(s: str) -> str:
     if not s:
         return ""
@@ -578,36 +578,50 @@ def _add(out: dict[str, None], key: str) -> None:
         out[key] = None
 
 
+_MAX_SPAN = 4  # names longer than this are rare; longer spans would only bloat the index
+
+
+def _span_keys(toks: list[tuple[str, str]], keys: list[str], out: dict[str, None]) -> None:
+    # Every run of 2..4 adjacent tokens, joined: as the concatenated keys (so a query
+    # pair "Mohammad Reza" meets a stored "Mohammadreza") and as the key of the joined
+    # spelling (so "Fatemehzahra" meets "فاطمه زهرا"). ``score`` also reads these runs
+    # to tell a contiguous name ("Ali Karimi") from a subset ("Ali [Mohammad] Karimi").
+    for i in range(len(toks)):
+        for j in range(i + 2, min(len(toks), i + _MAX_SPAN) + 1):
+            _add(out, "".join(keys[i:j]))
+            scripts = {script for script, _ in toks[i:j]}
+            if len(scripts) == 1:
+                _add(out, _key(scripts.pop(), "".join(tok for _, tok in toks[i:j])))
+
+
 def name_keys(*names: str) -> str:
     """The key text stored on a person row, built from all of its names.
 
-    Every token of every name (Latin, Persian, aliases; empty ones skipped) is keyed;
-    for each adjacent pair of tokens (titles such as Seyed excepted) the joined key is
-    added twice, as the two keys concatenated and as the key of the joined spelling, and
-    a joined token that splits into lexicon names adds the concatenation of their keys.
-    So Mohammadreza, Mohammad Reza, Mohammad-Reza, محمدرضا and محمد رضا all share a
-    token. Keys are deduplicated and keep first-seen order.
+    Every token of every name (Latin, Persian, aliases; empty ones skipped) is keyed.
+    Every run of two to four adjacent tokens adds its joined key, both as the keys
+    concatenated and as the key of the joined spelling, with and without titles such as
+    Seyed/Sadat; a joined token that splits into lexicon names adds the concatenation
+    of their keys. So Mohammadreza, Mohammad Reza, Mohammad-Reza, محمدرضا and محمد رضا
+    all share a token. Keys are deduplicated and keep first-seen order (single tokens
+    of the first name first).
     """
     out: dict[str, None] = {}
     titles = _title_keys()
     for name in names:
         if not name:
             continue
-        toks = _tokens(name)
-        keys = [_key(script, tok) for script, tok in toks]
-        for (script, tok), key in zip(toks, keys, strict=True):
+        pairs = [(t, k) for t in _tokens(name) if (k := _key(*t))]
+        toks = [t for t, _ in pairs]
+        keys = [k for _, k in pairs]
+        for (script, tok), key in pairs:
             _add(out, key)
             parts = _split_compound(script, tok)
             if parts:
                 _add(out, "".join(_key(script, p) for p in parts))
-        for i in range(len(toks) - 1):
-            (s1, t1), (s2, t2) = toks[i], toks[i + 1]
-            k1, k2 = keys[i], keys[i + 1]
-            if not k1 or not k2 or k1 in titles or k2 in titles:
-                continue
-            _add(out, k1 + k2)
-            if s1 == s2:
-                _add(out, _key(s1, t1 + t2))
+        _span_keys(toks, keys, out)
+        plain = [(t, k) for t, k in pairs if k not in titles]
+        if len(plain) < len(pairs):
+            _span_keys([t for t, _ in plain], [k for _, k in plain], out)
     return " ".join(out)
 
 
@@ -633,35 +647,29 @@ def _initial(script: str, tok: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _parse_query(q: str) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[frozenset[str], ...]]:
-    toks = _tokens(q)
     keys: list[str] = []
     initials: list[bool] = []
-    scripts: list[str] = []
-    raw: list[str] = []
     prev_noise = False
-    for script, tok in toks:
+    for script, tok in _tokens(q):
         noise = tok in (_NOISE_LATIN if script == "la" else _NOISE_PERSIAN)
         if noise or (prev_noise and script == "la" and tok == "e"):  # pesar-e, ezafe
             prev_noise = True
             continue
         prev_noise = False
         ini = _initial(script, tok)
-        key = ini if ini else _key(script, tok)
-        if not key or (key, bool(ini)) in zip(keys, initials, strict=False):
+        key = ini or _key(script, tok)
+        if not key:
             continue
+        # Repeats are kept: "Ali Ali-zadeh", or "Hossein Hosseini son of Hossein".
         keys.append(key)
         initials.append(bool(ini))
-        scripts.append(script)
-        raw.append(tok)
-    # Joined forms of each adjacent pair, for matching a compound stored in one piece.
+    # Each adjacent pair joined, for matching a compound stored in one piece. Only the
+    # concatenated keys: keying the joined spelling too would let a pair match an
+    # unrelated stored join (Fatemeh+Ahmadi and Fateme+Mohammadi both spell ftmhmde).
     joins = []
     for i in range(len(keys) - 1):
-        forms = set()
-        if not initials[i] and not initials[i + 1]:
-            forms.add(keys[i] + keys[i + 1])
-            if scripts[i] == scripts[i + 1]:
-                forms.add(_key(scripts[i], raw[i] + raw[i + 1]))
-        joins.append(frozenset(forms))
+        pair = not initials[i] and not initials[i + 1]
+        joins.append(frozenset({keys[i] + keys[i + 1]}) if pair else frozenset())
     return tuple(keys), tuple(initials), tuple(joins)
 
 
@@ -690,9 +698,6 @@ _INITIAL_MATCHES = {
     "z": "zj",
     "j": "jz",
     "c": "ck",
-    "a": "ai",
-    "i": "ia",
-    "v": "v",
 }
 
 EXACT = 1.0
@@ -701,27 +706,46 @@ ONE_EDIT = 0.85  # one letter inserted, dropped, changed or two swapped
 ONE_EDIT_SHORT = 0.7  # ... in a key of three letters or fewer, where that means more
 NEAR_SKELETON = 0.75  # one edit apart once long vowels are ignored
 PREFIX = 0.6  # a truncated name
+SHARED_BIGRAMS = 0.5  # a long key with most letter pairs in common (two typos)
 INITIAL = 0.8
 INITIAL_WEIGHT = 0.5
 UNMATCHED_WEIGHT = 0.35  # an unmatched query token (often a father's name) costs a little
 CONTEXT_LAST = 0.9  # query token found among context keys (father), at the end
 CONTEXT_ELSEWHERE = 0.8  # ... elsewhere in the query
+GAP = 0.97  # two query tokens that are not next to each other in any stored name
+UNCOVERED = 0.98  # the query leaves out a part of the stored name: Hossein for Amirhossein
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 17)
 def _deletions(key: str) -> frozenset[str]:
     return frozenset(key[:i] + key[i + 1 :] for i in range(len(key)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 17)
 def _skeleton(key: str) -> str:
     return key[:1] + key[1:].replace("i", "").replace("u", "")
+
+
+@lru_cache(maxsize=1 << 17)
+def _bigrams(key: str) -> frozenset[str]:
+    return frozenset(key[i : i + 2] for i in range(len(key) - 1))
+
+
+def _swap_or_change(a: str, b: str) -> bool:
+    # Same length: one letter changed, or two neighbours swapped (Hosseini/Hossieni).
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) == 1:
+        return True
+    if len(diff) == 2:
+        i, j = diff
+        return j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    return False
 
 
 def _one_edit(a: str, b: str) -> bool:
     la, lb = len(a), len(b)
     if la == lb:
-        return bool(_deletions(a) & _deletions(b))
+        return _swap_or_change(a, b)
     if la == lb + 1:
         return b in _deletions(a)
     if lb == la + 1:
@@ -729,41 +753,93 @@ def _one_edit(a: str, b: str) -> bool:
     return False
 
 
-def _fuzzy(q: str, keys: tuple[str, ...]) -> float:
+def _fuzzy(q: str, keys: tuple[tuple[str, str, int], ...]) -> float:
+    # Hot path: run for every candidate a query token does not match exactly, so the
+    # cheap tests come first. One edit (or a swap) leaves the first or the last letter
+    # of a key of three or more letters in place; keys that keep neither are skipped.
     best = 0.0
     sq = _skeleton(q)
-    for k in keys:
-        if abs(len(k) - len(q)) > 3:
+    lq, lsq = len(q), len(sq)
+    first, last = q[0], q[-1]
+    dq = _deletions(q)
+    for k, sk, lk in keys:
+        d = lk - lq
+        if d > 3 or d < -3:
             continue
-        if _skeleton(k) == sq and len(sq) > 1:
+        if sk == sq and lsq > 1:
             return SAME_SKELETON
-        if best < ONE_EDIT and _one_edit(q, k):
-            best = ONE_EDIT if min(len(q), len(k)) > 3 else ONE_EDIT_SHORT
-        elif best < NEAR_SKELETON and len(sq) > 2 and _one_edit(sq, _skeleton(k)):
+        if k[0] != first and k[-1] != last:
+            continue
+        one_edit = (
+            best < ONE_EDIT
+            and -2 < d < 2
+            and (_swap_or_change(q, k) if d == 0 else (q in _deletions(k) if d == 1 else k in dq))
+        )
+        if one_edit:
+            best = ONE_EDIT if min(lq, lk) > 3 else ONE_EDIT_SHORT
+            continue
+        if best < NEAR_SKELETON and lsq > 2 and -2 < len(sk) - lsq < 2 and _one_edit(sq, sk):
             best = NEAR_SKELETON
-        elif best < PREFIX and len(q) > 3 and (k.startswith(q) or q.startswith(k)):
+        elif best < PREFIX and lq > 3 and (k.startswith(q) or q.startswith(k)):
             best = PREFIX
+        elif not best and lq > 4 and -3 < d < 3:
+            bq, bk = _bigrams(q), _bigrams(k)
+            if 2 * len(bq & bk) >= 0.6 * (len(bq) + len(bk)):  # Dice >= 0.6: two typos
+                best = SHARED_BIGRAMS
     return best
 
 
-@lru_cache(maxsize=65536)
-def _parse_keys(
-    keys: str,
-) -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...]]:
+@lru_cache(maxsize=1 << 17)
+def _parse_keys(keys: str):
     own_text, _, context_text = keys.partition(_CONTEXT_MARK)
     own = tuple(dict.fromkeys(own_text.split()))
     context = tuple(dict.fromkeys(context_text.split()))
-    return frozenset(own), own, frozenset(context), context
+    titles = _title_keys()
+    own_set = frozenset(own)
+    # Name parts proper: keys that are not a joined run of other stored keys. A join of
+    # the spelling may change the letters at the seam ("ale"+"ahmde" spelt together is
+    # "alihmde"), so a key that begins or ends like another key, less one letter, is
+    # a join too.
+    bases = tuple(
+        k
+        for k in own
+        if k not in titles
+        and not any(
+            o != k
+            and (
+                o in k
+                or (len(o) > 2 and len(k) > len(o) and (k.endswith(o[1:]) or k.startswith(o[:-1])))
+            )
+            for o in own_set
+        )
+    )
+    return (
+        own_set,
+        tuple((k, _skeleton(k), len(k)) for k in own),
+        frozenset(context),
+        tuple((k, _skeleton(k), len(k)) for k in context),
+        tuple(k for k in own if k not in titles),
+        bases,
+    )
+
+
+def _contiguous(a: str, b: str, own: tuple[tuple[str, str, int], ...]) -> bool:
+    ab, ba = a + b, b + a
+    return any(ab in k or ba in k for k, _, _ in own)
 
 
 def score(q: str, keys: str) -> float:
     """How close the query ``q`` (raw text, either script) is to a person's stored keys.
 
     1.0 only when every query token equals a stored key token (a query pair that joins
-    into a stored compound counts as equal), in any order. Near misses score high but
-    below 1.0: same consonants with different long vowels 0.9, one edit 0.85, an
-    initial 0.8 (at half weight). A query token found nowhere counts at about a third of
-    its weight, so a father's name added to a query lowers the score only a little.
+    into a stored compound counts as equal), in any order, and the query's tokens stand
+    next to each other in a stored name. Otherwise below 1.0: query tokens that are a
+    subset of a longer name ("Ali Karimi" against "Ali Mohammad Karimi") 0.97 per gap,
+    or leave out a stored name part ("Hossein" against "Amir Hossein") 0.98;
+    same consonants with different long vowels 0.9; one edit 0.85; an initial 0.8 (at
+    half weight), matched against a name token the other query tokens did not use. A
+    query token found nowhere counts at about a third of its weight, so a father's name
+    added to a query lowers the score only a little.
 
     ``keys`` is ``name_keys(...)`` of the person, optionally followed by `` | `` and
     context keys (e.g. ``name_keys(father_name)``). A query token that matches only a
@@ -774,27 +850,33 @@ def score(q: str, keys: str) -> float:
     qkeys, initials, joins = _parse_query(q)
     if not qkeys:
         return 0.0
-    own_set, own, ctx_set, ctx = _parse_keys(keys)
+    own_set, own, ctx_set, ctx, own_names, bases = _parse_keys(keys)
     n = len(qkeys)
     credit = [0.0] * n
+    used: set[str] = set()
     for i, k in enumerate(qkeys):
+        if not initials[i] and k in own_set and k not in used:
+            credit[i] = EXACT
+            used.add(k)  # a repeated query token must find a second match
+    for i, forms in enumerate(joins):
+        if credit[i + 1] < EXACT and forms & own_set:
+            credit[i] = credit[i + 1] = EXACT
+            used.update(forms & own_set)
+    for i, k in enumerate(qkeys):
+        if credit[i]:
+            continue
         if initials[i]:
             allowed = _INITIAL_MATCHES.get(k, k)
-            if any(o[0] in allowed for o in own):
+            if any(o[0] in allowed and o not in used for o in own_names):
                 credit[i] = INITIAL
-        elif k in own_set:
-            credit[i] = EXACT
-    for i, forms in enumerate(joins):
-        if credit[i] < EXACT and credit[i + 1] < EXACT and forms & own_set:
-            credit[i] = credit[i + 1] = EXACT
-    for i, k in enumerate(qkeys):
-        if credit[i] or initials[i]:
             continue
         if k in ctx_set:
             credit[i] = CONTEXT_LAST if i == n - 1 else CONTEXT_ELSEWHERE
             continue
+        if k in used:  # a repeat already matched once: only the context may take it
+            continue
         credit[i] = _fuzzy(k, own)
-        if credit[i] < ONE_EDIT and ctx:
+        if credit[i] < ONE_EDIT and ctx and i == n - 1 and n > 2:  # a misspelt father
             credit[i] = max(credit[i], 0.9 * _fuzzy(k, ctx))
     total = 0.0
     weights = 0.0
@@ -804,7 +886,18 @@ def score(q: str, keys: str) -> float:
             w *= UNMATCHED_WEIGHT
         total += w * credit[i]
         weights += w
-    return total / weights if weights else 0.0
+    result = total / weights
+    for i in range(n - 1):
+        if (
+            credit[i] == EXACT
+            and credit[i + 1] == EXACT
+            and not joins[i] & own_set
+            and not _contiguous(qkeys[i], qkeys[i + 1], own)
+        ):
+            result *= GAP
+    if result == EXACT and any(not any(b in u for u in used) for b in bases):
+        result *= UNCOVERED
+    return result
 
 
 def is_exact(q: str, keys: str) -> bool:

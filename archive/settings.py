@@ -272,3 +272,43 @@ LOGGING = {
 
 # Models whose people search index (archive.search) is kept on ``name_keys``.
 SEARCHABLE_MODELS = ["victims.Victim", "perpetrators.Perpetrator"]
+
+# --- Submissions (families' form, victims.submission_*) ------------------------------------
+# Contact details are encrypted with SUBMISSION_KEY: one or more Fernet keys, comma-separated,
+# the first encrypting and the others still decrypting (rotation). Make one with
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+# Without it (development, the test suite) a key is derived from SECRET_KEY, and
+# ``manage.py check --deploy`` fails (victims.E001) so that production cannot run so.
+SUBMISSION_KEYS = envlist("SUBMISSION_KEY", [])
+for _key in SUBMISSION_KEYS:
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(_key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise ImproperlyConfigured(
+            "SUBMISSION_KEY must be Fernet keys (44 characters of URL-safe base64), "
+            "comma-separated; one of them is not."
+        ) from None
+# Attachments: photos and scans only (PDFs are refused), re-encoded without metadata.
+SUBMISSION_MAX_FILES = envint("SUBMISSION_MAX_FILES", 5)
+SUBMISSION_MAX_FILE_BYTES = envint("SUBMISSION_MAX_FILE_BYTES", 10 * 1024 * 1024)
+SUBMISSION_MAX_IMAGE_PIXELS = envint("SUBMISSION_MAX_IMAGE_PIXELS", 40_000_000)
+SUBMISSION_MAX_TEXT = envint("SUBMISSION_MAX_TEXT", 20_000)
+# Per client, counted in the shared cache under an HMAC of the address (never stored in a
+# table or a log): submissions stored, every POST of the form, receipt look-ups.
+SUBMISSION_RATE = envstr("SUBMISSION_RATE", "10/h")
+SUBMISSION_POST_RATE = envstr("SUBMISSION_POST_RATE", "30/h")
+SUBMISSION_LOOKUP_RATE = envstr("SUBMISSION_LOOKUP_RATE", "30/h")
+# The same table as the default cache, through a backend whose increment is atomic
+# (django-ratelimit counts with incr(), which Django's database cache does as get + set).
+CACHES["ratelimit"] = {
+    "BACKEND": "victims.submission_ratelimit.AtomicDatabaseCache",
+    "LOCATION": CACHES["default"]["LOCATION"],
+    "TIMEOUT": 3600,
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Behind a reverse proxy, the header that carries the client's address (e.g.
+# HTTP_X_REAL_IP); over a Tor onion service every visitor shares one address, and one limit.
+RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY") or None
+CSRF_FAILURE_VIEW = "victims.submission_views.csrf_failure"

@@ -78,7 +78,13 @@ def write_csv(path: Path, n: int, seed: int, start: int) -> None:
         writer.writeheader()
         for person in people(n, seed, start):
             row = {c: person.get(c, "") for c in COLUMNS}
-            row["ref"] = person["ref"]
+            # The generator gives a date and its precision; the file gives the date at its
+            # precision (1988, 1988-08, 1988-08-15), as a researcher's list would.
+            precision = person.get("death_date_precision")
+            if row["death_date"] and precision in {"year", "month"}:
+                row["death_date"] = row["death_date"][: 4 if precision == "year" else 7]
+            if isinstance(row["aliases"], (list, tuple)):
+                row["aliases"] = " | ".join(row["aliases"])
             writer.writerow(row)
 
 

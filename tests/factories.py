@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from archive.models import Event, Organisation, Place
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from sources.models import Citation, Source
+from victims import receipts
 from victims.models import Victim
 
 
@@ -114,3 +115,27 @@ class CitationFactory(factory.django.DjangoModelFactory):
     object_id = factory.LazyAttribute(lambda o: o.content_object.pk)
     source = factory.SubFactory(SourceFactory)
     claim = "general"
+
+
+# --- Families' submissions ---------------------------------------------------------------
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A synthetic submission; ``SubmissionFactory(receipt="7KQ2-M9XD-4TPR-HW3N")`` sets
+    the code the family would hold."""
+
+    class Meta:
+        model = "victims.Submission"
+        exclude = ["receipt"]
+
+    receipt = factory.LazyFunction(receipts.generate_code)
+    receipt_hash = factory.LazyAttribute(lambda o: receipts.hash_code(o.receipt))
+    name_latin = factory.Sequence(lambda n: f"Testname Submitted{n}")
+    name_fa = "نام آزمایشی"
+    father_name = "Testfather"
+    birth_year = 1960
+    fate = "executed"
+    account = "A synthetic account written for a test."
+    relation = "sister"
+    consent = True
+    language = "en"

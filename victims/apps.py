@@ -8,6 +8,7 @@ class VictimsConfig(AppConfig):
 
     def ready(self):
         from archive.importing import register
+        from victims import checks  # noqa: F401  (registers the system checks)
         from victims.resources import VictimResource
 
         register("victims", VictimResource)

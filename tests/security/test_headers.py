@@ -38,7 +38,8 @@ def test_deploy_check_is_clean_with_production_settings():
     from django.conf import settings
 
     env = {**os.environ, "DEBUG": "0", "HTTPS": "1", "ALLOWED_HOSTS": "archive.example",
-           "SECRET_KEY": secrets.token_urlsafe(50)}  # fmt: skip
+           "SECRET_KEY": secrets.token_urlsafe(50),
+           "SUBMISSION_KEY": "mVJUx0WbgE0y3xbpcbLz0nQKdvbBFYtjrSYJpKnbJo0="}  # fmt: skip
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,

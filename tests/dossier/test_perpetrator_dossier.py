@@ -1,0 +1,146 @@
+"""A perpetrator's dossier: what it shows, what it never shows, and its digest."""
+
+import pytest
+from dossier_helpers import printed_digest, sha256
+from factories import (
+    CitationFactory,
+    CommissionFactory,
+    MembershipFactory,
+    PerpetratorFactory,
+    PlaceFactory,
+    SourceFactory,
+    VictimFactory,
+)
+
+from perpetrators.models import Perpetrator, Position
+
+pytestmark = pytest.mark.django_db
+
+RAISI = "/perpetrators/P-0001/dossier/"
+
+
+def test_dossier_shows_identity_career_membership_and_footnoted_sources(seed, anonymous):
+    html = anonymous.get(RAISI).content.decode()
+    assert "Ebrahim Raisi" in html
+    assert "Ebrahim Raeisi" in html  # an alias
+    assert "Head of the Judiciary (Judiciary Chief)" in html
+    assert "رئیس قوه قضاییه" in html  # the post in the other script
+    assert "Death Commissions of 1988" in html
+    assert 'class="fn"' in html
+    assert (
+        "https://iran1988.org/new-report-published-1988massacre-iran-evidence-crime-humanity/"
+        in html
+    )
+    assert "https://twitter.com/statedeptspox/status/1284216751941652484" in html
+
+
+def test_dossier_prints_its_provenance(seed, anonymous, settings):
+    settings.ARCHIVE_VERSION = "9.8.7-test"
+    html = anonymous.get(RAISI).content.decode()
+    assert "9.8.7-test" in html
+    assert "http://testserver/perpetrators/P-0001/" in html
+    assert "Generated" in html and "Records last changed" in html
+    assert len(printed_digest(html)) == 64
+
+
+def test_digest_served_beside_is_the_printed_one_and_recomputes_from_the_content(seed, anonymous):
+    html = anonymous.get(RAISI).content.decode()
+    lines = anonymous.get("/perpetrators/P-0001/dossier.sha256").content.decode().splitlines()
+    content = anonymous.get("/perpetrators/P-0001/dossier.json").content
+    digest, name = lines[0].split("  ")
+    assert digest == printed_digest(html) == sha256(content)
+    assert name == "perpetrator-P-0001-dossier.json"
+
+
+def test_same_record_state_gives_same_digest_and_a_change_changes_it(seed, anonymous):
+    first = printed_digest(anonymous.get(RAISI).content.decode())
+    Perpetrator.objects.get(ref="P-0001").save()  # saved again, nothing changed
+    assert printed_digest(anonymous.get(RAISI).content.decode()) == first
+
+    Position.objects.filter(perpetrator__ref="P-0001").update(title_en="Head of the Judiciary")
+    changed = printed_digest(anonymous.get(RAISI).content.decode())
+    assert changed != first
+
+
+def test_english_and_persian_dossiers_carry_the_same_digest(seed, anonymous):
+    english = printed_digest(anonymous.get(RAISI).content.decode())
+    persian = printed_digest(anonymous.get("/fa" + RAISI).content.decode())
+    assert english == persian
+
+
+def test_persian_dossier_is_right_to_left_with_persian_text_and_digits(seed, anonymous):
+    html = anonymous.get("/fa/perpetrators/P-0003/dossier/").content.decode()
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "مشاور رئیس قوه قضاییه" in html
+    assert "۱۳۹۸" in html  # the statement's date in the Solar Hijri calendar, Persian digits
+    assert "۲۵ ژوئیه ۲۰۱۹" in html  # and the Gregorian beside it
+
+
+@pytest.mark.parametrize("suffix", ["dossier/", "dossier.pdf", "dossier.json", "dossier.sha256"])
+def test_unpublished_perpetrator_has_no_dossier(anonymous, suffix):
+    draft = PerpetratorFactory(publication_status="draft")
+    assert anonymous.get(f"/perpetrators/{draft.ref}/{suffix}").status_code == 404
+    assert anonymous.get(f"/fa/perpetrators/{draft.ref}/{suffix}").status_code == 404
+
+
+def test_victims_of_the_commission_are_counted_and_unpublished_ones_left_out(anonymous):
+    evin = PlaceFactory(name_en="Evin Prison")
+    commission = CommissionFactory()
+    member = MembershipFactory(commission=commission).perpetrator
+    VictimFactory(name_latin="Testname Shown", commission=commission, prison=evin)
+    VictimFactory(commission=commission, prison=evin)
+    VictimFactory(name_latin="Testname Hidden", commission=commission, publication_status="draft")
+    VictimFactory(name_latin="Testname Elsewhere")  # another commission, or none
+
+    html = anonymous.get(f"/perpetrators/{member.ref}/dossier/").content.decode()
+    assert "Testname Shown" in html
+    assert "Testname Hidden" not in html
+    assert "Testname Elsewhere" not in html
+    assert "2 published victim records." in html
+    assert "Evin Prison" in html
+
+
+def test_a_change_to_a_linked_victim_changes_the_digest(anonymous):
+    commission = CommissionFactory()
+    member = MembershipFactory(commission=commission).perpetrator
+    victim = VictimFactory(commission=commission)
+    url = f"/perpetrators/{member.ref}/dossier.json"
+    before = anonymous.get(url).content
+    victim.name_fa = "نام آزمایشی"
+    victim.save()
+    assert anonymous.get(url).content != before
+
+
+def test_unpublished_commission_is_left_out(anonymous):
+    membership = MembershipFactory(commission=CommissionFactory(publication_status="draft"))
+    html = anonymous.get(f"/perpetrators/{membership.perpetrator.ref}/dossier/").content.decode()
+    assert membership.commission.name_en not in html
+
+
+def test_private_testimony_is_cited_only_as_such(anonymous):
+    perpetrator = PerpetratorFactory()
+    private = SourceFactory(
+        title="Testimony of a named witness",
+        author="Witness Name",
+        url="https://example.org/secret",
+        is_private=True,
+        received_date="2024-03-05",
+    )
+    CitationFactory(
+        content_object=perpetrator, source=private, locator="p. 3", quote="words of the witness"
+    )
+    html = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier/").content.decode()
+    content = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier.json").content.decode()
+    assert "Private testimony, received" in html and "5 March 2024" in html
+    for secret in ("Testimony of a named witness", "Witness Name", "example.org/secret",
+                   "words of the witness", "p. 3"):  # fmt: skip
+        assert secret not in html
+        assert secret not in content
+
+
+def test_unpublished_source_is_not_cited(anonymous):
+    perpetrator = PerpetratorFactory()
+    draft = SourceFactory(title="Draft report", publication_status="draft")
+    CitationFactory(content_object=perpetrator, source=draft)
+    html = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier/").content.decode()
+    assert "Draft report" not in html

@@ -1,0 +1,43 @@
+from django.db import migrations
+
+from archive.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
+
+# Researchers read the queue, set statuses, see the pictures; reviewers also see contact
+# details (fewest people possible) and may delete a submission (a family may ask us to).
+RESEARCHER_PERMS = [
+    ("victims", "view_submission"),
+    ("victims", "change_submission"),
+    ("victims", "view_submissionattachment"),
+]
+REVIEWER_PERMS = RESEARCHER_PERMS + [
+    ("victims", "delete_submission"),
+    ("victims", "delete_submissionattachment"),
+    ("victims", "view_submission_contact"),
+]
+
+
+def give(apps, schema_editor):
+    ensure_permissions(apps)
+    grant(apps, RESEARCHER, RESEARCHER_PERMS)
+    grant(apps, REVIEWER, REVIEWER_PERMS)
+
+
+def take_back(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    perms = Permission.objects.filter(
+        content_type__app_label="victims",
+        codename__in=[codename for _, codename in REVIEWER_PERMS],
+    )
+    for group in Group.objects.filter(name__in=[RESEARCHER, REVIEWER]):
+        group.permissions.remove(*perms)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("victims", "0004_submissions"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(give, take_back)]

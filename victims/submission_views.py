@@ -1,0 +1,256 @@
+"""The families' form, its receipt look-up, and the staff-only attachment download.
+
+Nothing here records who the submitter is: no IP address reaches a model or a log (the
+rate limit sees an HMAC of it, in the cache only), responses are not cached, and the
+receipt code travels in a POST body, never in a URL that a proxy log or the browser's
+history would keep.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import OperationalError, transaction
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import Resolver404, resolve
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from victims import receipts, submission_ratelimit
+from victims.attachments import CappedUploadHandler, random_name, thumbnail
+from victims.forms import ReceiptForm, SubmissionForm
+from victims.models import Submission, SubmissionAttachment, Victim
+
+logger = logging.getLogger(__name__)
+
+# Text fields shown again, as typed, when a submission is refused for a reason that is not
+# the submitter's (rate limit, expired CSRF cookie). The honeypot is never echoed.
+KEPT_FIELDS = [
+    "victim", "name_latin", "name_fa", "father_name", "gender", "birth_year", "arrest",
+    "prison", "fate", "death", "burial", "account", "relation", "contact", "consent",
+    "photo_consent",
+]  # fmt: skip
+LOCK_RETRIES = 3
+
+
+def linked_victim(ref: str) -> Victim | None:
+    """Only a published victim can be pre-linked; any other ref is ignored, so the form
+    says nothing about which drafts exist."""
+    ref = (ref or "").strip()[:40]
+    if not ref:
+        return None
+    return Victim.objects.published().filter(ref=ref).first()
+
+
+def _kept(post) -> dict:
+    return {name: post.get(name) for name in KEPT_FIELDS if post.get(name)}
+
+
+def too_many_requests(request, retry_after: int, *, form=None):
+    """The readable 429 page: when to try again, and (for the form) what was typed."""
+    response = render(
+        request,
+        "429.html",
+        {"retry_minutes": max(1, round(retry_after / 60)), "form": form,
+         "victim": getattr(form, "linked_victim", None)},
+        status=429,
+    )  # fmt: skip
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@csrf_exempt  # checked below, once the upload handlers are in place
+@never_cache
+def submit(request):
+    if request.method == "POST":
+        # Must run before anything reads the body: a file over the limit is then never
+        # written to disk, while the typed text is still read and can be shown again.
+        request.upload_handlers.insert(
+            0, CappedUploadHandler(request, max_bytes=settings.SUBMISSION_MAX_FILE_BYTES)
+        )
+    return _submit(request)
+
+
+@csrf_protect
+def _submit(request):
+    source = request.POST if request.method == "POST" else request.GET
+    victim = linked_victim(source.get("victim", ""))
+    if request.method != "POST":
+        form = SubmissionForm(initial={"victim": victim.ref if victim else ""}, victim=victim)
+        return render(request, "victims/submission_form.html", {"form": form, "victim": victim})
+
+    wait = submission_ratelimit.check(request, "submissions.post", settings.SUBMISSION_POST_RATE)
+    if wait:
+        kept = SubmissionForm(initial=_kept(request.POST), victim=victim)
+        return too_many_requests(request, wait, form=kept)
+
+    form = SubmissionForm(request.POST, request.FILES, victim=victim)
+    if form.is_bot():
+        # Same page, same status as a real submission; nothing is stored or decoded.
+        return _thanks(request, receipts.generate_code())
+    if not form.is_valid():
+        return render(request, "victims/submission_form.html", {"form": form, "victim": victim})
+
+    wait = submission_ratelimit.check(request, "submissions.stored", settings.SUBMISSION_RATE)
+    if wait:
+        kept = SubmissionForm(initial=_kept(request.POST), victim=victim)
+        return too_many_requests(request, wait, form=kept)
+
+    code = receipts.generate_code()
+    store_submission(form.cleaned_data, victim=victim, code=code, language=get_language())
+    return _thanks(request, code)
+
+
+def _thanks(request, code: str):
+    return render(request, "victims/submission_thanks.html", {"code": code}, status=201)
+
+
+def store_submission(data: dict, *, victim, code: str, language: str) -> Submission:
+    """Write the submission and its attachments, all or nothing. A busy SQLite database
+    answers "database is locked" after its timeout: the whole write is tried again."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return _store(data, victim=victim, code=code, language=language)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _store(data: dict, *, victim, code: str, language: str) -> Submission:
+    birth = data.get("birth_year")
+    written = []
+    storage = SubmissionAttachment._meta.get_field("file").storage
+    try:
+        with transaction.atomic():
+            submission = Submission(
+                victim=victim,
+                language=(language or "")[:8],
+                name_latin=data["name_latin"],
+                name_fa=data["name_fa"],
+                father_name=data["father_name"],
+                gender=data["gender"],
+                birth_year=birth[0] if birth else None,
+                birth_year_as_given=birth[1] if birth else "",
+                arrest=data["arrest"],
+                prison=data["prison"],
+                fate=data["fate"],
+                death=data["death"],
+                burial=data["burial"],
+                account=data["account"],
+                relation=data["relation"],
+                contact=data["contact"],
+                consent=data["consent"],
+                photo_consent=data["photo_consent"],
+                receipt_hash=receipts.hash_code(code),
+            )
+            submission.full_clean()
+            submission.save()
+            for image in data["attachments"]:
+                attachment = SubmissionAttachment(
+                    submission=submission,
+                    content_type=image.content_type,
+                    size=len(image.data),
+                    width=image.width,
+                    height=image.height,
+                    sha256=image.sha256,
+                )
+                attachment.file.save(
+                    random_name(image.extension), ContentFile(image.data), save=False
+                )
+                written.append(attachment.file.name)
+                attachment.save()
+    except BaseException:
+        for name in written:  # no file without its row
+            storage.delete(name)
+        raise
+    # Only the number: never a name, the text or where it came from.
+    logger.info("submission %s stored with %d attachments", submission.pk, len(written))
+    return submission
+
+
+@never_cache
+@csrf_protect
+def receipt(request):
+    form = ReceiptForm(request.POST or None)
+    submission = None
+    if request.method == "POST":
+        wait = submission_ratelimit.check(
+            request, "submissions.lookup", settings.SUBMISSION_LOOKUP_RATE
+        )
+        if wait:
+            return too_many_requests(request, wait)
+        if form.is_valid():
+            submission = (
+                Submission.objects.filter(
+                    receipt_hash=receipts.hash_code(form.cleaned_data["code"])
+                )
+                .only("status")
+                .first()
+            )
+            if submission is None:
+                form.add_error(
+                    "code",
+                    _not_found_message(),
+                )
+    return render(
+        request,
+        "victims/submission_receipt.html",
+        {"form": form, "status": submission.status if submission else None},
+    )
+
+
+def _not_found_message():
+    from django.utils.translation import gettext
+
+    return gettext(
+        "No submission has this code. Check each letter and digit; if it still does not "
+        "work, the submission may have been deleted at the family's request."
+    )
+
+
+def csrf_failure(request, reason=""):
+    """A readable page instead of Django's bare 403. On the submission form, what the
+    family typed is shown again with a fresh token, so nothing is lost."""
+    form = victim = None
+    if request.method == "POST":
+        try:
+            on_form = resolve(request.path_info).view_name == "submissions:submit"
+        except Resolver404:
+            on_form = False
+        if on_form:
+            victim = linked_victim(request.POST.get("victim", ""))
+            form = SubmissionForm(initial=_kept(request.POST), victim=victim)
+    return render(request, "403_csrf.html", {"form": form, "victim": victim}, status=403)
+
+
+def attachment_download(request, pk: int):
+    """A family's attachment, to staff who hold the permission, as a download (never
+    rendered inline by the browser); ``?thumbnail=1`` gives a small preview."""
+    if not request.user.has_perm("victims.view_submissionattachment"):
+        raise PermissionDenied
+    attachment = get_object_or_404(SubmissionAttachment, pk=pk)
+    filename = f"submission-{attachment.submission_id}-{attachment.pk}.{attachment.extension}"
+    if request.GET.get("thumbnail"):
+        with attachment.file.open("rb") as fh:
+            data = thumbnail(fh.read())
+        response = HttpResponse(data, content_type="image/jpeg")
+        response["Content-Disposition"] = f'attachment; filename="thumbnail-{filename}"'
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type=attachment.content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
