@@ -1,9 +1,11 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.admin import CitationInline, PublishableAdmin, PublishableImportExportAdmin
 from archive.search import admin_search_results
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
+from perpetrators.resources import MembershipResource, PerpetratorResource, PositionResource
 
 
 class PositionInline(admin.TabularInline):
@@ -35,6 +37,7 @@ class StatementInline(admin.StackedInline):
 
 @admin.register(Perpetrator)
 class PerpetratorAdmin(PublishableImportExportAdmin):
+    resource_classes = [PerpetratorResource]
     list_display = ["ref", "name_latin", "name_fa", "publication_status", "updated_at"]
     list_filter = ["publication_status", "memberships__commission", "memberships__role"]
     search_fields = ["ref", "name_latin", "name_fa", "aliases"]
@@ -61,7 +64,8 @@ class CitedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(CitedAdmin):
+class PositionAdmin(ImportExportModelAdmin, CitedAdmin):
+    resource_classes = [PositionResource]
     list_display = ["perpetrator", "title_en", "organisation", "start_date", "end_date"]
     search_fields = ["title_en", "title_fa", "perpetrator__name_latin", "perpetrator__name_fa"]
     list_filter = ["organisation"]
@@ -69,7 +73,8 @@ class PositionAdmin(CitedAdmin):
 
 
 @admin.register(CommissionMembership)
-class CommissionMembershipAdmin(CitedAdmin):
+class CommissionMembershipAdmin(ImportExportModelAdmin, CitedAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["perpetrator", "commission", "role", "start_date"]
     list_filter = ["role", "commission"]
     search_fields = ["perpetrator__name_latin", "perpetrator__name_fa", "commission__name_en"]

@@ -4,10 +4,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive.admin import PublishableAdmin
 from sources.models import Citation, Source
+from sources.resources import SourceResource
 
 
 @admin.register(Source)
 class SourceAdmin(ImportExportModelAdmin, PublishableAdmin):
+    resource_classes = [SourceResource]
     list_display = ["title", "kind", "publisher", "date", "is_private", "publication_status"]
     list_filter = ["publication_status", "kind", "is_private", "language"]
     search_fields = ["title", "publisher", "author", "url"]

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SourcesConfig(AppConfig):
     name = "sources"
     verbose_name = _("Sources")
+
+    def ready(self):
+        from archive.importing import register
+        from sources.resources import SourceResource
+
+        register("sources", SourceResource)

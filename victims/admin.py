@@ -9,12 +9,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from archive.admin import PublishableImportExportAdmin
 from archive.search import admin_search_results
 from victims.models import Submission, SubmissionAttachment, Victim
+from victims.resources import VictimResource
 from victims.services import create_victim_draft_from_submission
 from victims.submission_views import attachment_download
 
 
 @admin.register(Victim)
 class VictimAdmin(PublishableImportExportAdmin):
+    resource_classes = [VictimResource]
     list_display = [
         "ref", "name_latin", "name_fa", "father_name", "fate", "death_date", "prison",
         "publication_status",

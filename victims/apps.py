@@ -7,4 +7,8 @@ class VictimsConfig(AppConfig):
     verbose_name = _("Victims")
 
     def ready(self):
+        from archive.importing import register
         from victims import checks  # noqa: F401  (registers the system checks)
+        from victims.resources import VictimResource
+
+        register("victims", VictimResource)

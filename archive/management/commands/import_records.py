@@ -1,0 +1,66 @@
+"""``python manage.py import_records victims FILE [--dry-run]``: see archive.importing."""
+
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.importing import REGISTRY, FileProblem, Progress, import_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import records from a CSV, XLSX or JSON file (format by extension). A row whose "
+        "key (ref) is known updates that record; a new key creates one. The whole file is "
+        "imported or nothing is: every bad row is reported by its row number (row 1 is the "
+        "header, so the first record is row 2) and the command exits with status 1."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="Kind of record: " + ", ".join(sorted(REGISTRY)))
+        parser.add_argument("file", help="A .csv, .xlsx, .json or .jsonl file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and report; write nothing."
+        )
+        parser.add_argument(
+            "--user",
+            help="Username recorded in each record's history as the importer "
+            "(default: none, i.e. the command line).",
+        )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="Show rows done and rows per second on stderr even when it is not a terminal.",
+        )
+        parser.add_argument("--batch-size", type=int, default=2000, help="Rows per bulk write.")
+
+    def handle(self, *args, kind, file, dry_run, user, progress, batch_size, **options):
+        importer = None
+        if user:
+            User = get_user_model()
+            try:
+                importer = User.objects.get(**{User.USERNAME_FIELD: user})
+            except User.DoesNotExist:
+                raise CommandError(f"no user called '{user}'") from None
+        meter = Progress(stream=sys.stderr, enabled=True if progress else None)
+        try:
+            report = import_file(
+                kind, file, user=importer, dry_run=dry_run, progress=meter, batch_size=batch_size
+            )
+        except FileProblem as exc:
+            raise CommandError(str(exc)) from None
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        for problem in report.problems:
+            self.stderr.write(str(problem))
+        if report.more_problems:
+            self.stderr.write(f"… and {report.more_problems} more problems.")
+        if report.new_references and report.ok:
+            verb = "would be created" if dry_run else "created"
+            self.stdout.write(
+                f"{len(report.new_references)} new reference record(s) {verb}: "
+                + ", ".join(report.new_references)
+            )
+        if not report.ok:
+            raise CommandError(report.summary())
+        self.stdout.write(report.summary())

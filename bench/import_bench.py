@@ -1,0 +1,147 @@
+"""Import benchmark: ``python bench/import_bench.py N`` writes N synthetic victims to a
+CSV (refs SYN-..., names drawn from the archive's lexicon, clearly synthetic) and imports
+them with ``manage.py import_records victims`` in a child process on the current
+DATABASE_URL, then prints rows per second and the child's peak memory.
+
+The database must be migrated and should hold no SYN- records (each run uses a fresh
+range of refs with --start, or --flush to delete earlier SYN- victims first). Never run
+against a production database: it writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COLUMNS = [
+    "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year",
+    "arrest_date", "prison", "fate", "death_date", "event", "publication_status",
+]  # fmt: skip
+
+
+def local_people(n: int, seed: int = 0, start: int = 1):
+    """A stand-in for archive.synthetic.synthetic_people, from the same lexicon."""
+    from archive import lexicon
+
+    rng = random.Random(seed)
+    given = [e for e in lexicon.GIVEN_NAMES if e.gender in {"m", "f"}]
+    family = list(lexicon.FAMILY_NAMES)
+    prisons = [p[0] + " Prison" if "Prison" not in p[0] else p[0] for p in lexicon.PRISONS]
+
+    def pick(entries):
+        return entries[min(int(rng.paretovariate(1.2)) - 1, len(entries) - 1)]
+
+    for i in range(start, start + n):
+        g, f, father = pick(given), pick(family), pick(given)
+        latin = f"{rng.choice(g.latin)} {rng.choice(f.latin)}"
+        month = rng.randint(7, 9)
+        script = rng.random()  # many lists give one script only
+        yield {
+            "ref": f"SYN-{i:07d}",
+            "name_latin": latin if script > 0.1 else "",
+            "name_fa": f"{g.fa} {f.fa}" if script < 0.9 else "",
+            "aliases": f"{g.latin[-1]} {f.latin[-1]}" if rng.random() < 0.2 else "",
+            "father_name": rng.choice(father.latin),
+            "gender": "male" if g.gender == "m" else "female",
+            "birth_year": str(rng.randint(1940, 1970)),
+            "arrest_date": rng.choice(["1981", f"1981-{rng.randint(6, 12):02d}", ""]),
+            "prison": rng.choice(prisons),
+            "fate": "executed",
+            "death_date": rng.choice(["1988", f"1988-{month:02d}", f"1988-{month:02d}-15"]),
+            "event": "",
+            "publication_status": rng.choice(["draft", "published"]),
+        }
+
+
+def people(n: int, seed: int, start: int):
+    try:
+        from archive.synthetic import synthetic_people
+    except ImportError:
+        return local_people(n, seed, start)
+    return synthetic_people(n, seed=seed, start=start)
+
+
+def write_csv(path: Path, n: int, seed: int, start: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for person in people(n, seed, start):
+            row = {c: person.get(c, "") for c in COLUMNS}
+            # The generator gives a date and its precision; the file gives the date at its
+            # precision (1988, 1988-08, 1988-08-15), as a researcher's list would.
+            precision = person.get("death_date_precision")
+            if row["death_date"] and precision in {"year", "month"}:
+                row["death_date"] = row["death_date"][: 4 if precision == "year" else 7]
+            if isinstance(row["aliases"], (list, tuple)):
+                row["aliases"] = " | ".join(row["aliases"])
+            writer.writerow(row)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, nargs="?", default=30_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--start", type=int, default=1, help="first SYN- number")
+    parser.add_argument("--flush", action="store_true", help="delete SYN- victims first")
+    parser.add_argument("--keep", action="store_true", help="keep the generated CSV")
+    args = parser.parse_args(argv)
+
+    env = {**os.environ}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    database = env.get("DATABASE_URL", "sqlite:///db.sqlite3").split("@")[-1]
+    if args.flush:
+        code = (
+            "from victims.models import Victim; "
+            "qs = Victim.history.filter(ref__startswith='SYN-'); qs.delete(); "
+            "Victim.objects.filter(ref__startswith='SYN-').update(publication_status='draft'); "
+            "Victim.objects.filter(ref__startswith='SYN-').delete()"
+        )
+        subprocess.run([*manage, "shell", "-c", code], env=env, check=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"synthetic-{args.n}.csv"
+        t0 = time.monotonic()
+        write_csv(path, args.n, args.seed, args.start)
+        made = time.monotonic() - t0
+        size = path.stat().st_size
+        t0 = time.monotonic()
+        child = subprocess.run(
+            [*manage, "import_records", "victims", str(path)], env=env, capture_output=True,
+            text=True,
+        )  # fmt: skip
+        seconds = time.monotonic() - t0
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_kb = usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime
+        if args.keep:
+            kept = ROOT / path.name
+            kept.write_bytes(path.read_bytes())
+            print(f"kept {kept}")
+    if child.returncode:
+        print(child.stdout, child.stderr[-3000:], sep="\n", file=sys.stderr)
+        return child.returncode
+    print(f"database            {database}")
+    print(f"rows                {args.n:,} ({size / 1e6:.1f} MB CSV, generated in {made:.1f} s)")
+    print(f"import time         {seconds:.1f} s (whole command: start-up, history, search keys)")
+    print(f"import rows/s       {args.n / seconds:,.0f}")
+    print(f"import CPU time     {cpu:.1f} s in the command (the database works apart)")
+    print(f"peak memory (RSS)   {peak_kb / 1024:,.0f} MB")
+    print(f"load average        {os.getloadavg()[0]:.1f} (2 cores: figures above 2 mean waiting)")
+    print(f"command said        {child.stdout.strip().splitlines()[-1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The admin's import screen reads the same columns with the same checks as the command,
+and records who imported what."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from victims.models import Victim
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "ref,name_latin,name_fa,birth_year,death_date,publication_status\n"
+    "T-1,Ali Karimi,علی کریمی,1955,1988-08,published\n"
+    "T-2,,مریم احمدی,,1988,draft\n"
+)
+
+
+def _format_value(client, url, label="csv"):
+    page = client.get(url).content.decode()
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
+    return next(value for value, text in options if text.strip().lower() == label)
+
+
+def _upload(client, text, name="list.csv"):
+    url = reverse("admin:victims_victim_import")
+    return client.post(
+        url,
+        {
+            "format": _format_value(client, url),
+            "import_file": SimpleUploadedFile(name, text.encode("utf-8"), "text/csv"),
+        },
+    )
+
+
+def test_a_reviewer_imports_a_file_through_preview_and_confirm(reviewer_client, reviewer):
+    preview = _upload(reviewer_client, GOOD)
+    assert preview.status_code == 200
+    assert Victim.objects.count() == 0  # the preview writes nothing
+    form = preview.context["confirm_form"]
+    assert form is not None
+
+    done = reviewer_client.post(
+        reverse("admin:victims_victim_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+    )
+
+    assert done.status_code == 302
+    ali = Victim.objects.get(ref="T-1")
+    assert (ali.death_date_precision, ali.publication_status) == ("month", "published")
+    assert ali.name_keys
+    entry = ali.history.get()
+    assert entry.history_user == reviewer
+    assert entry.history_change_reason == "import from list.csv"
+
+
+def test_the_preview_shows_the_same_row_errors_as_the_command(reviewer_client):
+    page = _upload(reviewer_client, GOOD.replace("1955", "nineteen-fifty"))
+
+    text = page.content.decode()
+    assert "&#x27;nineteen-fifty&#x27; is not a year" in text
+    assert reverse("admin:victims_victim_process_import") not in text  # nothing to confirm
+    assert Victim.objects.count() == 0
+
+
+def test_a_researcher_cannot_publish_through_the_import_screen(researcher_client):
+    page = _upload(researcher_client, GOOD)
+
+    text = page.content.decode()
+    assert "only a reviewer may publish" in text
+    assert reverse("admin:victims_victim_process_import") not in text
