@@ -10,7 +10,9 @@ from tests.i18n.pofile import parse
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fa" / "LC_MESSAGES" / "django.po"
 # %(name)s, %s, %d, %%; {name} (str.format); tags such as <bdi> that templates rely on.
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|%%|\{\w*\}|</?(?:a|b|i|bdi|em|strong|code|abbr|span)\b[^>]*>")
+PLACEHOLDER = re.compile(
+    r"%\(\w+\)[sdif]|%[sdif]|%%|\{\w*\}|</?(?:a|b|i|bdi|em|strong|code|abbr|span)\b[^>]*>"
+)
 
 
 @pytest.fixture(scope="module")
