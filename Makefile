@@ -63,7 +63,7 @@ admin-user: migrate
 
 test: install e2e-deps messages
 	STATIC_MANIFEST=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(40))')} \
-	  $(VENV)/bin/pytest $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest -q -rs $(PYTEST_ARGS)
 
 test-fast: install
 	DEBUG=1 $(VENV)/bin/pytest -m "not e2e" -x $(PYTEST_ARGS)
