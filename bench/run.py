@@ -423,6 +423,10 @@ def table(runs: list[dict], args) -> str:
                 f"{r['per_s']:.0f} | {r['queries']} |"
             )
     lines.append("")
+    lines.append(
+        "errors: answers other than 200; 0 in the log means no answer within the client's 30 s."
+    )
+    lines.append("")
     for run in runs:
         imp = run["import"]
         parts = [f"**{run['label']}** ({run['size']:,} victims, {run['published']:,} published)"]
