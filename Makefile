@@ -95,3 +95,8 @@ restore: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Builds (or reuses) a 1,000,000-victim PostgreSQL database archive_bench and a 100,000-victim
+# SQLite one of synthetic records, loads each from 127.0.0.1 and prints one table (bench/run.py).
+bench: install messages
+	$(PY) bench/run.py --save docs/benchmarks.md $(BENCH_ARGS)
