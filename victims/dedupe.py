@@ -71,6 +71,10 @@ class Candidate:
         return self.keys.split()
 
     @cached_property
+    def joined(self) -> set[str]:
+        return {j for n in self.names for j in joined_keys(n)}
+
+    @cached_property
     def father_keys(self) -> str:
         return names.name_keys(self.father_name) if self.father_name else ""
 
@@ -92,9 +96,18 @@ def name_blocks(name: str) -> set[str]:
 
     The given name is the first token, or the first two joined (Nematollah, نعمت‌الله
     is two tokens in Persian); the family name likewise from the end (Hosseinpour,
-    حسین‌پور). Titles (Seyed, Haj, Sadat) are left out: lists add and drop them."""
+    حسین‌پور). Blocks are made with and without titles (Seyed, Haj, Sadat), which lists
+    add and drop, and which share keys with names (Seyed and Saeed are both "sid")."""
     titles = names._title_keys()
-    toks = [tok for script, tok in names._tokens(name) if names._key(script, tok) not in titles]
+    toks = [(tok, names._key(script, tok)) for script, tok in names._tokens(name)]
+    toks = [(tok, key) for tok, key in toks if key]
+    out: set[str] = set()
+    for variant in (toks, [(t, k) for t, k in toks if k not in titles]):
+        out |= _blocks_of([t for t, _k in variant])
+    return out
+
+
+def _blocks_of(toks: list[str]) -> set[str]:
     if not toks:
         return set()
     if len(toks) == 1:
@@ -118,17 +131,30 @@ def block_keys(person: Candidate) -> set[str]:
 
 
 def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
-    """Index pairs (i < j) of people sharing a block under its cap."""
+    """Index pairs (i < j) of people sharing a block.
+
+    A block over its cap (thousands of Mohammad Hosseinis) is split by the father's name
+    keys, and only the people whose father's name is known are compared within it: a
+    namesake with no father's name among so many cannot be told from the others anyway."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, person in enumerate(people):
         for key in block_keys(person):
             blocks[key].append(i)
     pairs: set[tuple[int, int]] = set()
     for key, members in blocks.items():
-        cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
-        if len(members) < 2 or len(members) > cap:
+        if len(members) < 2:
             continue
-        pairs.update(itertools.combinations(members, 2))
+        cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
+        if len(members) <= cap:
+            pairs.update(itertools.combinations(members, 2))
+            continue
+        by_father: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            for fk in set(people[i].father_keys.split()):
+                by_father[fk].append(i)
+        for group in by_father.values():
+            if 2 <= len(group) <= cap:
+                pairs.update(itertools.combinations(sorted(group), 2))
     return pairs
 
 
@@ -145,10 +171,30 @@ def name_similarity(a: Candidate, b: Candidate) -> float:
     """How alike the two people's names are: the best of a's names against b's keys and
     the best of b's against a's, the lower of the two. Asking both ways keeps "Mohammad
     Mohammadi" from matching "Mohammad Baqer Mohammadi" (a subset one way only)."""
+    if a.joined & b.joined:
+        return 1.0
     first = _best(a, b)
     if first < NAME_THRESHOLD:
         return first
     return min(first, _best(b, a))
+
+
+def joined_keys(name: str) -> set[str]:
+    """``joined_key`` with and without titles (حاجی in حاجی‌زاده is a name, not Haj)."""
+    return {k for k in (joined_key(name), joined_key(name, keep_titles=True)) if k}
+
+
+def joined_key(name: str, *, keep_titles: bool = False) -> str:
+    """The keys of a name's tokens run together, titles left out, so that a name split
+    differently in two scripts meets: ذبیح‌الله سهرابی (three tokens in Persian) and
+    Zabihollah Sohrabi (two), حسین‌پور and Hosseinpour. A token's initial-vowel mark
+    is dropped after the first, as it is when the joined word is keyed (-ollah, -allah)."""
+    titles = names._title_keys()
+    keys = [names._key(script, tok) for script, tok in names._tokens(name)]
+    keys = [k for k in keys if k and (keep_titles or k not in titles)]
+    if not keys:
+        return ""
+    return keys[0] + "".join(k[1:] if k.startswith("a") and len(k) > 1 else k for k in keys[1:])
 
 
 def father_agreement(a: Candidate, b: Candidate) -> str | None:
@@ -162,7 +208,17 @@ def father_agreement(a: Candidate, b: Candidate) -> str | None:
     )
     # Only a name written out in part ("Ali" for "Ali-Asghar") is close: a different
     # long vowel is another name (Hassan/Hossein, Mohammad/Mahmoud).
-    return "close" if closeness >= FATHER_CLOSE else "different"
+    if closeness >= FATHER_CLOSE:
+        return "close"
+    if closeness >= NAME_THRESHOLD and _is_persian(a.father_name) != _is_persian(b.father_name):
+        # Across scripts a long vowel is often written one way and read another (Yusuf,
+        # یوسف): no veto, and no credit either.
+        return "uncertain"
+    return "different"
+
+
+def _is_persian(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
@@ -221,6 +277,8 @@ def compare(a: Candidate, b: Candidate) -> Match | None:
     elif father == "close":
         total += 0.15
         reasons.append("father's name in a close spelling")
+    elif father == "uncertain":
+        reasons.append("father's name perhaps the same, in another script")
 
     if a.birth_year and b.birth_year:
         gap = abs(a.birth_year - b.birth_year)
