@@ -245,10 +245,11 @@ class DuplicatePair(models.Model):
     def decide(self, status: str, *, user) -> None:
         from django.utils import timezone
 
+        account = user if getattr(user, "pk", None) else None  # None: the command line
         self.status = status
-        self.decided_by = user
+        self.decided_by = account
         self.decided_at = timezone.now()
-        self._history_user = user
+        self._history_user = account
         self.save()
 
 

@@ -202,10 +202,15 @@ def _snapshot(victim: Victim, user) -> int | None:
     latest = victim.history.order_by("-history_id").first()
     if latest is None:
         victim._change_reason = "state before a merge"
-        victim._history_user = user
+        victim._history_user = _account(user)
         victim.save()
         latest = victim.history.order_by("-history_id").first()
     return latest.history_id if latest else None
+
+
+def _account(user):
+    """The user to record in the history; None for the command line."""
+    return user if getattr(user, "pk", None) else None
 
 
 def _check_may_merge(user, other: Victim) -> None:
@@ -290,7 +295,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     for citation in Citation.objects.filter(content_type=victim_type, object_id=other.pk):
         citation.object_id = keep.pk
         citation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"
-        citation._history_user = user
+        citation._history_user = _account(user)
         citation.save()
         citation_ids.append(citation.pk)
     submission_ids = list(Submission.objects.filter(victim=other).values_list("pk", flat=True))
@@ -319,14 +324,14 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     keep._change_reason = (
         f"merged {other.ref} into this record" + (f"; {notes}" if notes else "")
     )[:100]
-    keep._history_user = user
+    keep._history_user = _account(user)
     keep.save()
 
     other.merged_into = keep
     other.publication_status = PublicationStatus.WITHDRAWN
     other.full_clean()
     other._change_reason = f"merged into {keep.ref}"[:100]
-    other._history_user = user
+    other._history_user = _account(user)
     other.save()
 
     record = MergeRecord(
@@ -378,7 +383,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
     before_other.merged_into = None
     before_other.full_clean()
     before_other._change_reason = f"merge into {keep.ref} undone"
-    before_other._history_user = user
+    before_other._history_user = _account(user)
     before_other.save()
 
     before_keep = keep.history.get(history_id=record.keep_history_id).instance
@@ -387,7 +392,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
         setattr(keep, concrete.attname, getattr(before_keep, concrete.attname))
     keep.full_clean()
     keep._change_reason = f"merge of {other.ref} undone"
-    keep._history_user = user
+    keep._history_user = _account(user)
     keep.save()
 
     victim_type = ContentType.objects.get_for_model(Victim)
@@ -396,7 +401,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
     ):
         citation.object_id = other.pk
         citation._change_reason = f"moved back to {other.ref}: merge undone"
-        citation._history_user = user
+        citation._history_user = _account(user)
         citation.save()
     Submission.objects.filter(pk__in=record.moved.get("submissions", []), victim=keep).update(
         victim=other
