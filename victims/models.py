@@ -265,15 +265,15 @@ class MergeRecord(models.Model):
         Victim, verbose_name=_("merged record"), on_delete=models.PROTECT, related_name="+"
     )
     merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
     keep_history_id = models.PositiveBigIntegerField(
-        _("kept record's history row before"), null=True
+        _("kept record's history row before"), null=True, blank=True
     )
     other_history_id = models.PositiveBigIntegerField(
-        _("merged record's history row before"), null=True
+        _("merged record's history row before"), null=True, blank=True
     )
     moved = models.JSONField(
         _("what moved"), default=dict,

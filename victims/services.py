@@ -155,6 +155,12 @@ def _value(victim: Victim, field: str):
     return value
 
 
+def _same_name(a: str, b: str) -> bool:
+    from archive import names
+
+    return bool(set(names.name_keys(a).split()) & set(names.name_keys(b).split()))
+
+
 def _blank(value) -> bool:
     return value in (None, "")
 
@@ -177,6 +183,8 @@ def merge_conflicts(keep: Victim, other: Victim) -> list[dict]:
             ov = (ov, getattr(other, precision))
         if _blank(kv) or _blank(ov) or kv == ov:
             continue
+        if field == "father_name" and _same_name(kv, ov):
+            continue  # one name in two spellings or scripts
         out.append(
             {
                 "field": field,
@@ -316,14 +324,13 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
         pairs_moved[pair.pk] = [pair.victim_a_id, pair.victim_b_id]
         DuplicatePair.objects.filter(pk=pair.pk).update(victim_a=a, victim_b=b)
 
-    notes = "; ".join(
-        f"{c['label']}: kept {c[c['chosen']]!r}, other record said {c[OTHER if c['chosen'] == KEEP else KEEP]!r}"  # noqa: E501
-        for c in conflicts.values()
+    # The history's reason holds 100 characters; the full account is the MergeRecord's.
+    notes = ", ".join(
+        f"{c['field']}={c[OTHER if c['chosen'] == KEEP else KEEP]}" for c in conflicts.values()
     )
     keep.full_clean()
-    keep._change_reason = (
-        f"merged {other.ref} into this record" + (f"; {notes}" if notes else "")
-    )[:100]
+    reason = f"merged {other.ref}" + (f"; values not kept: {notes}" if notes else "")
+    keep._change_reason = reason[:100]
     keep._history_user = _account(user)
     keep.save()
 
@@ -380,6 +387,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
 
     before_other = other.history.get(history_id=record.other_history_id).instance
     before_other.pk = other.pk
+    before_other._state.adding = False  # the same row, updated in place
     before_other.merged_into = None
     before_other.full_clean()
     before_other._change_reason = f"merge into {keep.ref} undone"
