@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ NAME_THRESHOLD = 0.85
 PROPOSE_THRESHOLD = 0.75
 FATHER_CLOSE = 0.95
 PAIR_BLOCK_CAP = 500
+CROWD = 8
 SINGLE_BLOCK_CAP = 60
 
 
@@ -130,8 +132,9 @@ def block_keys(person: Candidate) -> set[str]:
     return out
 
 
-def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
-    """Index pairs (i < j) of people sharing a block.
+def candidate_pairs(people: list[Candidate]) -> dict[tuple[int, int], int]:
+    """Index pairs (i < j) of people sharing a block, each with its *crowd*: how many
+    people share the pair's name and father's name (the fewest over its blocks).
 
     A block over its cap (thousands of Mohammad Hosseinis) is split by the father's name
     keys, and only the people whose father's name is known are compared within it: a
@@ -140,21 +143,23 @@ def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
     for i, person in enumerate(people):
         for key in block_keys(person):
             blocks[key].append(i)
-    pairs: set[tuple[int, int]] = set()
+    pairs: dict[tuple[int, int], int] = {}
     for key, members in blocks.items():
         if len(members) < 2:
             continue
         cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
-        if len(members) <= cap:
-            pairs.update(itertools.combinations(members, 2))
-            continue
         by_father: dict[str, list[int]] = defaultdict(list)
         for i in members:
             for fk in set(people[i].father_keys.split()):
                 by_father[fk].append(i)
+        if len(members) <= cap:
+            for pair in itertools.combinations(members, 2):
+                pairs.setdefault(pair, 2)
         for group in by_father.values():
             if 2 <= len(group) <= cap:
-                pairs.update(itertools.combinations(sorted(group), 2))
+                for pair in itertools.combinations(sorted(group), 2):
+                    if pair in pairs or len(members) > cap:
+                        pairs[pair] = max(pairs.get(pair, 2), len(group))
     return pairs
 
 
@@ -247,7 +252,7 @@ def death_date_agreement(a: Candidate, b: Candidate) -> str | None:
     return "same day" if da.day == db.day else "different"
 
 
-def compare(a: Candidate, b: Candidate) -> Match | None:
+def compare(a: Candidate, b: Candidate, *, crowd: int = 2) -> Match | None:
     """The pair with its score and reasons, or None when the two are not one person."""
     if a.gender and b.gender and a.gender != b.gender:
         return None
@@ -318,6 +323,11 @@ def compare(a: Candidate, b: Candidate) -> Match | None:
             total -= 0.06
             reasons.append("different place of death")
 
+    if crowd > CROWD:
+        # Among many people with this name and this father's name, agreeing on a birth
+        # year and a prison is a likelier coincidence: the evidence counts for less.
+        total -= 0.05 * math.log2(crowd / CROWD)
+        reasons.append(f"{crowd} people share this name and father's name")
     total = max(0.0, min(1.0, total))
     if total < PROPOSE_THRESHOLD:
         return None
@@ -331,13 +341,13 @@ def find_duplicates(
     people = list(people)
     exclude = exclude or set()
     matches = []
-    for i, j in candidate_pairs(people):
+    for (i, j), crowd in candidate_pairs(people).items():
         a, b = people[i], people[j]
         if a.ref > b.ref:
             a, b = b, a
         if frozenset((a.ref, b.ref)) in exclude:
             continue
-        match = compare(a, b)
+        match = compare(a, b, crowd=crowd)
         if match:
             matches.append(match)
     matches.sort(key=lambda m: (-m.score, m.a.ref, m.b.ref))
