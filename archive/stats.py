@@ -136,7 +136,8 @@ def bar_chart_svg(rows: list[tuple[str, int]], *, title: str, rtl: bool, width: 
         y = pad + i * row_h
         length = max(1, round(bar_w * n / top)) if n else 0
         shown = persian_digits(f"{n:,}".replace(",", "٬")) if rtl else f"{n:,}"
-        short = label if len(label) <= 32 else label[:31] + "…"
+        # About 28 characters fit the label column at the chart's font size.
+        short = label if len(label) <= 28 else label[:27] + "…"
         bar_x = x(label_w + length) if rtl else label_w
         parts.append(
             format_html(

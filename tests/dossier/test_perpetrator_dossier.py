@@ -144,3 +144,10 @@ def test_unpublished_source_is_not_cited(anonymous):
     CitationFactory(content_object=perpetrator, source=draft)
     html = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier/").content.decode()
     assert "Draft report" not in html
+
+
+def test_perpetrator_and_event_pages_link_to_their_dossiers(seed, client):
+    page = client.get("/perpetrators/P-0001/").content.decode()
+    assert "/perpetrators/P-0001/dossier.pdf" in page
+    page = client.get("/events/1988-massacre/").content.decode()
+    assert "/events/1988-massacre/dossier.pdf" in page

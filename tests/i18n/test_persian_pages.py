@@ -1,0 +1,147 @@
+"""Persian pages as a Persian reader meets them: right to left, Persian words and
+digits, Solar Hijri dates, names in Persian script first, nothing from other hosts."""
+
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.factories import VictimFactory
+
+PERSIAN_PAGES = [
+    "/fa/",
+    "/fa/victims/",
+    "/fa/perpetrators/",
+    "/fa/submit/",
+    "/fa/sources/",
+    "/fa/about/",
+    "/fa/stats/",
+    "/fa/events/",
+]
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+
+
+LOADED = [
+    # Scripts, images, frames and media load by themselves.
+    re.compile(r'<(?:script|img|iframe|audio|video|source|embed)\b[^>]*\bsrc="([^"]+)"'),
+    # Stylesheets, fonts and preloads; canonical and hreflang links are only named.
+    re.compile(r'<link\b(?![^>]*\brel="(?:canonical|alternate)")[^>]*\bhref="([^"]+)"'),
+    re.compile(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)"),
+    re.compile(r"@import\s+['\"]?((?:https?:)?//[^'\";]+)"),
+]
+
+
+def _third_party_resources(html):
+    """Addresses on other hosts that the page would load by itself. Links a reader may
+    follow (a cited source) are not loads."""
+    found = [address for pattern in LOADED for address in pattern.findall(html)]
+    return [a for a in found if urlsplit(a).hostname not in (None, "testserver")]
+
+
+@pytest.mark.parametrize("path", PERSIAN_PAGES)
+def test_persian_pages_are_right_to_left_and_load_nothing_from_other_hosts(client, seed, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fa" dir="rtl">' in html
+    assert _third_party_resources(html) == []
+
+
+@pytest.mark.parametrize("path", PERSIAN_PAGES)
+def test_persian_pages_speak_persian(client, seed, path):
+    html = client.get(path).content.decode()
+    # The main navigation, in Persian, on every page.
+    for word in ["قربانیان", "عاملان", "منابع", "آمار", "درباره"]:
+        assert word in html
+    assert ">Victims<" not in html and ">Perpetrators<" not in html
+
+
+def test_the_page_of_a_victim_executed_in_august_2020_gives_the_solar_hijri_year_first(
+    client, seed
+):
+    html = client.get("/fa/victims/V-0001/").content.decode()
+    facts = html[html.index('<dl class="facts"') :]
+    facts = facts[: facts.index("</dl>")]
+    assert "۱۳۹۹" in facts
+    assert "۲۰۲۰" in facts
+    assert facts.index("۱۳۹۹") < facts.index("۲۰۲۰")
+    assert "1399" not in facts  # Persian digits, not Latin ones
+
+
+def test_statistics_are_written_in_persian_digits(client, seed):
+    html = client.get("/fa/stats/").content.decode()
+    cells = re.findall(r'<td class="number">([^<]+)</td>', html)
+    assert cells
+    assert all(cell.strip() and set(cell.strip()) <= set(PERSIAN_DIGITS + "٬,") for cell in cells)
+    english = client.get("/stats/").content.decode()
+    assert all(
+        set(cell.strip()) <= set("0123456789,")
+        for cell in re.findall(r'<td class="number">([^<]+)</td>', english)
+    )
+
+
+@pytest.mark.parametrize(
+    "persian, english",
+    [
+        ("/fa/victims/V-0001/", "/victims/V-0001/"),
+        ("/fa/perpetrators/P-0001/", "/perpetrators/P-0001/"),
+    ],
+)
+def test_the_language_switch_keeps_the_reader_on_the_same_record(client, seed, persian, english):
+    html = client.get(persian).content.decode()
+    switch = html[html.index('class="language-switch"') :]
+    switch = switch[: switch.index("</nav>")]
+    assert f'href="{english}"' in switch
+    back = client.get(english).content.decode()
+    switch = back[back.index('class="language-switch"') :]
+    assert f'href="{persian}"' in switch[: switch.index("</nav>")]
+
+
+def test_persian_pages_show_the_persian_name_first_and_english_pages_the_latin(client, db):
+    VictimFactory(
+        ref="I18N-1",
+        name_latin="Reza Testi",
+        name_fa="رضا تستی",
+        death_date=datetime.date(1988, 8, 1),
+        death_date_precision="month",
+    )
+    persian = client.get("/fa/victims/I18N-1/").content.decode()
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", persian, re.S).group(1)
+    assert heading.index("رضا تستی") < heading.index("Reza Testi")
+    english = client.get("/victims/I18N-1/").content.decode()
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", english, re.S).group(1)
+    assert heading.index("Reza Testi") < heading.index("رضا تستی")
+    # A month alone is shown as a month: the Solar Hijri months it spans, in 1367.
+    assert "۱۳۶۷" in persian and "مرداد" in persian
+
+
+def test_the_persian_list_gives_persian_names_first(client, db):
+    VictimFactory(ref="I18N-2", name_latin="Reza Testi", name_fa="رضا تستی")
+    html = client.get("/fa/victims/").content.decode()
+    row = html[html.index("رضا تستی") - 400 : html.index("رضا تستی") + 400]
+    assert row.index("رضا تستی") < row.index("Reza Testi")
+
+
+def test_the_admin_speaks_persian_to_a_browser_that_asks_for_it(client, db):
+    html = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "نام کاربری" in html  # Django's own catalogue: "Username"
+    english = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en" dir="ltr">' in english
+
+
+def test_the_admin_names_our_models_in_persian(researcher_client):
+    html = researcher_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "قربانیان" in html  # Victim's verbose_name_plural
+    assert "منابع" in html  # Source's verbose_name_plural
+    html = researcher_client.get(
+        "/admin/victims/victim/add/", HTTP_ACCEPT_LANGUAGE="fa"
+    ).content.decode()
+    assert "نام پدر" in html  # the father's name field
+
+
+def test_the_public_persian_pages_keep_their_language_whatever_the_browser_asks(client, seed):
+    html = client.get("/victims/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert '<html lang="en" dir="ltr">' in html
