@@ -19,7 +19,12 @@ from collections.abc import Iterator
 
 from django.apps import apps
 from django.conf import settings
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from django.utils.translation import override
 from django.views.decorators.http import require_GET
@@ -54,6 +59,10 @@ def _iso(value, precision) -> str | None:
 
 def _aliases(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _query(request) -> str:
+    return "?" + request.GET.urlencode() if request.GET else ""
 
 
 def _url(request, name: str, **kwargs) -> str:
@@ -293,7 +302,14 @@ def api_detail(request, dataset: str, key):
     lookup = {"pk": key} if dataset == "sources" else {"ref": checked_ref(key)}
     rows = list(spec["queryset"]().filter(**lookup).values(*spec["values"]))
     if not rows:
-        raise Http404
+        # A record merged into another keeps its address: people have cited it.
+        merged = getattr(spec["queryset"]().model, "redirect_for_ref", None)
+        target = merged(lookup["ref"]) if merged and "ref" in lookup else None
+        if target is None:
+            raise Http404
+        return HttpResponsePermanentRedirect(
+            reverse(f"api:{dataset[:-1]}-detail", kwargs={"key": target.ref}) + _query(request)
+        )
     visible = Visible() if dataset == "victims" else None
     item = spec["row"](rows[0], request, visible)
     if dataset != "sources":

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +10,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive.admin import PublishableImportExportAdmin
 from archive.search import admin_search_results
-from victims.models import Submission, SubmissionAttachment, Victim
+from sources.models import Citation
+from victims.models import DuplicatePair, MergeRecord, Submission, SubmissionAttachment, Victim
 from victims.resources import VictimResource
-from victims.services import create_victim_draft_from_submission
+from victims.services import (
+    MergeError,
+    create_victim_draft_from_submission,
+    merge_conflicts,
+    merge_victims,
+    unmerge_victims,
+)
 from victims.submission_views import attachment_download
 
 
@@ -37,12 +46,205 @@ class VictimAdmin(PublishableImportExportAdmin):
         (None, {"fields": ["biography", "photo"]}),
         (_("Publication"), {"fields": ["publication_status", "published_at", "created_at",
                                     "updated_at"]}),
+        (_("Duplicates"), {"fields": ["merged_into_link", "possible_duplicates_list"]}),
     ]  # fmt: skip
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over every victim on each admin page
+    actions = [*PublishableImportExportAdmin.actions, "merge_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "merged_into_link",
+                "possible_duplicates_list")  # fmt: skip
 
     def get_search_results(self, request, queryset, search_term):
         return admin_search_results(queryset, search_term, super().get_search_results, request)
+
+    @admin.display(description=_("merged into"))
+    def merged_into_link(self, obj):
+        if not obj or not obj.merged_into_id:
+            return "—"
+        target = obj.merged_into
+        url = reverse("admin:victims_victim_change", args=[target.pk])
+        return format_html('<a href="{}">{} ({})</a>', url, target, target.ref)
+
+    @admin.display(description=_("possible duplicates"))
+    def possible_duplicates_list(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        pairs = obj.possible_duplicates().select_related("victim_a", "victim_b")[:20]
+        if not pairs:
+            return _("None proposed.")
+        rows = []
+        for pair in pairs:
+            twin = pair.victim_b if pair.victim_a_id == obj.pk else pair.victim_a
+            rows.append((
+                reverse("admin:victims_victim_change", args=[twin.pk]), twin, twin.ref,
+                f"{pair.score:.2f}", pair.reasons,
+                reverse("admin:victims_victim_merge") + f"?keep={obj.pk}&other={twin.pk}",
+                _("merge into this record"),
+            ))  # fmt: skip
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", '<li><a href="{}">{} ({})</a> — {} — {} — <a href="{}">{}</a></li>', rows
+            ),
+        )
+
+    @admin.action(description=_("Merge the second selected record into the first…"))
+    def merge_selected(self, request, queryset):
+        chosen = list(queryset.order_by("pk")[:3])
+        if len(chosen) != 2:
+            self.message_user(
+                request, _("Select exactly two records to merge."), level=messages.ERROR
+            )
+            return None
+        url = reverse("admin:victims_victim_merge")
+        return HttpResponseRedirect(f"{url}?keep={chosen[0].pk}&other={chosen[1].pk}")
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "merge/", self.admin_site.admin_view(self.merge_view), name="victims_victim_merge"
+            ),
+            *super().get_urls(),
+        ]
+
+    def merge_view(self, request):
+        """Confirm a merge: both records side by side, a choice for each conflicting fact."""
+        data = request.POST if request.method == "POST" else request.GET
+        try:
+            keep = Victim.objects.get(pk=int(data.get("keep", "")))
+            other = Victim.objects.get(pk=int(data.get("other", "")))
+        except (ValueError, Victim.DoesNotExist):
+            self.message_user(request, _("Choose two existing records."), level=messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:victims_victim_changelist"))
+        if not self.has_change_permission(request, keep):
+            raise PermissionDenied
+        conflicts = merge_conflicts(keep, other)
+        if request.method == "POST":
+            choices = {c["field"]: request.POST.get(f"choice_{c['field']}", "keep")
+                       for c in conflicts}  # fmt: skip
+            try:
+                merge_victims(keep=keep, other=other, user=request.user, choices=choices)
+            except (MergeError, PermissionDenied, ValidationError) as exc:
+                message = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, message, level=messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(other)s was merged into %(keep)s; its address now leads here.")
+                    % {"other": other.ref, "keep": keep.ref},
+                    level=messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:victims_victim_change", args=[keep.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Merge two records of one person"),
+            "keep": keep,
+            "other": other,
+            "conflicts": conflicts,
+            "keep_citations": Citation.objects.for_object(keep).count(),
+            "other_citations": Citation.objects.for_object(other).count(),
+            "swap_url": reverse("admin:victims_victim_merge") + f"?keep={other.pk}&other={keep.pk}",
+        }
+        return TemplateResponse(request, "admin/victims/victim/merge.html", context)
+
+
+@admin.register(DuplicatePair)
+class DuplicatePairAdmin(SimpleHistoryAdmin):
+    """The review queue of possible duplicates, best first."""
+
+    list_display = ["record_a", "record_b", "score", "reasons", "status", "decided_by",
+                    "merge_link"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["victim_a", "victim_b", "decided_by"]
+    search_fields = ["victim_a__ref", "victim_b__ref", "victim_a__name_latin",
+                     "victim_b__name_latin", "victim_a__name_fa", "victim_b__name_fa"]  # fmt: skip
+    readonly_fields = ["victim_a", "victim_b", "score", "reasons", "decided_by", "decided_at",
+                       "created_at"]  # fmt: skip
+    actions = ["mark_same", "mark_different"]
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False  # pairs come from find_duplicates
+
+    def _link(self, victim):
+        url = reverse("admin:victims_victim_change", args=[victim.pk])
+        extra = ", ".join(
+            str(x) for x in (victim.father_name, victim.birth_year) if x not in ("", None)
+        )
+        return format_html('<a href="{}">{}</a> ({}) {}', url, victim, victim.ref, extra)
+
+    @admin.display(description=_("record A"))
+    def record_a(self, obj):
+        return self._link(obj.victim_a)
+
+    @admin.display(description=_("record B"))
+    def record_b(self, obj):
+        return self._link(obj.victim_b)
+
+    @admin.display(description=_("merge"))
+    def merge_link(self, obj):
+        if obj.status == DuplicatePair.Status.DIFFERENT:
+            return "—"
+        url = reverse("admin:victims_victim_merge")
+        return format_html(
+            '<a href="{}?keep={}&amp;other={}">{}</a>', url, obj.victim_a_id, obj.victim_b_id,
+            _("merge B into A…"),
+        )  # fmt: skip
+
+    def _decide(self, request, queryset, status):
+        for pair in queryset:
+            pair.decide(status, user=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d pair marked.", "%(n)d pairs marked.", queryset.count())
+            % {"n": queryset.count()},
+            level=messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Same person"))
+    def mark_same(self, request, queryset):
+        self._decide(request, queryset, DuplicatePair.Status.SAME)
+
+    @admin.action(description=_("Different people (never propose again)"))
+    def mark_different(self, request, queryset):
+        self._decide(request, queryset, DuplicatePair.Status.DIFFERENT)
+
+
+@admin.register(MergeRecord)
+class MergeRecordAdmin(admin.ModelAdmin):
+    """Every merge, and the way to undo one."""
+
+    list_display = ["merged_at", "other", "keep", "merged_by", "undone_at"]
+    list_select_related = ["other", "keep", "merged_by"]
+    readonly_fields = ["keep", "other", "merged_by", "merged_at", "keep_history_id",
+                       "other_history_id", "moved", "conflicts", "undone_at",
+                       "undone_by"]  # fmt: skip
+    actions = ["undo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a merge is what makes undoing it possible
+
+    @admin.action(description=_("Undo the selected merges"))
+    def undo(self, request, queryset):
+        for record in queryset.filter(undone_at__isnull=True).order_by("-merged_at"):
+            try:
+                unmerge_victims(keep=record.keep, other=record.other, user=request.user)
+            except (MergeError, PermissionDenied, ValidationError) as exc:
+                message = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{record}: {message}", level=messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Merge %(merge)s undone.") % {"merge": record},
+                    level=messages.SUCCESS,
+                )  # fmt: skip
 
 
 # --- The moderation queue of families' submissions ----------------------------------------

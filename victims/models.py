@@ -99,6 +99,12 @@ class Victim(Person):
         _("photo"), upload_to="victims/photos/", blank=True,
         help_text=_("Only with the family's consent."),
     )  # fmt: skip
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="merged_records", editable=False,
+        help_text=_("Set when this record was found to be the same person as another and "
+                    "merged into it: its old address redirects there."),
+    )  # fmt: skip
     citations = GenericRelation("sources.Citation", related_query_name="victim")
     history = HistoricalRecords()
 
@@ -128,6 +134,32 @@ class Victim(Person):
     def get_absolute_url(self):
         return reverse("victims:victim-detail", kwargs={"ref": self.ref})
 
+    def merge_target(self) -> Victim | None:
+        """The published record this one was merged into, following merges of merges;
+        None when there is none (never merged, or the kept record is not public)."""
+        seen = {self.pk}
+        target = self.merged_into
+        while target is not None and target.merged_into_id and target.pk not in seen:
+            seen.add(target.pk)
+            target = target.merged_into
+        if target is not None and target.is_published:
+            return target
+        return None
+
+    @classmethod
+    def redirect_for_ref(cls, ref: str) -> Victim | None:
+        """The published record a withdrawn, merged ``ref`` now lives at, if any."""
+        merged = (
+            cls.objects.filter(ref=ref, merged_into__isnull=False)
+            .select_related("merged_into")
+            .first()
+        )
+        return merged.merge_target() if merged else None
+
+    def possible_duplicates(self):
+        """Review-queue pairs this record is in that nobody has decided yet."""
+        return DuplicatePair.objects.involving(self).filter(status=DuplicatePair.Status.PROPOSED)
+
     def clean(self):
         errors = {}
         try:
@@ -144,6 +176,126 @@ class Victim(Person):
             )
         if errors:
             raise ValidationError(errors)
+
+
+# --- Duplicates and merges -----------------------------------------------------------------
+
+
+class DuplicatePairQuerySet(models.QuerySet):
+    def involving(self, victim):
+        return self.filter(models.Q(victim_a=victim) | models.Q(victim_b=victim))
+
+    def proposed(self):
+        return self.filter(status=DuplicatePair.Status.PROPOSED)
+
+
+class DuplicatePair(models.Model):
+    """Two victim records that may be the same person, as ``find_duplicates`` proposed
+    them, and a researcher's decision on them. A pair marked "different people" is
+    remembered and never proposed again."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        SAME = "same", _("same person")
+        DIFFERENT = "different", _("different people")
+
+    victim_a = models.ForeignKey(
+        Victim, verbose_name=_("record A"), on_delete=models.CASCADE, related_name="+",
+        help_text=_("The record with the lower id."),
+    )  # fmt: skip
+    victim_b = models.ForeignKey(
+        Victim, verbose_name=_("record B"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(
+        _("score"), default=0, help_text=_("From 0 to 1: how likely the two are one person.")
+    )
+    reasons = models.TextField(_("reasons"), blank=True, help_text=_("Why, in words."))
+    status = models.CharField(
+        _("decision"), max_length=10, choices=Status.choices, default=Status.PROPOSED,
+        db_index=True,
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = DuplicatePairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["victim_a", "victim_b"], name="duplicate_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(victim_a__lt=models.F("victim_b")), name="duplicate_pair_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.victim_a} / {self.victim_b}"
+
+    @staticmethod
+    def ordered(first: Victim, second: Victim) -> tuple[Victim, Victim]:
+        return (first, second) if first.pk < second.pk else (second, first)
+
+    def decide(self, status: str, *, user) -> None:
+        from django.utils import timezone
+
+        account = user if getattr(user, "pk", None) else None  # None: the command line
+        self.status = status
+        self.decided_by = account
+        self.decided_at = timezone.now()
+        self._history_user = account
+        self.save()
+
+
+class MergeRecord(models.Model):
+    """What one merge changed, so that it can be undone: which citations, submissions
+    and pairs moved from the merged record to the kept one, and the history rows of both
+    records just before the merge."""
+
+    keep = models.ForeignKey(
+        Victim, verbose_name=_("kept record"), on_delete=models.PROTECT, related_name="+"
+    )
+    other = models.ForeignKey(
+        Victim, verbose_name=_("merged record"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    keep_history_id = models.PositiveBigIntegerField(
+        _("kept record's history row before"), null=True, blank=True
+    )
+    other_history_id = models.PositiveBigIntegerField(
+        _("merged record's history row before"), null=True, blank=True
+    )
+    moved = models.JSONField(
+        _("what moved"), default=dict,
+        help_text=_("Ids of the citations, submissions and pairs moved to the kept record."),
+    )  # fmt: skip
+    conflicts = models.JSONField(
+        _("conflicting values"), default=dict,
+        help_text=_("Field: [kept value, other value], and which one was chosen."),
+    )  # fmt: skip
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.other.ref} → {self.keep.ref}"
 
 
 # --- Families' submissions ---------------------------------------------------------------

@@ -125,3 +125,306 @@ def testimony_notes(submission: Submission) -> str:
     if submission.account:
         lines += ["", submission.account]
     return "\n".join(lines)
+
+
+# --- Merging two records of one person ----------------------------------------------------
+
+# Facts a merge carries over, as (field, its precision field or None). A blank value on
+# the kept record is filled from the other; two different values are a conflict.
+MERGED_FIELDS = [
+    ("father_name", None), ("gender", None), ("birth_year", None), ("affiliation", None),
+    ("arrest_date", "arrest_date_precision"), ("prison", None), ("fate", None),
+    ("death_date", "death_date_precision"), ("death_place", None), ("burial_place", None),
+    ("event", None), ("commission", None), ("biography", None), ("photo", None),
+]  # fmt: skip
+KEEP, OTHER = "keep", "other"
+
+
+class MergeError(ValueError):
+    """A merge (or its undoing) that cannot be done, with the reason in words."""
+
+
+def _value(victim: Victim, field: str):
+    if field in ("affiliation", "prison", "death_place", "burial_place", "event", "commission"):
+        return getattr(victim, f"{field}_id")
+    value = getattr(victim, field)
+    if field == "fate" and value == Fate.UNKNOWN:
+        return ""
+    if field == "photo":
+        return value.name or ""
+    return value
+
+
+def _same_name(a: str, b: str) -> bool:
+    from archive import names
+
+    return bool(set(names.name_keys(a).split()) & set(names.name_keys(b).split()))
+
+
+def _blank(value) -> bool:
+    return value in (None, "")
+
+
+def _shown(victim: Victim, field: str, precision: str | None) -> str:
+    if precision:
+        date = victim.partial(field)
+        return date.iso() if date else ""
+    value = getattr(victim, field)
+    return str(value) if value not in (None, "") else ""
+
+
+def merge_conflicts(keep: Victim, other: Victim) -> list[dict]:
+    """The facts on which the two records disagree: field, label, and both values as text."""
+    out = []
+    for field, precision in MERGED_FIELDS:
+        kv, ov = _value(keep, field), _value(other, field)
+        if precision and not _blank(kv) and not _blank(ov):
+            kv = (kv, getattr(keep, precision))
+            ov = (ov, getattr(other, precision))
+        if _blank(kv) or _blank(ov) or kv == ov:
+            continue
+        if field == "father_name" and _same_name(kv, ov):
+            continue  # one name in two spellings or scripts
+        out.append(
+            {
+                "field": field,
+                "label": str(Victim._meta.get_field(field).verbose_name),
+                "keep": _shown(keep, field, precision),
+                "other": _shown(other, field, precision),
+            }
+        )
+    return out
+
+
+def _copy(target: Victim, source: Victim, field: str, precision: str | None) -> None:
+    if field in ("affiliation", "prison", "death_place", "burial_place", "event", "commission"):
+        setattr(target, f"{field}_id", getattr(source, f"{field}_id"))
+    else:
+        setattr(target, field, getattr(source, field))
+    if precision:
+        setattr(target, precision, getattr(source, precision))
+
+
+def _snapshot(victim: Victim, user) -> int | None:
+    """The id of the history row holding the record as it is now (made if missing)."""
+    latest = victim.history.order_by("-history_id").first()
+    if latest is None:
+        victim._change_reason = "state before a merge"
+        victim._history_user = _account(user)
+        victim.save()
+        latest = victim.history.order_by("-history_id").first()
+    return latest.history_id if latest else None
+
+
+def _account(user):
+    """The user to record in the history; None for the command line."""
+    return user if getattr(user, "pk", None) else None
+
+
+def _check_may_merge(user, other: Victim) -> None:
+    if not user.has_perm("victims.change_victim"):
+        raise PermissionDenied(_("You are not allowed to merge records."))
+    if other.is_published and not user.has_perm(Victim.publish_permission()):
+        raise PermissionDenied(
+            _("Merging a published record withdraws it, which only a reviewer may do.")
+        )
+
+
+@transaction.atomic
+def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = None):
+    """Merge ``other`` into ``keep``: the same person entered twice.
+
+    ``keep`` takes the other's spellings as aliases, every citation, submission and
+    review-queue pair, and every fact it lacks. Where both have a value and they differ,
+    ``keep``'s stays unless ``choices`` maps the field to "other"; the value not chosen is
+    recorded in the history's change reason and the MergeRecord, and the citations of
+    both stay on the kept record. ``other`` is withdrawn with ``merged_into = keep``, never
+    deleted: its address redirects to the kept record. Returns the MergeRecord, which
+    ``unmerge_victims`` uses to undo it.
+    """
+    from victims.models import DuplicatePair, MergeRecord
+
+    choices = dict(choices or {})
+    keep = Victim.objects.select_for_update().get(pk=keep.pk)
+    other = Victim.objects.select_for_update().get(pk=other.pk)
+    if keep.pk == other.pk:
+        raise MergeError(_("A record cannot be merged into itself."))
+    if other.merged_into_id:
+        raise MergeError(_("%(ref)s was already merged into another record.") % {"ref": other.ref})
+    if keep.merged_into_id:
+        raise MergeError(
+            _("%(ref)s was merged into another record; merge into that one instead.")
+            % {"ref": keep.ref}
+        )
+    known = {f for f, _p in MERGED_FIELDS}
+    bad = {f: c for f, c in choices.items() if f not in known or c not in (KEEP, OTHER)}
+    if bad:
+        raise MergeError(
+            _("Unknown choices: %(bad)s. Give a field name and 'keep' or 'other'.")
+            % {"bad": ", ".join(f"{f}={c}" for f, c in bad.items())}
+        )
+    _check_may_merge(user, other)
+
+    keep_history_id = _snapshot(keep, user)
+    other_history_id = _snapshot(other, user)
+    before = {f: getattr(keep, f) for f in ("name_latin", "name_fa", "aliases")}
+    changed_fields: list[str] = []
+    conflicts: dict[str, dict] = {}
+
+    # Names: a blank script is filled, every other spelling becomes an alias.
+    aliases = keep.alias_list()
+    for field in ("name_latin", "name_fa"):
+        if not getattr(keep, field) and getattr(other, field):
+            setattr(keep, field, getattr(other, field))
+    have = {n.casefold() for n in keep.all_names()}
+    for name in other.all_names():
+        if name.casefold() not in have:
+            aliases.append(name)
+            have.add(name.casefold())
+    keep.aliases = "\n".join(aliases)
+    changed_fields += [f for f, v in before.items() if getattr(keep, f) != v]
+
+    for conflict in merge_conflicts(keep, other):
+        field = conflict["field"]
+        conflict["chosen"] = choices.get(field, KEEP)
+        conflicts[field] = conflict
+    for field, precision in MERGED_FIELDS:
+        kv, ov = _value(keep, field), _value(other, field)
+        if _blank(ov):
+            continue
+        take = _blank(kv) or (field in conflicts and conflicts[field]["chosen"] == OTHER)
+        if take:
+            changed_fields += [field] + ([precision] if precision else [])
+            _copy(keep, other, field, precision)
+
+    # Links: citations, submissions, pairs in the review queue.
+    victim_type = ContentType.objects.get_for_model(Victim)
+    citation_ids = []
+    for citation in Citation.objects.filter(content_type=victim_type, object_id=other.pk):
+        citation.object_id = keep.pk
+        citation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"
+        citation._history_user = _account(user)
+        citation.save()
+        citation_ids.append(citation.pk)
+    submission_ids = list(Submission.objects.filter(victim=other).values_list("pk", flat=True))
+    Submission.objects.filter(pk__in=submission_ids).update(victim=keep)
+    created_ids = list(Submission.objects.filter(created_victim=other).values_list("pk", flat=True))
+    Submission.objects.filter(pk__in=created_ids).update(created_victim=keep)
+    pairs_moved = {}
+    pair_statuses = {}
+    for pair in DuplicatePair.objects.involving(other):
+        third = pair.victim_b if pair.victim_a_id == other.pk else pair.victim_a
+        if third.pk == keep.pk:
+            pair_statuses[pair.pk] = pair.status
+            pair.decide(DuplicatePair.Status.SAME, user=user)
+            continue
+        a, b = DuplicatePair.ordered(keep, third)
+        if DuplicatePair.objects.filter(victim_a=a, victim_b=b).exists():
+            continue
+        pairs_moved[pair.pk] = [pair.victim_a_id, pair.victim_b_id]
+        DuplicatePair.objects.filter(pk=pair.pk).update(victim_a=a, victim_b=b)
+
+    # The history's reason holds 100 characters; the full account is the MergeRecord's.
+    notes = ", ".join(
+        f"{c['field']}={c[OTHER if c['chosen'] == KEEP else KEEP]}" for c in conflicts.values()
+    )
+    keep.full_clean()
+    reason = f"merged {other.ref}" + (f"; values not kept: {notes}" if notes else "")
+    keep._change_reason = reason[:100]
+    keep._history_user = _account(user)
+    keep.save()
+
+    other.merged_into = keep
+    other.publication_status = PublicationStatus.WITHDRAWN
+    other.full_clean()
+    other._change_reason = f"merged into {keep.ref}"[:100]
+    other._history_user = _account(user)
+    other.save()
+
+    record = MergeRecord(
+        keep=keep,
+        other=other,
+        merged_by=user if getattr(user, "pk", None) else None,
+        keep_history_id=keep_history_id,
+        other_history_id=other_history_id,
+        moved={
+            "citations": citation_ids,
+            "submissions": submission_ids,
+            "created_submissions": created_ids,
+            "pairs": {str(k): v for k, v in pairs_moved.items()},
+            "pair_statuses": {str(k): v for k, v in pair_statuses.items()},
+            "keep_fields": sorted(set(changed_fields)),
+        },
+        conflicts=conflicts,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def unmerge_victims(*, keep: Victim, other: Victim, user):
+    """Undo the last merge of ``other`` into ``keep``: ``other`` gets back its status and
+    facts from its history row before the merge, the citations, submissions and pairs
+    that moved go back, and the kept record's fields the merge changed return to what
+    they were (later edits to other fields stay). Returns the MergeRecord, marked undone."""
+    from victims.models import DuplicatePair, MergeRecord
+
+    record = (
+        MergeRecord.objects.select_for_update()
+        .filter(keep=keep, other=other, undone_at__isnull=True)
+        .order_by("-merged_at", "-pk")
+        .first()
+    )
+    if record is None:
+        raise MergeError(
+            _("%(other)s was not merged into %(keep)s (or the merge was already undone).")
+            % {"other": other.ref, "keep": keep.ref}
+        )
+    _check_may_merge(user, other)
+    keep = Victim.objects.select_for_update().get(pk=keep.pk)
+    other = Victim.objects.select_for_update().get(pk=other.pk)
+
+    before_other = other.history.get(history_id=record.other_history_id).instance
+    before_other.pk = other.pk
+    before_other._state.adding = False  # the same row, updated in place
+    before_other.merged_into = None
+    before_other.full_clean()
+    before_other._change_reason = f"merge into {keep.ref} undone"
+    before_other._history_user = _account(user)
+    before_other.save()
+
+    before_keep = keep.history.get(history_id=record.keep_history_id).instance
+    for field in record.moved.get("keep_fields", []):
+        concrete = Victim._meta.get_field(field)
+        setattr(keep, concrete.attname, getattr(before_keep, concrete.attname))
+    keep.full_clean()
+    keep._change_reason = f"merge of {other.ref} undone"
+    keep._history_user = _account(user)
+    keep.save()
+
+    victim_type = ContentType.objects.get_for_model(Victim)
+    for citation in Citation.objects.filter(
+        pk__in=record.moved.get("citations", []), content_type=victim_type, object_id=keep.pk
+    ):
+        citation.object_id = other.pk
+        citation._change_reason = f"moved back to {other.ref}: merge undone"
+        citation._history_user = _account(user)
+        citation.save()
+    Submission.objects.filter(pk__in=record.moved.get("submissions", []), victim=keep).update(
+        victim=other
+    )
+    Submission.objects.filter(
+        pk__in=record.moved.get("created_submissions", []), created_victim=keep
+    ).update(created_victim=other)
+    for pk, (a, b) in record.moved.get("pairs", {}).items():
+        DuplicatePair.objects.filter(pk=int(pk)).update(victim_a_id=a, victim_b_id=b)
+    for pk, status in record.moved.get("pair_statuses", {}).items():
+        pair = DuplicatePair.objects.filter(pk=int(pk)).first()
+        if pair:
+            pair.decide(status, user=user)
+
+    record.undone_at = timezone.now()
+    record.undone_by = user if getattr(user, "pk", None) else None
+    record.save()
+    return record

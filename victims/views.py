@@ -1,5 +1,6 @@
 """Public pages of victims: every read goes through ``.published()``."""
 
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
@@ -50,6 +51,16 @@ def submission_url(victim) -> str:
 
 class VictimDetailView(TemplateView):
     template_name = "victims/victim_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A record merged into another keeps its address: people have cited it.
+            target = Victim.redirect_for_ref(checked_ref(kwargs["ref"]))
+            if target is None:
+                raise
+            return HttpResponsePermanentRedirect(target.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

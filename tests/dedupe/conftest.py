@@ -1,0 +1,34 @@
+"""A synthetic list with people entered twice, written as the NGOs' files are and
+imported with ``import_records``, as the issue's check does."""
+
+import csv
+
+from django.core.management import call_command
+
+from archive.synthetic import duplicate_pairs, synthetic_people
+
+COLUMNS = [
+    "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year", "fate",
+    "death_date", "prison", "publication_status",
+]  # fmt: skip
+
+
+def synthetic_file(path, n: int, rate: float, seed: int):
+    """Write ``n`` synthetic people plus duplicates to ``path``; return the truth pairs."""
+    rows = list(synthetic_people(n, seed=seed))
+    extra, truth = duplicate_pairs(rows, rate=rate, seed=seed)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows + extra:
+            date, precision = row["death_date"], row["death_date_precision"]
+            if date and precision == "month":
+                date = date[:7]
+            elif date and precision == "year":
+                date = date[:4]
+            writer.writerow(dict(row, aliases="\n".join(row["aliases"]), death_date=date))
+    return {frozenset(pair) for pair in truth}
+
+
+def import_file(path):
+    call_command("import_records", "victims", str(path), verbosity=0)

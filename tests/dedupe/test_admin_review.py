@@ -1,0 +1,55 @@
+"""The review queue and the merge page in the admin."""
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import signed_in
+from tests.factories import VictimFactory
+from victims.models import DuplicatePair, Victim
+
+
+@pytest.fixture
+def pair(db):
+    a = VictimFactory(name_latin="Reza Karimi", father_name="Hassan", birth_year=1960)
+    b = VictimFactory(name_latin="", name_fa="رضا کریمی", father_name="حسن", birth_year=1959,
+                      death_date=dt.date(1988, 8, 1), death_date_precision="month")  # fmt: skip
+    return DuplicatePair.objects.create(victim_a=a, victim_b=b, score=0.9, reasons="same name")
+
+
+def test_researcher_marks_a_pair_different_people(pair, client, researcher):
+    signed_in(client, researcher)
+    response = client.post(
+        "/admin/victims/duplicatepair/",
+        {"action": "mark_different", "_selected_action": [pair.pk]},
+    )
+    assert response.status_code == 302
+    pair.refresh_from_db()
+    assert pair.status == DuplicatePair.Status.DIFFERENT
+    assert pair.decided_by == researcher
+
+
+def test_victim_page_in_admin_lists_its_possible_duplicates(pair, client, researcher):
+    signed_in(client, researcher)
+    response = client.get(f"/admin/victims/victim/{pair.victim_a.pk}/change/")
+    assert response.status_code == 200
+    assert pair.victim_b.ref in response.content.decode()
+
+
+def test_reviewer_merges_from_the_confirmation_page_choosing_a_value(pair, client, reviewer):
+    signed_in(client, reviewer)
+    a, b = pair.victim_a, pair.victim_b
+    page = client.get(f"/admin/victims/victim/merge/?keep={a.pk}&other={b.pk}")
+    assert page.status_code == 200
+    assert "1959" in page.content.decode() and "1960" in page.content.decode()
+    response = client.post(
+        "/admin/victims/victim/merge/",
+        {"keep": a.pk, "other": b.pk, "choice_birth_year": "other"},
+    )
+    assert response.status_code == 302
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.birth_year == 1959
+    assert a.name_fa == "رضا کریمی"
+    assert b.merged_into == a
+    assert Victim.objects.get(pk=b.pk).publication_status == "withdrawn"

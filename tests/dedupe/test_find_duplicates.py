@@ -1,0 +1,98 @@
+"""Finding the same person entered twice, and not pairing namesakes."""
+
+import csv
+
+import pytest
+from django.core.management import call_command
+
+from tests.dedupe.conftest import import_file, synthetic_file
+from tests.factories import PlaceFactory, VictimFactory
+from victims.dedupe import Candidate, compare
+from victims.models import DuplicatePair
+
+
+def _pairs(path):
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return rows
+
+
+@pytest.mark.django_db
+def test_find_duplicates_finds_95_percent_of_true_pairs_and_90_percent_of_proposals_are_true(
+    tmp_path,
+):
+    truth = synthetic_file(tmp_path / "people.csv", 3000, rate=0.05, seed=21)
+    import_file(tmp_path / "people.csv")
+    out = tmp_path / "pairs.csv"
+    call_command("find_duplicates", "victims", str(out), verbosity=0)
+    rows = _pairs(out)
+    found = {frozenset((r["ref_a"], r["ref_b"])) for r in rows}
+    true_found = len(found & truth)
+    recall = true_found / len(truth)
+    precision = true_found / len(found)
+    assert len(truth) >= 140
+    assert recall >= 0.95, f"recall {recall:.3f}"
+    assert precision >= 0.90, f"precision {precision:.3f}"
+    scores = [float(r["score"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+
+
+@pytest.mark.django_db
+def test_namesakes_with_different_fathers_are_not_paired(tmp_path):
+    evin = PlaceFactory(name_en="Evin")
+    first = VictimFactory(name_latin="Mohammad Hosseini", father_name="Ali", birth_year=1960,
+                          prison=evin)  # fmt: skip
+    second = VictimFactory(name_latin="", name_fa="محمد حسینی", father_name="حسن",
+                           birth_year=1960, prison=evin)  # fmt: skip
+    same = VictimFactory(name_latin="Muhammad Husseini", father_name="علی", birth_year=1961,
+                         prison=evin)  # fmt: skip
+    out = tmp_path / "pairs.csv"
+    call_command("find_duplicates", "victims", str(out), verbosity=0)
+    found = {frozenset((r["ref_a"], r["ref_b"])): r for r in _pairs(out)}
+    assert frozenset((first.ref, second.ref)) not in found
+    assert frozenset((second.ref, same.ref)) not in found
+    pair = found[frozenset((first.ref, same.ref))]
+    assert "same name in another spelling" in pair["reasons"]
+    assert "same father's name" in pair["reasons"]
+    assert "birth year 1 apart" in pair["reasons"]
+    assert "same prison" in pair["reasons"]
+
+
+def test_missing_facts_neither_confirm_nor_refute():
+    full = Candidate(ref="A", name_latin="Reza Karimi", father_name="Hassan", birth_year=1960)
+    no_father = Candidate(ref="B", name_fa="رضا کریمی", birth_year=1960)
+    name_only = Candidate(ref="C", name_fa="رضا کریمی")
+    assert (
+        compare(full, no_father) is None
+        or "different father's name" not in compare(full, no_father).reasons
+    )
+    assert compare(full, name_only) is None  # a name alone is not enough to propose
+    with_father = Candidate(ref="D", name_fa="رضا کریمی", father_name="حسن", birth_year=1961)
+    match = compare(full, with_father)
+    assert match is not None and match.score > 0.8
+
+
+def test_birth_years_far_apart_are_two_people():
+    a = Candidate(ref="A", name_latin="Reza Karimi", father_name="Hassan", birth_year=1960)
+    b = Candidate(ref="B", name_latin="Reza Karimi", father_name="Hassan", birth_year=1966)
+    assert compare(a, b) is None
+
+
+@pytest.mark.django_db
+def test_stored_pairs_marked_different_are_never_proposed_again(tmp_path, researcher):
+    first = VictimFactory(name_latin="Ali Karimi", father_name="Reza", birth_year=1962)
+    second = VictimFactory(name_latin="", name_fa="علی کریمی", father_name="رضا",
+                           birth_year=1962)  # fmt: skip
+    out = tmp_path / "pairs.csv"
+    call_command("find_duplicates", "victims", str(out), "--store", verbosity=0)
+    pair = DuplicatePair.objects.get()
+    assert {pair.victim_a, pair.victim_b} == {first, second}
+    assert list(first.possible_duplicates()) == [pair]
+    pair.decide(DuplicatePair.Status.DIFFERENT, user=researcher)
+
+    call_command("find_duplicates", "victims", str(out), "--store", verbosity=0)
+    assert _pairs(out) == []
+    pair.refresh_from_db()
+    assert pair.status == DuplicatePair.Status.DIFFERENT
+    assert DuplicatePair.objects.count() == 1
