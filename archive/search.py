@@ -62,6 +62,25 @@ def _plan(key: str) -> list[tuple[str, ...]]:
     return probes
 
 
+def _near_grams(token: str, others: list[str]) -> list[str]:
+    """Trigrams a misspelling of ``token`` probably still shares with the stored key.
+
+    A one-letter typo spoils every trigram of a short key ("hsvn" for "hsn"), so besides
+    the key's own trigrams: its start and end against the space between stored keys
+    (what pg_trgm's word padding gives), the trigrams of each one-letter deletion, and
+    the trigrams across the seam where the key joins a neighbouring query token in the
+    stored joined pairs ("hsn"+"sfre" is stored as "hsnsfre": "nsf")."""
+    grams = {token[i : i + 3] for i in range(len(token) - 2)}
+    grams.update((" " + token[:2], token[-2:] + " "))
+    for i in range(len(token)):
+        variant = token[:i] + token[i + 1 :]
+        grams.update(variant[j : j + 3] for j in range(len(variant) - 2))
+    for other in others:
+        grams.update((token[-2:] + other[:1], token[-1:] + other[:2]))
+        grams.update((other[-2:] + token[:1], other[-1:] + token[:2]))
+    return sorted(g for g in grams if len(g) == 3)
+
+
 def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -73,8 +92,7 @@ def _sqlite_probe(cursor, table: str, probe: tuple[str, ...]) -> list[int]:
         limit = EXACT_LIMIT
     else:
         token, *others = parts
-        grams = sorted({token[i : i + 3] for i in range(len(token) - 2)})
-        near = "(" + " OR ".join(_fts_phrase(g) for g in grams) + ")"
+        near = "(" + " OR ".join(_fts_phrase(g) for g in _near_grams(token, others)) + ")"
         match = " AND ".join([near, *(_fts_phrase(o) for o in others)])
         limit = FUZZY_LIMIT
     # bm25 rank favours short key texts holding the rarer grams: the likelier spellings.

@@ -209,14 +209,12 @@ def run_backend(label: str, url: str, rows, queries, workdir: Path, csv_path: Pa
     return {"results": results, "ms": ms, "r1": recall_at(results, 1)}
 
 
-def misses(results: dict, limit: int = 15) -> None:
-    shown = 0
+def misses(results: dict, per_kind: int = 4) -> None:
+    shown: dict[str, int] = {}
     for query, refs in results.items():
-        if not any(r in query.accept for r in refs[:1]):
+        if not any(r in query.accept for r in refs[:1]) and shown.get(query.kind, 0) < per_kind:
             print(f"  miss@1 {query.kind:<15} {query.text!r} want {query.ref} got {refs[:3]}")
-            shown += 1
-            if shown >= limit:
-                return
+            shown[query.kind] = shown.get(query.kind, 0) + 1
 
 
 def main() -> None:
