@@ -29,6 +29,7 @@ def clean_query(q: str | None) -> str:
 MIN_SCORE = 0.5  # below this a "match" shares little more than a letter or two
 MAX_RESULTS = 100  # ranked results shown; a reader refines the query rather than page on
 EXACT_LIMIT = 300  # candidates holding every query token (namesakes are many)
+INITIAL_LIMIT = 2000  # SQLite only: rows holding the family name, for "M. Hosseini"
 FUZZY_LIMIT = 100  # candidates per misspelt-token probe
 FUZZY_THRESHOLD = 0.3  # pg_trgm word similarity of a one-letter typo in a 4-6 letter key
 
@@ -52,6 +53,9 @@ def _plan(key: str) -> list[tuple[str, ...]]:
     if pairs:
         probes.append(("exact", *pairs))
     probes.append(("exact", *tokens))
+    initials = [t for t in words if len(t) == 1]
+    if initials:
+        probes.append(("initial", initials[0], *tokens))
     if len(tokens) > 2:
         # One token may be a father's name not on record, or a misspelling.
         for i in range(len(tokens)):
@@ -87,9 +91,11 @@ def _fts_phrase(text: str) -> str:
 
 def _sqlite_probe(cursor, table: str, probe: tuple[str, ...]) -> list[int]:
     kind, *parts = probe
-    if kind == "exact":
-        match = " AND ".join(_fts_phrase(p) for p in parts)
-        limit = EXACT_LIMIT
+    if kind in ("exact", "initial"):
+        match = " AND ".join(_fts_phrase(p) for p in (parts[1:] if kind == "initial" else parts))
+        # FTS5 cannot ask for a key starting with one letter: take more rows and let
+        # the ranking pick those whose given name fits the initial.
+        limit = EXACT_LIMIT if kind == "exact" else INITIAL_LIMIT
     else:
         token, *others = parts
         near = "(" + " OR ".join(_fts_phrase(g) for g in _near_grams(token, others)) + ")"
@@ -110,6 +116,11 @@ def _postgres_probe(cursor, table: str, probe: tuple[str, ...]) -> list[int]:
     conditions, params = [], []
     if kind == "exact":
         others, limit = parts, EXACT_LIMIT
+    elif kind == "initial":
+        initial, *others = parts
+        conditions.append("name_keys ~ %s")  # a stored key starting with the initial
+        params.append(f"(^| ){initial}")
+        limit = EXACT_LIMIT
     else:
         token, *others = parts
         conditions.append("%s <%% name_keys")
@@ -142,7 +153,7 @@ def candidates(queryset, key: str) -> list[int]:
             if probe[0] == "fuzzy" and exact_hits >= EXACT_LIMIT:
                 break  # every token matched plenty of people as spelt: no need to guess
             ids = probe_fn(cursor, table, probe)
-            if probe[0] == "exact":
+            if probe[0] != "fuzzy":
                 exact_hits += len(ids)
             found.update(dict.fromkeys(ids))
     return list(found)
