@@ -206,6 +206,12 @@ def run_backend(label: str, url: str, rows, queries, workdir: Path, csv_path: Pa
     print(recall_table(results))
     print(f"latency ms: median {statistics.median(ms):.1f}, p95 {percentile(ms, 0.95):.1f}, "
           f"max {max(ms):.1f}")  # fmt: skip
+    by_kind: dict[str, list[float]] = {}
+    for query, took in zip(queries, ms, strict=True):
+        by_kind.setdefault(query.kind, []).append(took)
+    print("p95 ms by kind: " + ", ".join(
+        f"{kind} {percentile(v, 0.95):.0f}" for kind, v in by_kind.items()
+    ))  # fmt: skip
     return {"results": results, "ms": ms, "r1": recall_at(results, 1)}
 
 
