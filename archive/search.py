@@ -43,7 +43,7 @@ MAX_RESULTS = 100  # ranked results shown; a reader refines the query rather tha
 EXACT_LIMIT = 300  # candidates holding every query token (namesakes are many)
 INITIAL_LIMIT = 2000  # SQLite only: rows holding the family name, for "M. Hosseini"
 FUZZY_LIMIT = 100  # candidates per misspelt-token probe
-FUZZY_THRESHOLD = 0.3  # pg_trgm word similarity of a one-letter typo in a 4-6 letter key
+FUZZY_THRESHOLD = 0.25  # pg_trgm word similarity of a one-letter typo in a 4-6 letter key
 
 
 def _plan(key: str) -> list[tuple[str, ...]]:
