@@ -93,6 +93,10 @@ restore: install
 	DEBUG=$${DEBUG:-1} $(MANAGE) restore "$(FILE)"
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput -v 0
 
+# People-search recall per query kind on SQLite and, when a server answers, PostgreSQL.
+eval-search: install
+	$(PY) bench/eval_search.py $(EVAL_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 

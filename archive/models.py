@@ -441,7 +441,8 @@ class Person(Publishable):
         # The keys themselves are refreshed by a pre_save receiver (archive.apps), which
         # also runs for fixtures; here we only make sure a partial save writes them.
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"name_latin", "name_fa", "aliases"} & set(update_fields):
+        named = {"name_latin", "name_fa", "aliases", "father_name"}
+        if update_fields is not None and named & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "name_keys"}
         super().save(*args, **kwargs)
 
@@ -466,7 +467,11 @@ class Person(Publishable):
     def refresh_name_keys(self) -> None:
         from archive import names
 
-        self.name_keys = names.name_keys(*self.all_names())
+        # The father's keys follow a "|" (``names.score`` reads them as context), so the
+        # index can also narrow "Ali Karimi son of Hassan" to the right namesakes.
+        keys = names.name_keys(*self.all_names())
+        father = names.name_keys(self.father_name) if self.father_name else ""
+        self.name_keys = f"{keys} | {father}" if father else keys
 
     def clean(self):
         errors = {}

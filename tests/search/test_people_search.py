@@ -1,0 +1,133 @@
+"""People search through /api/victims/?q=, the public list and the admin: each kind of
+query a family or a researcher types finds the person, on whichever database runs."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import VictimFactory
+
+pytestmark = pytest.mark.django_db
+
+# A few people who share given or family names, so a search must tell them apart.
+CROWD = [
+    ("Mohammad Karimi", "محمد کریمی", "Hassan"),
+    ("Ali Hosseini", "علی حسینی", "Reza"),
+    ("Hassan Karimi", "حسن کریمی", "Ali"),
+    ("Mahmoud Hosseini", "محمود حسینی", "Mehdi"),
+    ("Reza Ahmadi", "رضا احمدی", "Hossein"),
+    ("Fatemeh Rezaei", "فاطمه رضایی", "Abbas"),
+    ("Ali Mohammadi", "علی محمدی", "Javad"),
+    ("Zahra Hosseini", "زهرا حسینی", "Ali"),
+]
+
+
+@pytest.fixture
+def crowd():
+    return [
+        VictimFactory(name_latin=latin, name_fa=fa, father_name=father)
+        for latin, fa, father in CROWD
+    ]
+
+
+def found(client, q):
+    response = client.get(reverse("api:victim-list"), {"q": q})
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def refs(client, q):
+    return [row["ref"] for row in found(client, q)]
+
+
+@pytest.mark.parametrize(
+    ("stored_latin", "stored_fa", "query"),
+    [
+        ("Mohammad Hosseini", "محمد حسینی", "Mohammad Hosseini"),
+        ("Mohammad Hosseini", "محمد حسینی", "محمد حسینی"),
+        ("Mohammad Hosseini", "محمد حسینی", "Mohammed Hoseini"),
+        ("Ali Karimi", "علی کریمی", "علي كريمي"),
+        ("Mohammadreza Tavakoli", "محمدرضا توکلی", "محمد رضا توکلی"),
+        ("Mohammad Reza Tavakoli", "محمد رضا توکلی", "محمدرضا توکلی"),
+        ("Mohammad Hosseini", "محمد حسینی", "Mohammad Hosseimi"),
+        ("Kazem Hosseini", "کاظم حسینی", "K. Hosseini"),
+        ("Mohammad Hosseini", "محمد حسینی", "Hosseini, Mohammad"),
+    ],
+    ids=[
+        "exact-latin",
+        "exact-persian",
+        "variant-latin",
+        "arabic-keyboard",
+        "compound-split",
+        "compound-joined",
+        "one-letter-typo",
+        "initial",
+        "family-name-first",
+    ],
+)
+def test_each_kind_of_query_finds_the_person_first(
+    anonymous, crowd, stored_latin, stored_fa, query
+):
+    person = VictimFactory(name_latin=stored_latin, name_fa=stored_fa, father_name="Nader")
+    assert refs(anonymous, query)[0] == person.ref
+
+
+def test_the_fathers_name_ranks_the_right_namesake_first(anonymous, crowd):
+    VictimFactory(name_latin="Ali Karimi", father_name="Mehdi")
+    son_of_hassan = VictimFactory(name_latin="Ali Karimi", father_name="Hassan")
+    VictimFactory(name_latin="Ali Karimi", father_name="Abbas")
+    assert refs(anonymous, "Ali Karimi son of Hassan")[0] == son_of_hassan.ref
+    assert refs(anonymous, "علی کریمی فرزند حسن")[0] == son_of_hassan.ref
+
+
+def test_a_latin_query_finds_a_person_known_only_in_persian(anonymous, crowd):
+    person = VictimFactory(name_latin="", name_fa="غلامرضا قاسمی", father_name="")
+    assert refs(anonymous, "Gholamreza Ghasemi")[0] == person.ref
+    assert refs(anonymous, "Qolamreza Qasemi")[0] == person.ref
+
+
+def test_a_persian_query_finds_a_person_known_only_in_latin(anonymous, crowd):
+    person = VictimFactory(name_latin="Gholamreza Ghasemi", name_fa="", father_name="")
+    assert refs(anonymous, "غلامرضا قاسمی")[0] == person.ref
+
+
+def test_results_say_whether_the_spelling_is_the_same(anonymous, crowd):
+    VictimFactory(name_latin="Mohammad Hosseini", name_fa="محمد حسینی")
+    same = found(anonymous, "Mohammad Hosseini")[0]
+    assert same["exact"] is True and same["score"] == 1.0
+    similar = found(anonymous, "Mohammad Hosseimi")[0]
+    assert similar["exact"] is False and similar["score"] < 1.0
+
+
+def test_the_public_list_labels_same_and_similar_spellings(anonymous, crowd):
+    VictimFactory(name_latin="Mohammad Hosseini", name_fa="محمد حسینی")
+    url = reverse("victims:victim-list")
+    page = anonymous.get(url, {"q": "Mohammad Hosseini"}).content.decode()
+    assert "same spelling" in page
+    page = anonymous.get(url, {"q": "Mohamad Hoseimi"}).content.decode()
+    assert "similar spelling" in page and "same spelling" not in page
+
+
+def test_a_name_nobody_has_returns_nothing(anonymous, crowd):
+    assert found(anonymous, "Xylophone Quartzberg") == []
+    assert found(anonymous, "qqq") == []
+
+
+def test_a_near_miss_is_never_labelled_exact(anonymous, crowd):
+    results = found(anonymous, "Ali Karimi")  # nobody is called Ali Karimi
+    assert all(not row["exact"] for row in results)
+
+
+def test_unpublished_people_are_never_returned(anonymous, crowd):
+    VictimFactory(name_latin="Bahram Sadeghi", publication_status="draft")
+    assert found(anonymous, "Bahram Sadeghi") == []
+
+
+def test_the_admin_search_box_uses_the_people_search(researcher_client, crowd):
+    person = VictimFactory(name_latin="", name_fa="محمد حسینی", publication_status="draft")
+    page = researcher_client.get(
+        reverse("admin:victims_victim_changelist"), {"q": "Mohammed Hoseini"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("admin:victims_victim_change", args=[person.pk]) in html
+    assert "Fatemeh Rezaei" not in html
