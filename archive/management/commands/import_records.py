@@ -4,6 +4,7 @@ import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from archive.importing import REGISTRY, FileProblem, Progress, import_file
 
@@ -63,4 +64,17 @@ class Command(BaseCommand):
             )
         if not report.ok:
             raise CommandError(report.summary())
+        if not dry_run:
+            refresh_planner_statistics()
         self.stdout.write(report.summary())
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk write on PostgreSQL, fold the GIN index's pending list into the index
+    and refresh the planner's statistics: until then every search reads the pending list
+    (measured: search p95 260-500 ms right after an import, 44 ms after)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return  # VACUUM cannot run inside a transaction (e.g. a caller's, or a test's)
+    with connection.cursor() as cursor:
+        for table in ("victims_victim", "perpetrators_perpetrator", "sources_source"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
