@@ -15,10 +15,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", False)
 
-SECRET_KEY = envstr("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Without DEBUG an unset key stays empty: Django refuses any use of an empty key (signing
+# a session or a form), archive.wsgi refuses to start a server without one, while
+# tooling that signs nothing (makemigrations --check, compilemessages) still runs.
+SECRET_KEY = envstr("SECRET_KEY") or ""
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-used-only-with-DEBUG"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])

@@ -34,3 +34,28 @@ def test_sqlite_url_is_relative_to_the_project(tmp_path):
 def test_unknown_database_scheme_is_refused(tmp_path):
     with pytest.raises(ImproperlyConfigured, match="mysql"):
         parse_database_url("mysql://x/y", base_dir=tmp_path)
+
+
+def _run(code, **env):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, *code], cwd=settings.BASE_DIR, env={**clean, **env},
+        capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def test_server_refuses_to_start_without_a_secret_key():
+    result = _run(["-c", "import archive.wsgi"])
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_migration_check_runs_without_a_secret_key():
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stderr
