@@ -3,6 +3,8 @@ own way: PostgreSQL a GIN trigram index on the keys, SQLite an FTS5 trigram tabl
 in step by triggers (Django has no API for either)."""
 
 from django.db import migrations
+from django.db.models import Value
+from django.db.models.functions import Concat
 
 
 def sqlite_fts_statements(table: str, column: str = "name_keys") -> list[str]:
@@ -78,3 +80,56 @@ class NameSearchIndex(migrations.operations.base.Operation):
 
     def deconstruct(self):
         return (self.__class__.__name__, [self.table], {"column": self.column})
+
+
+class NameTokenIndex(migrations.operations.base.Operation):
+    """PostgreSQL only: a GIN index on a person's own key tokens (``name_keys`` up to the
+    father's keys, split on spaces), which ``archive.search`` asks for whole tokens. A
+    common name's trigrams have posting lists of hundreds of thousands of rows at a
+    million people; its token has one list, of that name's bearers. SQLite's FTS5 table
+    serves both kinds of probe."""
+
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_keys_tokens ON {self.table} "
+                f"USING gin (string_to_array(split_part(name_keys, ' | ', 1), ' '))"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_keys_tokens")
+
+    def describe(self):
+        return f"Name token index on {self.table}"
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [self.table], {})
+
+
+def add_father_keys(model):
+    """A RunPython body: rows keyed before the father's keys were stored after `` | ``
+    get them, one UPDATE per distinct father's name (few, and the keys of a name are
+    the same wherever it appears)."""
+    from archive import names
+
+    def forwards(apps, schema_editor):
+        Model = apps.get_model(*model.split("."))
+        stale = Model.objects.exclude(father_name="").exclude(name_keys__contains="|")
+        fathers = stale.values_list("father_name", flat=True).distinct().order_by()
+        for father in list(fathers):
+            keys = names.name_keys(father)
+            if keys:
+                rows = stale.filter(father_name=father)
+                rows.update(name_keys=Concat("name_keys", Value(f" | {keys}")))
+
+    return forwards

@@ -29,6 +29,8 @@ from django.db.models import F, Max
 # ordering's index from the cursor on; an OR expansion elsewhere.
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
+from archive import search
+
 COUNT_TIMEOUT = 6 * 3600
 logger = logging.getLogger(__name__)
 
@@ -178,35 +180,42 @@ def keyset_page(queryset, *, ordering: tuple[str, ...], per_page: int, cursor: s
     return page
 
 
-def number_page(queryset, *, per_page: int, page: str | None, count: int,
-                values: tuple[str, ...] | None = None) -> ListPage:  # fmt: skip
-    """A numbered page of a bounded (ranked) result; an out-of-range number gives the
-    last page, a malformed one the first."""
+def number_page(*, count: int, per_page: int, page: str | None) -> ListPage:
+    """Page ``page`` of ``count`` ranked rows, without its rows: an out-of-range number
+    gives the last page, a malformed one the first."""
     num_pages = max(1, -(-count // per_page))
     try:
         number = min(max(int(page or 1), 1), num_pages)
     except (TypeError, ValueError):
         number = 1
-    start = (number - 1) * per_page
-    if values is not None:
-        # A search that found nothing is ``none()``, without the score annotation.
-        scored = ("search_score",) if "search_score" in queryset.query.annotations else ()
-        queryset = queryset.values(*values, *scored)
-    rows = list(queryset[start : start + per_page])
     result = ListPage(
-        object_list=rows,
+        object_list=[],
         count=count,
         per_page=per_page,
         number=number,
         num_pages=num_pages,
         ranked=True,
-        start_index=start + 1,
+        start_index=(number - 1) * per_page + 1,
     )
     if number < num_pages:
         result.next_params = {"page": number + 1}
     if number > 1:
         result.previous_params = {"page": number - 1}
         result.first_params = {}
+    return result
+
+
+def ranked_page(queryset, q: str, *, per_page: int, page: str | None,
+                values: tuple[str, ...] | None = None) -> ListPage:  # fmt: skip
+    """A numbered page of the people search's ranked matches for ``q``: the ranking is a
+    bounded list of (pk, score), so its length is the count and only this page's rows
+    are read."""
+    ranked = search.rank(queryset, q)
+    result = number_page(count=len(ranked), per_page=per_page, page=page)
+    start = result.start_index - 1
+    if values is not None:
+        queryset = queryset.values(*values)
+    result.object_list = search.in_rank_order(queryset, ranked[start : start + per_page])
     return result
 
 
@@ -237,10 +246,8 @@ def paginate(queryset, params, *, q: str, ordering: tuple[str, ...], tag: str, v
     """The page a list or the API shows: ranked and numbered for a search, keyset-paged
     in ``ordering`` for browsing. Raises ``BadCursor`` for a cursor we did not give."""
     if q:
-        ranked = queryset.search(q)
-        # The people search returns a bounded number of candidates: counting them is cheap.
-        return number_page(ranked, per_page=per_page, page=params.get("page"),
-                           count=ranked.count(), values=values)  # fmt: skip
+        return ranked_page(queryset, q, per_page=per_page, page=params.get("page"),
+                           values=values)  # fmt: skip
     page = keyset_page(
         queryset,
         ordering=ordering,

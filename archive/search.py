@@ -23,7 +23,8 @@ from __future__ import annotations
 import itertools
 
 from django.db import connections, transaction
-from django.db.models import Case, FloatField, Value, When
+from django.db.models import BooleanField, FloatField
+from django.db.models.expressions import RawSQL
 
 from archive import names
 
@@ -101,7 +102,7 @@ def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _sqlite_probe(cursor, table: str, probe: tuple[str, ...]) -> list[int]:
+def _sqlite_condition(table: str, probe: tuple[str, ...]) -> tuple[str, list, int]:
     kind, *parts = probe
     if kind in ("exact", "initial"):
         match = " AND ".join(_fts_phrase(p) for p in (parts[1:] if kind == "initial" else parts))
@@ -114,68 +115,93 @@ def _sqlite_probe(cursor, table: str, probe: tuple[str, ...]) -> list[int]:
         match = " AND ".join([near, *(_fts_phrase(o) for o in others)])
         limit = FUZZY_LIMIT
     # bm25 rank favours short key texts holding the rarer grams: the likelier spellings.
-    cursor.execute(
-        f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s ORDER BY rank LIMIT %s",
-        [match, limit],
+    sql = (
+        f"{table}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s "
+        f"ORDER BY rank LIMIT %s)"
     )
-    return [row[0] for row in cursor.fetchall()]
+    return sql, [match, limit], limit
 
 
-def _postgres_probe(cursor, table: str, probe: tuple[str, ...]) -> list[int]:
+# The person's own keys as an array of whole tokens (the father's keys, after " | ", left
+# out): its GIN index answers "holds these tokens" from one short posting list per token,
+# where the trigram index has to intersect the long lists of common trigrams.
+OWN_TOKENS = "string_to_array(split_part({table}.name_keys, ' | ', 1), ' ')"
+
+
+def _postgres_condition(table: str, probe: tuple[str, ...], whole: bool) -> tuple[str, list, int]:
+    """Every condition can be answered from an index on name_keys: the token array for
+    whole tokens (``whole``), the trigram index for tokens as substrings of longer keys
+    (LIKE) or a spelling near a token (word similarity, ``<%``)."""
     kind, *parts = probe
-    # Every condition can be answered from the GIN trigram index on name_keys: LIKE with
-    # a substring of three letters or more, and the word-similarity operator <%.
     conditions, params = [], []
-    if kind == "exact":
-        others, limit = parts, EXACT_LIMIT
-    elif kind == "initial":
-        initial, *others = parts
-        conditions.append("name_keys ~ %s")  # a stored key starting with the initial
+    if kind == "initial":
+        initial, *parts = parts
+        # A stored key starting with the initial: a test on the rows the tokens found,
+        # never an index scan of its own (a letter starts the keys of half the rows).
+        conditions.append(f"({table}.name_keys || '') ~ %s")
         params.append(f"(^| ){initial}")
-        limit = EXACT_LIMIT
-    else:
-        token, *others = parts
-        conditions.append("%s <%% name_keys")
+    elif kind == "fuzzy":
+        token, *parts = parts
+        conditions.append(f"%s <%% {table}.name_keys")
         params.append(token)
-        limit = FUZZY_LIMIT
-    for part in others:
-        conditions.append("name_keys LIKE %s")
-        params.append(f"%{part}%")  # keys are plain a-z: nothing to escape
-    cursor.execute(
-        f"SELECT id FROM {table} WHERE {' AND '.join(conditions)} LIMIT %s", [*params, limit]
-    )
-    return [row[0] for row in cursor.fetchall()]
+    if whole and parts:
+        conditions.append(f"{OWN_TOKENS.format(table=table)} @> %s::text[]")
+        params.append(list(parts))
+    elif not whole:
+        for part in parts:
+            conditions.append(f"{table}.name_keys LIKE %s")
+            params.append(f"%{part}%")  # keys are plain a-z: nothing to escape
+    limit = FUZZY_LIMIT if kind == "fuzzy" else EXACT_LIMIT
+    return " AND ".join(conditions), params, limit
 
 
-def candidates(queryset, key: str) -> list[int]:
-    """Primary keys of the rows worth ranking for ``key``: a few hundred at most, read
-    from the search index alone (no scan of every row)."""
+def _probes(key: str, postgres: bool):
+    """(probe, whole) for each probe of ``_plan``. On PostgreSQL the exact probes first
+    ask for whole tokens (cheap: one short posting list per token), then, only if all
+    of them together found fewer than the limit, for the tokens as substrings of longer
+    keys ("rza" in a stored "mhmdrza"), which reads the trigram index's long lists."""
+    plan = _plan(key)
+    exact = [p for p in plan if p[0] != "fuzzy"]
+    yield from ((p, True) for p in exact)
+    if postgres:
+        yield from ((p, False) for p in exact)
+    yield from ((p, True) for p in plan if p[0] == "fuzzy")
+
+
+def candidates(queryset, key: str) -> dict[int, str]:
+    """The rows of ``queryset`` worth ranking for ``key``, as {pk: name_keys}: a few
+    hundred at most, found through the search indexes (no scan of every row)."""
     table = queryset.model._meta.db_table
     connection = connections[queryset.db]
-    probes = _plan(key)
-    found: dict[int, None] = {}
-    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [FUZZY_THRESHOLD])
-            probe_fn = _postgres_probe
-        else:
-            probe_fn = _sqlite_probe
-        exact_hits = 0
-        for probe in probes:
-            if probe[0] == "fuzzy" and exact_hits >= EXACT_LIMIT:
-                break  # every token matched plenty of people as spelt: no need to guess
-            ids = probe_fn(cursor, table, probe)
-            if probe[0] != "fuzzy":
-                exact_hits += len(ids)
-            found.update(dict.fromkeys(ids))
-    return list(found)
-
-
-def _context_keys(keys: str, father: str) -> str:
-    # Rows keyed before the father's keys were stored: add them here.
-    if "|" in keys or not father:
-        return keys
-    return f"{keys} | {names.name_keys(father)}"
+    postgres = connection.vendor == "postgresql"
+    found: dict[int, str] = {}
+    exact_hits = 0
+    with transaction.atomic(using=queryset.db):
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET LOCAL pg_trgm.word_similarity_threshold = %s", [FUZZY_THRESHOLD]
+                )
+                # Every probe has an index; with a LIMIT the planner may still bet on a
+                # sequential scan finding enough rows early ("M. Hosseini": a regex on
+                # the keys), which reads much of a million rows when the bet is lost.
+                cursor.execute("SET LOCAL enable_seqscan = off")
+        for probe, whole in _probes(key, postgres):
+            kind = probe[0]
+            if exact_hits >= EXACT_LIMIT and (kind == "fuzzy" or not whole):
+                break  # the names as spelt matched plenty: no need to look further
+            if postgres:
+                sql, params, limit = _postgres_condition(table, probe, whole)
+            else:
+                sql, params, limit = _sqlite_condition(table, probe)
+            # The SQL text is the table's name and fixed fragments; values are parameters.
+            condition = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+            rows = queryset.filter(condition).order_by().values_list("pk", "name_keys")[:limit]
+            rows = list(rows)
+            if kind != "fuzzy":
+                exact_hits += len(rows)
+            found.update(rows)
+    return found
 
 
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
@@ -185,18 +211,31 @@ def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float
     key = names.query_key(q) if q else ""
     if not key:
         return []
-    ids = candidates(queryset, key)
-    if not ids:
-        return []
-    # The index holds every row; the queryset decides which may be shown (published).
-    rows = queryset.filter(pk__in=ids).values_list("pk", "name_keys", "father_name")
     scored = []
-    for pk, keys, father in rows:
-        score = names.score(q, _context_keys(keys, father))
+    for pk, keys in candidates(queryset, key).items():
+        score = names.score(q, keys)
         if score >= MIN_SCORE:
             scored.append((pk, score))
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:limit]
+
+
+def in_rank_order(queryset, ranked: list[tuple[int, float]]):
+    """The rows of ``queryset`` for ``ranked`` (from ``rank``), in that order, each with
+    its ``search_score`` (an attribute, or a key of a ``values()`` row): one query that
+    reads only these rows."""
+    scores = dict(ranked)
+    rows = list(queryset.filter(pk__in=list(scores)).order_by())
+    if rows and isinstance(rows[0], dict):
+        pk_name = "pk" if "pk" in rows[0] else "id"
+        for row in rows:
+            row["search_score"] = scores[row[pk_name]]
+        rows.sort(key=lambda row: (-row["search_score"], row[pk_name]))
+    else:
+        for row in rows:
+            row.search_score = scores[row.pk]
+        rows.sort(key=lambda row: (-row.search_score, row.pk))
+    return rows
 
 
 def search(queryset, q: str):
@@ -205,10 +244,15 @@ def search(queryset, q: str):
     ranked = rank(queryset, q)
     if not ranked:
         return queryset.none()
-    whens = [When(pk=pk, then=Value(score)) for pk, score in ranked]
+    # One CASE over the primary key, as SQL text: Django's Case(When(...)) would build
+    # and compile a hundred expression objects for every search.
+    table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+    whens = " ".join(["WHEN %s THEN %s"] * len(ranked))
+    params = [value for pk, score in ranked for value in (pk, score)]
+    score_sql = RawSQL(f"CASE {table}.id {whens} ELSE 0.0 END", params, output_field=FloatField())  # noqa: S611
     return (
         queryset.filter(pk__in=[pk for pk, _ in ranked])
-        .annotate(search_score=Case(*whens, default=Value(0.0), output_field=FloatField()))
+        .annotate(search_score=score_sql)
         .order_by("-search_score", "pk")
     )
 
