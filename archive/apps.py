@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +37,7 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         pre_save.connect(refresh_person_keys, dispatch_uid="archive.refresh_person_keys")
         post_migrate.connect(ensure_search_tables, dispatch_uid="archive.ensure_search_tables")
+        from archive.pagecache import count_change
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(count_change, dispatch_uid=f"archive.count_change.{id(signal)}")

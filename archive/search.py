@@ -50,9 +50,10 @@ FUZZY_THRESHOLD = 0.25  # pg_trgm word similarity of a one-letter typo in a 4-6 
 def _plan(key: str) -> list[tuple[str, ...]]:
     """Candidate probes for a query key, each a tuple (kind, *parts), cheapest first.
 
-    A probe asks for rows whose keys contain every "exact" part and, for a "fuzzy" probe,
-    a spelling near one token. Parts are key tokens of three letters or more (trigram
-    indexes cannot match shorter ones); initials are left to the ranking.
+    A probe asks for rows whose keys contain every "exact" part ("partial": every part
+    but one) and, for a "fuzzy" probe, a spelling near one token. Parts are key tokens
+    of three letters or more (trigram indexes cannot match shorter ones); initials are
+    left to the ranking.
     """
     tokens = [t for t in key.split() if len(t) >= 3]
     tokens = list(dict.fromkeys(tokens))
@@ -72,7 +73,7 @@ def _plan(key: str) -> list[tuple[str, ...]]:
     if len(tokens) > 2:
         # One token may be a father's name not on record, or a misspelling.
         for i in range(len(tokens)):
-            probes.append(("exact", *(tokens[:i] + tokens[i + 1 :])))
+            probes.append(("partial", *(tokens[:i] + tokens[i + 1 :])))
     for i, token in enumerate(tokens):
         others = tokens[:i] + tokens[i + 1 :]
         probes.append(("fuzzy", token, *others))
@@ -104,11 +105,11 @@ def _fts_phrase(text: str) -> str:
 
 def _sqlite_condition(table: str, probe: tuple[str, ...]) -> tuple[str, list, int]:
     kind, *parts = probe
-    if kind in ("exact", "initial"):
+    if kind != "fuzzy":
         match = " AND ".join(_fts_phrase(p) for p in (parts[1:] if kind == "initial" else parts))
         # FTS5 cannot ask for a key starting with one letter: take more rows and let
         # the ranking pick those whose given name fits the initial.
-        limit = EXACT_LIMIT if kind == "exact" else INITIAL_LIMIT
+        limit = INITIAL_LIMIT if kind == "initial" else EXACT_LIMIT
     else:
         token, *others = parts
         near = "(" + " OR ".join(_fts_phrase(g) for g in _near_grams(token, others)) + ")"
@@ -156,16 +157,19 @@ def _postgres_condition(table: str, probe: tuple[str, ...], whole: bool) -> tupl
 
 
 def _probes(key: str, postgres: bool):
-    """(probe, whole) for each probe of ``_plan``. On PostgreSQL the exact probes first
-    ask for whole tokens (cheap: one short posting list per token), then, only if all
-    of them together found fewer than the limit, for the tokens as substrings of longer
-    keys ("rza" in a stored "mhmdrza"), which reads the trigram index's long lists."""
+    """(probe, whole) for each probe of ``_plan``, in the order they are tried.
+
+    Probes for every query token come before those leaving one out, which come before
+    guesses at a misspelling. On PostgreSQL each group first asks for whole tokens
+    (cheap: one short posting list per token), then for the tokens as substrings of
+    longer keys ("rza" in a stored "mhmdrza"), which reads the trigram index's long
+    lists; ``candidates`` stops once the names as spelt found plenty."""
     plan = _plan(key)
-    exact = [p for p in plan if p[0] != "fuzzy"]
-    yield from ((p, True) for p in exact)
-    if postgres:
-        yield from ((p, False) for p in exact)
-    yield from ((p, True) for p in plan if p[0] == "fuzzy")
+    for kinds in (("exact", "initial"), ("partial",), ("fuzzy",)):
+        group = [p for p in plan if p[0] in kinds]
+        yield from ((p, True) for p in group)
+        if postgres and kinds != ("fuzzy",):
+            yield from ((p, False) for p in group)
 
 
 def candidates(queryset, key: str) -> dict[int, str]:
@@ -188,7 +192,7 @@ def candidates(queryset, key: str) -> dict[int, str]:
                 cursor.execute("SET LOCAL enable_seqscan = off")
         for probe, whole in _probes(key, postgres):
             kind = probe[0]
-            if exact_hits >= EXACT_LIMIT and (kind == "fuzzy" or not whole):
+            if exact_hits >= EXACT_LIMIT and (kind in ("partial", "fuzzy") or not whole):
                 break  # the names as spelt matched plenty: no need to look further
             if postgres:
                 sql, params, limit = _postgres_condition(table, probe, whole)

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "archive.middleware.AdminLanguageMiddleware",
+    "archive.pagecache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -304,6 +305,16 @@ SUBMISSION_POST_RATE = envstr("SUBMISSION_POST_RATE", "30/h")
 SUBMISSION_LOOKUP_RATE = envstr("SUBMISSION_LOOKUP_RATE", "30/h")
 # The same table as the default cache, through a backend whose increment is atomic
 # (django-ratelimit counts with incr(), which Django's database cache does as get + set).
+# Whole public pages (archive.pagecache), keyed on the data's version: a cache local to
+# each worker is never stale, only cold; PAGE_CACHE_SECONDS=0 turns it off.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_EXCLUDE = ("/admin/",)
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "archive-pages",
+    "TIMEOUT": PAGE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 1000)},
+}
 CACHES["ratelimit"] = {
     "BACKEND": "victims.submission_ratelimit.AtomicDatabaseCache",
     "LOCATION": CACHES["default"]["LOCATION"],

@@ -56,3 +56,14 @@ def anonymous(client):
 @pytest.fixture
 def seed(db):
     call_command("loaddata", "seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Whole pages are cached per process under the data's version; tests that build the
+    same data twice must not see each other's pages."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

@@ -7,10 +7,11 @@ import pytest
 def dossier_cache(settings):
     """Each test starts with an empty cache, so that no PDF is carried over."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "dossier-tests",
-        }
+        },
     }
     from django.core.cache import cache
 

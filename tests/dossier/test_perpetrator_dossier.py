@@ -52,12 +52,20 @@ def test_digest_served_beside_is_the_printed_one_and_recomputes_from_the_content
     assert name == "perpetrator-P-0001-dossier.json"
 
 
-def test_same_record_state_gives_same_digest_and_a_change_changes_it(seed, anonymous):
+def test_same_record_state_gives_same_digest_and_a_change_changes_it(
+    seed, anonymous, django_capture_on_commit_callbacks
+):
+    # Each block stands for a committed transaction (the test runs inside one).
     first = printed_digest(anonymous.get(RAISI).content.decode())
-    Perpetrator.objects.get(ref="P-0001").save()  # saved again, nothing changed
+    with django_capture_on_commit_callbacks(execute=True):
+        Perpetrator.objects.get(ref="P-0001").save()  # saved again, nothing changed
     assert printed_digest(anonymous.get(RAISI).content.decode()) == first
 
-    Position.objects.filter(perpetrator__ref="P-0001").update(title_en="Head of the Judiciary")
+    # As the admin would: a saved change to one of the record's posts.
+    with django_capture_on_commit_callbacks(execute=True):
+        position = Position.objects.filter(perpetrator__ref="P-0001").first()
+        position.title_en = "Head of the Judiciary"
+        position.save()
     changed = printed_digest(anonymous.get(RAISI).content.decode())
     assert changed != first
 

@@ -131,3 +131,17 @@ def test_the_admin_search_box_uses_the_people_search(researcher_client, crowd):
     html = page.content.decode()
     assert reverse("admin:victims_victim_change", args=[person.pk]) in html
     assert "Fatemeh Rezaei" not in html
+
+
+def test_rows_keyed_before_father_keys_get_them_from_the_migration(db):
+    from django.apps import apps
+
+    from archive.migration_ops import add_father_keys
+    from victims.models import Victim
+
+    victim = VictimFactory(name_latin="Ali Karimi", father_name="Hassan")
+    stored = Victim.objects.get(pk=victim.pk).name_keys
+    own = stored.split(" | ")[0]
+    Victim.objects.filter(pk=victim.pk).update(name_keys=own)  # as keyed before
+    add_father_keys("victims.Victim")(apps, None)
+    assert Victim.objects.get(pk=victim.pk).name_keys == stored

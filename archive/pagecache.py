@@ -1,0 +1,177 @@
+"""Whole public pages, cached under the version of the data they show.
+
+Every anonymous reader of ``/victims/?fate=executed`` gets the same page until a record
+changes, so the rendered page is kept and served again: a page view then costs one
+small query (the version) and a cache read, where rendering costs 10-30 ms of CPU.
+
+The version (``site_version``) is read from the database on every request, so a page
+is never served after the data under it changed, whichever worker or machine made the
+change. It joins:
+
+- ``ChangeCounter``, moved once per committed transaction that saved, deleted or
+  relinked any record of the archive's apps (signals, ``count_change``);
+- ``MAX(updated_at)`` of every model that has one, which bulk writes without signals
+  (imports, ``QuerySet.update``) still move.
+
+Only what is the same for every reader is cached: GET/HEAD outside the admin, without
+a session or messages cookie (staff and anyone mid-way through a form read fresh pages),
+and only answers 200 that set no cookie, use no CSRF token and are not marked private.
+A timeout bounds what a change made behind Django's back (raw SQL) could leave stale.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import F
+from django.utils import translation
+from django.utils.cache import cc_delim_re
+
+from archive.pagination import cache_key
+
+logger = logging.getLogger(__name__)
+
+TRACKED_APPS = ("archive", "victims", "perpetrators", "sources")
+CACHE_ALIAS = "pages"
+
+
+# Records the public never sees: a flood of family submissions must not empty the cache.
+UNTRACKED = {
+    "archive.changecounter",
+    "victims.submission",
+    "victims.submissionattachment",
+    "victims.duplicatepair",
+    "victims.mergerecord",
+}
+
+
+def _tracked(model) -> bool:
+    # History rows (django-simple-history's models carry ``instance_type``) are written
+    # with the record they copy, which is tracked itself.
+    return (
+        model._meta.app_label in TRACKED_APPS
+        and model._meta.label_lower not in UNTRACKED
+        and not hasattr(model, "instance_type")
+    )
+
+
+def _versioned_tables() -> list[str]:
+    tables = []
+    for model in apps.get_models():
+        if _tracked(model) and not model._meta.proxy:
+            names = {f.name for f in model._meta.concrete_fields}
+            if "updated_at" in names:
+                tables.append(model._meta.db_table)
+    return sorted(set(tables))
+
+
+_TABLES: list[str] = []
+
+
+def site_version(using: str | None = None) -> str:
+    """A token that changes whenever a record of the archive changes (one query)."""
+    from archive.models import ChangeCounter
+
+    if not _TABLES:
+        _TABLES.extend(_versioned_tables())
+    using = using or router.db_for_read(ChangeCounter)
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    counter = qn(ChangeCounter._meta.db_table)
+    # Table names come from the models' metadata, quoted; nothing from a request.
+    parts = [f"(SELECT MAX(value) FROM {counter})"]  # noqa: S608
+    parts += [f"(SELECT MAX(updated_at) FROM {qn(t)})" for t in _TABLES]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return "|".join("0" if v is None else str(v) for v in row)
+
+
+class _Bump:
+    """The on-commit callback that moves the counter (an object, so that a transaction
+    can tell it already has one due)."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.done = False
+
+    def __call__(self):
+        from archive.models import ChangeCounter
+
+        self.done = True
+        counter = ChangeCounter.objects.using(self.using)
+        try:
+            if not counter.filter(pk=1).update(value=F("value") + 1):
+                counter.get_or_create(pk=1, defaults={"value": 1})
+        except DatabaseError:
+            # A database without the table (mid-migration): nothing is cached from it.
+            logger.warning("change counter unavailable", exc_info=True)
+
+
+def count_change(sender, using="default", **kwargs):
+    """Signal receiver: move the counter once, when the transaction that changed a
+    record commits (a thousand saves in one import move it once)."""
+    if kwargs.get("raw") or not _tracked(sender):
+        return
+    connection = connections[using]
+    # Already due in this transaction? (Django drops the callbacks of a rolled-back
+    # transaction or savepoint, so a later change registers again.)
+    if connection.in_atomic_block and any(
+        isinstance(entry[1], _Bump) and not entry[1].done for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_Bump(using), using=using)
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path_info.startswith(settings.PAGE_CACHE_EXCLUDE):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    control = {
+        part.strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if control & {"private", "no-store", "no-cache"}:
+        return False
+    vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", ""))}
+    return "cookie" not in vary and "*" not in vary
+
+
+class PublicPageCacheMiddleware:
+    """Placed after LocaleMiddleware (the language is part of the key) and before the
+    middleware that touch sessions and CSRF, whose work a cached page does not need."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.timeout = settings.PAGE_CACHE_SECONDS
+
+    def __call__(self, request):
+        if not self.timeout or not _cacheable_request(request):
+            return self.get_response(request)
+        cache = caches[CACHE_ALIAS]
+        try:
+            version = site_version()
+        except DatabaseError:
+            return self.get_response(request)
+        # HEAD is answered from a GET's page (Django strips the body for HEAD).
+        key = cache_key("page", version, translation.get_language(), request.get_full_path())
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if request.method == "GET" and _cacheable_response(request, response):
+            cache.set(key, response, self.timeout)
+        return response

@@ -1,0 +1,100 @@
+"""Whole public pages are cached for anonymous readers, and never outlive the data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.models import ChangeCounter
+from tests.conftest import signed_in
+from tests.factories import CitationFactory, SourceFactory, SubmissionFactory, VictimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+def test_a_second_reader_gets_the_list_for_one_query(client):
+    VictimFactory(name_latin="Cachetest Person")
+    first, first_queries = _queries(client, "/victims/")
+    second, second_queries = _queries(client, "/victims/")
+    assert second.content == first.content
+    assert "Cachetest Person" in second.content.decode()
+    assert first_queries > 1
+    assert second_queries == 1  # the data's version
+
+
+def test_english_and_persian_pages_are_kept_apart(client):
+    VictimFactory(name_latin="Cachetest Person")
+    english = client.get("/victims/").content.decode()
+    persian = client.get("/fa/victims/").content.decode()
+    assert '<html lang="en"' in english
+    assert '<html lang="fa"' in persian
+    assert '<html lang="en"' in client.get("/victims/").content.decode()
+
+
+def test_withdrawing_a_record_takes_it_off_the_cached_list_and_page(client):
+    victim = VictimFactory(name_latin="Cachetest Withdrawn")
+    assert "Cachetest Withdrawn" in client.get("/victims/").content.decode()
+    assert client.get(f"/victims/{victim.ref}/").status_code == 200
+    victim.publication_status = "withdrawn"
+    victim.save()
+    assert "Cachetest Withdrawn" not in client.get("/victims/").content.decode()
+    assert client.get(f"/victims/{victim.ref}/").status_code == 404
+    assert "Cachetest Withdrawn" not in client.get("/api/victims/").content.decode()
+
+
+def test_deleting_a_citation_refreshes_the_cached_page(client, django_capture_on_commit_callbacks):
+    # A citation has no updated_at: the change counter carries its deletion.
+    # Each block stands for a committed transaction (the test runs inside one).
+    with django_capture_on_commit_callbacks(execute=True):
+        victim = VictimFactory()
+        source = SourceFactory(title="Cachetest Report")
+        citation = CitationFactory(content_object=victim, source=source)
+    url = f"/victims/{victim.ref}/"
+    assert "Cachetest Report" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        citation.delete()
+    assert "Cachetest Report" not in client.get(url).content.decode()
+
+
+def test_many_saves_in_one_transaction_move_the_counter_once(
+    django_capture_on_commit_callbacks,
+):
+    before = ChangeCounter.objects.get(pk=1).value
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        VictimFactory.create_batch(5)
+    assert len(callbacks) == 1
+    assert ChangeCounter.objects.get(pk=1).value == before + 1
+
+
+def test_a_family_submission_does_not_empty_the_cache(django_capture_on_commit_callbacks):
+    before = ChangeCounter.objects.get(pk=1).value
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        SubmissionFactory()
+    assert callbacks == []
+    assert ChangeCounter.objects.get(pk=1).value == before
+
+
+def test_staff_with_a_session_never_get_a_cached_page(client, researcher):
+    victim = VictimFactory(name_latin="Cachetest Draft", publication_status="draft")
+    VictimFactory(name_latin="Cachetest Public")
+    client.get("/victims/")  # cached for the anonymous
+    staff = signed_in(client, researcher)
+    response, queries = _queries(staff, "/victims/")
+    assert queries > 1
+    assert victim.name_latin not in response.content.decode()
+
+
+def test_each_reader_of_the_form_gets_their_own_csrf_token():
+    import re
+
+    from django.test import Client
+
+    pattern = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first = pattern.search(Client().get("/submit/").content.decode()).group(1)
+    second = pattern.search(Client().get("/submit/").content.decode()).group(1)
+    assert first != second
