@@ -22,6 +22,7 @@ A timeout bounds what a change made behind Django's back (raw SQL) could leave s
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
@@ -36,6 +37,14 @@ from archive.pagination import cache_key
 logger = logging.getLogger(__name__)
 
 TRACKED_APPS = ("archive", "victims", "perpetrators", "sources")
+_version: ContextVar[str | None] = ContextVar("archive_site_version", default=None)
+
+
+def current_version() -> str | None:
+    """The version read for the request being served, if the page cache read one."""
+    return _version.get()
+
+
 CACHE_ALIAS = "pages"
 
 
@@ -170,8 +179,14 @@ class PublicPageCacheMiddleware:
         key = cache_key("page", version, translation.get_language(), request.get_full_path())
         response = cache.get(key)
         if response is not None:
+            response["X-Cache"] = "hit"
             return response
-        response = self.get_response(request)
+        token = _version.set(version)
+        try:
+            response = self.get_response(request)
+        finally:
+            _version.reset(token)
         if request.method == "GET" and _cacheable_response(request, response):
             cache.set(key, response, self.timeout)
+            response["X-Cache"] = "miss"  # set after storing: a hit says so itself
         return response

@@ -233,6 +233,16 @@ def query_string(params, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+def filter_params(params, filterset_class):
+    """The request's parameters that ``filterset_class`` filters on, or None when there
+    are none (an unbound filterset, which neither validates a form nor reads the
+    choices of its select filters: a search or a plain page needs neither)."""
+    names = filterset_class.base_filters
+    if any(name in names for name in params):
+        return params
+    return None
+
+
 def per_page_from(params, *, default: int, maximum: int) -> int:
     try:
         size = int(params.get("page_size", default))

@@ -44,6 +44,8 @@ MAX_RESULTS = 100  # ranked results shown; a reader refines the query rather tha
 EXACT_LIMIT = 300  # candidates holding every query token (namesakes are many)
 INITIAL_LIMIT = 2000  # SQLite only: rows holding the family name, for "M. Hosseini"
 FUZZY_LIMIT = 100  # candidates per misspelt-token probe
+ENOUGH_SAME = 10  # rows with the very name asked for (score 1.0) that end the probing
+CLOSE_ENOUGH = 0.9  # a best score that trigram guesses (two letters off or more) cannot beat
 FUZZY_THRESHOLD = 0.25  # pg_trgm word similarity of a one-letter typo in a 4-6 letter key
 
 
@@ -129,11 +131,31 @@ def _sqlite_condition(table: str, probe: tuple[str, ...]) -> tuple[str, list, in
 OWN_TOKENS = "string_to_array(split_part({table}.name_keys, ' | ', 1), ' ')"
 
 
-def _postgres_condition(table: str, probe: tuple[str, ...], whole: bool) -> tuple[str, list, int]:
+# How a PostgreSQL probe reads its parts (see ``_probes``).
+TOKENS, SUBSTRINGS, EDITS, TRIGRAMS = "tokens", "substrings", "edits", "trigrams"
+KEY_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_variants(token: str) -> list[str]:
+    """Every key one letter away from ``token`` (dropped, added, changed, or two
+    neighbours swapped): a misspelling of a stored key is among them, and the token
+    index answers all of them in one probe."""
+    splits = [(token[:i], token[i:]) for i in range(len(token) + 1)]
+    variants = {a + b[1:] for a, b in splits if b}
+    variants |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    variants |= {a + c + b[1:] for a, b in splits if b for c in KEY_LETTERS}
+    variants |= {a + c + b for a, b in splits for c in KEY_LETTERS}
+    variants.discard(token)
+    return sorted(v for v in variants if len(v) >= 2)
+
+
+def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[str, list, int]:
     """Every condition can be answered from an index on name_keys: the token array for
-    whole tokens (``whole``), the trigram index for tokens as substrings of longer keys
-    (LIKE) or a spelling near a token (word similarity, ``<%``)."""
+    whole tokens (TOKENS) and for the one-letter variants of a token (EDITS), the
+    trigram index for tokens as substrings of longer keys (SUBSTRINGS, LIKE) and for a
+    spelling near a token (TRIGRAMS, word similarity ``<%``)."""
     kind, *parts = probe
+    own = OWN_TOKENS.format(table=table)
     conditions, params = [], []
     if kind == "initial":
         initial, *parts = parts
@@ -143,69 +165,100 @@ def _postgres_condition(table: str, probe: tuple[str, ...], whole: bool) -> tupl
         params.append(f"(^| ){initial}")
     elif kind == "fuzzy":
         token, *parts = parts
-        conditions.append(f"%s <%% {table}.name_keys")
-        params.append(token)
-    if whole and parts:
-        conditions.append(f"{OWN_TOKENS.format(table=table)} @> %s::text[]")
-        params.append(list(parts))
-    elif not whole:
+        if mode == EDITS:
+            conditions.append(f"{own} && %s::text[]")
+            params.append(one_edit_variants(token))
+        else:
+            conditions.append(f"%s <%% {table}.name_keys")
+            params.append(token)
+    if mode == SUBSTRINGS:
         for part in parts:
             conditions.append(f"{table}.name_keys LIKE %s")
             params.append(f"%{part}%")  # keys are plain a-z: nothing to escape
+    elif parts:
+        conditions.append(f"{own} @> %s::text[]")
+        params.append(list(parts))
     limit = FUZZY_LIMIT if kind == "fuzzy" else EXACT_LIMIT
     return " AND ".join(conditions), params, limit
 
 
 def _probes(key: str, postgres: bool):
-    """(probe, whole) for each probe of ``_plan``, in the order they are tried.
+    """(probe, mode) for each probe of ``_plan``, in the order they are tried.
 
     Probes for every query token come before those leaving one out, which come before
-    guesses at a misspelling. On PostgreSQL each group first asks for whole tokens
-    (cheap: one short posting list per token), then for the tokens as substrings of
-    longer keys ("rza" in a stored "mhmdrza"), which reads the trigram index's long
-    lists; ``candidates`` stops once the names as spelt found plenty."""
+    guesses at a misspelling. On PostgreSQL each group first asks the token index
+    (cheap: one short posting list per token), and only then the trigram index, whose
+    lists for common letters are long: tokens as substrings of longer keys ("rza" in a
+    stored "mhmdrza") after whole tokens, spellings near a token after the one-letter
+    variants of it. ``candidates`` skips what can no longer change the ranking."""
     plan = _plan(key)
     for kinds in (("exact", "initial"), ("partial",), ("fuzzy",)):
         group = [p for p in plan if p[0] in kinds]
-        yield from ((p, True) for p in group)
-        if postgres and kinds != ("fuzzy",):
-            yield from ((p, False) for p in group)
+        if not postgres:
+            yield from ((p, None) for p in group)
+            continue
+        first, then = (EDITS, TRIGRAMS) if kinds == ("fuzzy",) else (TOKENS, SUBSTRINGS)
+        yield from ((p, first) for p in group)
+        yield from ((p, then) for p in group)
 
 
-def candidates(queryset, key: str) -> dict[int, str]:
-    """The rows of ``queryset`` worth ranking for ``key``, as {pk: name_keys}: a few
-    hundred at most, found through the search indexes (no scan of every row)."""
+class Progress:
+    """The candidates found so far, scored as they come, for ``candidates`` to tell
+    when further probes cannot change the top of the ranking."""
+
+    def __init__(self, q: str):
+        self.q = q
+        self.scores: dict[int, float] = {}
+        self.same = 0  # rows with the very name asked for (score 1.0)
+        self.best = 0.0
+
+    def add(self, rows) -> None:
+        for pk, keys in rows:
+            if pk not in self.scores:
+                score = self.scores[pk] = names.score(self.q, keys)
+                self.same += score >= names.EXACT
+                self.best = max(self.best, score)
+
+
+def candidates(queryset, key: str, progress: Progress) -> None:
+    """Finds the rows of ``queryset`` worth ranking for ``key`` and hands them to
+    ``progress``: a few hundred at most, found through the search indexes (no scan of
+    every row)."""
     table = queryset.model._meta.db_table
     connection = connections[queryset.db]
     postgres = connection.vendor == "postgresql"
-    found: dict[int, str] = {}
     exact_hits = 0
     with transaction.atomic(using=queryset.db):
         if postgres:
+            # Every probe has an index; with a LIMIT the planner may still bet on a
+            # sequential scan finding enough rows early ("M. Hosseini": a regex on the
+            # keys), which reads much of a million rows when the bet is lost.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SET LOCAL pg_trgm.word_similarity_threshold = %s", [FUZZY_THRESHOLD]
+                    "SET LOCAL pg_trgm.word_similarity_threshold = %s; "
+                    "SET LOCAL enable_seqscan = off",
+                    [FUZZY_THRESHOLD],
                 )
-                # Every probe has an index; with a LIMIT the planner may still bet on a
-                # sequential scan finding enough rows early ("M. Hosseini": a regex on
-                # the keys), which reads much of a million rows when the bet is lost.
-                cursor.execute("SET LOCAL enable_seqscan = off")
-        for probe, whole in _probes(key, postgres):
+        for probe, mode in _probes(key, postgres):
             kind = probe[0]
-            if exact_hits >= EXACT_LIMIT and (kind in ("partial", "fuzzy") or not whole):
+            if progress.same >= ENOUGH_SAME:
+                break  # a page of the very name asked for: guesses rank below them
+            if exact_hits >= EXACT_LIMIT and (kind in ("partial", "fuzzy") or mode == SUBSTRINGS):
                 break  # the names as spelt matched plenty: no need to look further
+            if mode == TRIGRAMS and progress.best >= CLOSE_ENOUGH:
+                break  # one-letter variants found the name: farther spellings rank below
             if postgres:
-                sql, params, limit = _postgres_condition(table, probe, whole)
+                sql, params, limit = _postgres_condition(table, probe, mode)
             else:
                 sql, params, limit = _sqlite_condition(table, probe)
             # The SQL text is the table's name and fixed fragments; values are parameters.
             condition = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
-            rows = queryset.filter(condition).order_by().values_list("pk", "name_keys")[:limit]
-            rows = list(rows)
+            rows = list(
+                queryset.filter(condition).order_by().values_list("pk", "name_keys")[:limit]
+            )
             if kind != "fuzzy":
                 exact_hits += len(rows)
-            found.update(rows)
-    return found
+            progress.add(rows)
 
 
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
@@ -215,11 +268,9 @@ def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float
     key = names.query_key(q) if q else ""
     if not key:
         return []
-    scored = []
-    for pk, keys in candidates(queryset, key).items():
-        score = names.score(q, keys)
-        if score >= MIN_SCORE:
-            scored.append((pk, score))
+    progress = Progress(q)
+    candidates(queryset, key, progress)
+    scored = [(pk, score) for pk, score in progress.scores.items() if score >= MIN_SCORE]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:limit]
 

@@ -20,6 +20,7 @@ from archive.pagination import (
     cache_set,
     cached_count,
     data_version,
+    filter_params,
     paginate,
     query_string,
 )
@@ -81,7 +82,9 @@ class PublicListView(TemplateView):
         context = super().get_context_data(**kwargs)
         request = self.request
         filterset = self.filterset_class(
-            request.GET or None, queryset=self.base_queryset(), request=request
+            filter_params(request.GET, self.filterset_class),
+            queryset=self.base_queryset(),
+            request=request,
         )
         queryset = self.annotate(filterset.qs)
         q = clean_query(request.GET.get("q")) if self.searchable else ""
@@ -90,7 +93,8 @@ class PublicListView(TemplateView):
             "q": q,
             "ordering": self.ordering(),
             "tag": tag,
-            "version": self.version(),
+            # Only browsing counts rows (cached under the version); a search does not.
+            "version": "" if q else self.version(),
             "per_page": settings.PAGE_SIZE,
         }
         try:

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from archive.models import (
     Person,
+    Place,
     PublishableQuerySet,
     name_order_indexes,
     partial_date,
@@ -43,6 +44,22 @@ class VictimQuerySet(PublishableQuerySet):
         return self.select_related(
             "prison", "prison__parent", "event", "affiliation", "death_place", "burial_place"
         )
+
+    def for_page(self, ref: str):
+        """The published victim ``ref`` with everything its page shows, in two queries.
+
+        The four places (prison and its city, place of death, burial place) come from a
+        second, small query: joined into the first, eight tables cost PostgreSQL more
+        to plan (about 2.5 ms) than two queries cost to run.
+        """
+        victim = self.published().select_related("event", "affiliation", "commission").get(ref=ref)
+        wanted = {victim.prison_id, victim.death_place_id, victim.burial_place_id} - {None}
+        places = Place.objects.select_related("parent").in_bulk(wanted) if wanted else {}
+        for field in ("prison", "death_place", "burial_place"):
+            place_id = getattr(victim, f"{field}_id")
+            if place_id is not None:
+                setattr(victim, field, places[place_id])
+        return victim
 
     def list_columns(self):
         """What a list row shows (names, date and place of death, fate, event), without

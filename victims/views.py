@@ -1,7 +1,6 @@
 """Public pages of victims: every read goes through ``.published()``."""
 
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
@@ -64,10 +63,10 @@ class VictimDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        victim = get_object_or_404(
-            Victim.objects.published().with_related().select_related("commission"),
-            ref=checked_ref(kwargs["ref"]),
-        )
+        try:
+            victim = Victim.objects.for_page(checked_ref(kwargs["ref"]))
+        except Victim.DoesNotExist:
+            raise Http404 from None
         # A published victim linked to an unpublished event or commission: the
         # unpublished record is simply not shown.
         event = victim.event if victim.event and victim.event.is_published else None

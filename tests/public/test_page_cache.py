@@ -22,6 +22,7 @@ def test_a_second_reader_gets_the_list_for_one_query(client):
     first, first_queries = _queries(client, "/victims/")
     second, second_queries = _queries(client, "/victims/")
     assert second.content == first.content
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
     assert "Cachetest Person" in second.content.decode()
     assert first_queries > 1
     assert second_queries == 1  # the data's version

@@ -145,3 +145,14 @@ def test_rows_keyed_before_father_keys_get_them_from_the_migration(db):
     Victim.objects.filter(pk=victim.pk).update(name_keys=own)  # as keyed before
     add_father_keys("victims.Victim")(apps, None)
     assert Victim.objects.get(pk=victim.pk).name_keys == stored
+
+
+def test_one_letter_variants_of_a_key_hold_every_single_misspelling():
+    from archive.search import one_edit_variants
+
+    variants = set(one_edit_variants("hsine"))
+    assert {"hsne", "hisne", "hsinee", "hsina", "ahsine"} <= variants  # drop, swap, add, change
+    assert "hsine" not in variants
+    assert "hsnie" in variants and "hsiene" in variants
+    assert "hsinea" in variants and "xsine" in variants
+    assert "hsn" not in variants  # two letters away
