@@ -45,7 +45,8 @@ EXACT_LIMIT = 300  # candidates holding every query token (namesakes are many)
 INITIAL_LIMIT = 2000  # SQLite only: rows holding the family name, for "M. Hosseini"
 FUZZY_LIMIT = 100  # candidates per misspelt-token probe
 ENOUGH_SAME = 10  # rows with the very name asked for (score 1.0) that end the probing
-CLOSE_ENOUGH = 0.9  # a best score that trigram guesses (two letters off or more) cannot beat
+CLOSE_ENOUGH = 0.9  # a best score that guesses two letters off or more rank below
+STRONG = 0.95  # above any one-letter guess: (1 + 1 + 0.85) / 3 for three names
 FUZZY_THRESHOLD = 0.25  # pg_trgm word similarity of a one-letter typo in a 4-6 letter key
 
 
@@ -67,7 +68,7 @@ def _plan(key: str) -> list[tuple[str, ...]]:
     # and the one that finds "Hossein Mohammadi" among thousands of Hosseins.
     pairs = [a + b for a, b in itertools.pairwise(words) if len(a) >= 3 and len(b) >= 3]
     if pairs:
-        probes.append(("exact", *pairs))
+        probes.append(("joined", *pairs))
     probes.append(("exact", *tokens))
     initials = [t for t in words if len(t) == 1]
     if initials:
@@ -179,7 +180,12 @@ def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[
         conditions.append(f"{own} @> %s::text[]")
         params.append(list(parts))
     limit = FUZZY_LIMIT if kind == "fuzzy" else EXACT_LIMIT
-    return " AND ".join(conditions), params, limit
+    # A subquery on the table alone, so that the planner can only answer it from the
+    # name indexes: given the queryset's filters beside it, it may instead walk the
+    # index on publication status and test every row (a probe of 300 one-letter
+    # variants, tested row by row, took 350 ms on 20,000 people).
+    sql = f"{table}.id IN (SELECT id FROM {table} WHERE {' AND '.join(conditions)} LIMIT %s)"
+    return sql, [*params, limit], limit
 
 
 def _probes(key: str, postgres: bool):
@@ -192,14 +198,16 @@ def _probes(key: str, postgres: bool):
     stored "mhmdrza") after whole tokens, spellings near a token after the one-letter
     variants of it. ``candidates`` skips what can no longer change the ranking."""
     plan = _plan(key)
-    for kinds in (("exact", "initial"), ("partial",), ("fuzzy",)):
+    for kinds in (("joined", "exact", "initial"), ("partial",), ("fuzzy",)):
         group = [p for p in plan if p[0] in kinds]
         if not postgres:
             yield from ((p, None) for p in group)
             continue
         first, then = (EDITS, TRIGRAMS) if kinds == ("fuzzy",) else (TOKENS, SUBSTRINGS)
         yield from ((p, first) for p in group)
-        yield from ((p, then) for p in group)
+        # A joined pair inside a longer stored join ("rzakrime" in "mhmdrzakrime") is
+        # also found by its tokens as substrings: no second trigram probe for it.
+        yield from ((p, then) for p in group if p[0] != "joined")
 
 
 class Progress:
@@ -210,6 +218,7 @@ class Progress:
         self.q = q
         self.scores: dict[int, float] = {}
         self.same = 0  # rows with the very name asked for (score 1.0)
+        self.strong = 0  # rows scoring above what a one-letter guess can reach
         self.best = 0.0
 
     def add(self, rows) -> None:
@@ -217,6 +226,7 @@ class Progress:
             if pk not in self.scores:
                 score = self.scores[pk] = names.score(self.q, keys)
                 self.same += score >= names.EXACT
+                self.strong += score >= STRONG
                 self.best = max(self.best, score)
 
 
@@ -245,8 +255,10 @@ def candidates(queryset, key: str, progress: Progress) -> None:
                 break  # a page of the very name asked for: guesses rank below them
             if exact_hits >= EXACT_LIMIT and (kind in ("partial", "fuzzy") or mode == SUBSTRINGS):
                 break  # the names as spelt matched plenty: no need to look further
+            if kind == "fuzzy" and progress.strong >= ENOUGH_SAME:
+                break  # a page of names closer than any one-letter guess could be
             if mode == TRIGRAMS and progress.best >= CLOSE_ENOUGH:
-                break  # one-letter variants found the name: farther spellings rank below
+                break  # the name as asked, or one letter off: farther guesses rank below
             if postgres:
                 sql, params, limit = _postgres_condition(table, probe, mode)
             else:
