@@ -4,8 +4,9 @@
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from archive.dates import persian_digits
 from sources.footnotes import MARKER
 
 register = template.Library()
@@ -14,10 +15,13 @@ register = template.Library()
 def _sup(numbers):
     if not numbers:
         return ""
+    # A Persian page numbers its notes in Persian digits, joined by the Persian comma;
+    # the anchors stay ASCII.
+    persian = (get_language() or "").startswith("fa")
     links = format_html_join(
-        mark_safe('<span class="fn-sep">,</span>'),
-        '<a href="#fn-{0}" aria-describedby="footnotes-label">{0}</a>',
-        ((n,) for n in numbers),
+        mark_safe(f'<span class="fn-sep">{"،" if persian else ","}</span>'),
+        '<a href="#fn-{0}" aria-describedby="footnotes-label">{1}</a>',
+        ((n, persian_digits(n) if persian else n) for n in numbers),
     )
     return format_html('<sup class="fn">{}</sup>', links)
 

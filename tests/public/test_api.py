@@ -118,3 +118,21 @@ def test_the_sitemap_is_an_index_of_paged_sections_with_persian_alternates(clien
 def test_a_search_that_finds_nothing_is_an_empty_page(client, seed):
     data = client.get("/api/victims/?q=0").json()
     assert data == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_rows_name_the_prison_places_and_affiliation_in_both_languages(client, db):
+    from tests.factories import OrganisationFactory, PlaceFactory
+
+    city = PlaceFactory(kind="city", name_en="Testcity", name_fa="شهرآزمون")
+    prison = PlaceFactory(name_en="Testcity Prison", name_fa="زندان آزمون", parent=city)
+    party = OrganisationFactory(name_en="Test Party", name_fa="حزب آزمون")
+    VictimFactory(ref="TEST-PLACES", prison=prison, death_place=city, affiliation=party)
+    listed = client.get("/api/victims/").json()["results"][0]
+    detail = client.get("/api/victims/TEST-PLACES/").json()
+    for row in (listed, detail):
+        assert row["prison"] == {"name_en": "Testcity Prison", "name_fa": "زندان آزمون"}
+        assert row["death_place"] == {"name_en": "Testcity", "name_fa": "شهرآزمون"}
+        assert row["burial_place"] is None
+        assert row["affiliation"] == {"name_en": "Test Party", "name_fa": "حزب آزمون"}
+    html = client.get("/victims/TEST-PLACES/").content.decode()
+    assert "Testcity Prison" in html and "Test Party" in html

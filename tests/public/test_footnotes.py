@@ -93,3 +93,16 @@ def test_where_sources_disagree_each_version_is_shown_with_its_footnote(client, 
     html = client.get("/victims/TEST-DIS/").content.decode()
     assert "What each source says" in html
     assert "in August" in html and "in September" in html
+
+
+def test_a_persian_page_numbers_its_notes_in_persian_digits(client, db):
+    victim = VictimFactory(ref="TEST-FA-NOTES")
+    for n in range(2):
+        CitationFactory(content_object=victim, source=SourceFactory(), claim="general")
+    html = client.get("/fa/victims/TEST-FA-NOTES/").content.decode()
+    superscripts = re.findall(r'<sup class="fn">(.*?)</sup>', html, re.S)
+    assert superscripts, "the page cites its sources"
+    assert all(not re.search(r">[0-9]+<", s) for s in superscripts)
+    assert '<a href="#fn-1" aria-describedby="footnotes-label">۱</a>' in html
+    english = client.get("/victims/TEST-FA-NOTES/").content.decode()
+    assert '<a href="#fn-1" aria-describedby="footnotes-label">1</a>' in english
