@@ -22,12 +22,13 @@ A timeout bounds what a change made behind Django's back (raw SQL) could leave s
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, connection, connections, router, transaction
 from django.db.models import F
 from django.utils import translation
 from django.utils.cache import cc_delim_re
@@ -161,23 +162,45 @@ def _cacheable_response(request, response) -> bool:
 
 class PublicPageCacheMiddleware:
     """Placed after LocaleMiddleware (the language is part of the key) and before the
-    middleware that touch sessions and CSRF, whose work a cached page does not need."""
+    middleware that touch sessions and CSRF, whose work a cached page does not need.
+
+    Two levels: the worker's memory, then the shared cache (``PAGE_CACHE_SHARED``, the
+    database cache by default), so that a page is rendered once per data version for
+    all workers and machines, not once per worker."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.timeout = settings.PAGE_CACHE_SECONDS
+        self.shared_alias = settings.PAGE_CACHE_SHARED
+
+    def _shared(self, method: str, *args):
+        if not self.shared_alias:
+            return None
+        # Inside a transaction (a test, ATOMIC_REQUESTS), a failing database cache would
+        # abort it: a savepoint keeps the failure to itself.
+        guard = transaction.atomic if connection.in_atomic_block else nullcontext
+        try:
+            with guard():
+                return getattr(caches[self.shared_alias], method)(*args)
+        except Exception:  # a cache is a speed-up, never a condition of a page
+            logger.warning("shared page cache unavailable", exc_info=True)
+            return None
 
     def __call__(self, request):
         if not self.timeout or not _cacheable_request(request):
             return self.get_response(request)
-        cache = caches[CACHE_ALIAS]
+        local = caches[CACHE_ALIAS]
         try:
             version = site_version()
         except DatabaseError:
             return self.get_response(request)
         # HEAD is answered from a GET's page (Django strips the body for HEAD).
         key = cache_key("page", version, translation.get_language(), request.get_full_path())
-        response = cache.get(key)
+        response = local.get(key)
+        if response is None:
+            response = self._shared("get", key)
+            if response is not None:
+                local.set(key, response, self.timeout)
         if response is not None:
             response["X-Cache"] = "hit"
             return response
@@ -187,6 +210,7 @@ class PublicPageCacheMiddleware:
         finally:
             _version.reset(token)
         if request.method == "GET" and _cacheable_response(request, response):
-            cache.set(key, response, self.timeout)
+            local.set(key, response, self.timeout)
+            self._shared("set", key, response, self.timeout)
             response["X-Cache"] = "miss"  # set after storing: a hit says so itself
         return response

@@ -113,6 +113,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "archive_cache",
         "TIMEOUT": 3600,
+        # Whole pages share it (PAGE_CACHE_SHARED): room for a few thousand.
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 3000)},
     }
 }
 
@@ -309,6 +311,9 @@ SUBMISSION_LOOKUP_RATE = envstr("SUBMISSION_LOOKUP_RATE", "30/h")
 # each worker is never stale, only cold; PAGE_CACHE_SECONDS=0 turns it off.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDE = ("/admin/",)
+# The second level, shared by every worker and machine ("" for none): a page is rendered
+# once per data version, not once per worker.
+PAGE_CACHE_SHARED = envstr("PAGE_CACHE_SHARED", "default")
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "archive-pages",

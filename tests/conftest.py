@@ -59,11 +59,14 @@ def seed(db):
 
 
 @pytest.fixture(autouse=True)
-def _empty_page_cache():
+def _empty_page_cache(settings):
     """Whole pages are cached per process under the data's version; tests that build the
-    same data twice must not see each other's pages."""
+    same data twice must not see each other's pages. The shared level (the database
+    cache) is off unless a test turns it on: a test without the database cannot clear
+    it."""
     from django.core.cache import caches
 
+    settings.PAGE_CACHE_SHARED = ""
     caches["pages"].clear()
     yield
     caches["pages"].clear()

@@ -99,3 +99,38 @@ def test_each_reader_of_the_form_gets_their_own_csrf_token():
     first = pattern.search(Client().get("/submit/").content.decode()).group(1)
     second = pattern.search(Client().get("/submit/").content.decode()).group(1)
     assert first != second
+
+
+def test_a_page_rendered_by_one_worker_is_served_by_another_from_the_shared_cache(settings):
+    from django.core.cache import caches
+    from django.test import Client
+
+    settings.PAGE_CACHE_SHARED = "default"
+    VictimFactory(name_latin="Cachetest Shared")
+    first = Client().get("/victims/")
+    caches["pages"].clear()  # another worker: its own memory is empty
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get("/victims/")
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    # The data's version and the shared cache (and the savepoint a test's transaction
+    # puts around the latter): nothing of the page's own queries.
+    sql = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sql) == 2 and "archive_cache" in sql[1]
+
+
+def test_a_broken_shared_cache_costs_speed_not_the_page(settings):
+    settings.PAGE_CACHE_SHARED = "broken"
+    settings.CACHES = {
+        **settings.CACHES,
+        "broken": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "no_such_table",
+        },
+    }
+    VictimFactory(name_latin="Cachetest Broken")
+    from django.test import Client
+
+    response = Client().get("/victims/")
+    assert response.status_code == 200
+    assert "Cachetest Broken" in response.content.decode()
