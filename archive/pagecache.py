@@ -22,6 +22,7 @@ A timeout bounds what a change made behind Django's back (raw SQL) could leave s
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import nullcontext
 from contextvars import ContextVar
 
@@ -172,6 +173,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
         self.timeout = settings.PAGE_CACHE_SECONDS
         self.shared_alias = settings.PAGE_CACHE_SHARED
+        self.share_after = settings.PAGE_CACHE_SHARE_MS / 1000
 
     def _shared(self, method: str, *args):
         if not self.shared_alias:
@@ -205,12 +207,17 @@ class PublicPageCacheMiddleware:
             response["X-Cache"] = "hit"
             return response
         token = _version.set(version)
+        started = time.thread_time()
         try:
             response = self.get_response(request)
         finally:
             _version.reset(token)
         if request.method == "GET" and _cacheable_response(request, response):
             local.set(key, response, self.timeout)
-            self._shared("set", key, response, self.timeout)
+            # Storing in the database cache costs a few queries and 1-3 ms: worth it for
+            # the pages that cost more to render (lists, statistics), not for a record's
+            # page or a search, which readers seldom ask for twice.
+            if time.thread_time() - started >= self.share_after:
+                self._shared("set", key, response, self.timeout)
             response["X-Cache"] = "miss"  # set after storing: a hit says so itself
         return response

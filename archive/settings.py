@@ -314,6 +314,9 @@ PAGE_CACHE_EXCLUDE = ("/admin/",)
 # The second level, shared by every worker and machine ("" for none): a page is rendered
 # once per data version, not once per worker.
 PAGE_CACHE_SHARED = envstr("PAGE_CACHE_SHARED", "default")
+# ... for the pages whose rendering took at least this much CPU (ms): a page of one record
+# or one search costs less to render than to store there, and is seldom asked for twice.
+PAGE_CACHE_SHARE_MS = envint("PAGE_CACHE_SHARE_MS", 10)
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "archive-pages",
