@@ -398,6 +398,9 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
     if url.startswith("postgres"):
         vacuum(url)
     prepared = probe(env, "prepare")
+    # Pages kept by an earlier run under the same data version would answer every search
+    # and record from the cache: start cold.
+    manage(env, "shell", "-c", "from django.core.cache import caches; caches['default'].clear()")
     server = start_gunicorn(env, args.port, args.workers)
     results = {}
     try:

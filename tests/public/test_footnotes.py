@@ -97,7 +97,7 @@ def test_where_sources_disagree_each_version_is_shown_with_its_footnote(client, 
 
 def test_a_persian_page_numbers_its_notes_in_persian_digits(client, db):
     victim = VictimFactory(ref="TEST-FA-NOTES")
-    for n in range(2):
+    for _ in range(2):
         CitationFactory(content_object=victim, source=SourceFactory(), claim="general")
     html = client.get("/fa/victims/TEST-FA-NOTES/").content.decode()
     superscripts = re.findall(r'<sup class="fn">(.*?)</sup>', html, re.S)
