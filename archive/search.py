@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
@@ -46,6 +46,7 @@ INITIAL_LIMIT = 2000  # SQLite only: rows holding the family name, for "M. Hosse
 FUZZY_LIMIT = 100  # candidates per misspelt-token probe
 ENOUGH_SAME = 10  # rows with the very name asked for (score 1.0) that end the probing
 CLOSE_ENOUGH = 0.9  # a best score that guesses two letters off or more rank below
+TRIGRAM_MS = 30  # the most a guess through the trigram index may take (PostgreSQL)
 STRONG = 0.95  # above any one-letter guess: (1 + 1 + 0.85) / 3 for three names
 FUZZY_THRESHOLD = 0.25  # pg_trgm word similarity of a one-letter typo in a 4-6 letter key
 
@@ -69,10 +70,12 @@ def _plan(key: str) -> list[tuple[str, ...]]:
     pairs = [a + b for a, b in itertools.pairwise(words) if len(a) >= 3 and len(b) >= 3]
     if pairs:
         probes.append(("joined", *pairs))
-    probes.append(("exact", *tokens))
     initials = [t for t in words if len(t) == 1]
     if initials:
+        # Before the tokens alone: "B. Naseri" wants the Naseris whose name starts with
+        # a B, not the first few hundred of all Naseris.
         probes.append(("initial", initials[0], *tokens))
+    probes.append(("exact", *tokens))
     if len(tokens) > 2:
         # One token may be a father's name not on record, or a misspelling.
         for i in range(len(tokens)):
@@ -134,7 +137,8 @@ OWN_TOKENS = "string_to_array(split_part({table}.name_keys, ' | ', 1), ' ')"
 
 # How a PostgreSQL probe reads its parts (see ``_probes``).
 TOKENS, SUBSTRINGS, EDITS, TRIGRAMS = "tokens", "substrings", "edits", "trigrams"
-KEY_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# The letters of keys (names.py writes o as u and y as i).
+KEY_LETTERS = "abcdefghijklmnpqrstuvwxz"
 
 
 def one_edit_variants(token: str) -> list[str]:
@@ -147,7 +151,8 @@ def one_edit_variants(token: str) -> list[str]:
     variants |= {a + c + b[1:] for a, b in splits if b for c in KEY_LETTERS}
     variants |= {a + c + b for a, b in splits for c in KEY_LETTERS}
     variants.discard(token)
-    return sorted(v for v in variants if len(v) >= 2)
+    # Keys of one or two letters are parts of many names: no guess worth its posting list.
+    return sorted(v for v in variants if len(v) >= 3)
 
 
 def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[str, list, int]:
@@ -217,7 +222,9 @@ class Progress:
     def __init__(self, q: str):
         self.q = q
         self.scores: dict[int, float] = {}
+        self.initial_done = False
         self.same = 0  # rows with the very name asked for (score 1.0)
+        self.close = 0  # rows scoring CLOSE_ENOUGH or more
         self.strong = 0  # rows scoring above what a one-letter guess can reach
         self.best = 0.0
 
@@ -227,6 +234,7 @@ class Progress:
                 score = self.scores[pk] = names.score(self.q, keys)
                 self.same += score >= names.EXACT
                 self.strong += score >= STRONG
+                self.close += score >= CLOSE_ENOUGH
                 self.best = max(self.best, score)
 
 
@@ -259,18 +267,35 @@ def candidates(queryset, key: str, progress: Progress) -> None:
                 break  # a page of names closer than any one-letter guess could be
             if mode == TRIGRAMS and progress.best >= CLOSE_ENOUGH:
                 break  # the name as asked, or one letter off: farther guesses rank below
+            if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
+                continue  # a page of names fitting the initial: the others rank below
             if postgres:
                 sql, params, limit = _postgres_condition(table, probe, mode)
             else:
                 sql, params, limit = _sqlite_condition(table, probe)
             # The SQL text is the table's name and fixed fragments; values are parameters.
             condition = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
-            rows = list(
-                queryset.filter(condition).order_by().values_list("pk", "name_keys")[:limit]
-            )
+            rows = queryset.filter(condition).order_by().values_list("pk", "name_keys")[:limit]
+            rows = _bounded(connection, rows) if mode == TRIGRAMS else list(rows)
             if kind != "fuzzy":
                 exact_hits += len(rows)
+            progress.initial_done |= kind == "initial"
             progress.add(rows)
+
+
+def _bounded(connection, rows) -> list:
+    """A guess at a farther spelling, given at most ``TRIGRAM_MS``: on a common short key
+    the trigram index can take far longer (60 ms at a million people), and what the
+    guess would add ranks below everything found so far. Past the limit, nothing."""
+    try:
+        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(TRIGRAM_MS)}")
+            found = list(rows)
+            # SET LOCAL outlives the savepoint: the rest of the transaction is not bound.
+            cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+            return found
+    except OperationalError:  # canceled by the timeout
+        return []
 
 
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
