@@ -46,7 +46,7 @@ INITIAL_LIMIT = 2000  # SQLite only: rows holding the family name, for "M. Hosse
 FUZZY_LIMIT = 100  # candidates per misspelt-token probe
 ENOUGH_SAME = 10  # rows with the very name asked for (score 1.0) that end the probing
 CLOSE_ENOUGH = 0.9  # a best score that guesses two letters off or more rank below
-TRIGRAM_MS = 30  # the most a guess through the trigram index may take (PostgreSQL)
+TRIGRAM_MS = 15  # the most a guess through the trigram index may take (PostgreSQL)
 STRONG = 0.95  # above any one-letter guess: (1 + 1 + 0.85) / 3 for three names
 FUZZY_THRESHOLD = 0.25  # pg_trgm word similarity of a one-letter typo in a 4-6 letter key
 
@@ -285,8 +285,9 @@ def candidates(queryset, key: str, progress: Progress) -> None:
 
 def _bounded(connection, rows) -> list:
     """A guess at a farther spelling, given at most ``TRIGRAM_MS``: on a common short key
-    the trigram index can take far longer (60 ms at a million people), and what the
-    guess would add ranks below everything found so far. Past the limit, nothing."""
+    the trigram index can take far longer (60 ms at a million people; 2-5 ms at 20,000),
+    and what the guess would add ranks below everything found so far. Past the limit,
+    nothing."""
     try:
         with transaction.atomic(using=rows.db), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL statement_timeout = {int(TRIGRAM_MS)}")

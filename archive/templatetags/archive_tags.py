@@ -1,6 +1,7 @@
 """Template helpers shared by every page: language links, partial dates, names."""
 
 import re
+from functools import lru_cache
 
 from django import template
 from django.urls import translate_url
@@ -12,11 +13,19 @@ from archive.dates import PartialDate, persian_digits
 register = template.Library()
 
 
+@lru_cache(maxsize=4096)
+def _translated(path: str, lang_code: str) -> str:
+    # translate_url resolves the path and reverses it: the same answer for the same path
+    # every time (the URLconf does not change while the process runs), and a page asks
+    # for its own path in each language several times (canonical, alternates, switch).
+    return translate_url(path, lang_code)
+
+
 @register.simple_tag(takes_context=True)
 def language_url(context, lang_code):
     """The current page in another language (the same record, the same filters)."""
     request = context["request"]
-    return translate_url(request.get_full_path(), lang_code)
+    return _translated(request.get_full_path(), lang_code)
 
 
 @register.simple_tag
@@ -64,7 +73,7 @@ def alternate_url(context, lang_code=None):
     """This page's absolute URL (no query) in ``lang_code``, for the canonical link and
     the hreflang alternates."""
     request = context["request"]
-    path = translate_url(request.path, lang_code) if lang_code else request.path
+    path = _translated(request.path, lang_code) if lang_code else request.path
     return request.build_absolute_uri(path)
 
 
