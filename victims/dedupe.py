@@ -7,6 +7,12 @@ prison, date and place of death. Two people with the same common name and differ
 fathers (both known) are never a pair: that is how Iranian records tell namesakes apart.
 A fact missing on either side neither confirms nor refutes.
 
+How much an agreement counts depends on how common it is in the list (``Frequencies``):
+in a hundred thousand people, "Mohammad Hosseini, son of Ali, born 1960 or 1961" agrees
+between strangers by chance, where the same agreement on a rare name does not. Measured
+on synthetic lists with 5 % entered twice (bench/dedupe_bench.py): recall 1.000 and
+precision 0.981 at 3,151 people, 0.990 / 0.968 at 21,030, 0.954 / 0.906 at 105,083.
+
 Comparing every pair is out of the question at 100,000 people, so people are *blocked*
 on their name keys: each person is filed under every sorted pair of its key tokens
 (given + family name, in whichever script) and under each single token; only people
@@ -33,11 +39,19 @@ from archive import names
 # A name match this close (one edit, different long vowels) may be the same name.
 NAME_THRESHOLD = 0.85
 # What a pair needs to be proposed: a matching name alone is 0.55.
-PROPOSE_THRESHOLD = 0.75
+PROPOSE_THRESHOLD = 0.78
 FATHER_CLOSE = 0.95
 PAIR_BLOCK_CAP = 500
-CROWD = 8
 SINGLE_BLOCK_CAP = 60
+# How much the evidence moves per tenfold change in how many strangers would agree as
+# well by chance (see ``Frequencies``); 1 in 100 is the neutral point.
+RARITY_WEIGHT = 0.08
+NEUTRAL_CHANCE = 0.01
+# Until a list is large enough to tell what is common, these stand in (as if PRIOR_PEOPLE
+# people had been seen): a father's name shared by 1 in 20, births spread over 40 years.
+PRIOR_PEOPLE = 500
+PRIOR_FATHER = 0.05
+PRIOR_YEARS = 40
 
 
 @dataclass
@@ -79,6 +93,56 @@ class Candidate:
     @cached_property
     def father_keys(self) -> str:
         return names.name_keys(self.father_name) if self.father_name else ""
+
+
+@dataclass
+class Frequencies:
+    """How common each name, father's name and year of birth is among the people being
+    compared, to weigh an agreement by how likely it is between strangers.
+
+    Two records that agree on a rare name, the father's name and the year of birth are
+    very likely one person; the same agreement on "Mohammad Hosseini, son of Ali, born
+    1960" is what a list of a hundred thousand produces between strangers by chance (the
+    term-frequency adjustment of Fellegi-Sunter record linkage). ``chance`` is the
+    expected number of other people who would agree with one record as well as the other
+    does."""
+
+    people: int = 0
+    names: dict[str, int] = field(default_factory=dict)
+    fathers: dict[str, int] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, people: list[Candidate]) -> Frequencies:
+        names_: dict[str, int] = defaultdict(int)
+        fathers: dict[str, int] = defaultdict(int)
+        years: dict[int, int] = defaultdict(int)
+        for person in people:
+            for key in person.joined:
+                names_[key] += 1
+            if person.father_keys:
+                fathers[person.father_keys.split()[0]] += 1
+            if person.birth_year:
+                years[person.birth_year] += 1
+        return cls(len(people), dict(names_), dict(fathers), dict(years))
+
+    def name_count(self, a: Candidate, b: Candidate) -> int:
+        shared = a.joined & b.joined or a.joined | b.joined
+        return max((self.names.get(k, 1) for k in shared), default=1)
+
+    def chance(self, a: Candidate, b: Candidate) -> float:
+        seen = self.people + PRIOR_PEOPLE
+        expected = float(max(self.name_count(a, b) - 1, 1))
+        if a.father_keys and b.father_keys:
+            count = self.fathers.get(a.father_keys.split()[0], 0)
+            expected *= (count + PRIOR_PEOPLE * PRIOR_FATHER) / seen
+        if a.birth_year and b.birth_year:
+            lo, hi = sorted((a.birth_year, b.birth_year))
+            width = max(1, hi - lo)
+            years = range(lo - width, hi + width + 1)
+            count = sum(self.years.get(y, 0) for y in years)
+            expected *= (count + PRIOR_PEOPLE * len(years) / PRIOR_YEARS) / seen
+        return expected
 
 
 @dataclass
@@ -132,9 +196,8 @@ def block_keys(person: Candidate) -> set[str]:
     return out
 
 
-def candidate_pairs(people: list[Candidate]) -> dict[tuple[int, int], int]:
-    """Index pairs (i < j) of people sharing a block, each with its *crowd*: how many
-    people share the pair's name and father's name (the fewest over its blocks).
+def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of people sharing a block.
 
     A block over its cap (thousands of Mohammad Hosseinis) is split by the father's name
     keys, and only the people whose father's name is known are compared within it: a
@@ -143,23 +206,21 @@ def candidate_pairs(people: list[Candidate]) -> dict[tuple[int, int], int]:
     for i, person in enumerate(people):
         for key in block_keys(person):
             blocks[key].append(i)
-    pairs: dict[tuple[int, int], int] = {}
+    pairs: set[tuple[int, int]] = set()
     for key, members in blocks.items():
         if len(members) < 2:
             continue
         cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
+        if len(members) <= cap:
+            pairs.update(itertools.combinations(members, 2))
+            continue
         by_father: dict[str, list[int]] = defaultdict(list)
         for i in members:
             for fk in set(people[i].father_keys.split()):
                 by_father[fk].append(i)
-        if len(members) <= cap:
-            for pair in itertools.combinations(members, 2):
-                pairs.setdefault(pair, 2)
         for group in by_father.values():
             if 2 <= len(group) <= cap:
-                for pair in itertools.combinations(sorted(group), 2):
-                    if pair in pairs or len(members) > cap:
-                        pairs[pair] = max(pairs.get(pair, 2), len(group))
+                pairs.update(itertools.combinations(sorted(group), 2))
     return pairs
 
 
@@ -252,8 +313,9 @@ def death_date_agreement(a: Candidate, b: Candidate) -> str | None:
     return "same day" if da.day == db.day else "different"
 
 
-def compare(a: Candidate, b: Candidate, *, crowd: int = 2) -> Match | None:
-    """The pair with its score and reasons, or None when the two are not one person."""
+def compare(a: Candidate, b: Candidate, *, freq: Frequencies | None = None) -> Match | None:
+    """The pair with its score and reasons, or None when the two are not one person.
+    ``freq`` (of the whole list) weighs the agreement by how common it is."""
     if a.gender and b.gender and a.gender != b.gender:
         return None
     if a.event and b.event and a.event != b.event:
@@ -323,11 +385,16 @@ def compare(a: Candidate, b: Candidate, *, crowd: int = 2) -> Match | None:
             total -= 0.06
             reasons.append("different place of death")
 
-    if crowd > CROWD:
-        # Among many people with this name and this father's name, agreeing on a birth
-        # year and a prison is a likelier coincidence: the evidence counts for less.
-        total -= 0.05 * math.log2(crowd / CROWD)
-        reasons.append(f"{crowd} people share this name and father's name")
+    if freq is not None:
+        chance = freq.chance(a, b)
+        total -= RARITY_WEIGHT * math.log10(max(chance / NEUTRAL_CHANCE, 1e-3))
+        if chance >= 10 * NEUTRAL_CHANCE:
+            reasons.append(
+                f"a common name ({freq.name_count(a, b):,} people): strangers agree this "
+                "well by chance"
+            )
+        elif chance <= NEUTRAL_CHANCE / 10:
+            reasons.append("a rare name")
     total = max(0.0, min(1.0, total))
     if total < PROPOSE_THRESHOLD:
         return None
@@ -340,14 +407,15 @@ def find_duplicates(
     """Likely pairs, best first. ``exclude`` holds pairs of refs already judged different."""
     people = list(people)
     exclude = exclude or set()
+    freq = Frequencies.of(people)
     matches = []
-    for (i, j), crowd in candidate_pairs(people).items():
+    for i, j in candidate_pairs(people):
         a, b = people[i], people[j]
         if a.ref > b.ref:
             a, b = b, a
         if frozenset((a.ref, b.ref)) in exclude:
             continue
-        match = compare(a, b, crowd=crowd)
+        match = compare(a, b, freq=freq)
         if match:
             matches.append(match)
     matches.sort(key=lambda m: (-m.score, m.a.ref, m.b.ref))

@@ -96,3 +96,62 @@ def test_stored_pairs_marked_different_are_never_proposed_again(tmp_path, resear
     pair.refresh_from_db()
     assert pair.status == DuplicatePair.Status.DIFFERENT
     assert DuplicatePair.objects.count() == 1
+
+
+def _person(ref, name, father, year):
+    return Candidate(ref=ref, name_latin=name, father_name=father, birth_year=year,
+                     gender="male")  # fmt: skip
+
+
+def test_an_agreement_strangers_often_share_counts_for_less_than_a_rare_one():
+    from victims.dedupe import find_duplicates
+
+    # A long list (synthetic): 400 men called Mohammad Hosseini, sons of Ali, born over
+    # 1955-1964, and some other people besides.
+    common = [_person(f"C{i:03d}", "Mohammad Hosseini", "Ali", 1955 + i % 10) for i in range(400)]
+    others = [
+        _person(f"O{i:03d}", f"Testgiven{i} Testfamily{i}", f"Testfather{i}", 1950 + i % 30)
+        for i in range(2000)
+    ]
+    # The same agreement (name, father's name, birth year one apart) on a rare name.
+    rare = [_person("R1", "Zabihollah Sohrabi", "Ali", 1960),
+            _person("R2", "Zabihollah Sohrabi", "Ali", 1961)]  # fmt: skip
+    matches = find_duplicates(common + others + rare)
+    pairs = {frozenset((m.a.ref, m.b.ref)): m for m in matches}
+    assert frozenset(("R1", "R2")) in pairs
+    common_pairs = [m for m in matches if m.a.ref.startswith("C")]
+    assert common_pairs == []  # 400 namesakes: the agreement is what strangers share
+    reasons = "; ".join(m for c in matches for m in c.reasons)
+    assert "common name" not in reasons  # none proposed, so none explained
+
+
+def test_an_agreement_proposed_alone_is_not_among_hundreds_of_namesakes():
+    from victims.dedupe import Frequencies
+
+    common = [_person(f"C{i:03d}", "Mohammad Hosseini", "Ali", 1960) for i in range(300)]
+    freq = Frequencies.of(common)
+    a, b = common[0], common[1]
+    plain = compare(a, b)
+    weighed = compare(a, b, freq=freq)
+    assert plain is not None  # alone, the agreement would be proposed
+    assert weighed is None  # among 300 such namesakes it is not
+
+
+def test_a_pair_proposed_despite_a_common_name_says_so():
+    import datetime as dt
+
+    from victims.dedupe import find_duplicates
+
+    namesakes = [
+        _person(f"N{i:03d}", "Ali Karimi", f"Testfather{i}", 1940 + i % 40) for i in range(150)
+    ]
+    pair = [_person(r, "Ali Karimi", "Hassan", 1960) for r in ("P1", "P2")]
+    for person in pair:
+        person.prison, person.death_date, person.death_date_precision = (
+            7,
+            dt.date(1988, 8, 20),
+            "day",
+        )
+    match = next(m for m in find_duplicates(namesakes + pair) if {m.a.ref, m.b.ref} == {"P1", "P2"})
+    assert any(r.startswith("a common name (152 people)") for r in match.reasons)
+    assert "same date of death" in match.reasons
