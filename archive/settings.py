@@ -308,8 +308,9 @@ SUBMISSION_LOOKUP_RATE = envstr("SUBMISSION_LOOKUP_RATE", "30/h")
 # The same table as the default cache, through a backend whose increment is atomic
 # (django-ratelimit counts with incr(), which Django's database cache does as get + set).
 # Whole public pages (archive.pagecache), keyed on the data's version: a cache local to
-# each worker is never stale, only cold; PAGE_CACHE_SECONDS=0 turns it off.
-PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
+# each worker is never stale, only cold; PAGE_CACHE_SECONDS=0 turns it off. Off by default
+# when DEBUG: a developer's template edit does not change the data's version.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 PAGE_CACHE_EXCLUDE = ("/admin/",)
 # The second level, shared by every worker and machine ("" for none): a page is rendered
 # once per data version, not once per worker.
