@@ -103,3 +103,9 @@ def test_every_string_marked_for_translation_is_in_the_catalogue(tmp_path):
     fresh = [e for e in parse(copy / "locale/fa/LC_MESSAGES/django.po") if not e.is_header]
     missing = [e.msgid for e in fresh if not e.translated]
     assert missing == [], "run makemessages and translate: " + "; ".join(missing[:20])
+
+
+def test_the_admin_sign_in_asks_for_the_one_time_code_in_persian(client):
+    html = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "رمز یک‌بارمصرف:" in html
+    assert "OTP Token" not in html
