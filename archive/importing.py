@@ -51,6 +51,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from archive.dates import DAY, MONTH, YEAR, PartialDate
 from archive.models import Gender, PublicationStatus
+from archive.pagecache import data_changed
 
 BATCH_SIZE = 2000
 MAX_PROBLEMS = 100_000  # beyond this a report would be unreadable anyway
@@ -1208,6 +1209,9 @@ def import_file(
     )
 
     with transaction.atomic(using=db):
+        # The multi-row INSERTs send no signals: cached public pages learn of the import
+        # when it commits (nothing, if it rolls back).
+        data_changed(db)
         for batch in _batches(table.rows, batch_size):
             keys = [resource.row_key(row) for _where, row in batch]
             existing = resource.existing([k for k in keys if k])

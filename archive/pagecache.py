@@ -128,6 +128,12 @@ def count_change(sender, using="default", **kwargs):
     record commits (a thousand saves in one import move it once)."""
     if kwargs.get("raw") or not _tracked(sender):
         return
+    data_changed(using)
+
+
+def data_changed(using: str = "default") -> None:
+    """Moves the version when the current transaction commits. For writes that send no
+    signals (the importer's multi-row INSERTs, ``QuerySet.update``)."""
     connection = connections[using]
     # Already due in this transaction? (Django drops the callbacks of a rolled-back
     # transaction or savepoint, so a later change registers again.)

@@ -136,3 +136,19 @@ def test_a_broken_shared_cache_costs_speed_not_the_page(settings):
     response = Client().get("/victims/")
     assert response.status_code == 200
     assert "Cachetest Broken" in response.content.decode()
+
+
+def test_an_import_refreshes_cached_pages_when_it_commits(
+    client, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    assert "Cachetest Imported" not in client.get("/victims/").content.decode()
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "ref,name_latin,publication_status\nTEST-IMP-1,Cachetest Imported,published\n",
+        encoding="utf-8",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_records", "victims", str(path), verbosity=0)
+    assert "Cachetest Imported" in client.get("/victims/").content.decode()
