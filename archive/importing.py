@@ -1604,7 +1604,13 @@ def _escape(text) -> str:
 
 
 def data_dictionary() -> str:
-    """``docs/data-dictionary.md``, from the registered resources."""
+    """``docs/data-dictionary.md``, from the registered resources (in English, whatever
+    language the caller's thread last served)."""
+    with override("en"):
+        return _data_dictionary()
+
+
+def _data_dictionary() -> str:
     order = ["victims", "perpetrators", "memberships", "positions", "sources"]
     kinds = sorted(REGISTRY, key=lambda k: (order.index(k) if k in order else len(order), k))
     parts = [DICTIONARY_INTRO.format(kinds=", ".join(f"`{k}`" for k in kinds))]

@@ -70,3 +70,13 @@ def _empty_page_cache(settings):
     caches["pages"].clear()
     yield
     caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request activates its language in the thread and nothing resets it: a test of a
+    Persian page must not leave the next test speaking Persian."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
