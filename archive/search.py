@@ -21,6 +21,7 @@ same on both databases; below ``MIN_SCORE`` nothing is shown, and only a score o
 from __future__ import annotations
 
 import itertools
+import time
 
 from django.db import OperationalError, connections, transaction
 from django.db.models import BooleanField, FloatField
@@ -46,7 +47,7 @@ INITIAL_LIMIT = 2000  # SQLite only: rows holding the family name, for "M. Hosse
 FUZZY_LIMIT = 100  # candidates per misspelt-token probe
 ENOUGH_SAME = 10  # rows with the very name asked for (score 1.0) that end the probing
 CLOSE_ENOUGH = 0.9  # a best score that guesses two letters off or more rank below
-TRIGRAM_MS = 15  # the most a guess through the trigram index may take (PostgreSQL)
+TRIGRAM_MS = 15  # the most a search's guesses through the trigram index may take (PG)
 STRONG = 0.95  # above any one-letter guess: (1 + 1 + 0.85) / 3 for three names
 FUZZY_THRESHOLD = 0.25  # pg_trgm word similarity of a one-letter typo in a 4-6 letter key
 
@@ -223,6 +224,7 @@ class Progress:
         self.q = q
         self.scores: dict[int, float] = {}
         self.initial_done = False
+        self.trigram_ms = 0.0  # spent on guesses through the trigram index
         self.same = 0  # rows with the very name asked for (score 1.0)
         self.close = 0  # rows scoring CLOSE_ENOUGH or more
         self.strong = 0  # rows scoring above what a one-letter guess can reach
@@ -261,8 +263,11 @@ def candidates(queryset, key: str, progress: Progress) -> None:
             kind = probe[0]
             if progress.same >= ENOUGH_SAME:
                 break  # a page of the very name asked for: guesses rank below them
-            if exact_hits >= EXACT_LIMIT and (kind in ("partial", "fuzzy") or mode == SUBSTRINGS):
+            weaker = kind in ("partial", "fuzzy") or mode == SUBSTRINGS
+            if weaker and exact_hits >= EXACT_LIMIT:
                 break  # the names as spelt matched plenty: no need to look further
+            if weaker and progress.close >= ENOUGH_SAME:
+                break  # a page of close matches: a part of a name or a guess ranks below
             if kind == "fuzzy" and progress.strong >= ENOUGH_SAME:
                 break  # a page of names closer than any one-letter guess could be
             if mode == TRIGRAMS and progress.best >= CLOSE_ENOUGH:
@@ -276,21 +281,28 @@ def candidates(queryset, key: str, progress: Progress) -> None:
             # The SQL text is the table's name and fixed fragments; values are parameters.
             condition = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
             rows = queryset.filter(condition).order_by().values_list("pk", "name_keys")[:limit]
-            rows = _bounded(connection, rows) if mode == TRIGRAMS else list(rows)
+            if mode == TRIGRAMS:
+                if progress.trigram_ms >= TRIGRAM_MS:
+                    break
+                started = time.perf_counter()
+                rows = _bounded(connection, rows, TRIGRAM_MS - progress.trigram_ms)
+                progress.trigram_ms += (time.perf_counter() - started) * 1000
+            else:
+                rows = list(rows)
             if kind != "fuzzy":
                 exact_hits += len(rows)
             progress.initial_done |= kind == "initial"
             progress.add(rows)
 
 
-def _bounded(connection, rows) -> list:
-    """A guess at a farther spelling, given at most ``TRIGRAM_MS``: on a common short key
-    the trigram index can take far longer (60 ms at a million people; 2-5 ms at 20,000),
-    and what the guess would add ranks below everything found so far. Past the limit,
-    nothing."""
+def _bounded(connection, rows, budget_ms: float) -> list:
+    """A guess at a farther spelling, given what is left of ``TRIGRAM_MS`` (all of a
+    search's guesses together): on a common short key the trigram index can take far
+    longer (60 ms at a million people; 2-5 ms at 20,000), and what the guess would add
+    ranks below everything found so far. Past the limit, nothing."""
     try:
         with transaction.atomic(using=rows.db), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {int(TRIGRAM_MS)}")
+            cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(budget_ms))}")
             found = list(rows)
             # SET LOCAL outlives the savepoint: the rest of the transaction is not bound.
             cursor.execute("SET LOCAL statement_timeout TO DEFAULT")

