@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection, connections, router, transaction
 from django.db.models import F
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re
 
@@ -167,6 +168,13 @@ def _cacheable_response(request, response) -> bool:
     return "cookie" not in vary and "*" not in vary
 
 
+def _view_name(request) -> str | None:
+    try:
+        return resolve(request.path_info, getattr(request, "urlconf", None)).view_name
+    except Resolver404:
+        return None
+
+
 class PublicPageCacheMiddleware:
     """Placed after LocaleMiddleware (the language is part of the key) and before the
     middleware that touch sessions and CSRF, whose work a cached page does not need.
@@ -180,6 +188,9 @@ class PublicPageCacheMiddleware:
         self.timeout = settings.PAGE_CACHE_SECONDS
         self.shared_alias = settings.PAGE_CACHE_SHARED
         self.share_after = settings.PAGE_CACHE_SHARE_MS / 1000
+        # Views whose pages this worker found cheaper to render than to share (a record,
+        # a search): their misses skip the shared level's lookup, a query each.
+        self.cheap_views: set[str] = set()
 
     def _shared(self, method: str, *args):
         if not self.shared_alias:
@@ -205,7 +216,8 @@ class PublicPageCacheMiddleware:
         # HEAD is answered from a GET's page (Django strips the body for HEAD).
         key = cache_key("page", version, translation.get_language(), request.get_full_path())
         response = local.get(key)
-        if response is None:
+        view = _view_name(request)
+        if response is None and view not in self.cheap_views:
             response = self._shared("get", key)
             if response is not None:
                 local.set(key, response, self.timeout)
@@ -225,5 +237,8 @@ class PublicPageCacheMiddleware:
             # page or a search, which readers seldom ask for twice.
             if time.thread_time() - started >= self.share_after:
                 self._shared("set", key, response, self.timeout)
+                self.cheap_views.discard(view)
+            else:
+                self.cheap_views.add(view)
             response["X-Cache"] = "miss"  # set after storing: a hit says so itself
         return response

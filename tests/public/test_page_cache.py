@@ -152,3 +152,17 @@ def test_an_import_refreshes_cached_pages_when_it_commits(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_records", "victims", str(path), verbosity=0)
     assert "Cachetest Imported" in client.get("/victims/").content.decode()
+
+
+def test_pages_cheaper_to_render_than_to_share_skip_the_shared_level(settings):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SHARED = "default"
+    settings.PAGE_CACHE_SHARE_MS = 10_000  # every page here renders faster than that
+    first, second = VictimFactory(), VictimFactory()
+    worker = Client()
+    worker.get(f"/victims/{first.ref}/")  # rendered, found cheap, not shared
+    with CaptureQueriesContext(connection) as queries:
+        response = worker.get(f"/victims/{second.ref}/")
+    assert response["X-Cache"] == "miss"
+    assert not any("archive_cache" in q["sql"] for q in queries)
