@@ -40,15 +40,13 @@ from archive.pagination import cache_key
 logger = logging.getLogger(__name__)
 
 TRACKED_APPS = ("archive", "victims", "perpetrators", "sources")
+CACHE_ALIAS = "pages"
 _version: ContextVar[str | None] = ContextVar("archive_site_version", default=None)
 
 
 def current_version() -> str | None:
     """The version read for the request being served, if the page cache read one."""
     return _version.get()
-
-
-CACHE_ALIAS = "pages"
 
 
 # Records the public never sees: a flood of family submissions must not empty the cache.
@@ -90,14 +88,13 @@ def site_version(using: str | None = None) -> str:
 
     if not _TABLES:
         _TABLES.extend(_versioned_tables())
-    using = using or router.db_for_read(ChangeCounter)
-    connection = connections[using]
-    qn = connection.ops.quote_name
+    db = connections[using or router.db_for_read(ChangeCounter)]
+    qn = db.ops.quote_name
     counter = qn(ChangeCounter._meta.db_table)
     # Table names come from the models' metadata, quoted; nothing from a request.
     parts = [f"(SELECT MAX(value) FROM {counter})"]  # noqa: S608
     parts += [f"(SELECT MAX(updated_at) FROM {qn(t)})" for t in _TABLES]  # noqa: S608
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         row = cursor.fetchone()
     return "|".join("0" if v is None else str(v) for v in row)
@@ -135,11 +132,11 @@ def count_change(sender, using="default", **kwargs):
 def data_changed(using: str = "default") -> None:
     """Moves the version when the current transaction commits. For writes that send no
     signals (the importer's multi-row INSERTs, ``QuerySet.update``)."""
-    connection = connections[using]
+    db = connections[using]
     # Already due in this transaction? (Django drops the callbacks of a rolled-back
     # transaction or savepoint, so a later change registers again.)
-    if connection.in_atomic_block and any(
-        isinstance(entry[1], _Bump) and not entry[1].done for entry in connection.run_on_commit
+    if db.in_atomic_block and any(
+        isinstance(entry[1], _Bump) and not entry[1].done for entry in db.run_on_commit
     ):
         return
     transaction.on_commit(_Bump(using), using=using)
@@ -216,11 +213,13 @@ class PublicPageCacheMiddleware:
         # HEAD is answered from a GET's page (Django strips the body for HEAD).
         key = cache_key("page", version, translation.get_language(), request.get_full_path())
         response = local.get(key)
-        view = _view_name(request)
-        if response is None and view not in self.cheap_views:
-            response = self._shared("get", key)
-            if response is not None:
-                local.set(key, response, self.timeout)
+        view = None
+        if response is None:
+            view = _view_name(request)
+            if view not in self.cheap_views:
+                response = self._shared("get", key)
+                if response is not None:
+                    local.set(key, response, self.timeout)
         if response is not None:
             response["X-Cache"] = "hit"
             return response
