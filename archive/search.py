@@ -1,21 +1,23 @@
 """People search: one function behind the public lists, the API and the admin.
 
-Candidates come from an index over each person's ``name_keys`` (see ``archive.names``;
-the father's keys are stored after a ``|``): on PostgreSQL the pg_trgm GIN index,
-on SQLite an FTS5 trigram table. Both backends run the same probes (``_plan``), each
-bounded by a LIMIT and answered from the index alone:
+Candidates come from indexes over each person's ``name_keys`` (see ``archive.names``;
+the father's keys are stored after a ``|``): on PostgreSQL a GIN index on the person's
+own key tokens (whole tokens, one short posting list each) and the pg_trgm GIN index
+(substrings and near spellings); on SQLite an FTS5 trigram table. Both backends run the
+same probes (``_plan``), each bounded by a LIMIT and answered from an index:
 
 1. every adjacent pair of query keys joined, as ``name_keys`` stores contiguous names;
-2. every query key (any order: "Hosseini, Mohammad"), then each set leaving one out
-   (a father's name or a misspelt word);
-3. an initial with the other keys ("M. Hosseini");
-4. per key, a spelling near it (pg_trgm ``<%`` word similarity; FTS5 an OR of trigrams
-   that survive a typo) with the other keys as spelt. Skipped when the exact probes
-   already found plenty.
+2. an initial with the other keys ("M. Hosseini"), then every query key in any order
+   ("Hosseini, Mohammad"), then each set leaving one out (a father's name or a misspelt
+   word);
+3. per key, a spelling near it: on PostgreSQL its one-letter variants through the token
+   index, then (within 15 ms for the whole search) word similarity ``<%`` through the
+   trigram index; on SQLite an OR of the trigrams that survive a typo.
 
-The candidates (a few hundred at most) are ranked in Python by ``names.score``, the
-same on both databases; below ``MIN_SCORE`` nothing is shown, and only a score of 1.0
-(the same name, spelling and script aside) is labelled "same spelling".
+Probing stops as soon as the later probes cannot change the first page (``candidates``).
+The candidates (a few hundred at most) are ranked in Python by ``names.score``, the same
+on both databases; below ``MIN_SCORE`` nothing is shown, and only a score of 1.0 (the same
+name, spelling and script aside) is labelled "same spelling".
 """
 
 from __future__ import annotations
