@@ -302,6 +302,8 @@ def _bounded(connection, rows, budget_ms: float) -> list:
     search's guesses together): on a common short key the trigram index can take far
     longer (60 ms at a million people; 2-5 ms at 20,000), and what the guess would add
     ranks below everything found so far. Past the limit, nothing."""
+    if connection.vendor != "postgresql":
+        return list(rows)  # SQLite's probes are bounded by their LIMIT alone
     try:
         with transaction.atomic(using=rows.db), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(budget_ms))}")

@@ -156,3 +156,22 @@ def test_one_letter_variants_of_a_key_hold_every_single_misspelling():
     assert "hsnie" in variants and "hsiene" in variants
     assert "hsinea" in variants and "xsine" in variants
     assert "hsn" not in variants  # two letters away
+
+
+def test_a_guess_that_runs_past_its_budget_gives_nothing_and_the_search_goes_on(db):
+    from django.db import connection, transaction
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    from archive.search import _bounded
+    from victims.models import Victim
+
+    VictimFactory(name_latin="Budget Testperson")
+    rows = Victim.objects.values_list("pk", "name_keys")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            slow = rows.filter(RawSQL("pg_sleep(0.2) IS NOT NULL", [], BooleanField()))
+            assert _bounded(connection, slow, budget_ms=20) == []
+        assert len(_bounded(connection, rows, budget_ms=5000)) == 1
+        # The transaction is still usable, and bound by no timeout.
+        assert Victim.objects.filter(name_latin="Budget Testperson").exists()
