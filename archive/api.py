@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import quote
@@ -132,17 +133,24 @@ def _named(names: tuple[str, str] | None) -> dict | None:
     return {"name_en": names[0] or "", "name_fa": names[1] or ""}
 
 
-def victim_row(row: dict, request, visible: Visible) -> dict:
-    places = visible.places
+def _person_row(row: dict, request, viewname: str) -> dict:
+    """The columns every person (victim or perpetrator) has."""
     return {
         "ref": row["ref"],
         "name_latin": row["name_latin"],
         "name_fa": row["name_fa"],
-        "url": _url(request, "victims:victim-detail", ref=row["ref"]),
+        "url": _url(request, viewname, ref=row["ref"]),
         "aliases": _aliases(row["aliases"]),
         "father_name": row["father_name"],
         "gender": row["gender"],
         "birth_year": row["birth_year"],
+    }
+
+
+def victim_row(row: dict, request, visible: Visible) -> dict:
+    places = visible.places
+    return {
+        **_person_row(row, request, "victims:victim-detail"),
         "fate": row["fate"],
         "arrest_date": _iso(row["arrest_date"], row["arrest_date_precision"]),
         "death_date": _iso(row["death_date"], row["death_date_precision"]),
@@ -156,16 +164,7 @@ def victim_row(row: dict, request, visible: Visible) -> dict:
 
 
 def perpetrator_row(row: dict, request, visible=None) -> dict:
-    return {
-        "ref": row["ref"],
-        "name_latin": row["name_latin"],
-        "name_fa": row["name_fa"],
-        "url": _url(request, "perpetrators:perpetrator-detail", ref=row["ref"]),
-        "aliases": _aliases(row["aliases"]),
-        "father_name": row["father_name"],
-        "gender": row["gender"],
-        "birth_year": row["birth_year"],
-    }
+    return _person_row(row, request, "perpetrators:perpetrator-detail")
 
 
 def source_row(row: dict, request, visible=None) -> dict:
@@ -335,9 +334,11 @@ def _public_citations(obj) -> list[dict]:
 
 
 def _strip_markers(text: str) -> str:
+    """The text without its ``[src:ID]`` markers, nor the space before one (the page
+    puts a footnote number there: "statement [src:9]." reads "statement.")."""
     from sources.footnotes import MARKER
 
-    return " ".join(MARKER.sub("", text or "").split(" ")).strip()
+    return re.sub(rf"[ \t]*{MARKER.pattern}", "", text or "").strip()
 
 
 @require_GET

@@ -39,12 +39,6 @@ class VictimQuerySet(PublishableQuerySet):
 
         return search(self, q)
 
-    def with_related(self):
-        """What a list or a detail page shows, in a constant number of queries."""
-        return self.select_related(
-            "prison", "prison__parent", "event", "affiliation", "death_place", "burial_place"
-        )
-
     def for_page(self, ref: str):
         """The published victim ``ref`` with everything its page shows, in two queries.
 

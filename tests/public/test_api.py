@@ -136,3 +136,9 @@ def test_rows_name_the_prison_places_and_affiliation_in_both_languages(client, d
         assert row["affiliation"] == {"name_en": "Test Party", "name_fa": "حزب آزمون"}
     html = client.get("/victims/TEST-PLACES/").content.decode()
     assert "Testcity Prison" in html and "Test Party" in html
+
+
+def test_a_biography_reads_without_its_footnote_markers(client, seed):
+    biography = client.get("/api/victims/V-0001/").json()["biography"]
+    assert "[src:" not in biography
+    assert "statement." in biography and " ." not in biography
