@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import itertools
 import time
+from contextlib import nullcontext
 
+from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, transaction
-from django.db.models import BooleanField, FloatField
+from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
 from archive import names
@@ -188,12 +190,7 @@ def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[
         conditions.append(f"{own} @> %s::text[]")
         params.append(list(parts))
     limit = FUZZY_LIMIT if kind == "fuzzy" else EXACT_LIMIT
-    # A subquery on the table alone, so that the planner can only answer it from the
-    # name indexes: given the queryset's filters beside it, it may instead walk the
-    # index on publication status and test every row (a probe of 300 one-letter
-    # variants, tested row by row, took 350 ms on 20,000 people).
-    sql = f"{table}.id IN (SELECT id FROM {table} WHERE {' AND '.join(conditions)} LIMIT %s)"
-    return sql, [*params, limit], limit
+    return " AND ".join(conditions), params, limit
 
 
 def _probes(key: str, postgres: bool):
@@ -242,26 +239,99 @@ class Progress:
                 self.best = max(self.best, score)
 
 
+class Prober:
+    """Reads what a probe finds among the rows of a queryset, one round trip a probe.
+
+    The queryset is compiled once (``SELECT pk, name_keys FROM <table> WHERE <its
+    filters>``); a probe takes the table's place as a subquery bounded by its LIMIT
+    (``FROM (SELECT * FROM <table> WHERE <probe> LIMIT n) <table>``). The planner can
+    answer it only from the name indexes, and the queryset's filters are tested on its
+    few rows: no join back through the primary key (300 index lookups), no ORM
+    compilation per probe. Given the filters beside a probe instead, the planner may walk
+    the index on publication status and test every row (350 ms a probe at 20,000).
+
+    On PostgreSQL the probe's settings (``SET LOCAL``) go in the same query string, so
+    that they last for that statement's implicit transaction alone. Inside a
+    transaction (a test, an admin action) they would last to its end: probing then runs
+    in a savepoint that is rolled back afterwards, which only the settings notice.
+    """
+
+    def __init__(self, queryset):
+        self.using = queryset.db
+        self.connection = connections[self.using]
+        self.postgres = self.connection.vendor == "postgresql"
+        self.table = queryset.model._meta.db_table
+        values = queryset.order_by().values_list("pk", "name_keys")
+        try:
+            sql, self.params = values.query.sql_with_params()
+        except EmptyResultSet:  # the queryset's filters exclude every row
+            sql, self.params = None, ()
+        self.empty = sql is None
+        self.quoted = self.connection.ops.quote_name(self.table)
+        if sql is not None:
+            self.head, found, self.tail = sql.partition(f" FROM {self.quoted}")
+            if not found:  # values_list of two columns always reads FROM the table
+                raise RuntimeError(f"unexpected query for {self.table}: {sql[:200]}")
+
+    def __enter__(self):
+        self._savepoint = None
+        if self.connection.in_atomic_block:
+            self._savepoint = transaction.atomic(using=self.using)
+            self._savepoint.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._savepoint is not None:
+            transaction.set_rollback(True, using=self.using)  # probes only read
+            return self._savepoint.__exit__(*exc)
+        return False
+
+    def condition(self, probe: tuple[str, ...], mode: str | None) -> tuple[str, list, int]:
+        if self.postgres:
+            return _postgres_condition(self.table, probe, mode)
+        return _sqlite_condition(self.table, probe)
+
+    def rows(self, condition: str, params: list, limit: int, *, timeout_ms: float = 0) -> list:
+        """(pk, name_keys) of at most ``limit`` rows meeting ``condition``; with
+        ``timeout_ms`` (PostgreSQL), none if the database takes longer than that."""
+        if self.empty:
+            return []
+        # The SQL text is the table's name and fixed fragments; values are parameters.
+        sql = (
+            f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {condition} LIMIT %s) "
+            f"{self.quoted}{self.tail}"
+        )
+        params = [*params, limit, *self.params]
+        if self.postgres:
+            # Every probe has an index; with a LIMIT the planner may still bet on a
+            # sequential scan finding enough rows early ("M. Hosseini": a regex on the
+            # keys), which reads much of a million rows when the bet is lost.
+            settings = "SET LOCAL enable_seqscan = off; "
+            settings += f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}; "
+            if timeout_ms:
+                settings += f"SET LOCAL statement_timeout = {max(1, int(timeout_ms))}; "
+            sql = settings + sql
+        # Inside a transaction a canceled statement would abort it: a savepoint of its own.
+        guard = nullcontext()
+        if timeout_ms and self._savepoint is not None:
+            guard = transaction.atomic(using=self.using)
+        try:
+            with guard, self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        except OperationalError:
+            if not timeout_ms:
+                raise
+            return []  # canceled by the timeout: a guess past its budget gives nothing
+
+
 def candidates(queryset, key: str, progress: Progress) -> None:
     """Finds the rows of ``queryset`` worth ranking for ``key`` and hands them to
     ``progress``: a few hundred at most, found through the search indexes (no scan of
     every row)."""
-    table = queryset.model._meta.db_table
-    connection = connections[queryset.db]
-    postgres = connection.vendor == "postgresql"
     exact_hits = 0
-    with transaction.atomic(using=queryset.db):
-        if postgres:
-            # Every probe has an index; with a LIMIT the planner may still bet on a
-            # sequential scan finding enough rows early ("M. Hosseini": a regex on the
-            # keys), which reads much of a million rows when the bet is lost.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SET LOCAL pg_trgm.word_similarity_threshold = %s; "
-                    "SET LOCAL enable_seqscan = off",
-                    [FUZZY_THRESHOLD],
-                )
-        for probe, mode in _probes(key, postgres):
+    with Prober(queryset) as prober:
+        for probe, mode in _probes(key, prober.postgres):
             kind = probe[0]
             if progress.same >= ENOUGH_SAME:
                 break  # a page of the very name asked for: guesses rank below them
@@ -276,43 +346,25 @@ def candidates(queryset, key: str, progress: Progress) -> None:
                 break  # the name as asked, or one letter off: farther guesses rank below
             if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
                 continue  # a page of names fitting the initial: the others rank below
-            if postgres:
-                sql, params, limit = _postgres_condition(table, probe, mode)
-            else:
-                sql, params, limit = _sqlite_condition(table, probe)
-            # The SQL text is the table's name and fixed fragments; values are parameters.
-            condition = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
-            rows = queryset.filter(condition).order_by().values_list("pk", "name_keys")[:limit]
+            condition, params, limit = prober.condition(probe, mode)
             if mode == TRIGRAMS:
+                # A guess at a farther spelling, given what is left of TRIGRAM_MS (all of
+                # a search's guesses together): on a common short key the trigram index
+                # can take far longer (60 ms at a million people; 2-5 ms at 20,000), and
+                # what the guess would add ranks below everything found so far.
                 if progress.trigram_ms >= TRIGRAM_MS:
                     break
                 started = time.perf_counter()
-                rows = _bounded(connection, rows, TRIGRAM_MS - progress.trigram_ms)
+                rows = prober.rows(
+                    condition, params, limit, timeout_ms=TRIGRAM_MS - progress.trigram_ms
+                )
                 progress.trigram_ms += (time.perf_counter() - started) * 1000
             else:
-                rows = list(rows)
+                rows = prober.rows(condition, params, limit)
             if kind != "fuzzy":
                 exact_hits += len(rows)
             progress.initial_done |= kind == "initial"
             progress.add(rows)
-
-
-def _bounded(connection, rows, budget_ms: float) -> list:
-    """A guess at a farther spelling, given what is left of ``TRIGRAM_MS`` (all of a
-    search's guesses together): on a common short key the trigram index can take far
-    longer (60 ms at a million people; 2-5 ms at 20,000), and what the guess would add
-    ranks below everything found so far. Past the limit, nothing."""
-    if connection.vendor != "postgresql":
-        return list(rows)  # SQLite's probes are bounded by their LIMIT alone
-    try:
-        with transaction.atomic(using=rows.db), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(budget_ms))}")
-            found = list(rows)
-            # SET LOCAL outlives the savepoint: the rest of the transaction is not bound.
-            cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
-            return found
-    except OperationalError:  # canceled by the timeout
-        return []
 
 
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:

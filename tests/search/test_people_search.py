@@ -160,18 +160,33 @@ def test_one_letter_variants_of_a_key_hold_every_single_misspelling():
 
 def test_a_guess_that_runs_past_its_budget_gives_nothing_and_the_search_goes_on(db):
     from django.db import connection, transaction
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
 
-    from archive.search import _bounded
+    from archive.search import Prober
     from victims.models import Victim
 
     VictimFactory(name_latin="Budget Testperson")
-    rows = Victim.objects.values_list("pk", "name_keys")
-    with transaction.atomic():
+    with transaction.atomic(), Prober(Victim.objects.all()) as prober:
         if connection.vendor == "postgresql":
-            slow = rows.filter(RawSQL("pg_sleep(0.2) IS NOT NULL", [], BooleanField()))
-            assert _bounded(connection, slow, budget_ms=20) == []
-        assert len(_bounded(connection, rows, budget_ms=5000)) == 1
+            assert prober.rows("pg_sleep(0.2) IS NOT NULL", [], 10, timeout_ms=20) == []
+        assert len(prober.rows("TRUE", [], 10, timeout_ms=5000)) == 1
         # The transaction is still usable, and bound by no timeout.
         assert Victim.objects.filter(name_latin="Budget Testperson").exists()
+        assert len(prober.rows("TRUE", [], 10)) == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the probes' settings did not outlive them
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            assert cursor.fetchone() == ("on",)
+
+
+def test_probes_read_only_rows_the_queryset_allows(db):
+    from archive.search import Prober
+    from victims.models import Victim
+
+    shown = VictimFactory(name_latin="Filtered Testperson", fate="executed")
+    VictimFactory(name_latin="Filtered Testperson", fate="died_in_custody")
+    queryset = Victim.objects.filter(fate="executed")
+    with Prober(queryset) as prober:
+        rows = prober.rows("TRUE", [], 10)
+    assert [pk for pk, _keys in rows] == [shown.pk]
+    with Prober(Victim.objects.none()) as prober:
+        assert prober.rows("TRUE", [], 10) == []
