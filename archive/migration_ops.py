@@ -133,3 +133,47 @@ def add_father_keys(model):
                 rows.update(name_keys=Concat("name_keys", Value(f" | {keys}")))
 
     return forwards
+
+
+class NameIndexesWithoutPendingList(migrations.operations.base.Operation):
+    """PostgreSQL only: the name indexes take new rows straight into their trees
+    (``fastupdate = off``) instead of a pending list that every search has to read
+    through. After 5,000 rows imported into a million, a probe of a misspelling's 263
+    one-letter variants scanned the list once per variant: 108-130 ms instead of 7;
+    autovacuum, which empties the list, comes only after 20 % of the table is new.
+    Measured on the same import: 1.20 s without the list, 1.23 s with it."""
+
+    reversible = True
+    reduces_to_sql = False
+    INDEXES = ("keys_tokens", "keys_trgm")
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _set(self, schema_editor, option: str) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for suffix in self.INDEXES:
+            schema_editor.execute(f"ALTER INDEX IF EXISTS {self.table}_{suffix} {option}")
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._set(schema_editor, "SET (fastupdate = off)")
+        if schema_editor.connection.vendor == "postgresql":
+            # Turning the option off keeps what the list already holds: merge it now.
+            for suffix in self.INDEXES:
+                schema_editor.execute(
+                    f"SELECT gin_clean_pending_list(c.oid) FROM pg_class c "
+                    f"WHERE c.relname = '{self.table}_{suffix}' AND c.relkind = 'i'"
+                )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self._set(schema_editor, "RESET (fastupdate)")
+
+    def describe(self):
+        return f"Name indexes on {self.table} without a pending list"
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [self.table], {})
