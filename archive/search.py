@@ -261,6 +261,7 @@ class Prober:
         self.connection = connections[self.using]
         self.postgres = self.connection.vendor == "postgresql"
         self.table = queryset.model._meta.db_table
+        self._savepoint = None  # set on entering, inside a transaction
         values = queryset.order_by().values_list("pk", "name_keys")
         try:
             sql, self.params = values.query.sql_with_params()
@@ -274,7 +275,6 @@ class Prober:
                 raise RuntimeError(f"unexpected query for {self.table}: {sql[:200]}")
 
     def __enter__(self):
-        self._savepoint = None
         if self.connection.in_atomic_block:
             self._savepoint = transaction.atomic(using=self.using)
             self._savepoint.__enter__()
