@@ -208,3 +208,30 @@ def test_name_indexes_take_new_rows_without_a_pending_list(db):
         options = dict(cursor.fetchall())
     assert len(options) == 4
     assert all("fastupdate=off" in (opts or []) for opts in options.values()), options
+
+
+def test_a_timeout_delivered_after_its_guess_ended_does_not_fail_the_search(transactional_db):
+    """PostgreSQL delivers a statement timeout that fires as the statement ends to the
+    connection's next statement; the page's query after a timed guess must not get it.
+    Outside a transaction, as a public request runs."""
+    from django.db import OperationalError, connection
+
+    from archive.search import Prober
+    from victims.models import Victim
+
+    VictimFactory(name_latin="Latecancel Testperson")
+    state = {"timed": False, "delivered": False}
+
+    def late_cancel(execute, sql, params, many, context):
+        if state["timed"] and not state["delivered"]:
+            state["delivered"] = True
+            raise OperationalError("canceling statement due to statement timeout")
+        result = execute(sql, params, many, context)
+        state["timed"] |= "name_keys" in sql and sql.startswith(("SET LOCAL", "SELECT"))
+        return result
+
+    with Prober(Victim.objects.all()) as prober, connection.execute_wrapper(late_cancel):
+        rows = prober.rows("TRUE", [], 10, timeout_ms=5000)
+        assert state["delivered"]
+        # The next query of the request (here the probe's own rows again) is unharmed.
+        assert [keys for _pk, keys in rows] == [keys for _pk, keys in prober.rows("TRUE", [], 10)]
