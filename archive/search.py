@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connections, transaction
@@ -321,10 +321,8 @@ class Prober:
             # A statement timeout that fires as the statement ends is delivered to the
             # connection's next statement (2 timed probes in 400 at a million rows), which
             # would be the page's own query: take it on a statement of no consequence.
-            try:
+            with suppress(OperationalError):
                 self._execute("SELECT 1", (), guarded=True)
-            except OperationalError:
-                pass
         return rows
 
     def _execute(self, sql: str, params, *, guarded: bool) -> list:
