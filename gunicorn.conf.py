@@ -7,10 +7,11 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# One worker per core and one more: the work is CPU (rendering, ranking), and measured on
-# 2 cores with PostgreSQL on the same machine, 3 workers served record pages at 226/s,
-# 5 workers at 179/s (docs/benchmarks.md). More machines, not more workers per core.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+# One worker per core: the work is CPU (rendering, ranking) and PostgreSQL's backends share
+# the cores. Measured on 2 cores with PostgreSQL on the same machine (docs/benchmarks.md):
+# record pages at about 205/s with 2 workers, 180/s with 3, 179/s with 5. A machine that
+# runs no database can take one or two more (GUNICORN_WORKERS).
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 max_requests = 2000  # recycle workers to bound memory growth
