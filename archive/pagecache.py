@@ -213,8 +213,12 @@ class PublicPageCacheMiddleware:
         # HEAD is answered from a GET's page (Django strips the body for HEAD).
         key = cache_key("page", version, translation.get_language(), request.get_full_path())
         response = local.get(key)
+        # A search is its reader's own text, seldom asked for again: it is kept in this
+        # worker's memory only. In the shared level every search cost a lookup, and one
+        # that took 10 ms to rank cost a transaction writing it (~3 ms, a WAL flush).
+        shared = not request.GET.get("q")
         view = None
-        if response is None:
+        if response is None and shared:
             view = _view_name(request)
             if view not in self.cheap_views:
                 response = self._shared("get", key)
@@ -234,10 +238,10 @@ class PublicPageCacheMiddleware:
             # Storing in the database cache costs a few queries and 1-3 ms: worth it for
             # the pages that cost more to render (lists, statistics), not for a record's
             # page or a search, which readers seldom ask for twice.
-            if time.thread_time() - started >= self.share_after:
+            if shared and time.thread_time() - started >= self.share_after:
                 self._shared("set", key, response, self.timeout)
                 self.cheap_views.discard(view)
-            else:
+            elif shared:
                 self.cheap_views.add(view)
             response["X-Cache"] = "miss"  # set after storing: a hit says so itself
         return response

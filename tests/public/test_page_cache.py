@@ -166,3 +166,23 @@ def test_pages_cheaper_to_render_than_to_share_skip_the_shared_level(settings):
         response = worker.get(f"/victims/{second.ref}/")
     assert response["X-Cache"] == "miss"
     assert not any("archive_cache" in q["sql"] for q in queries)
+
+
+def test_a_search_is_kept_by_its_worker_and_not_written_to_the_shared_cache(settings):
+    from django.core.cache import caches
+    from django.test import Client
+
+    settings.PAGE_CACHE_SHARED = "default"
+    settings.PAGE_CACHE_SHARE_MS = 0  # however fast this machine ranks
+    VictimFactory(name_latin="Cachetest Searched")
+    worker = Client()
+    with CaptureQueriesContext(connection) as queries:
+        first = worker.get("/api/victims/", {"q": "Cachetest Searched"})
+    assert first["X-Cache"] == "miss"
+    assert first.json()["results"][0]["name_latin"] == "Cachetest Searched"
+    assert not any("archive_cache" in q["sql"] for q in queries)
+    # Asked again of the same worker: from its memory.
+    assert worker.get("/api/victims/", {"q": "Cachetest Searched"})["X-Cache"] == "hit"
+    # Another worker renders it itself; browsing pages are still shared.
+    caches["pages"].clear()
+    assert worker.get("/api/victims/", {"q": "Cachetest Searched"})["X-Cache"] == "miss"
