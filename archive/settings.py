@@ -324,6 +324,15 @@ CACHES["pages"] = {
     "TIMEOUT": PAGE_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 1000)},
 }
+# The site's header and footer ({% cache %} in base.html): the same for every page of a
+# language, so each worker renders them once (a millisecond of every page not in the page
+# cache). Nothing to keep when DEBUG, so that an edited template shows at once.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends."
+    + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache"),
+    "LOCATION": "archive-fragments",
+    "TIMEOUT": None,
+}
 CACHES["ratelimit"] = {
     "BACKEND": "victims.submission_ratelimit.AtomicDatabaseCache",
     "LOCATION": CACHES["default"]["LOCATION"],

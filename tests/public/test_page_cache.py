@@ -186,3 +186,14 @@ def test_a_search_is_kept_by_its_worker_and_not_written_to_the_shared_cache(sett
     # Another worker renders it itself; browsing pages are still shared.
     caches["pages"].clear()
     assert worker.get("/api/victims/", {"q": "Cachetest Searched"})["X-Cache"] == "miss"
+
+
+def test_the_site_header_kept_between_pages_marks_each_pages_section_in_its_language(client):
+    """The header and footer are rendered once per worker, language and section."""
+    client.get("/victims/")
+    perpetrators = client.get("/perpetrators/").content.decode()
+    assert '<a href="/perpetrators/" aria-current="page">Perpetrators</a>' in perpetrators
+    assert '<a href="/victims/" aria-current' not in perpetrators
+    persian = client.get("/fa/victims/").content.decode()
+    assert '<a href="/fa/victims/" aria-current="page">' in persian
+    assert '<li><a href="/victims/"' not in persian  # no English nav kept from before
