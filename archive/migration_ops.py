@@ -177,3 +177,52 @@ class NameIndexesWithoutPendingList(migrations.operations.base.Operation):
 
     def deconstruct(self):
         return (self.__class__.__name__, [self.table], {})
+
+
+# Every pair of a person's own key tokens as "<first letter of one>.<other>" (m.hsine for
+# Mohammad Hosseini): what "M. Hosseini" asks for, as one entry of a GIN index.
+NAME_INITIALS_FUNCTION = """
+CREATE OR REPLACE FUNCTION archive_name_initials(keys text) RETURNS text[]
+IMMUTABLE STRICT PARALLEL SAFE LANGUAGE sql AS $$
+  SELECT coalesce(array_agg(DISTINCT left(a, 1) || '.' || b), '{}')
+  FROM unnest(string_to_array(split_part(keys, ' | ', 1), ' ')) AS a,
+       unnest(string_to_array(split_part(keys, ' | ', 1), ' ')) AS b
+  WHERE a <> '' AND a <> b AND length(b) >= 3
+$$
+"""
+
+
+class NameInitialsIndex(migrations.operations.base.Operation):
+    """PostgreSQL only: a GIN index on ``archive_name_initials(name_keys)``, which
+    ``archive.search`` asks for a name given with an initial. Without it "M. Hosseini"
+    read the 41,000 Hosseinis at a million people and tested each for a key starting
+    with M: 5 ms median, 20 ms at the 95th percentile, 70 ms at worst ("Z. Hosseini"
+    finds few); through it 1.2, 1.9 and 8 ms. No pending list (see
+    ``NameIndexesWithoutPendingList``)."""
+
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(NAME_INITIALS_FUNCTION)
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_keys_initials ON {self.table} "
+                f"USING gin (archive_name_initials(name_keys)) WITH (fastupdate = off)"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_keys_initials")
+
+    def describe(self):
+        return f"Name initials index on {self.table}"
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [self.table], {})

@@ -700,6 +700,13 @@ _INITIAL_MATCHES = {
     "c": "ck",
 }
 
+
+def initial_letters(initial: str) -> str:
+    """The letters a key may start with when the name it stands for has this initial
+    (``_INITIAL_MATCHES``: "k" for "k" and "x", as "K." may be Khosrow's)."""
+    return _INITIAL_MATCHES.get(initial, initial)
+
+
 EXACT = 1.0
 SAME_SKELETON = 0.9  # differs only in long vowels: Yusuf/یوسف, Mosavi/Mousavi
 ONE_EDIT = 0.85  # one letter inserted, dropped, changed or two swapped
@@ -866,7 +873,7 @@ def score(q: str, keys: str) -> float:
         if credit[i]:
             continue
         if initials[i]:
-            allowed = _INITIAL_MATCHES.get(k, k)
+            allowed = initial_letters(k)
             if any(o[0] in allowed and o not in used for o in own_names):
                 credit[i] = INITIAL
             continue

@@ -138,6 +138,8 @@ def _sqlite_condition(table: str, probe: tuple[str, ...]) -> tuple[str, list, in
 # out): its GIN index answers "holds these tokens" from one short posting list per token,
 # where the trigram index has to intersect the long lists of common trigrams.
 OWN_TOKENS = "string_to_array(split_part({table}.name_keys, ' | ', 1), ' ')"
+# Each pair of own keys as "<first letter of one>.<the other>", for a name with an initial.
+INITIALS = "archive_name_initials({table}.name_keys)"
 
 
 # How a PostgreSQL probe reads its parts (see ``_probes``).
@@ -170,10 +172,12 @@ def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[
     conditions, params = [], []
     if kind == "initial":
         initial, *parts = parts
-        # A stored key starting with the initial: a test on the rows the tokens found,
-        # never an index scan of its own (a letter starts the keys of half the rows).
-        conditions.append(f"({table}.name_keys || '') ~ %s")
-        params.append(f"(^| ){initial}")
+        # Another of the person's keys starting with the initial (any letter it may stand
+        # for), from the index of "<letter>.<key>" pairs (migration_ops.NameInitialsIndex).
+        conditions.append(f"{INITIALS.format(table=table)} && %s::text[]")
+        params.append(
+            [f"{letter}.{part}" for letter in names.initial_letters(initial) for part in parts]
+        )
     elif kind == "fuzzy":
         token, *parts = parts
         if mode == EDITS:

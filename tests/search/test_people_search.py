@@ -203,10 +203,10 @@ def test_name_indexes_take_new_rows_without_a_pending_list(db):
         cursor.execute(
             "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
             [[f"{t}_{s}" for t in ("victims_victim", "perpetrators_perpetrator")
-              for s in ("keys_tokens", "keys_trgm")]],
+              for s in ("keys_tokens", "keys_trgm", "keys_initials")]],
         )  # fmt: skip
         options = dict(cursor.fetchall())
-    assert len(options) == 4
+    assert len(options) == 6
     assert all("fastupdate=off" in (opts or []) for opts in options.values()), options
 
 
@@ -235,3 +235,15 @@ def test_a_timeout_delivered_after_its_guess_ended_does_not_fail_the_search(tran
         assert state["delivered"]
         # The next query of the request (here the probe's own rows again) is unharmed.
         assert [keys for _pk, keys in rows] == [keys for _pk, keys in prober.rows("TRUE", [], 10)]
+
+
+def test_an_initial_finds_its_person_among_more_namesakes_than_a_probe_reads(anonymous):
+    from archive.search import EXACT_LIMIT
+
+    givens = ["Ali", "Reza", "Hassan", "Mehdi", "Amir", "Bahram", "Nader", "Omid"]
+    for i in range(EXACT_LIMIT + 20):  # stored before the one asked for
+        VictimFactory(name_latin=f"{givens[i % len(givens)]} Hosseini", name_fa="")
+    kazem = VictimFactory(name_latin="Kazem Hosseini", name_fa="")
+    khosrow = VictimFactory(name_latin="Khosrow Hosseini", name_fa="")
+    assert set(refs(anonymous, "K. Hosseini")[:2]) == {kazem.ref, khosrow.ref}
+    assert set(refs(anonymous, "Hosseini, K.")[:2]) == {kazem.ref, khosrow.ref}

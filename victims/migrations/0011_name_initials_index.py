@@ -1,0 +1,13 @@
+from django.db import migrations
+
+from archive.migration_ops import NameInitialsIndex
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("victims", "0010_name_indexes_without_pending_list"),
+    ]
+
+    operations = [
+        NameInitialsIndex("victims_victim"),
+    ]
