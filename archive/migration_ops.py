@@ -82,12 +82,8 @@ class NameSearchIndex(migrations.operations.base.Operation):
         return (self.__class__.__name__, [self.table], {"column": self.column})
 
 
-class NameTokenIndex(migrations.operations.base.Operation):
-    """PostgreSQL only: a GIN index on a person's own key tokens (``name_keys`` up to the
-    father's keys, split on spaces), which ``archive.search`` asks for whole tokens. A
-    common name's trigrams have posting lists of hundreds of thousands of rows at a
-    million people; its token has one list, of that name's bearers. SQLite's FTS5 table
-    serves both kinds of probe."""
+class TableOperation(migrations.operations.base.Operation):
+    """An operation on one table's indexes that changes nothing in Django's model state."""
 
     reversible = True
     reduces_to_sql = False
@@ -98,22 +94,47 @@ class NameTokenIndex(migrations.operations.base.Operation):
     def state_forwards(self, app_label, state):
         pass
 
+    def deconstruct(self):
+        return (self.__class__.__name__, [self.table], {})
+
+
+class GinExpressionIndex(TableOperation):
+    """PostgreSQL only: a GIN index named ``<table>_<suffix>`` on ``expression``, after
+    the statements of ``setup`` (the functions it calls). Nothing on SQLite, whose FTS5
+    table serves every probe."""
+
+    suffix = ""
+    expression = ""
+    options = ""
+    setup: tuple[str, ...] = ()
+    label = ""
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
+            for sql in self.setup:
+                schema_editor.execute(sql)
             schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {self.table}_keys_tokens ON {self.table} "
-                f"USING gin (string_to_array(split_part(name_keys, ' | ', 1), ' '))"
+                f"CREATE INDEX IF NOT EXISTS {self.table}_{self.suffix} ON {self.table} "
+                f"USING gin ({self.expression}){self.options}"
             )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_keys_tokens")
+            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_{self.suffix}")
 
     def describe(self):
-        return f"Name token index on {self.table}"
+        return f"{self.label} on {self.table}"
 
-    def deconstruct(self):
-        return (self.__class__.__name__, [self.table], {})
+
+class NameTokenIndex(GinExpressionIndex):
+    """A GIN index on a person's own key tokens (``name_keys`` up to the father's keys,
+    split on spaces), which ``archive.search`` asks for whole tokens. A common name's
+    trigrams have posting lists of hundreds of thousands of rows at a million people;
+    its token has one list, of that name's bearers."""
+
+    suffix = "keys_tokens"
+    expression = "string_to_array(split_part(name_keys, ' | ', 1), ' ')"
+    label = "Name token index"
 
 
 def add_father_keys(model):
@@ -135,7 +156,7 @@ def add_father_keys(model):
     return forwards
 
 
-class NameIndexesWithoutPendingList(migrations.operations.base.Operation):
+class NameIndexesWithoutPendingList(TableOperation):
     """PostgreSQL only: the name indexes take new rows straight into their trees
     (``fastupdate = off``) instead of a pending list that every search has to read
     through. After 5,000 rows imported into a million, a probe of a misspelling's 263
@@ -143,15 +164,7 @@ class NameIndexesWithoutPendingList(migrations.operations.base.Operation):
     autovacuum, which empties the list, comes only after 20 % of the table is new.
     Measured on the same import: 1.20 s without the list, 1.23 s with it."""
 
-    reversible = True
-    reduces_to_sql = False
     INDEXES = ("keys_tokens", "keys_trgm")
-
-    def __init__(self, table: str):
-        self.table = table
-
-    def state_forwards(self, app_label, state):
-        pass
 
     def _set(self, schema_editor, option: str) -> None:
         if schema_editor.connection.vendor != "postgresql":
@@ -175,9 +188,6 @@ class NameIndexesWithoutPendingList(migrations.operations.base.Operation):
     def describe(self):
         return f"Name indexes on {self.table} without a pending list"
 
-    def deconstruct(self):
-        return (self.__class__.__name__, [self.table], {})
-
 
 # Every pair of a person's own key tokens as "<first letter of one>.<other>" (m.hsine for
 # Mohammad Hosseini): what "M. Hosseini" asks for, as one entry of a GIN index.
@@ -192,37 +202,15 @@ $$
 """
 
 
-class NameInitialsIndex(migrations.operations.base.Operation):
-    """PostgreSQL only: a GIN index on ``archive_name_initials(name_keys)``, which
-    ``archive.search`` asks for a name given with an initial. Without it "M. Hosseini"
-    read the 41,000 Hosseinis at a million people and tested each for a key starting
-    with M: 5 ms median, 20 ms at the 95th percentile, 70 ms at worst ("Z. Hosseini"
-    finds few); through it 1.2, 1.9 and 8 ms. No pending list (see
-    ``NameIndexesWithoutPendingList``)."""
+class NameInitialsIndex(GinExpressionIndex):
+    """A GIN index on ``archive_name_initials(name_keys)``, which ``archive.search`` asks
+    for a name given with an initial. Without it "M. Hosseini" read the 41,000
+    Hosseinis at a million people and tested each for a key starting with M: 5 ms
+    median, 20 ms at the 95th percentile, 70 ms at worst ("Z. Hosseini" finds few);
+    through it 1.2, 1.9 and 8 ms. No pending list (see ``NameIndexesWithoutPendingList``)."""
 
-    reversible = True
-    reduces_to_sql = False
-
-    def __init__(self, table: str):
-        self.table = table
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(NAME_INITIALS_FUNCTION)
-            schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {self.table}_keys_initials ON {self.table} "
-                f"USING gin (archive_name_initials(name_keys)) WITH (fastupdate = off)"
-            )
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_keys_initials")
-
-    def describe(self):
-        return f"Name initials index on {self.table}"
-
-    def deconstruct(self):
-        return (self.__class__.__name__, [self.table], {})
+    suffix = "keys_initials"
+    expression = "archive_name_initials(name_keys)"
+    options = " WITH (fastupdate = off)"
+    setup = (NAME_INITIALS_FUNCTION,)
+    label = "Name initials index"
