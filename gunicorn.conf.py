@@ -8,9 +8,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # One worker per core: the work is CPU (rendering, ranking) and PostgreSQL's backends share
-# the cores. Measured on 2 cores with PostgreSQL on the same machine (docs/benchmarks.md):
-# record pages at about 205/s with 2 workers, 180/s with 3, 179/s with 5. A machine that
-# runs no database can take one or two more (GUNICORN_WORKERS).
+# the cores. Measured on 2 cores with PostgreSQL on the same machine (docs/benchmarks.md),
+# in paired runs: record pages at 199-217/s with 2 workers, 166-212/s with 3; earlier, 5
+# workers were 20 % slower than 3. A machine that runs no database can take one or two
+# more (GUNICORN_WORKERS).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

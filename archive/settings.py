@@ -325,7 +325,7 @@ CACHES["pages"] = {
     "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 1000)},
 }
 # The site's header and footer ({% cache %} in base.html): the same for every page of a
-# language, so each worker renders them once (a millisecond of every page not in the page
+# language, so each worker renders them once (0.4 ms of every page not in the page
 # cache). Nothing to keep when DEBUG, so that an edited template shows at once.
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends."
