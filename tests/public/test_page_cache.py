@@ -183,7 +183,7 @@ def test_a_search_is_kept_by_its_worker_and_not_written_to_the_shared_cache(sett
     assert not any("archive_cache" in q["sql"] for q in queries)
     # Asked again of the same worker: from its memory.
     assert worker.get("/api/victims/", {"q": "Cachetest Searched"})["X-Cache"] == "hit"
-    # Another worker renders it itself; browsing pages are still shared.
+    # Another worker finds nothing of it in the shared level and renders it itself.
     caches["pages"].clear()
     assert worker.get("/api/victims/", {"q": "Cachetest Searched"})["X-Cache"] == "miss"
 
