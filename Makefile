@@ -45,7 +45,6 @@ messages: install
 
 migrate: install messages
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput -v 0
-	DEBUG=$${DEBUG:-1} $(MANAGE) createcachetable
 
 # The seed records are loaded once: a second `make run` keeps what researchers changed.
 seed: migrate

@@ -210,8 +210,11 @@ SECURE_HSTS_PRELOAD = HTTPS
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# A click on a cited source's link tells that site nothing about where it came from.
-SECURE_REFERRER_POLICY = "no-referrer"
+# Same-site requests keep their Origin (Django's CSRF check refuses a form post whose
+# Origin is "null", which "no-referrer" makes browsers send); a cited site learns nothing
+# of where its reader came from (no referrer leaves the site; outbound links also carry
+# rel="noreferrer").
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

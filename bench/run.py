@@ -169,7 +169,6 @@ def build(env: dict, size: int, batch_size: int) -> tuple[int, float]:
     """Migrate and top the database up to ``size`` synthetic victims; returns the count
     before and the build's rows/s (0 when nothing was built)."""
     manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "createcachetable")
     have = synthetic_count(env)
     if have >= size:
         print(f"  reusing {have:,} synthetic victims", flush=True)

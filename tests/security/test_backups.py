@@ -87,7 +87,6 @@ def test_backup_restored_into_an_empty_database_gives_the_same_rows(databases, t
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
     }
     manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "createcachetable")
     manage(env, "loaddata", "seed", "-v", "0")
     (tmp_path / "private").mkdir()
     (tmp_path / "private" / "attachment.jpg").write_bytes(b"synthetic attachment")

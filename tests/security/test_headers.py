@@ -11,7 +11,7 @@ PATHS = ["/", "/fa/", "/perpetrators/", "/admin/login/", "/no-such-page/", "/sta
 @pytest.mark.parametrize("path", PATHS)
 def test_response_carries_the_security_headers(client, path):
     response = client.get(path)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     csp = response["Content-Security-Policy"]
