@@ -73,10 +73,11 @@ class Footnotes:
         if note is None:
             note = Note(number=len(self._notes) + 1, source=citation.source)
             self._notes[citation.source_id] = note
-        if citation.locator and citation.locator not in note.locators:
-            note.locators.append(citation.locator)
-        if citation.quote and citation.quote not in note.quotes:
-            note.quotes.append(citation.quote)
+        locator, quote = citation.public_locator, citation.public_quote
+        if locator and locator not in note.locators:
+            note.locators.append(locator)
+        if quote and quote not in note.quotes:
+            note.quotes.append(quote)
         return note.number
 
     def cite(self, obj, claim: str = GENERAL) -> list[int]:
@@ -128,8 +129,9 @@ class Footnotes:
         its footnote."""
         quoted: dict[str, int] = {}
         for citation in self.citations(obj, claim):
-            if citation.quote and citation.quote not in quoted:
-                quoted[citation.quote] = self._number(citation)
+            quote = citation.public_quote
+            if quote and quote not in quoted:
+                quoted[quote] = self._number(citation)
         return sorted(((n, q) for q, n in quoted.items()), key=lambda item: item[0])
 
     def notes(self) -> list[Note]:

@@ -159,6 +159,17 @@ class Citation(models.Model):
     def __str__(self):
         return f"{self.source} → {self.claim}"
 
+    # What the public may see of a citation: a private testimony is cited only as
+    # "private testimony, received <date>"; its words and where in the family's account
+    # they stand are never shown.
+    @property
+    def public_locator(self) -> str:
+        return "" if self.source.is_private else self.locator
+
+    @property
+    def public_quote(self) -> str:
+        return "" if self.source.is_private else self.quote
+
     def clean(self):
         model = self.content_type.model_class() if self.content_type_id else None
         if model is not None and self.claim != GENERAL:

@@ -70,7 +70,16 @@ def unpublished(seed):
         death_date_precision="month",
     )
     CitationFactory(content_object=linked, source=source, claim="death_date", locator="p. 9")
-    CitationFactory(content_object=linked, source=private, claim="fate", quote=f"{SECRET} words")
+    # A canary: the private testimony's words and locator beside a public source's quote
+    # on the same claim, where the page shows "what each source says".
+    CitationFactory(
+        content_object=linked, source=private, claim="fate", quote=f"{SECRET} words",
+        locator=f"{SECRET} page",
+    )  # fmt: skip
+    public_source = SourceFactory(title="Published report quoted beside a testimony")
+    CitationFactory(
+        content_object=linked, source=public_source, claim="fate", quote="executed in 1988"
+    )
     published_perpetrator = PerpetratorFactory(ref="TEST-PERP", name_latin="Published Perpetrator")
     MembershipFactory(perpetrator=published_perpetrator, commission=commission)
     return {
