@@ -2,6 +2,7 @@
 digits and calendar (Persian digits and the Solar Hijri calendar on Persian dossiers)."""
 
 import re
+from urllib.parse import urljoin
 
 from django import template
 from django.utils import translation
@@ -158,7 +159,12 @@ def place_name(place):
 
 @register.simple_tag(takes_context=True)
 def absolute(context, path):
-    """An absolute URL on this archive, as printed on paper."""
+    """An absolute URL on this archive, as printed on paper: on the site's address the
+    dossier is printed for (``base_url``), so that a background renderer prints the same
+    URLs as a request would."""
+    base_url = context.get("base_url")
+    if base_url:
+        return urljoin(base_url, path)
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
 
