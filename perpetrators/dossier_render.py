@@ -14,9 +14,9 @@ kept, so the next reader started again. Now:
   records makes a new digest, so a stale PDF is never served; a row whose render died is
   taken over once ``LOCK_SECONDS`` have passed.
 * A request serves a stored PDF (a read of one row), or, for a PDF never rendered:
-  renders it in the request only when it is small (its HTML under ``INLINE_HTML_BYTES``,
-  a perpetrator's dossier: a second or less) and stops that render at ``INLINE_CPU_SECONDS``
-  of CPU; otherwise it queues the render, starts one background renderer
+  renders it in the request only when it is small (its canonical content under
+  ``DOSSIER_INLINE_CONTENT_BYTES``: a perpetrator's dossier, a second or less) and stops
+  that render at ``DOSSIER_INLINE_CPU_SECONDS`` of CPU; otherwise it queues the render, starts one background renderer
   (``manage.py render_dossiers --pending``, a process of its own, so that neither
   gunicorn's timeout nor the worker's memory is involved) and answers 503 with
   ``Retry-After`` and a page in both languages that reloads itself. A second reader of
@@ -32,7 +32,7 @@ has settled, and a reader who comes between gets the 503 page for a few seconds.
 
 Settings (Django settings, else the environment): ``DOSSIER_RENDER_SPAWN`` (default on:
 start a background renderer when a PDF is asked for; off: leave it to cron),
-``DOSSIER_INLINE_HTML_BYTES`` (40,000), ``DOSSIER_INLINE_CPU_SECONDS`` (1.5),
+``DOSSIER_INLINE_CONTENT_BYTES`` (20,000), ``DOSSIER_INLINE_CPU_SECONDS`` (1.5),
 ``DOSSIER_REQUEST_CPU_SECONDS`` (1.9: the whole request, WeasyPrint's import included),
 ``DOSSIER_RENDER_CPU_SECONDS`` (120: a background render that needs more is stopped and
 marked failed), ``DOSSIER_RENDER_CONCURRENCY`` (1 background render at a time).
@@ -85,8 +85,11 @@ def _setting(name: str, default):
     return type(default)(raw) if raw else default
 
 
-def inline_html_bytes() -> int:
-    return _setting("DOSSIER_INLINE_HTML_BYTES", 40_000)
+def inline_content_bytes() -> int:
+    """The largest dossier rendered in a request, by the size of its canonical content
+    (known before any HTML is made: 5-8 kB for a perpetrator, whose PDF takes about a
+    second; 140 kB for an event listing 300 victims, 11-16 s)."""
+    return _setting("DOSSIER_INLINE_CONTENT_BYTES", 20_000)
 
 
 def inline_cpu_seconds() -> float:
@@ -375,15 +378,14 @@ def pdf_for_request(output: Output, *, cpu_started: float | None = None) -> Answ
         return Answer(data=ready[0], sha256=ready[1])
     row = stored(output.key)
     if row is None:
-        html = output.html(for_pdf=True)
-        small = len(html.encode()) <= inline_html_bytes()
+        small = len(output.dossier.canonical) <= inline_content_bytes()
         row = _create(output, Status.RENDERING if small else Status.PENDING)
         if row is None:  # another reader asked a moment ago
             return Answer(retry_after=10)
         budget = _inline_budget(cpu_started) if small else 0
         if budget >= 0.2:
             try:
-                data = _render(row, output, html=html, cpu_seconds=budget)
+                data = _render(row, output, html=None, cpu_seconds=budget)
             except common.RenderTimeout:
                 logger.info("dossier %s %s too long to render in a request", row.kind, row.ref)
                 _requeue(row)

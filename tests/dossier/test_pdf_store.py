@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def large(settings):
     """Every dossier counts as too large to be rendered in a request."""
-    settings.DOSSIER_INLINE_HTML_BYTES = 0
+    settings.DOSSIER_INLINE_CONTENT_BYTES = 0
 
 
 @pytest.fixture
