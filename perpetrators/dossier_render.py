@@ -16,7 +16,8 @@ kept, so the next reader started again. Now:
 * A request serves a stored PDF (a read of one row), or, for a PDF never rendered:
   renders it in the request only when it is small (its canonical content under
   ``DOSSIER_INLINE_CONTENT_BYTES``: a perpetrator's dossier, a second or less) and stops
-  that render at ``DOSSIER_INLINE_CPU_SECONDS`` of CPU; otherwise it queues the render, starts one background renderer
+  that render at ``DOSSIER_INLINE_CPU_SECONDS`` of CPU; otherwise it queues the render,
+  starts one background renderer
   (``manage.py render_dossiers --pending``, a process of its own, so that neither
   gunicorn's timeout nor the worker's memory is involved) and answers 503 with
   ``Retry-After`` and a page in both languages that reloads itself. A second reader of
