@@ -56,6 +56,7 @@ UNTRACKED = {
     "victims.submissionattachment",
     "victims.duplicatepair",
     "victims.mergerecord",
+    "perpetrators.dossierrendering",  # a stored PDF, not a record
 }
 
 

@@ -241,6 +241,9 @@ def _commission_content(dossier: Dossier, c: Commission) -> dict:
 
 def perpetrator_dossier(ref: str) -> PerpetratorDossier:
     """The dossier of a published perpetrator, or ``Http404``."""
+    if "\x00" in ref:
+        # No reference holds a NUL, and PostgreSQL refuses one in a query (a 500).
+        raise Http404("No published perpetrator with this reference.")
     perpetrator = Perpetrator.objects.published().filter(ref=ref).first()
     if perpetrator is None:
         raise Http404("No published perpetrator with this reference.")

@@ -1,164 +1,148 @@
 """Dossiers of a perpetrator and of an event: HTML (print-ready), PDF, the canonical
 content as JSON, and the SHA-256 digests beside them. Every read goes through
-``.published()`` (in the builders); an unpublished record is a 404 in every form."""
+``.published()`` (in the builders); an unpublished record is a 404 in every form.
+
+The PDF is never rendered at length inside a request: it is served from the store, or
+rendered in the request when small and bounded, or answered 503 with ``Retry-After`` while
+a background renderer makes it (``perpetrators/dossier_render.py``)."""
 
 from __future__ import annotations
 
+import io
+import logging
+import time
+
 from django.conf import settings
-from django.http import HttpResponse
+from django.db import DatabaseError, transaction
+from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
-from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.urls import path
+from django.utils import translation
 from django.views import View
 
 from archive import dossier as common
-from perpetrators.dossier import event_dossier, perpetrator_dossier
+from perpetrators.dossier_render import (
+    Answer,
+    Output,
+    pdf_for_request,
+    stored_pdf,
+    stored_sha256,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class DossierMixin:
-    """The four forms of one dossier; subclasses say how to build it and its URLs."""
+    """The four forms of one dossier; subclasses say which kind and its URL keyword."""
 
-    template_name: str
-    url_prefix: str  # URL name prefix, e.g. "perpetrators:perpetrator-dossier"
+    kind: str  # a key of ``dossier_render.KINDS``
     lookup: str  # URL keyword
-
-    def build(self):
-        raise NotImplementedError
-
-    def key(self) -> str:
-        return self.kwargs[self.lookup]
 
     def lang(self) -> str:
         return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
-    def url(self, suffix: str) -> str:
-        return self.request.build_absolute_uri(
-            reverse(f"{self.url_prefix}{suffix}", kwargs={self.lookup: self.key()})
+    def output(self) -> Output:
+        """The dossier as printed for this site's address (``Http404`` if unpublished)."""
+        return Output.build(
+            self.kind,
+            self.kwargs[self.lookup],
+            base_url=self.request.build_absolute_uri("/"),
+            lang=self.lang(),
         )
 
-    def names(self, dossier) -> tuple[str, str, str]:
-        stem = f"{dossier.kind}-{dossier.ref}-dossier"
-        lang = self.lang()
-        return f"{stem}.json", f"{stem}-{lang}.pdf", f"{stem}-{lang}.sha256"
 
-    def provenance(self, dossier, generated_at) -> common.Provenance:
-        json_name, pdf_name, sha256_name = self.names(dossier)
-        return common.Provenance(
-            digest=dossier.digest,
-            record_state=dossier.record_state(),
-            generated_at=generated_at,
-            version=settings.ARCHIVE_VERSION,
-            canonical_url=self.request.build_absolute_uri(dossier.record.get_absolute_url()),
-            html_url=self.url(""),
-            pdf_url=self.url("-pdf"),
-            json_url=self.url("-json"),
-            sha256_url=self.url("-sha256"),
-            json_name=json_name,
-            pdf_name=pdf_name,
-            sha256_name=sha256_name,
-        )
-
-    def render_html(self, dossier, provenance, *, for_pdf: bool) -> str:
-        context = {
-            "dossier": dossier,
-            "record": dossier.record,
-            "notes": dossier.notes(),
-            "provenance": provenance,
-            "for_pdf": for_pdf,
-        }
-        return render_to_string(self.template_name, context, request=self.request)
-
-    def pdf_bytes(self, dossier) -> bytes:
-        provenance_now = self.provenance(dossier, timezone.now())
-        key = (
-            dossier.kind,
-            dossier.ref,
-            self.lang(),
-            dossier.digest,
-            settings.ARCHIVE_VERSION,
-            provenance_now.canonical_url,
-        )
-
-        def make():
-            html = self.render_html(dossier, provenance_now, for_pdf=True)
-            return common.render_pdf(
-                html,
-                base_url=self.request.build_absolute_uri("/"),
-                identifier=dossier.digest[:32],
-                attachments=[
-                    (
-                        provenance_now.json_name,
-                        dossier.canonical,
-                        "The dossier's content in canonical form; its SHA-256 is the digest.",
-                    )
-                ],
-                attachment_time=provenance_now.record_state,
-            )
-
-        return common.cached_pdf(key, make)
+def preparing(request, output: Output, retry_after: int) -> HttpResponse:
+    """503 with ``Retry-After``: the PDF is being made; the page reloads itself (no
+    script needed) and says so in both languages."""
+    context = {
+        "retry_after": retry_after,
+        "pdf_url": output.url("-pdf"),
+        "html_url": output.url(""),
+        "other_lang": "en" if output.lang == "fa" else "fa",
+    }
+    response = HttpResponse(render_to_string("dossier/preparing.html", context), status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    # An answer by design, not a fault: Django would log every 5xx as an error.
+    response._has_been_logged = True
+    logger.info("dossier PDF %s being prepared; Retry-After %s", output.key[:12], retry_after)
+    return response
 
 
 class DossierHTMLView(DossierMixin, View):
     def get(self, request, **kwargs):
-        dossier = self.build()
-        provenance = self.provenance(dossier, timezone.now())
-        html = self.render_html(dossier, provenance, for_pdf=False)
-        return HttpResponse(html)
+        return HttpResponse(self.output().html(for_pdf=False))
 
 
 class DossierPDFView(DossierMixin, View):
     def get(self, request, **kwargs):
-        dossier = self.build()
-        data = self.pdf_bytes(dossier)
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{self.names(dossier)[1]}"'
-        response["ETag"] = f'"{common.sha256_hex(data)}"'
+        started = time.process_time()
+        output = self.output()
+        try:
+            # The first read in a savepoint: a missing table must not break a transaction
+            # around the request. Not the rest: the row that locks a render must be seen
+            # by the other workers and by the renderer at once, not when a request ends.
+            with transaction.atomic():
+                ready = stored_pdf(output.key)
+            answer = (
+                Answer(data=ready[0], sha256=ready[1])
+                if ready
+                else pdf_for_request(output, cpu_started=started)
+            )
+        except DatabaseError:
+            logger.exception("the dossier PDF store cannot be read (migrate?)")
+            return preparing(request, output, 60)
+        if not answer.ready:
+            return preparing(request, output, answer.retry_after)
+        # Streamed, so that the page cache does not keep a second copy of what the store
+        # already holds (in every worker's memory).
+        response = FileResponse(io.BytesIO(answer.data), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{output.names()[1]}"'
+        response["ETag"] = f'"{answer.sha256}"'
         return response
 
 
 class DossierJSONView(DossierMixin, View):
     def get(self, request, **kwargs):
-        dossier = self.build()
+        output = self.output()
+        dossier = output.dossier
         response = HttpResponse(dossier.canonical, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{self.names(dossier)[0]}"'
+        response["Content-Disposition"] = f'inline; filename="{output.names()[0]}"'
         response["ETag"] = f'"{dossier.digest}"'
         return response
 
 
 class DossierSHA256View(DossierMixin, View):
-    """``sha256sum`` lines: the digest of the canonical content (the dossier.json) and
-    of the PDF served now in this language."""
+    """``sha256sum`` lines: the digest of the canonical content (the dossier.json) and,
+    once it is rendered, of the PDF served for this record state in this language."""
 
     def get(self, request, **kwargs):
-        dossier = self.build()
-        json_name, pdf_name, sha256_name = self.names(dossier)
-        text = common.sha256sum_text(
-            [
-                (dossier.digest, json_name),
-                (common.sha256_hex(self.pdf_bytes(dossier)), pdf_name),
-            ]
+        output = self.output()
+        json_name, pdf_name, sha256_name = output.names()
+        entries = [(output.dossier.digest, json_name)]
+        try:
+            with transaction.atomic():
+                pdf_digest = stored_sha256(output.key)
+        except DatabaseError:
+            logger.exception("the dossier PDF store cannot be read (migrate?)")
+            pdf_digest = None
+        if pdf_digest:
+            entries.append((pdf_digest, pdf_name))
+        response = HttpResponse(
+            common.sha256sum_text(entries), content_type="text/plain; charset=utf-8"
         )
-        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{sha256_name}"'
         return response
 
 
 class PerpetratorDossierMixin(DossierMixin):
-    template_name = "dossier/perpetrator_dossier.html"
-    url_prefix = "perpetrators:perpetrator-dossier"
+    kind = "perpetrator"
     lookup = "ref"
-
-    def build(self):
-        return perpetrator_dossier(self.key())
 
 
 class EventDossierMixin(DossierMixin):
-    template_name = "dossier/event_dossier.html"
-    url_prefix = "archive:event-dossier"
+    kind = "event"
     lookup = "slug"
-
-    def build(self):
-        return event_dossier(self.key())
 
 
 class PerpetratorDossierView(PerpetratorDossierMixin, DossierHTMLView):

@@ -244,3 +244,49 @@ class Statement(PartialDatesMixin, models.Model):
             errors["summary_en"] = _("Summarise the statement in English, in Persian, or both.")
         if errors:
             raise ValidationError(errors)
+
+
+class DossierRendering(models.Model):
+    """A dossier's PDF for one record state, language and origin, stored once it is
+    rendered, and the lock that lets only one process render it.
+
+    ``key`` names what the bytes depend on (the dossier's content digest, language,
+    origin, archive version and renderer: ``perpetrators.dossier_render.pdf_key``); it is
+    unique, so the row a process creates to render a key is a lock that holds across
+    workers and machines. Rendering happens outside requests (``render_dossiers``);
+    readers are served ``pdf`` or told to come back (see ``dossier_render``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be rendered")
+        RENDERING = "rendering", _("being rendered")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16)
+    ref = models.CharField(_("reference"), max_length=80)
+    lang = models.CharField(_("language"), max_length=8)
+    origin = models.CharField(
+        _("origin"), max_length=255, help_text=_("The site address printed in the PDF.")
+    )
+    content_digest = models.CharField(_("content digest"), max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    requested_at = models.DateTimeField(_("requested"))
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    cpu_seconds = models.FloatField(_("CPU seconds"), null=True, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("dossier rendering")
+        verbose_name_plural = _("dossier renderings")
+        indexes = [
+            models.Index(fields=["kind", "ref", "lang", "origin"], name="dossier_render_which"),
+            models.Index(fields=["status", "requested_at"], name="dossier_render_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.ref} {self.lang} {self.origin} ({self.status})"

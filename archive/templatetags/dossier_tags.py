@@ -2,6 +2,7 @@
 digits and calendar (Persian digits and the Solar Hijri calendar on Persian dossiers)."""
 
 import re
+from urllib.parse import urljoin
 
 from django import template
 from django.utils import translation
@@ -39,6 +40,12 @@ def _sup(numbers) -> str:
 
 
 @register.simple_tag
+def comma():
+    """A comma in the reader's script (the Persian comma on Persian dossiers)."""
+    return "،" if _persian() else ","
+
+
+@register.simple_tag
 def dcite(notes, obj, *claims):
     """Footnote numbers for one or more claims of a record, in the reader's digits."""
     numbers = set()
@@ -71,23 +78,43 @@ def localnum(value):
     return "" if value is None else digits(value)
 
 
+def _date(value: PartialDate | None):
+    """A partial date at its precision; on Persian dossiers the Solar Hijri date with the
+    Gregorian beside it in brackets, the brackets in the same run of text as the date
+    they hold and kept on one line with it.
+
+    Not ``format_partial``'s ``(<bdi>…</bdi>)``: WeasyPrint lays out each inline box by
+    itself, and a bracket alone in a box of a right-to-left line was mirrored and placed
+    apart from its date when the line broke inside the brackets."""
+    if value is None:
+        return ""
+    if _persian():
+        return format_html(
+            '<time datetime="{}">{} <span class="gregorian">({})</span></time>',
+            value.iso(),
+            value.jalali("fa"),
+            value.gregorian("fa"),
+        )
+    return format_partial(value)
+
+
 @register.simple_tag
 def pdate(value):
     """A ``PartialDate`` at its precision (Solar Hijri with the Gregorian beside on
     Persian dossiers)."""
-    return format_partial(value) if isinstance(value, PartialDate) else ""
+    return _date(value) if isinstance(value, PartialDate) else ""
 
 
 @register.simple_tag
 def ddate(obj, field):
-    """A record's partial date, as ``partial_date`` does."""
-    return format_partial(obj.partial(field)) if hasattr(obj, "partial") else ""
+    """A record's partial date at its precision."""
+    return _date(obj.partial(field)) if hasattr(obj, "partial") else ""
 
 
 @register.simple_tag
 def plain_date(value):
     """A plain ``date`` (day precision), e.g. when a testimony was received."""
-    return format_partial(PartialDate(value, DAY)) if value else ""
+    return _date(PartialDate(value, DAY)) if value else ""
 
 
 @register.simple_tag
@@ -103,7 +130,7 @@ def timestamp(value):
     day = PartialDate(value.date(), DAY)
     if _persian():
         return format_html(
-            '<time datetime="{}">{}، {} UTC <span class="gregorian">(<bdi>{}</bdi>)</span></time>',
+            '<time datetime="{}">{}، {} UTC <span class="gregorian">({})</span></time>',
             value.isoformat(timespec="seconds"),
             day.jalali("fa"),
             persian_digits(clock),
@@ -139,6 +166,45 @@ def text_lang(text):
     return "fa" if text_dir(text) == "rtl" else "en"
 
 
+@register.simple_tag
+def isolate(text, cls=""):
+    """A name, title or phrase of either script set apart from the text around it, in
+    its own direction: ``<bdi dir="ltr">Head of the Judiciary (Judiciary Chief)</bdi>`` on
+    a Persian dossier.
+
+    The direction is written out (as ``dir="auto"`` would find it, by the first strong
+    letter) because WeasyPrint, which makes the PDF, knows only ``dir="ltr"`` and
+    ``dir="rtl"``: a ``<bdi>`` without it took the page's direction, and the brackets and
+    full stops of an English title on a Persian page went to the wrong end. A text in the
+    page's own direction needs no element (fewer boxes for WeasyPrint to lay out)."""
+    text = "" if text is None else str(text)
+    if not text:
+        return ""
+    direction = text_dir(text)
+    page = "rtl" if translation.get_language_bidi() else "ltr"
+    if direction == page:
+        if cls:
+            return format_html('<span class="{}">{}</span>', cls, text)
+        return conditional_escape(text)
+    if cls:
+        return format_html(
+            '<bdi dir="{}" lang="{}" class="{}">{}</bdi>', direction, text_lang(text), cls, text
+        )
+    return format_html('<bdi dir="{}" lang="{}">{}</bdi>', direction, text_lang(text), text)
+
+
+@register.simple_tag
+def isolate_first(obj, fa_field, latin_field, other=False):
+    """A record's text in the reader's script (``fa_field`` on Persian dossiers, else
+    ``latin_field``; the other when that one is blank), isolated; with ``other``, the text
+    in the other script, only when the record has both."""
+    fa, latin = getattr(obj, fa_field, "") or "", getattr(obj, latin_field, "") or ""
+    first, second = (fa, latin) if _persian() else (latin, fa)
+    if other:
+        return isolate(second) if first and second else ""
+    return isolate(first or second)
+
+
 @register.filter
 def isoformat(value):
     return value.isoformat(timespec="seconds") if value else ""
@@ -158,7 +224,12 @@ def place_name(place):
 
 @register.simple_tag(takes_context=True)
 def absolute(context, path):
-    """An absolute URL on this archive, as printed on paper."""
+    """An absolute URL on this archive, as printed on paper: on the site's address the
+    dossier is printed for (``base_url``), so that a background renderer prints the same
+    URLs as a request would."""
+    base_url = context.get("base_url")
+    if base_url:
+        return urljoin(base_url, path)
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
 

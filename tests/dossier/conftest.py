@@ -1,11 +1,12 @@
-"""The dossier tests run with a cache of their own (the PDFs are kept in the cache)."""
+"""The dossier tests: no background renderer is started (a test renders what is queued
+itself, with ``render_pending``), and each test starts with an empty cache."""
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def dossier_cache(settings):
-    """Each test starts with an empty cache, so that no PDF is carried over."""
+def dossier_settings(settings):
+    settings.DOSSIER_RENDER_SPAWN = False
     settings.CACHES = {
         **settings.CACHES,
         "default": {

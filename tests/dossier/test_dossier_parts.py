@@ -60,3 +60,9 @@ def test_victims_are_counted_by_prison_and_month_and_the_list_is_cut_at_the_limi
         (None, 1),
     ]
     assert len(summary.listed) == 2 and summary.truncated
+
+
+def test_a_render_past_its_cpu_bound_is_stopped():
+    with pytest.raises(dossier.RenderTimeout), dossier.cpu_bound(0.05):
+        while True:
+            pass

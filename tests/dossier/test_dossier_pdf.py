@@ -5,7 +5,7 @@ import io
 import socket
 
 import pytest
-from dossier_helpers import pdf_text, sha256, squeeze
+from dossier_helpers import body, get_pdf, pdf_text, sha256, squeeze
 
 from archive import dossier
 
@@ -41,10 +41,8 @@ def test_seed_perpetrator_pdf_names_them_their_posts_and_the_statement_sources(
     seed, anonymous, ref
 ):
     name, position, urls = SEED[ref]
-    response = anonymous.get(f"/perpetrators/{ref}/dossier.pdf")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    text = squeeze(pdf_text(response.content))
+    response = get_pdf(anonymous, f"/perpetrators/{ref}/dossier.pdf")
+    text = squeeze(pdf_text(response.pdf))
     assert squeeze(name) in text
     assert squeeze(position) in text
     for url in urls:
@@ -58,23 +56,22 @@ def test_seed_perpetrator_pdf_names_them_their_posts_and_the_statement_sources(
     assert squeeze(content_digest) in text or all(
         part in text for part in (content_digest[i : i + 16] for i in range(0, 64, 16))
     )
-    assert pdf_line == f"{sha256(response.content)}  perpetrator-{ref}-dossier-en.pdf"
+    assert pdf_line == f"{sha256(response.pdf)}  perpetrator-{ref}-dossier-en.pdf"
 
 
 def test_pdf_is_served_unchanged_until_the_record_changes(seed, anonymous):
-    first = anonymous.get("/perpetrators/P-0003/dossier.pdf").content
-    assert anonymous.get("/perpetrators/P-0003/dossier.pdf").content == first
+    first = get_pdf(anonymous, "/perpetrators/P-0003/dossier.pdf").pdf
+    assert body(anonymous.get("/perpetrators/P-0003/dossier.pdf")) == first
 
 
 def test_persian_pdf_is_set_in_the_bundled_font_with_persian_text(seed, anonymous):
     from pypdf import PdfReader
 
-    response = anonymous.get("/fa/perpetrators/P-0003/dossier.pdf")
-    assert response.status_code == 200
-    first = PdfReader(io.BytesIO(response.content)).pages[0]
+    response = get_pdf(anonymous, "/fa/perpetrators/P-0003/dossier.pdf")
+    first = PdfReader(io.BytesIO(response.pdf)).pages[0]
     fonts = first["/Resources"]["/Font"]
     assert all("Vazirmatn" in fonts[key].get_object()["/BaseFont"] for key in fonts)
-    text = pdf_text(response.content)
+    text = pdf_text(response.pdf)
     assert "مشاور رئیس قوه قضاییه" in text
     assert "Mostafa Pour-Mohammadi" in text
     assert "perpetrator-P-0003-dossier-fa.pdf" in response["Content-Disposition"]

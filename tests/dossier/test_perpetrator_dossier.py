@@ -159,3 +159,11 @@ def test_perpetrator_and_event_pages_link_to_their_dossiers(seed, client):
     assert "/perpetrators/P-0001/dossier.pdf" in page
     page = client.get("/events/1988-massacre/").content.decode()
     assert "/events/1988-massacre/dossier.pdf" in page
+
+
+@pytest.mark.parametrize("suffix", ["dossier/", "dossier.pdf", "dossier.json", "dossier.sha256"])
+@pytest.mark.parametrize("ref", ["%00", "P-0001%00", "%00%00"])
+def test_a_reference_with_a_nul_byte_has_no_dossier(anonymous, ref, suffix):
+    # PostgreSQL refuses a NUL in a query: without a check this was a 500 there.
+    assert anonymous.get(f"/perpetrators/{ref}/{suffix}").status_code == 404
+    assert anonymous.get(f"/fa/perpetrators/{ref}/{suffix}").status_code == 404
