@@ -3,6 +3,7 @@ one-time codes, signing in, watching a context's form posts, and a phone's photo
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,16 +51,21 @@ class StaffAccount:
         return f"{code:0{device.digits}d}"
 
 
+@functools.cache
+def _migrated_apps():
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state().apps
+
+
 def restore_staff_groups() -> None:
     """The researcher and reviewer groups, made by the migration's own function over the
     migrations' state (the flush between browser tests empties the groups that the
     migration made when the test database was created)."""
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-
     from archive.groups import create_staff_groups
 
-    create_staff_groups(MigrationLoader(connection).project_state().apps, None)
+    create_staff_groups(_migrated_apps(), None)
 
 
 def make_staff_account(username: str, group: str) -> StaffAccount:

@@ -131,11 +131,14 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def staff(transactional_db):
+def staff(transactional_db, settings):
     """``staff("ana", "researcher")``: a staff account made as ``create_staff_user``
     makes one (a TOTP device and a device of backup codes), with the groups and their
-    permissions that migrations make (the flush between browser tests empties them)."""
+    permissions that migrations make (the flush between browser tests empties them).
+    Passwords are hashed with a fast hasher here: the production one takes most of a
+    second per hash on this machine, and these tests are about the pages, not the hash."""
     from tests.e2e.browsing import make_staff_account, restore_staff_groups
 
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     restore_staff_groups()
     return make_staff_account
