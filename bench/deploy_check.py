@@ -81,6 +81,7 @@ class Tally:
     failures: list[str] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     ok_gets: dict[str, str] = field(default_factory=dict)  # url -> content type
+    fuzzed: list[str] = field(default_factory=list)  # the endpoints fuzzed
 
     def failed(self) -> bool:
         return any(
@@ -468,19 +469,36 @@ def cursors(site: Site) -> list[str]:
     return real + forged
 
 
+def endpoints(site: Site) -> tuple[list[str], list[str]]:
+    """The site's pages of one path segment that the home page links to (its lists, and
+    the other pages of its menus), with the known lists; the API's lists that its index
+    names, with the known ones."""
+    home = site.get("/").body.decode("utf-8", "replace")
+    pages = set(LIST_PAGES) | set(re.findall(r'href="(/[a-z-]+/)"', home)) - {"/fa/", "/admin/"}
+    apis = set(API_LISTS)
+    index = site.get("/api/")
+    if index.is_json():
+        for value in json.loads(index.body).values():
+            if isinstance(value, str) and urlsplit(value).path.startswith("/api/"):
+                apis.add(urlsplit(value).path)
+    return sorted(pages), sorted(apis)
+
+
 def fuzz(site: Site, count: int, rng: random.Random) -> None:
-    endpoints = [*LIST_PAGES, *[f"/fa{p}" for p in LIST_PAGES], *API_LISTS]
+    pages, apis = endpoints(site)
+    targets = [*pages, *[f"/fa{p}" for p in pages], *apis]
+    site.tally.fuzzed = targets
     names = set(EXTRA_PARAMS)
-    for path in LIST_PAGES:
+    for path in pages:
         answer = site.get(path)
         if answer.status != 200:
-            site.tally.failures.append(f"GET {path} -> {answer.status} (a list page)")
+            site.tally.failures.append(f"GET {path} -> {answer.status} (a page the site links to)")
         names |= form_fields(answer.body)
     names = sorted(names)
     values = HOSTILE + cursors(site)
     started = time.monotonic()
     for _ in range(count):
-        path = rng.choice(endpoints)
+        path = rng.choice(targets)
         params = [(rng.choice(names), rng.choice(values)) for _ in range(rng.randint(1, 3))]
         if rng.random() < 0.3:
             params.append(("cursor", rng.choice(values)))
@@ -584,7 +602,9 @@ def check_api_errors(site: Site) -> None:
 
 def check_head(site: Site, sample: int, rng: random.Random) -> int:
     """HEAD on every kind of address GET answered 200 (each distinct path: pages, API,
-    dossiers, static files), and on a sample of the fuzz's addresses."""
+    dossiers, static files), and on a sample of the fuzz's addresses. A HEAD the page
+    cache answers from a GET it holds hides what the view does with HEAD: each fuzzed
+    endpoint is also asked HEAD first, at an address not asked before, then GET."""
     gets = dict(site.tally.ok_gets)
     by_path = {}
     for target in sorted(gets, key=len):
@@ -593,16 +613,26 @@ def check_head(site: Site, sample: int, rng: random.Random) -> int:
     others = sorted(set(gets) - chosen)
     chosen |= set(rng.sample(others, min(sample, len(others))))
     for target in sorted(chosen):
-        answer = site.ask("HEAD", target, timeout=PDF_TIMEOUT)
-        if answer.status != 200:
-            site.tally.head_mismatches.append(f"HEAD {target} -> {answer.status} (GET: 200)")
-        elif answer.body:
-            site.tally.head_mismatches.append(f"HEAD {target}: a body of {len(answer.body)} bytes")
-        elif answer.content_type != gets[target]:
-            site.tally.head_mismatches.append(
-                f"HEAD {target}: {answer.content_type!r}, GET gave {gets[target]!r}"
-            )
-    return len(chosen)
+        compare_head(site, target, gets[target])
+    for number, path in enumerate(site.tally.fuzzed):
+        target = f"{path}?head-first={number}"
+        head = site.ask("HEAD", target)
+        get = site.get(target)
+        if get.status == 200:
+            compare_head(site, target, get.content_type, head)
+    return len(chosen) + len(site.tally.fuzzed)
+
+
+def compare_head(site: Site, target: str, content_type: str, answer: Answer | None = None):
+    answer = answer or site.ask("HEAD", target, timeout=PDF_TIMEOUT)
+    if answer.status != 200:
+        site.tally.head_mismatches.append(f"HEAD {target} -> {answer.status} (GET: 200)")
+    elif answer.body:
+        site.tally.head_mismatches.append(f"HEAD {target}: a body of {len(answer.body)} bytes")
+    elif answer.content_type != content_type:
+        site.tally.head_mismatches.append(
+            f"HEAD {target}: {answer.content_type!r}, GET gave {content_type!r}"
+        )
 
 
 # --- The run ---------------------------------------------------------------------------------
@@ -700,6 +730,7 @@ def summary(kind, tally, lines, phase, dossiers, heads, took, server_log) -> str
     out += ["browser:", *lines]
     out.append(f"requests sent: {tally.requests} (statuses {dict(sorted(tally.statuses.items()))})")
     out.append(f"form posts from Chromium: {tally.posts}")
+    out.append(f"fuzzed ({len(tally.fuzzed)}): {' '.join(tally.fuzzed)}")
     out += _listed("refused posts", tally.refused_posts)
     out += _listed("5xx", tally.server_errors)
     out += _listed("non-JSON API errors", tally.non_json_api_errors)
