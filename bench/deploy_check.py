@@ -740,7 +740,8 @@ def summary(kind, tally, lines, phase, dossiers, heads, took, server_log) -> str
     out += _listed("other failures", tally.failures)
     if tally.server_errors and server_log:
         errors = [ln for ln in server_log.splitlines() if "Error" in ln or "ERROR" in ln]
-        out += _listed("server log (errors)", errors, limit=20)
+        distinct = list(dict.fromkeys(re.sub(r"^[\d-]+ [\d:,]+ ", "", ln) for ln in errors))
+        out += _listed("server log (distinct error lines)", distinct, limit=20)
     out.append(f"took: {phase}")
     out.append(f"{kind}: {'FAIL' if tally.failed() else 'PASS'} in {took:.0f} s")
     return "\n".join(out)

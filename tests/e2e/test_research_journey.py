@@ -109,10 +109,11 @@ def test_a_researcher_enters_a_victim_with_a_cited_death_date_and_sends_it_for_r
     assert page.goto(f"{live_server.url}/victims/{REF}/").status == 404
 
 
-def test_a_reviewer_publishes_a_record_sent_for_review(new_context, live_server, staff):
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
+def test_a_reviewer_publishes_a_record_sent_for_review(new_context, live_server, staff, javascript):
     _victim("in_review", _source())
     reviewer = staff("e2e-reviewer", REVIEWER)
-    context = new_context()
+    context = new_context(java_script_enabled=javascript)
     posts = watch_posts(context)
     page = context.new_page()
     assert page.goto(f"{live_server.url}/victims/{REF}/").status == 404
