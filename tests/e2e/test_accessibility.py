@@ -62,7 +62,7 @@ def test_the_main_pages_have_no_wcag_a_or_aa_violations(new_context, live_server
     # The pages' Content-Security-Policy allows no inline script (script-src 'self'), and
     # add_script_tag puts axe's code inline in the page: this context alone, which only
     # measures, lets it run. The site's own scripts are loaded as they always are.
-    context = new_context(bypass_csp=True)
+    context = new_context(bypass_csp=True, locale="fa-IR" if language == "fa" else "en-GB")
     origins = set()
     context.on("request", lambda request: origins.add(urlsplit(request.url).netloc))
     page = context.new_page()
@@ -82,6 +82,12 @@ def test_the_main_pages_have_no_wcag_a_or_aa_violations(new_context, live_server
     assert page.locator("#form-errors").count() == 1
     if violations := _violations(page):
         found[f"submission form with errors ({prefix}/submit/)"] = violations
+
+    # The staff's sign-in page speaks the browser's language.
+    page.goto(live_server.url + "/admin/login/")
+    assert page.locator("html").get_attribute("lang") == language
+    if violations := _violations(page):
+        found["staff sign-in (/admin/login/)"] = violations
 
     report = _describe(found)
     print(report)
