@@ -1,22 +1,31 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium (never a downloaded
-browser). They skip, saying why, where /usr/bin/chromium is missing."""
+browser). They skip, saying why, where /usr/bin/chromium is missing.
+
+One Chromium per test module; each test gets its own contexts (cookies, storage,
+JavaScript on or off), closed after it. When a test fails, every page it left open is
+saved as a screenshot under ``test-results/`` (git-ignored), named after the test."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.e2e.browsing import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+_REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test, so that a fixture's teardown knows whether
+    the test failed (and takes its screenshots then)."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +33,7 @@ def browser():
     """One Chromium per test module. Playwright's sync API keeps an event loop running
     while the browser is open, and Django refuses database access under one unless told
     it is deliberate: the flag is set only while the browser is open, so that no other
-    test (the deploy check) inherits it."""
+    test inherits it."""
     if not CHROMIUM.exists():
         pytest.skip(
             "Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
@@ -34,7 +43,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             yield browser
             browser.close()
     finally:
@@ -45,13 +54,91 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
+def new_context(browser, request):
+    """``new_context(java_script_enabled=False)``: a fresh browser context (its own
+    cookies) for this test, closed after it; screenshots of its pages if the test
+    failed."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    report = request.node.stash.get(_REPORTS, {}).get("call")
+    if report is not None and report.failed:
+        _screenshots(request.node, contexts)
+    for context in contexts:
+        context.close()
+
+
+def _screenshots(node, contexts) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", node.nodeid.split("::", 1)[-1]).strip("-")
+    number = 0
+    for context in contexts:
+        for page in context.pages:
+            number += 1
+            path = RESULTS / f"{stem}-{number}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+            except Exception as exc:  # a crashed page must not hide the test's own error
+                print(f"no screenshot of {page.url}: {exc}")
+            else:
+                print(f"screenshot of {page.url}: {path}")
+
+
+@pytest.fixture
+def page(new_context):
+    """A page with JavaScript on, as most readers have it."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def page_without_js(new_context):
+    """A page with JavaScript off, as a family on Tor Browser's safest level has it."""
+    return new_context(java_script_enabled=False).new_page()
 
 
 @pytest.fixture
 def seeded(transactional_db):
     call_command("loaddata", "seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """The rate-limit counters live in the database cache table, which no model owns and
+    the flush between browser tests leaves alone: each test starts with none counted,
+    so that the forms of one test do not use up the next one's allowance."""
+    if not {"live_server", "transactional_db"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    caches["ratelimit"].clear()
+    yield
+    caches["ratelimit"].clear()
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Families' attachments and public media written by the live server go to this
+    test's own folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def staff(transactional_db, settings):
+    """``staff("ana", "researcher")``: a staff account made as ``create_staff_user``
+    makes one (a TOTP device and a device of backup codes), with the groups and their
+    permissions that migrations make (the flush between browser tests empties them).
+    Passwords are hashed with a fast hasher here: the production one takes most of a
+    second per hash on this machine, and these tests are about the pages, not the hash."""
+    from tests.e2e.browsing import make_staff_account, restore_staff_groups
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    restore_staff_groups()
+    return make_staff_account
