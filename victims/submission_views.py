@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -115,8 +117,32 @@ def _submit(request):
         return too_many_requests(request, wait, form=kept)
 
     code = receipts.generate_code()
-    store_submission(form.cleaned_data, victim=victim, code=code, language=get_language())
+    try:
+        store_submission(form.cleaned_data, victim=victim, code=code, language=get_language())
+    except Exception as exc:  # whatever broke (database, file storage), the text is not lost
+        _log_store_failure(exc)
+        return render(
+            request,
+            "victims/submission_form.html",
+            {"form": form, "victim": victim, "store_failed": True},
+            status=503,
+        )
     return _thanks(request, code)
+
+
+def _log_store_failure(exc: Exception) -> None:
+    """What operators need (the kind of error and where), and nothing a family sent: the
+    exception's message can quote a value (a database error names the row), so it is left
+    out, and the frames are printed without their local variables."""
+    frames = traceback.extract_tb(exc.__traceback__)[-6:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    logger.error(
+        "a submission could not be stored (%s.%s at %s); the form was shown again with "
+        "the family's text",
+        type(exc).__module__,
+        type(exc).__qualname__,
+        where,
+    )
 
 
 def _thanks(request, code: str):
