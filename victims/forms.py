@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from archive.dates import persian_digits
 from archive.templatetags.archive_tags import num
 from victims import receipts
-from victims.attachments import AttachmentError, clean_image
+from victims.attachments import (
+    DEFAULT_KEEP_SIDE,
+    DEFAULT_REQUEST_PIXELS,
+    AttachmentError,
+    PixelBudget,
+    clean_image,
+)
 from victims.models import Fate, Victim
 
 _DIGITS = {ord(c): str(i % 10) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")}
@@ -223,6 +229,10 @@ class SubmissionForm(forms.Form):
                 code="too_many", params={"count": num(len(uploads)), "max": num(max_files)},
             )  # fmt: skip
         max_bytes = settings.SUBMISSION_MAX_FILE_BYTES
+        budget = PixelBudget(
+            getattr(settings, "SUBMISSION_MAX_REQUEST_PIXELS", DEFAULT_REQUEST_PIXELS)
+        )
+        keep_side = getattr(settings, "SUBMISSION_KEEP_SIDE", DEFAULT_KEEP_SIDE)
         images, errors = [], []
         for upload in uploads:
             name = _short(upload.name)
@@ -238,10 +248,15 @@ class SubmissionForm(forms.Form):
                     _("“%(name)s” is empty."), code="empty", params={"name": name}))  # fmt: skip
                 continue
             try:
-                images.append(clean_image(upload, max_pixels=settings.SUBMISSION_MAX_IMAGE_PIXELS))
+                images.append(clean_image(
+                    upload, max_pixels=settings.SUBMISSION_MAX_IMAGE_PIXELS,
+                    keep_side=keep_side, budget=budget,
+                ))  # fmt: skip
             except AttachmentError as exc:
                 message = ATTACHMENT_MESSAGES[exc.code]
                 errors.append(forms.ValidationError(message, code=exc.code, params={"name": name}))
+                if exc.code == "over_budget":
+                    break  # the budget is spent: the files after it are not decoded either
         if errors:
             raise forms.ValidationError(errors)
         return images
@@ -275,6 +290,10 @@ ATTACHMENT_MESSAGES = {
                    "format such as HEIC: please send it as JPEG or PNG."),
     "too_many_pixels": _("“%(name)s” has too many pixels for us to process. Please send "
                          "a smaller version of the picture."),
+    "over_budget": _("Together with the pictures before it, “%(name)s” is more than we "
+                     "can process in one submission, so it and any pictures after it were "
+                     "not read. Send them in a second submission, or send smaller "
+                     "versions."),
 }  # fmt: skip
 
 

@@ -208,3 +208,13 @@ def test_the_honeypot_is_hidden_from_people(client):
     page = client.get("/submit/").content.decode()
     assert '<div class="hp" aria-hidden="true">' in page
     assert 'tabindex="-1"' in page
+
+
+def test_pictures_too_large_together_are_refused_naming_the_file_that_goes_over(client, settings):
+    settings.SUBMISSION_MAX_REQUEST_PIXELS = 4_000_000
+    files = [photo(f"scan{i}.jpg", jpeg_with_exif(size=(1600, 1000))) for i in range(3)]
+    response = client.post("/submit/", {**answers(), "attachments": files})
+    errors = " ".join(response.context["form"].errors["attachments"])
+    assert "“scan2.jpg” is more than we can process in one submission" in errors
+    assert "scan0.jpg" not in errors
+    assert Submission.objects.count() == 0
