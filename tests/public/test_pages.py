@@ -1,6 +1,10 @@
 """Every public page answers in English and Persian; unpublished records answer 404."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 PAGES = [
     "/",
@@ -86,3 +90,36 @@ def test_the_pages_load_nothing_from_another_site(client, seed):
         for tag in re.findall(r"<(?:link|script|img)[^>]*>", html):
             assert "http" not in tag.split("href=")[-1] or "testserver" in tag, tag
         assert "<script" not in html
+
+
+def test_persian_pages_preload_their_fonts_and_english_pages_do_not(client, seed):
+    fa = client.get("/fa/").content.decode()
+    for weight in ("Regular", "Bold"):
+        assert re.search(
+            rf'<link rel="preload" href="/static/fonts/Vazirmatn-{weight}\.woff2" as="font" '
+            r'type="font/woff2" crossorigin>',
+            fa,
+        )
+    assert "Vazirmatn-Regular.woff2" not in client.get("/").content.decode()
+
+
+def test_a_late_font_never_moves_the_text():
+    """The Vazirmatn faces swap in only before the first paint (font-display: optional),
+    and the fallback carries Vazirmatn's metrics."""
+    css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    faces = re.findall(r"@font-face\s*{[^}]*}", css)
+    vazirmatn = [f for f in faces if 'font-family: "Vazirmatn";' in f]
+    assert len(vazirmatn) == 2 and all("font-display: optional" in f for f in vazirmatn)
+    fallback = next(f for f in faces if '"Vazirmatn Fallback"' in f)
+    assert "size-adjust" in fallback and "ascent-override" in fallback
+    assert '"Vazirmatn", "Vazirmatn Fallback"' in css
+
+
+@pytest.mark.parametrize("path", ["/", "/fa/submit/", "/victims/V-0001/"])
+def test_every_page_has_a_bundled_favicon(client, seed, path):
+    html = client.get(path).content.decode()
+    icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html)
+    assert len(icons) == 3
+    for href in icons:
+        assert href.startswith("/static/")
+        assert (Path(settings.BASE_DIR) / "static" / href.removeprefix("/static/")).exists()
