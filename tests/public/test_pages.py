@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.e2e import conftest as e2e_fixtures
+
 PAGES = [
     "/",
     "/victims/",
@@ -123,3 +125,21 @@ def test_every_page_has_a_bundled_favicon(client, seed, path):
     for href in icons:
         assert href.startswith("/static/")
         assert (Path(settings.BASE_DIR) / "static" / href.removeprefix("/static/")).exists()
+
+
+# A phone's screen in Chromium, through the browser tests' own fixtures.
+browser = e2e_fixtures.browser
+seeded = e2e_fixtures.seeded
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize(
+    "path", ["/data/", "/fa/data/", "/victims/", "/fa/victims/", "/stats/", "/fa/stats/"]
+)
+def test_list_and_data_pages_never_scroll_sideways_on_a_phone(request, live_server, path):
+    context = request.getfixturevalue("browser").new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0, f"{path} is {overflow} px wider than the screen"
