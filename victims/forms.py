@@ -40,7 +40,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 def _size(n_bytes: int) -> str:
     """A file size in the reader's digits ("10.0 MB", "۱۰٫۰ مگابایت")."""
     text = str(filesizeformat(n_bytes))
-    return persian_digits(text) if (get_language() or "").startswith("fa") else text
+    if (get_language() or "").startswith("fa"):
+        return persian_digits(text.replace(".", "٫"))  # the Persian decimal separator
+    return text
 
 
 class TextLimit:

@@ -143,3 +143,56 @@ def test_list_and_data_pages_never_scroll_sideways_on_a_phone(request, live_serv
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     context.close()
     assert overflow <= 0, f"{path} is {overflow} px wider than the screen"
+
+
+ALL_PAGES = [*PAGES, "/submit/", "/submit/receipt/"]
+
+
+@pytest.mark.parametrize("prefix", ["", "/fa"])
+def test_no_page_title_shows_markup(client, seed, prefix):
+    for path in ALL_PAGES:
+        html = client.get(prefix + path).content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and "&lt;" not in title, (path, title)
+
+
+def idrefs_and_ids(html: str):
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    refs = []
+    for attribute in ("aria-describedby", "aria-labelledby", "for"):
+        for value in re.findall(rf'\s{attribute}="([^"]+)"', html):
+            refs += value.split()
+    refs += re.findall(r'href="#([^"]+)"', html)
+    return ids, refs
+
+
+@pytest.mark.parametrize("prefix", ["", "/fa"])
+def test_every_id_is_unique_and_every_reference_to_one_finds_it(client, seed, prefix):
+    pages = {path: client.get(prefix + path).content.decode() for path in ALL_PAGES}
+    pages["form with errors"] = client.post(prefix + "/submit/", {"account": ""}).content.decode()
+    for path, html in pages.items():
+        ids, refs = idrefs_and_ids(html)
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        assert duplicates == [], (path, duplicates)
+        missing = sorted(set(refs) - set(ids))
+        assert missing == [], (path, missing)
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("path", ["/submit/", "/fa/submit/"])
+def test_every_form_control_shows_a_focus_ring(request, live_server, path):
+    context = request.getfixturevalue("browser").new_context()
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    controls = page.locator("form input:visible, form select, form textarea, form button")
+    unringed = []
+    for i in range(controls.count()):
+        control = controls.nth(i)
+        control.focus()
+        style = control.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth]; }"
+        )
+        if style[0] == "none" or float(style[1].rstrip("px")) < 2:
+            unringed.append(control.evaluate("e => e.name || e.outerHTML.slice(0, 60)"))
+    context.close()
+    assert unringed == []
