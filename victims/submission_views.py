@@ -10,9 +10,11 @@ the page that shows the receipt code cannot send the submission a second time. T
 crosses the redirect in the server-side session, never in the URL: the browser's history
 and a proxy's log hold only ``/submit/thanks/``. It is shown for RECEIPT_SHOWN_SECONDS
 (a reload on a bad connection still finds it), until the family presses "I have written
-it down", or until the browser closes (the session cookie lives no longer), whichever
-comes first; then the session entry, and the cookie with it, are gone. Someone who picks
-up a shared phone later finds no code, and a code shows only a status, never the text.
+it down", or until the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE: the cookie lives
+no longer), whichever comes first; then the session entry, and the cookie with it, are
+gone. Someone who picks up a shared phone later finds no code, and a code shows only a
+status, never the text. The session row holds the code in the database meanwhile: it
+gives nothing a copy of the database does not already hold (the submission itself).
 """
 
 from __future__ import annotations
@@ -152,9 +154,6 @@ def _thanks(request, code: str):
         "code": code,
         "until": time.time() + RECEIPT_SHOWN_SECONDS,
     }
-    if not request.user.is_authenticated:
-        # The session row ends with the code (a staff member's own session is left alone).
-        request.session.set_expiry(RECEIPT_SHOWN_SECONDS)
     return _see_other(reverse("submissions:thanks"))
 
 

@@ -27,6 +27,13 @@ def test_a_family_that_reloads_the_receipt_does_not_send_twice(client):
     assert "no-store" in first["Cache-Control"]
 
 
+def test_the_code_is_kept_no_longer_than_the_browser_stays_open(client):
+    response = client.post("/submit/", answers())
+    cookie = response.cookies["sessionid"]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""  # a browser-session cookie
+    assert cookie["httponly"]
+
+
 def test_the_code_is_never_in_a_url(client):
     response = client.post("/submit/", answers())
     code = client.get(response["Location"]).context["code"]
