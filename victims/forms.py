@@ -41,6 +41,9 @@ def _size(n_bytes: int) -> str:
     """A file size in the reader's digits ("10.0 MB", "۱۰٫۰ مگابایت")."""
     text = str(filesizeformat(n_bytes))
     if (get_language() or "").startswith("fa"):
+        # Django's Persian catalogue keeps "MB" and "KB" in Latin letters.
+        for latin, persian in (("MB", "مگابایت"), ("KB", "کیلوبایت")):
+            text = text.replace(latin, persian)
         return persian_digits(text.replace(".", "٫"))  # the Persian decimal separator
     return text
 
