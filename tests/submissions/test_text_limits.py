@@ -34,7 +34,7 @@ def test_the_persian_form_shows_the_limits_in_persian_digits(client):
     assert "حداکثر ۲۰۰ نویسه." in field_html(page, "name_fa")
     assert "حداکثر ۲۰٬۰۰۰ نویسه." in field_html(page, "account")
     attachments = page[page.index('id="id_attachments_helptext"') :][:400]
-    assert "۵" in attachments and "۱۰٫۰ مگابایت" in attachments
+    assert "۵" in attachments and "۱۰٫۰\xa0مگابایت" in attachments
     assert not re.search(r"[0-9]", attachments.split(">", 1)[1])
 
 
