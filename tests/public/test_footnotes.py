@@ -147,3 +147,9 @@ def test_a_footnote_marker_is_at_least_24_pixels_square_to_tap(request, live_ser
     assert boxes
     small = [b for b in boxes if b["width"] < 24 or b["height"] < 24]
     assert small == []
+
+
+def test_an_english_biography_on_a_persian_page_is_marked_as_english(client, seed):
+    html = client.get("/fa/perpetrators/P-0003/").content.decode()
+    assert '<div dir="auto" lang="en"><p>Described by the NGOs' in html
+    assert re.search(r'<bdi dir="auto" lang="en">July 2019, as the NGOs', html)
