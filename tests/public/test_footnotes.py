@@ -137,16 +137,29 @@ seeded = e2e_fixtures.seeded
 
 
 @pytest.mark.usefixtures("seeded")
-@pytest.mark.parametrize("path", ["/perpetrators/P-0001/", "/fa/perpetrators/P-0001/"])
+@pytest.mark.parametrize(
+    "path", ["/perpetrators/P-0001/", "/fa/perpetrators/P-0001/", "/perpetrators/P-0003/"]
+)
 def test_a_footnote_marker_is_at_least_24_pixels_square_to_tap(request, live_server, path):
     context = request.getfixturevalue("browser").new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(live_server.url + path)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     boxes = [a.bounding_box() for a in page.locator("sup.fn a:visible").all()]
     context.close()
     assert boxes
     small = [b for b in boxes if b["width"] < 24 or b["height"] < 24]
     assert small == []
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x"] < b["x"] + b["width"] - 0.5
+        and b["x"] < a["x"] + a["width"] - 0.5
+        and a["y"] < b["y"] + b["height"] - 0.5
+        and b["y"] < a["y"] + a["height"] - 0.5
+    ]
+    assert overlapping == []  # one tap, one footnote
 
 
 def test_an_english_biography_on_a_persian_page_is_marked_as_english(client, seed):
