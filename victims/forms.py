@@ -11,11 +11,20 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from archive.dates import persian_digits
+from archive.templatetags.archive_tags import num
 from victims import receipts
-from victims.attachments import AttachmentError, clean_image
+from victims.attachments import (
+    DEFAULT_KEEP_SIDE,
+    DEFAULT_REQUEST_PIXELS,
+    AttachmentError,
+    PixelBudget,
+    clean_image,
+)
 from victims.models import Fate, Victim
 
 _DIGITS = {ord(c): str(i % 10) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")}
@@ -26,6 +35,51 @@ EARLIEST_BIRTH_YEAR = 1880
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+def _size(n_bytes: int) -> str:
+    """A file size in the reader's digits ("10.0 MB", "۱۰٫۰ مگابایت")."""
+    text = str(filesizeformat(n_bytes))
+    if (get_language() or "").startswith("fa"):
+        # Django's Persian catalogue keeps "MB" and "KB" in Latin letters.
+        for latin, persian in (("MB", "مگابایت"), ("KB", "کیلوبایت")):
+            text = text.replace(latin, persian)
+        return persian_digits(text.replace(".", "٫"))  # the Persian decimal separator
+    return text
+
+
+class TextLimit:
+    """Refuses a text over the field's limit with a sentence that names the field, the
+    limit and how long the text is; the text itself stays in the field. The page never
+    sets ``maxlength``, with which a browser cuts a pasted account short without a word."""
+
+    def __init__(self, limit: int, label):
+        self.limit = limit
+        self.label = label
+
+    def __call__(self, value):
+        length = len(value)
+        if length > self.limit:
+            raise forms.ValidationError(
+                _("“%(field)s” can hold at most %(limit)s characters, and you wrote "
+                  "%(length)s. Please shorten it: everything you wrote is still in the "
+                  "field."),
+                code="too_long",
+                params={"field": self.label, "limit": num(self.limit), "length": num(length)},
+            )  # fmt: skip
+
+
+class LimitedCharField(forms.CharField):
+    """A text field whose limit is shown beside it and enforced with a clear message
+    (TextLimit), never by truncation."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        super().__init__(**kwargs)
+        self.limit = limit
+        self.validators.append(TextLimit(limit, kwargs.get("label")))
+
+    def limit_text(self) -> str:
+        return gettext("At most %(limit)s characters.") % {"limit": num(self.limit)}
 
 
 def _short(name: str, limit: int = 60) -> str:
@@ -39,16 +93,16 @@ class SubmissionForm(forms.Form):
 
     victim = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    name_latin = forms.CharField(
-        label=_("Name in Latin letters"), max_length=200, required=False,
+    name_latin = LimitedCharField(
+        label=_("Name in Latin letters"), limit=200, required=False,
         help_text=_("As it is written in English or other languages, e.g. Mohammad Rezaei."),
     )  # fmt: skip
-    name_fa = forms.CharField(
-        label=_("Name in Persian script"), max_length=200, required=False,
+    name_fa = LimitedCharField(
+        label=_("Name in Persian script"), limit=200, required=False,
         help_text=_("e.g. محمد رضایی"),
     )  # fmt: skip
-    father_name = forms.CharField(
-        label=_("Father's name"), max_length=200, required=False,
+    father_name = LimitedCharField(
+        label=_("Father's name"), limit=200, required=False,
         help_text=_("It helps us tell apart people with the same name."),
     )  # fmt: skip
     gender = forms.ChoiceField(
@@ -57,45 +111,46 @@ class SubmissionForm(forms.Form):
                  ("other", _("Other"))],
     )  # fmt: skip
     birth_year = forms.CharField(
-        label=_("Year of birth"), max_length=20, required=False,
+        # No length limit to show: clean_birth_year takes four digits and nothing else.
+        label=_("Year of birth"), required=False,
         help_text=_("In the Iranian or the Western calendar, e.g. 1340 or 1961. "
                     "Leave empty if you are not sure."),
     )  # fmt: skip
 
-    arrest = forms.CharField(
-        label=_("Arrest: when and where"), max_length=500, required=False,
+    arrest = LimitedCharField(
+        label=_("Arrest: when and where"), limit=500, required=False,
         help_text=_("As much as you know, e.g. “summer 1360, at home in Tehran”."),
     )  # fmt: skip
-    prison = forms.CharField(
-        label=_("Prisons where the person was held"), max_length=500, required=False,
+    prison = LimitedCharField(
+        label=_("Prisons where the person was held"), limit=500, required=False,
         help_text=_("e.g. Evin, Gohardasht, Qezel Hesar."),
     )  # fmt: skip
     fate = forms.ChoiceField(
         label=_("What happened to the person"), required=False,
         choices=[("", _("I don't know"))] + [c for c in Fate.choices if c[0] != Fate.UNKNOWN],
     )  # fmt: skip
-    death = forms.CharField(
-        label=_("Date and place of death"), max_length=500, required=False,
+    death = LimitedCharField(
+        label=_("Date and place of death"), limit=500, required=False,
         help_text=_("A day, a month or a year is enough, in either calendar, e.g. "
                     "“Mordad 1367” or “August 1988”."),
     )  # fmt: skip
-    burial = forms.CharField(
-        label=_("Where the person is buried"), max_length=500, required=False,
+    burial = LimitedCharField(
+        label=_("Where the person is buried"), limit=500, required=False,
         help_text=_("A cemetery, a section, a mass grave, or that the family was never told."),
     )  # fmt: skip
-    account = forms.CharField(
+    account = LimitedCharField(
         label=_("What you want to tell us"), required=False,
-        max_length=settings.SUBMISSION_MAX_TEXT,
+        limit=settings.SUBMISSION_MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("In your own words, in Persian or any language. Say how you know what "
                     "you tell us (you saw it, the family was told, you read it)."),
     )  # fmt: skip
-    relation = forms.CharField(
-        label=_("Your relation to the person"), max_length=200, required=False,
+    relation = LimitedCharField(
+        label=_("Your relation to the person"), limit=200, required=False,
         help_text=_("e.g. sister, son, cellmate, friend. You do not have to say."),
     )  # fmt: skip
-    contact = forms.CharField(
-        label=_("How we could reach you (optional)"), max_length=1000, required=False,
+    contact = LimitedCharField(
+        label=_("How we could reach you (optional)"), limit=1000, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only if it is safe for you. It is stored encrypted and seen only by "
                     "the few researchers allowed to. Leave it empty to stay anonymous."),
@@ -128,14 +183,25 @@ class SubmissionForm(forms.Form):
     def __init__(self, *args, victim: Victim | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.linked_victim = victim
+        for field in self.fields.values():
+            if isinstance(field, LimitedCharField):
+                # Persian or Latin, whatever the page's direction: each field follows its text.
+                field.widget.attrs.setdefault("dir", "auto")
+                # Beside the field, inside the text its aria-describedby points at.
+                field.help_text = format_html(
+                    '{} <span class="limit">{}</span>', field.help_text, field.limit_text()
+                )
+        if victim is None:  # a name is needed, in either script: the labels say so
+            for name in ("name_latin", "name_fa"):
+                self.fields[name].one_of_required = True
         self.files_were_sent = bool(self.files.getlist("attachments")) if self.files else False
         max_files = settings.SUBMISSION_MAX_FILES
         self.fields["attachments"].help_text = _(
-            "Up to %(count)d pictures (JPEG, PNG, WebP, GIF, TIFF), each at most %(size)s. "
+            "Up to %(count)s pictures (JPEG, PNG, WebP, GIF, TIFF), each at most %(size)s. "
             "PDF and document files are not accepted: take a photo or a scan of each page "
             "instead. We remove from every picture the hidden details phones and cameras "
             "add (location, device, date)."
-        ) % {"count": max_files, "size": filesizeformat(settings.SUBMISSION_MAX_FILE_BYTES)}
+        ) % {"count": num(max_files), "size": _size(settings.SUBMISSION_MAX_FILE_BYTES)}
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website", "").strip())
@@ -163,11 +229,15 @@ class SubmissionForm(forms.Form):
         max_files = settings.SUBMISSION_MAX_FILES
         if len(uploads) > max_files:
             raise forms.ValidationError(
-                _("You chose %(count)d files, but at most %(max)d can be sent at once. Choose "
+                _("You chose %(count)s files, but at most %(max)s can be sent at once. Choose "
                   "the most important ones; you can send the others in a second submission."),
-                code="too_many", params={"count": len(uploads), "max": max_files},
+                code="too_many", params={"count": num(len(uploads)), "max": num(max_files)},
             )  # fmt: skip
         max_bytes = settings.SUBMISSION_MAX_FILE_BYTES
+        budget = PixelBudget(
+            getattr(settings, "SUBMISSION_MAX_REQUEST_PIXELS", DEFAULT_REQUEST_PIXELS)
+        )
+        keep_side = getattr(settings, "SUBMISSION_KEEP_SIDE", DEFAULT_KEEP_SIDE)
         images, errors = [], []
         for upload in uploads:
             name = _short(upload.name)
@@ -175,7 +245,7 @@ class SubmissionForm(forms.Form):
                 errors.append(forms.ValidationError(
                     _("“%(name)s” is larger than %(max)s, the most one file may be. Send a "
                       "smaller photo (phones can share a picture in a smaller size)."),
-                    code="too_big", params={"name": name, "max": filesizeformat(max_bytes)},
+                    code="too_big", params={"name": name, "max": _size(max_bytes)},
                 ))  # fmt: skip
                 continue
             if upload.size == 0:
@@ -183,10 +253,15 @@ class SubmissionForm(forms.Form):
                     _("“%(name)s” is empty."), code="empty", params={"name": name}))  # fmt: skip
                 continue
             try:
-                images.append(clean_image(upload, max_pixels=settings.SUBMISSION_MAX_IMAGE_PIXELS))
+                images.append(clean_image(
+                    upload, max_pixels=settings.SUBMISSION_MAX_IMAGE_PIXELS,
+                    keep_side=keep_side, budget=budget,
+                ))  # fmt: skip
             except AttachmentError as exc:
                 message = ATTACHMENT_MESSAGES[exc.code]
                 errors.append(forms.ValidationError(message, code=exc.code, params={"name": name}))
+                if exc.code == "over_budget":
+                    break  # the budget is spent: the files after it are not decoded either
         if errors:
             raise forms.ValidationError(errors)
         return images
@@ -199,7 +274,9 @@ class SubmissionForm(forms.Form):
                 first, _("Write the person's name, in Persian or Latin letters (or both).")
             )
         told_something = any(data.get(f) for f in self.FACT_FIELDS) or data.get("attachments")
-        if not told_something and "attachments" not in self.errors:
+        # A fact that was given but refused (too long, not a year) already has its message.
+        refused = any(name in self.errors for name in (*self.FACT_FIELDS, "attachments"))
+        if not told_something and not refused:
             self.add_error(
                 "account",
                 _("Tell us at least one thing about the person or what happened: write it "
@@ -218,6 +295,10 @@ ATTACHMENT_MESSAGES = {
                    "format such as HEIC: please send it as JPEG or PNG."),
     "too_many_pixels": _("“%(name)s” has too many pixels for us to process. Please send "
                          "a smaller version of the picture."),
+    "over_budget": _("Together with the pictures before it, “%(name)s” is more than we "
+                     "can process in one submission, so it and any pictures after it were "
+                     "not read. Send them in a second submission, or send smaller "
+                     "versions."),
 }  # fmt: skip
 
 

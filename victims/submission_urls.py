@@ -9,5 +9,6 @@ app_name = "submissions"
 
 urlpatterns = [
     path("", submission_views.submit, name="submit"),
+    path("thanks/", submission_views.thanks, name="thanks"),
     path("receipt/", submission_views.receipt, name="receipt"),
 ]

@@ -4,20 +4,33 @@ Nothing here records who the submitter is: no IP address reaches a model or a lo
 rate limit sees an HMAC of it, in the cache only), responses are not cached, and the
 receipt code travels in a POST body, never in a URL that a proxy log or the browser's
 history would keep.
+
+A stored submission is answered with a redirect (Post/Redirect/Get), so that reloading
+the page that shows the receipt code cannot send the submission a second time. The code
+crosses the redirect in the server-side session, never in the URL: the browser's history
+and a proxy's log hold only ``/submit/thanks/``. It is shown for RECEIPT_SHOWN_SECONDS
+(a reload on a bad connection still finds it), until the family presses "I have written
+it down", or until the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE: the cookie lives
+no longer), whichever comes first; then the session entry, and the cookie with it, are
+gone. Someone who picks up a shared phone later finds no code, and a code shows only a
+status, never the text. The session row holds the code in the database meanwhile: it
+gives nothing a copy of the database does not already hold (the submission itself).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import traceback
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -37,6 +50,9 @@ KEPT_FIELDS = [
     "photo_consent",
 ]  # fmt: skip
 LOCK_RETRIES = 3
+# How long the thanks page shows a receipt code after the redirect (see the docstring).
+RECEIPT_SHOWN_SECONDS = 15 * 60
+RECEIPT_SESSION_KEY = "submission_receipt"
 
 
 def linked_victim(ref: str) -> Victim | None:
@@ -92,7 +108,7 @@ def _submit(request):
 
     form = SubmissionForm(request.POST, request.FILES, victim=victim)
     if form.is_bot():
-        # Same page, same status as a real submission; nothing is stored or decoded.
+        # Same redirect, same page as a real submission; nothing is stored or decoded.
         return _thanks(request, receipts.generate_code())
     if not form.is_valid():
         return render(request, "victims/submission_form.html", {"form": form, "victim": victim})
@@ -103,12 +119,72 @@ def _submit(request):
         return too_many_requests(request, wait, form=kept)
 
     code = receipts.generate_code()
-    store_submission(form.cleaned_data, victim=victim, code=code, language=get_language())
+    try:
+        store_submission(form.cleaned_data, victim=victim, code=code, language=get_language())
+    except Exception as exc:  # whatever broke (database, file storage), the text is not lost
+        _log_store_failure(exc)
+        return render(
+            request,
+            "victims/submission_form.html",
+            {"form": form, "victim": victim, "store_failed": True},
+            status=503,
+        )
     return _thanks(request, code)
 
 
+def _log_store_failure(exc: Exception) -> None:
+    """What operators need (the kind of error and where), and nothing a family sent: the
+    exception's message can quote a value (a database error names the row), so it is left
+    out, and the frames are printed without their local variables."""
+    frames = traceback.extract_tb(exc.__traceback__)[-6:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    logger.error(
+        "a submission could not be stored (%s.%s at %s); the form was shown again with "
+        "the family's text",
+        type(exc).__module__,
+        type(exc).__qualname__,
+        where,
+    )
+
+
 def _thanks(request, code: str):
-    return render(request, "victims/submission_thanks.html", {"code": code}, status=201)
+    """Keep the code for the thanks page and send the browser there (303: the reload of
+    what follows is a GET)."""
+    request.session[RECEIPT_SESSION_KEY] = {
+        "code": code,
+        "until": time.time() + RECEIPT_SHOWN_SECONDS,
+    }
+    return _see_other(reverse("submissions:thanks"))
+
+
+@never_cache
+@csrf_protect
+def thanks(request):
+    """The receipt code, while it may still be shown; POST forgets it at once."""
+    kept = request.session.get(RECEIPT_SESSION_KEY)
+    if request.method == "POST":
+        _forget_receipt(request)
+        return _see_other(reverse("submissions:thanks") + "?removed=1")
+    if not kept or kept.get("until", 0) < time.time():
+        _forget_receipt(request)
+        removed = request.GET.get("removed") == "1"
+        context = {"code": None, "forgotten": removed}
+        return render(request, "victims/submission_thanks.html", context)
+    return render(request, "victims/submission_thanks.html", {"code": kept["code"]})
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # See Other: the browser follows with a GET
+    return response
+
+
+def _forget_receipt(request):
+    if not request.user.is_authenticated:
+        # A family's session holds the code and nothing else: the row and the cookie go.
+        request.session.flush()
+    elif RECEIPT_SESSION_KEY in request.session:
+        del request.session[RECEIPT_SESSION_KEY]
 
 
 def store_submission(data: dict, *, victim, code: str, language: str) -> Submission:

@@ -152,3 +152,20 @@ def digits(value):
         return ""
     lang = translation.get_language() or "en"
     return persian_digits(value) if lang.startswith("fa") else str(value)
+
+
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+@register.filter
+def text_lang(text):
+    """``fa`` or ``en`` by a text's first letter, for a record's free text (a biography,
+    a quotation, "as reported") that has one language only: on a Persian page an English
+    biography is marked lang="en", so that a screen reader reads it in an English voice.
+    Names are not marked so: they are attested spellings (person_name)."""
+    text = str(text or "")
+    persian, latin = _ARABIC_SCRIPT.search(text), _LATIN_LETTER.search(text)
+    if persian and (not latin or persian.start() < latin.start()):
+        return "fa"
+    return "en" if latin else ""

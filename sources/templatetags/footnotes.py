@@ -83,8 +83,10 @@ def fact(notes, obj, claim, label, value):
     what each says. Nothing when the value is unknown."""
     if value is None or value == "" or value == []:
         return ""
+    # The value is isolated in its own direction: an English alias on a Persian page (or
+    # a Persian name on an English one) neither scrambles nor is scrambled by its line.
     return format_html(
-        '<div class="fact"><dt>{}</dt><dd>{}{}{}</dd></div>',
+        '<div class="fact"><dt>{}</dt><dd><bdi dir="auto">{}</bdi>{}{}</dd></div>',
         label,
         value,
         cite(notes, obj, claim),

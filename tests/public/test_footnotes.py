@@ -4,6 +4,8 @@ source with its locators joined, each linking to the source's page and its URL."
 import datetime
 import re
 
+import pytest
+
 from tests.factories import CitationFactory, SourceFactory, VictimFactory
 
 JVMI_REPORT = "https://iran1988.org/new-report-published-1988massacre-iran-evidence-crime-humanity/"
@@ -106,3 +108,61 @@ def test_a_persian_page_numbers_its_notes_in_persian_digits(client, db):
     assert '<a href="#fn-1" aria-describedby="footnotes-label">۱</a>' in html
     english = client.get("/victims/TEST-FA-NOTES/").content.decode()
     assert '<a href="#fn-1" aria-describedby="footnotes-label">1</a>' in english
+
+
+def test_an_alias_in_latin_letters_is_isolated_on_a_persian_page(client, seed):
+    html = client.get("/fa/perpetrators/P-0001/").content.decode()
+    assert re.search(r'<dd><bdi dir="auto">Ebrahim Raeisi · Ebrahim Raissi</bdi>', html)
+
+
+FOOTNOTED = ["/victims/V-0001/", "/perpetrators/P-0001/", "/perpetrators/P-0003/",
+             "/events/1988-massacre/"]  # fmt: skip
+
+
+def test_every_footnote_marker_is_described_by_a_heading_on_its_page(client, seed):
+    for path in FOOTNOTED + ["/fa" + p for p in FOOTNOTED]:
+        html = client.get(path).content.decode()
+        described = set(re.findall(r'aria-describedby="([^"]+)"', html))
+        assert described, path
+        ids = set(re.findall(r'\sid="([^"]+)"', html))
+        for value in described:
+            assert set(value.split()) <= ids, (path, value)
+
+
+# The browser tests' own fixtures, for what only a browser can measure.
+from tests.e2e import conftest as e2e_fixtures  # noqa: E402
+
+browser = e2e_fixtures.browser
+seeded = e2e_fixtures.seeded
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize(
+    "path", ["/perpetrators/P-0001/", "/fa/perpetrators/P-0001/", "/perpetrators/P-0003/"]
+)
+def test_a_footnote_marker_is_at_least_24_pixels_square_to_tap(request, live_server, path):
+    context = request.getfixturevalue("browser").new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    boxes = [a.bounding_box() for a in page.locator("sup.fn a:visible").all()]
+    context.close()
+    assert boxes
+    small = [b for b in boxes if b["width"] < 24 or b["height"] < 24]
+    assert small == []
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x"] < b["x"] + b["width"] - 0.5
+        and b["x"] < a["x"] + a["width"] - 0.5
+        and a["y"] < b["y"] + b["height"] - 0.5
+        and b["y"] < a["y"] + a["height"] - 0.5
+    ]
+    assert overlapping == []  # one tap, one footnote
+
+
+def test_an_english_biography_on_a_persian_page_is_marked_as_english(client, seed):
+    html = client.get("/fa/perpetrators/P-0003/").content.decode()
+    assert '<div dir="auto" lang="en"><p>Described by the NGOs' in html
+    assert re.search(r'<bdi dir="auto" lang="en">July 2019, as the NGOs', html)

@@ -1,6 +1,12 @@
 """Every public page answers in English and Persian; unpublished records answer 404."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+
+from tests.e2e import conftest as e2e_fixtures
 
 PAGES = [
     "/",
@@ -86,3 +92,107 @@ def test_the_pages_load_nothing_from_another_site(client, seed):
         for tag in re.findall(r"<(?:link|script|img)[^>]*>", html):
             assert "http" not in tag.split("href=")[-1] or "testserver" in tag, tag
         assert "<script" not in html
+
+
+def test_persian_pages_preload_their_fonts_and_english_pages_do_not(client, seed):
+    fa = client.get("/fa/").content.decode()
+    for weight in ("Regular", "Bold"):
+        assert re.search(
+            rf'<link rel="preload" href="/static/fonts/Vazirmatn-{weight}\.woff2" as="font" '
+            r'type="font/woff2" crossorigin>',
+            fa,
+        )
+    assert "Vazirmatn-Regular.woff2" not in client.get("/").content.decode()
+
+
+def test_a_late_font_never_moves_the_text():
+    """The Vazirmatn faces swap in only before the first paint (font-display: optional),
+    and the fallback carries Vazirmatn's metrics."""
+    css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    faces = re.findall(r"@font-face\s*{[^}]*}", css)
+    vazirmatn = [f for f in faces if 'font-family: "Vazirmatn";' in f]
+    assert len(vazirmatn) == 2 and all("font-display: optional" in f for f in vazirmatn)
+    fallback = next(f for f in faces if '"Vazirmatn Fallback"' in f)
+    assert "size-adjust" in fallback and "ascent-override" in fallback
+    assert '"Vazirmatn", "Vazirmatn Fallback"' in css
+
+
+@pytest.mark.parametrize("path", ["/", "/fa/submit/", "/victims/V-0001/"])
+def test_every_page_has_a_bundled_favicon(client, seed, path):
+    html = client.get(path).content.decode()
+    icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html)
+    assert len(icons) == 3
+    for href in icons:
+        assert href.startswith("/static/")
+        assert (Path(settings.BASE_DIR) / "static" / href.removeprefix("/static/")).exists()
+
+
+# A phone's screen in Chromium, through the browser tests' own fixtures.
+browser = e2e_fixtures.browser
+seeded = e2e_fixtures.seeded
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize(
+    "path", ["/data/", "/fa/data/", "/victims/", "/fa/victims/", "/stats/", "/fa/stats/"]
+)
+def test_list_and_data_pages_never_scroll_sideways_on_a_phone(request, live_server, path):
+    context = request.getfixturevalue("browser").new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0, f"{path} is {overflow} px wider than the screen"
+
+
+ALL_PAGES = [*PAGES, "/submit/", "/submit/receipt/"]
+
+
+@pytest.mark.parametrize("prefix", ["", "/fa"])
+def test_no_page_title_shows_markup(client, seed, prefix):
+    for path in ALL_PAGES:
+        html = client.get(prefix + path).content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and "&lt;" not in title, (path, title)
+
+
+def idrefs_and_ids(html: str):
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    refs = []
+    for attribute in ("aria-describedby", "aria-labelledby", "for"):
+        for value in re.findall(rf'\s{attribute}="([^"]+)"', html):
+            refs += value.split()
+    refs += re.findall(r'href="#([^"]+)"', html)
+    return ids, refs
+
+
+@pytest.mark.parametrize("prefix", ["", "/fa"])
+def test_every_id_is_unique_and_every_reference_to_one_finds_it(client, seed, prefix):
+    pages = {path: client.get(prefix + path).content.decode() for path in ALL_PAGES}
+    pages["form with errors"] = client.post(prefix + "/submit/", {"account": ""}).content.decode()
+    for path, html in pages.items():
+        ids, refs = idrefs_and_ids(html)
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        assert duplicates == [], (path, duplicates)
+        missing = sorted(set(refs) - set(ids))
+        assert missing == [], (path, missing)
+
+
+@pytest.mark.usefixtures("seeded")
+@pytest.mark.parametrize("path", ["/submit/", "/fa/submit/"])
+def test_every_form_control_shows_a_focus_ring(request, live_server, path):
+    context = request.getfixturevalue("browser").new_context()
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    controls = page.locator("form input:visible, form select, form textarea, form button")
+    unringed = []
+    for i in range(controls.count()):
+        control = controls.nth(i)
+        control.focus()
+        style = control.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth]; }"
+        )
+        if style[0] == "none" or float(style[1].rstrip("px")) < 2:
+            unringed.append(control.evaluate("e => e.name || e.outerHTML.slice(0, 60)"))
+    context.close()
+    assert unringed == []

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import SubmissionFactory
-from tests.submissions.test_submission_form import answers
+from tests.submissions.test_submission_form import answers, receipt_after
 from victims.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_past_the_limit_a_family_gets_a_readable_429_and_keeps_what_they_typed(client, settings):
     settings.SUBMISSION_RATE = "2/h"
     for _ in range(2):
-        assert client.post("/submit/", answers()).status_code == 201
+        assert client.post("/submit/", answers()).status_code == 303
 
     response = client.post("/submit/", answers(account="A third synthetic account."))
 
@@ -46,9 +46,9 @@ def test_a_flood_of_posts_is_refused_before_any_file_is_decoded(client, settings
 def test_the_limit_is_per_client(settings):
     settings.SUBMISSION_RATE = "1/h"
     one, other = Client(REMOTE_ADDR="192.0.2.1"), Client(REMOTE_ADDR="192.0.2.2")
-    assert one.post("/submit/", answers()).status_code == 201
+    assert one.post("/submit/", answers()).status_code == 303
     assert one.post("/submit/", answers()).status_code == 429
-    assert other.post("/submit/", answers()).status_code == 201
+    assert other.post("/submit/", answers()).status_code == 303
 
 
 def test_a_post_without_the_csrf_token_gets_a_readable_page_with_the_text_kept():
@@ -67,7 +67,7 @@ def test_the_form_works_with_the_csrf_token():
     page = client.get("/submit/")
     token = page.cookies["csrftoken"].value
     response = client.post("/submit/", {**answers(), "csrfmiddlewaretoken": token})
-    assert response.status_code == 201
+    assert response.status_code == 303
 
 
 def test_the_receipt_shows_the_status_and_nothing_of_the_content(client):
@@ -108,6 +108,6 @@ def test_receipt_lookups_are_rate_limited(client, settings):
 
 
 def test_a_code_from_the_thanks_page_finds_its_submission(client):
-    code = client.post("/submit/", answers()).context["code"]
+    code = receipt_after(client, client.post("/submit/", answers())).context["code"]
     response = client.post("/fa/submit/receipt/", {"code": code})
     assert "دریافت شد" in response.content.decode()

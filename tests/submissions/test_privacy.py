@@ -33,7 +33,7 @@ def submitted(researcher):
                        relation=f"{MARKER} relation"),
              **extra, "attachments": [photo()]},
         )  # fmt: skip
-        assert response.status_code == 201
+        assert response.status_code == 303
     # A researcher has already turned one into draft records.
     create_victim_draft_from_submission(
         submission=Submission.objects.filter(victim=None).get(), user=researcher
