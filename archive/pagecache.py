@@ -23,18 +23,18 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import nullcontext
 from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connection, connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re
 
+from archive.caching import fail_soft
 from archive.pagination import cache_key
 
 logger = logging.getLogger(__name__)
@@ -192,15 +192,10 @@ class PublicPageCacheMiddleware:
     def _shared(self, method: str, *args):
         if not self.shared_alias:
             return None
-        # Inside a transaction (a test, ATOMIC_REQUESTS), a failing database cache would
-        # abort it: a savepoint keeps the failure to itself.
-        guard = transaction.atomic if connection.in_atomic_block else nullcontext
-        try:
-            with guard():
-                return getattr(caches[self.shared_alias], method)(*args)
-        except Exception:  # a cache is a speed-up, never a condition of a page
-            logger.warning("shared page cache unavailable", exc_info=True)
-            return None
+        return fail_soft(self._call_shared, method, *args, what="shared page cache")
+
+    def _call_shared(self, method: str, *args):
+        return getattr(caches[self.shared_alias], method)(*args)
 
     def __call__(self, request):
         if not self.timeout or not _cacheable_request(request):

@@ -17,11 +17,9 @@ import binascii
 import datetime
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.db.models import F, Max
 
 # Django's own row-value comparison (used for composite primary keys since 5.2): renders
@@ -30,9 +28,9 @@ from django.db.models import F, Max
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 from archive import search
+from archive.caching import fail_soft
 
 COUNT_TIMEOUT = 6 * 3600
-logger = logging.getLogger(__name__)
 
 
 class BadCursor(ValueError):
@@ -56,18 +54,11 @@ def data_version(*models) -> str:
 def cache_get(key):
     """The cache is a speed-up, never a condition of a page: a cache that cannot be read
     (its table not created yet, its server down) means computing again."""
-    try:
-        return cache.get(key)
-    except DatabaseError:
-        logger.warning("cache unavailable; computing %s", key.split(":", 1)[0])
-        return None
+    return fail_soft(cache.get, key, what=f"cache ({key.split(':', 1)[0]})")
 
 
 def cache_set(key, value, timeout) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except DatabaseError:
-        logger.warning("cache unavailable; not keeping %s", key.split(":", 1)[0])
+    fail_soft(cache.set, key, value, timeout, what=f"cache ({key.split(':', 1)[0]})")
 
 
 def cache_key(prefix: str, *parts) -> str:

@@ -109,8 +109,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     # The database cache is shared by every worker, so that counters (rate limits) and
     # computed statistics hold across processes without another server.
+    # A failing call is a miss, logged: a cache is never a condition of a request
+    # (archive/caching.py).
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "archive.caching.FailSoftDatabaseCache",
         "LOCATION": "archive_cache",
         "TIMEOUT": 3600,
         # Whole pages share it (PAGE_CACHE_SHARED): room for a few thousand.
@@ -342,6 +344,10 @@ CACHES["ratelimit"] = {
     "TIMEOUT": 3600,
 }
 RATELIMIT_USE_CACHE = "ratelimit"
+# A counter that cannot be read or written (the cache's table missing, its server down)
+# lets the request through, logged (archive.caching): a family's submission is never lost
+# to a cache; the honeypot and the form's checks still hold.
+RATELIMIT_FAIL_OPEN = True
 # Behind a reverse proxy, the header that carries the client's address (e.g.
 # HTTP_X_REAL_IP); over a Tor onion service every visitor shares one address, and one limit.
 RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY") or None
