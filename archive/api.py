@@ -29,7 +29,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import reverse
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 from django.views.decorators.http import require_GET
 
 from archive.dates import PartialDate
@@ -276,7 +276,7 @@ def api_list(request, dataset: str):
         )
     except BadCursor:
         return _error(
-            {"cursor": ["This is not a cursor this API gave; start from the first page."]}
+            {"cursor": [gettext("This is not a cursor this API gave; start from the first page.")]}
         )
     visible = Visible.current() if dataset == "victims" else None
     results = []

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.views import View
 
 from archive import dossier as common
+from archive.views import checked_ref
 from perpetrators.dossier import event_dossier, perpetrator_dossier
 
 
@@ -149,7 +150,8 @@ class PerpetratorDossierMixin(DossierMixin):
     lookup = "ref"
 
     def build(self):
-        return perpetrator_dossier(self.key())
+        # A reference no record can have (a NUL, which PostgreSQL refuses) is a 404.
+        return perpetrator_dossier(checked_ref(self.key()))
 
 
 class EventDossierMixin(DossierMixin):
