@@ -14,6 +14,7 @@ URL and content are never among the columns read.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import (
     Http404,
     HttpResponsePermanentRedirect,
@@ -30,11 +32,11 @@ from django.http import (
 )
 from django.urls import reverse
 from django.utils.translation import gettext, override
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_safe
 
 from archive.dates import PartialDate
 from archive.models import NAME_ORDER, Event, Organisation, Place, name_order_annotations
-from archive.pagecache import current_version
+from archive.pagecache import current_version, site_version
 from archive.pagination import (
     BadCursor,
     data_version,
@@ -230,10 +232,72 @@ def _error(message: dict, status: int = 400) -> JsonResponse:
     )
 
 
+# --- Errors, caching and CORS of every API response (archive.middleware.ApiMiddleware) ---
+
+API_PREFIX = "/api/"
+
+
+def is_api(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _error_messages() -> dict[int, tuple[str, str]]:
+    """What a program is told for each error that names no parameter: the key of
+    ``errors`` that names what was wrong, and why."""
+    return {
+        400: ("request", gettext("The request could not be understood.")),
+        403: ("request", gettext("This is not allowed.")),
+        404: ("path", gettext("Nothing is published at this address.")),
+        405: ("method", gettext("This address answers GET and HEAD only.")),
+        429: ("request", gettext("Too many requests; wait before trying again.")),
+        500: ("server", gettext("The archive could not answer; try again later.")),
+        503: ("server", gettext("The archive is unavailable for a moment; try again later.")),
+    }
+
+
+def error_response(status: int, reason: str = "") -> JsonResponse:
+    """An error in the shape of every API error: ``{"errors": {"<what>": ["<why>"]}}``."""
+    key, message = _error_messages().get(status, ("request", reason or str(status)))
+    return _error({key: [message]}, status=status)
+
+
+KEPT_ERROR_HEADERS = ("Allow", "Retry-After")
+
+
+def as_api_error(response):
+    """``response`` (an error page made for people: 405 from ``require_safe``, a 429)
+    as the API's JSON, keeping what the client needs to act on it."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response
+    converted = error_response(response.status_code, response.reason_phrase)
+    for header in KEPT_ERROR_HEADERS:
+        if header in response:
+            converted[header] = response[header]
+    return converted
+
+
+def api_etag(request, *args, **kwargs) -> str | None:
+    """The data's version (the page cache's ``site_version``: one query, or none when
+    the page cache has read it for this request), the code's version and the host the
+    links are built on: a reader holding this tag holds the current answer."""
+    version = current_version()
+    if version is None:
+        try:
+            version = site_version()
+        except DatabaseError:
+            return None  # the view answers (or fails) as it would without a tag
+    parts = (version, settings.ARCHIVE_VERSION, request.scheme, request.get_host())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+conditional = condition(etag_func=api_etag)
+
+
 # --- List and detail endpoints -----------------------------------------------------------
 
 
-@require_GET
+@require_safe
+@conditional
 def api_index(request):
     return JsonResponse(
         {
@@ -244,7 +308,8 @@ def api_index(request):
     )
 
 
-@require_GET
+@require_safe
+@conditional
 def api_list(request, dataset: str):
     spec = _datasets()[dataset]
     queryset = spec["queryset"]()
@@ -344,7 +409,8 @@ def _strip_markers(text: str) -> str:
     return re.sub(rf"[ \t]*{MARKER.pattern}", "", text or "").strip()
 
 
-@require_GET
+@require_safe
+@conditional
 def api_detail(request, dataset: str, key):
     spec = _datasets()[dataset]
     from archive.views import checked_ref
@@ -477,7 +543,7 @@ def _json_stream(request, dataset: str):
     yield "\n]\n"
 
 
-@require_GET
+@require_safe
 def download(request, dataset: str, fmt: str):
     if dataset not in CSV_COLUMNS or fmt not in ("csv", "json"):
         raise Http404

@@ -60,6 +60,11 @@ MIDDLEWARE = [
     "archive.routers.PublicReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The API's JSON errors, CORS and Cache-Control, then 304s for a client that holds
+    # the current answer (the API's ETag, or a digest of the page): both outside the page
+    # cache, so that a page it serves gets them too.
+    "archive.middleware.ApiMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
