@@ -13,6 +13,9 @@ change. It joins:
 - ``MAX(updated_at)`` of every model that has one, which bulk writes without signals
   (imports, ``QuerySet.update``) still move.
 
+A request whose Host the site does not answer to (``ALLOWED_HOSTS``) is refused before
+the cache is read; pages are kept per host and scheme, since they hold absolute links.
+
 Only what is the same for every reader is cached: GET/HEAD outside the admin, without
 a session or messages cookie (staff and anyone mid-way through a form read fresh pages),
 and only answers 200 that set no cookie, use no CSRF token and are not marked private.
@@ -198,6 +201,9 @@ class PublicPageCacheMiddleware:
         return getattr(caches[self.shared_alias], method)(*args)
 
     def __call__(self, request):
+        # A Host we do not answer to is refused (DisallowedHost: a 400) before any page
+        # is read or kept: pages hold absolute links built on the request's host.
+        host = request.get_host()
         if not self.timeout or not _cacheable_request(request):
             return self.get_response(request)
         local = caches[CACHE_ALIAS]
@@ -205,8 +211,13 @@ class PublicPageCacheMiddleware:
             version = site_version()
         except DatabaseError:
             return self.get_response(request)
-        # HEAD is answered from a GET's page (Django strips the body for HEAD).
-        key = cache_key("page", version, translation.get_language(), request.get_full_path())
+        # HEAD is answered from a GET's page (Django strips the body for HEAD). Each of
+        # the names and schemes the site answers to (an address, a mirror, an onion
+        # service) keeps its own pages: a reader of one never gets links to another.
+        key = cache_key(
+            "page", version, translation.get_language(), request.scheme, host,
+            request.get_full_path(),
+        )  # fmt: skip
         response = local.get(key)
         # A search is its reader's own text, seldom asked for again: it is kept in this
         # worker's memory only. In the shared level every search cost a lookup, and one
