@@ -1,4 +1,5 @@
-"""The JSON API and the open-data downloads: published records only, public fields only.
+"""The JSON API: published records only, public fields only (the open-data downloads,
+``archive.downloads``, stream the same rows).
 
 A list answers ``{"count", "next", "previous", "results": [...]}``; each result has at
 least ``ref`` (``id`` for sources), ``name_latin``, ``name_fa`` and ``url``. With ``q`` the
@@ -13,11 +14,8 @@ URL and content are never among the columns read.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -28,7 +26,6 @@ from django.http import (
     Http404,
     HttpResponsePermanentRedirect,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.urls import reverse
 from django.utils.translation import gettext, override
@@ -475,85 +472,3 @@ def _perpetrator_extra(perpetrator) -> dict:
             for s in perpetrator.statements.all()
         ],
     }
-
-
-# --- Open data downloads -----------------------------------------------------------------
-
-
-class _Echo:
-    """csv.writer writes into this and gets the line back, to stream it."""
-
-    def write(self, value):
-        return value
-
-
-def _flat(item: dict) -> dict:
-    flat = {}
-    for name, value in item.items():
-        if isinstance(value, dict):
-            for sub, subvalue in value.items():
-                flat[f"{name}_{sub}"] = subvalue
-        elif isinstance(value, list):
-            flat[name] = " | ".join(value)
-        else:
-            flat[name] = "" if value is None else value
-    return flat
-
-
-CSV_COLUMNS = {
-    "victims": [
-        "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender",
-        "birth_year", "fate", "arrest_date", "death_date", "prison_name_en", "prison_name_fa",
-        "death_place_name_en", "death_place_name_fa", "burial_place_name_en",
-        "burial_place_name_fa", "event", "commission", "affiliation_name_en",
-        "affiliation_name_fa",
-    ],
-    "perpetrators": [
-        "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender", "birth_year",
-    ],
-    "sources": [
-        "id", "title", "kind", "publisher", "author", "date", "language", "source_url",
-        "archived_url", "url",
-    ],
-}  # fmt: skip
-
-
-def _rows(request, dataset: str) -> Iterator[dict]:
-    spec = _datasets()[dataset]
-    visible = Visible() if dataset == "victims" else None
-    # iterator(): rows stream from the database in chunks, never all in memory.
-    queryset = spec["queryset"]().order_by("pk").values(*spec["values"])
-    for row in queryset.iterator(chunk_size=2000):
-        yield spec["row"](row, request, visible)
-
-
-def _csv_stream(request, dataset: str):
-    writer = csv.DictWriter(_Echo(), fieldnames=CSV_COLUMNS[dataset], extrasaction="ignore")
-    yield writer.writeheader() or ",".join(CSV_COLUMNS[dataset]) + "\r\n"
-    for item in _rows(request, dataset):
-        yield writer.writerow(_flat(item))
-
-
-def _json_stream(request, dataset: str):
-    yield "[\n"
-    first = True
-    for item in _rows(request, dataset):
-        yield ("" if first else ",\n") + json.dumps(item, ensure_ascii=False)
-        first = False
-    yield "\n]\n"
-
-
-@require_safe
-def download(request, dataset: str, fmt: str):
-    if dataset not in CSV_COLUMNS or fmt not in ("csv", "json"):
-        raise Http404
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            _csv_stream(request, dataset), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(
-            _json_stream(request, dataset), content_type="application/json; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
-    return response
