@@ -57,6 +57,7 @@ MIDDLEWARE = [
     # The header middleware come before whitenoise so that static files get the same
     # security headers as pages.
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "archive.routers.PublicReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -224,6 +225,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page uses the camera, microphone, position or any device, and none takes part in
+# interest-based advertising (FLoC's interest-cohort, the Topics API): every such feature is
+# off for the site and anything it could ever embed (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+        "idle-detection", "interest-cohort", "local-fonts", "magnetometer", "microphone",
+        "midi", "payment", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+# The CSRF cookie is a trace, on a family's phone, that it opened the form: Django's default
+# keeps it a year. It lives 8 hours from the last page that showed a form (each such page
+# renews it): longer than anyone takes to write a testimony, as long as a staff session,
+# and gone by the next day whatever the browser does. A session cookie (None) would go
+# when the browser closes, which phones seldom do (they restore "session" cookies for
+# weeks). A form sent after it expired loses nothing: the CSRF failure page shows what
+# was typed again, with a fresh token.
+CSRF_COOKIE_AGE = envint("CSRF_COOKIE_AGE", 8 * 3600)
 
 # Nothing but our own origin: no inline script, no third-party font, script or frame.
 CONTENT_SECURITY_POLICY = {
