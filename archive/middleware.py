@@ -1,5 +1,5 @@
 """Request-level plumbing: the language of the unprefixed admin; the API's errors,
-caching and CORS headers.
+caching and CORS headers; compression of what holds no secret.
 
 Language for the unprefixed admin.
 
@@ -8,6 +8,7 @@ every unprefixed URL as the default language, so the admin would always be Engli
 Researchers who read Persian first get the admin in their browser's language instead
 (Accept-Language, or the language cookie set by the switch)."""
 
+from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -59,3 +60,29 @@ class ApiMiddleware:
         response["Access-Control-Allow-Origin"] = "*"
         patch_cache_control(response, public=True, no_cache=True)
         return response
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compresses only what holds no secret (BREACH): a compressed page that reflects a
+    reader's input beside a secret (a CSRF token, a session's data) lets an observer of
+    its length guess the secret. So only anonymous reads whose answer sets no cookie and
+    renders no token are compressed (``archive.pagecache.holds_no_secret``, the rule the
+    page cache keeps pages by): public pages, the API, the open-data files. Never the
+    admin, a form, or the answer to a POST.
+
+    Placed outside the page cache, so that a kept page is stored once, plain, and
+    compressed for each reader who asks for it."""
+
+    COMPRESSIBLE = (
+        "text/html", "text/plain", "text/csv", "text/css", "text/javascript",
+        "application/javascript", "application/json", "application/xml", "text/xml",
+        "image/svg+xml",
+    )  # fmt: skip
+
+    def process_response(self, request, response):
+        from archive.pagecache import holds_no_secret
+
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type not in self.COMPRESSIBLE or not holds_no_secret(request, response):
+            return response
+        return super().process_response(request, response)

@@ -145,7 +145,9 @@ def data_changed(using: str = "default") -> None:
     transaction.on_commit(_Bump(using), using=using)
 
 
-def _cacheable_request(request) -> bool:
+def anonymous_request(request) -> bool:
+    """A read that is the same for every reader: GET/HEAD outside the admin, without a
+    session or messages cookie (staff, anyone mid-way through a form)."""
     if request.method not in ("GET", "HEAD"):
         return False
     if request.path_info.startswith(settings.PAGE_CACHE_EXCLUDE):
@@ -154,18 +156,30 @@ def _cacheable_request(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _cacheable_response(request, response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+def holds_no_secret(request, response) -> bool:
+    """``response`` to an anonymous read holds nothing of one reader: it sets no cookie,
+    renders no CSRF token, is not marked private and does not vary on cookies. Such a
+    page may be kept for others (the page cache) and compressed (no secret for a
+    compression side channel, BREACH, to guess at)."""
+    if not anonymous_request(request) or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
         return False
     control = {
         part.strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))
     }
-    if control & {"private", "no-store", "no-cache"}:
+    if control & {"private", "no-store"}:
         return False
     vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", ""))}
     return "cookie" not in vary and "*" not in vary
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if "no-cache" in response.get("Cache-Control", "").lower():
+        return False
+    return holds_no_secret(request, response)
 
 
 def _view_name(request) -> str | None:
@@ -204,7 +218,7 @@ class PublicPageCacheMiddleware:
         # A Host we do not answer to is refused (DisallowedHost: a 400) before any page
         # is read or kept: pages hold absolute links built on the request's host.
         host = request.get_host()
-        if not self.timeout or not _cacheable_request(request):
+        if not self.timeout or not anonymous_request(request):
             return self.get_response(request)
         local = caches[CACHE_ALIAS]
         try:

@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "archive.routers.PublicReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # gzip for public pages only, never for one holding a CSRF token or a session's data
+    # (BREACH); outside the page cache, which keeps pages plain.
+    "archive.middleware.PublicGZipMiddleware",
     # The API's JSON errors, CORS and Cache-Control, then 304s for a client that holds
     # the current answer (the API's ETag, or a digest of the page): both outside the page
     # cache, so that a page it serves gets them too.
