@@ -193,6 +193,9 @@ PRIVATE_MEDIA_ROOT = envpath("PRIVATE_MEDIA_ROOT", BASE_DIR / "private")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")
+# age keys (archive/backups.py, docs/security.md): the public key (age1...) on the server
+# encrypts backups; the secret key (AGE-SECRET-KEY-1...) restores them and stays off it.
+BACKUP_KEYS = envlist("BACKUP_KEY", [])
 
 LOGIN_URL = "admin:login"
 
