@@ -64,6 +64,8 @@ class RecordIdFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
+        no_record = _("No record has this number.")
+        kwargs.setdefault("error_messages", {"min_value": no_record, "max_value": no_record})
         super().__init__(*args, **kwargs)
 
 

@@ -228,9 +228,11 @@ class PublicPageCacheMiddleware:
         # HEAD is answered from a GET's page (Django strips the body for HEAD). Each of
         # the names and schemes the site answers to (an address, a mirror, an onion
         # service) keeps its own pages: a reader of one never gets links to another.
+        # The code's version too: a deploy that changes a template is not served the
+        # pages an older release kept in the shared level.
         key = cache_key(
-            "page", version, translation.get_language(), request.scheme, host,
-            request.get_full_path(),
+            "page", version, settings.ARCHIVE_VERSION, translation.get_language(),
+            request.scheme, host, request.get_full_path(),
         )  # fmt: skip
         response = local.get(key)
         # A search is its reader's own text, seldom asked for again: it is kept in this

@@ -237,7 +237,7 @@ X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "accelerometer", "autoplay", "browsing-topics",
         "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
         "idle-detection", "interest-cohort", "local-fonts", "magnetometer", "microphone",
         "midi", "payment", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
