@@ -29,6 +29,7 @@ from django.http import (
 )
 from django.urls import reverse
 from django.utils.translation import gettext, override
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
 from archive.dates import PartialDate
@@ -290,11 +291,17 @@ def api_etag(request, *args, **kwargs) -> str | None:
 conditional = condition(etag_func=api_etag)
 
 
+def read_only(view):
+    """GET and HEAD only, with the ETag of the data's version. Exempt from the CSRF
+    check, which guards writes: this view makes none, and a POST is told 405 (with
+    ``Allow``), not a CSRF failure."""
+    return csrf_exempt(require_safe(conditional(view)))
+
+
 # --- List and detail endpoints -----------------------------------------------------------
 
 
-@require_safe
-@conditional
+@read_only
 def api_index(request):
     return JsonResponse(
         {
@@ -305,8 +312,7 @@ def api_index(request):
     )
 
 
-@require_safe
-@conditional
+@read_only
 def api_list(request, dataset: str):
     spec = _datasets()[dataset]
     queryset = spec["queryset"]()
@@ -406,8 +412,7 @@ def _strip_markers(text: str) -> str:
     return re.sub(rf"[ \t]*{MARKER.pattern}", "", text or "").strip()
 
 
-@require_safe
-@conditional
+@read_only
 def api_detail(request, dataset: str, key):
     spec = _datasets()[dataset]
     from archive.views import checked_ref

@@ -99,9 +99,11 @@ def test_api_errors_are_json_in_one_shape(client, monkeypatch):
     assert_api_error(client.get("/api/victims/NO-SUCH-REF/"), 404, "path")
     assert_api_error(client.get("/api/no-such-endpoint/"), 404, "path")
     assert_api_error(client.get("/api/victims/", HTTP_HOST="not-our-name.example"), 400, "request")
-    response = client.post("/api/victims/")
-    assert_api_error(response, 405, "method")
-    assert response["Allow"] == "GET, HEAD"
+    for method in ("post", "put", "delete", "options"):
+        # As a browser or a program sends it: the CSRF check is on.
+        response = getattr(Client(enforce_csrf_checks=True), method)("/api/victims/")
+        assert_api_error(response, 405, "method")
+        assert response["Allow"] == "GET, HEAD"
     from archive import api
 
     monkeypatch.setattr(api, "_datasets", _raise(RuntimeError("boom")))
