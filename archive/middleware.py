@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from archive import api
+from archive.pagecache import holds_no_secret
+
 
 class AdminLanguageMiddleware:
     """Placed after LocaleMiddleware: re-chooses the language for admin URLs only."""
@@ -50,8 +53,6 @@ class ApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from archive import api
-
         if not api.is_api(request):
             return self.get_response(request)
         response = self.get_response(request)
@@ -80,8 +81,6 @@ class PublicGZipMiddleware(GZipMiddleware):
     )  # fmt: skip
 
     def process_response(self, request, response):
-        from archive.pagecache import holds_no_secret
-
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if content_type not in self.COMPRESSIBLE or not holds_no_secret(request, response):
             return response

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.utils import translation
 from django.utils.translation import get_language
+from django.views import defaults
 from django.views.generic import TemplateView
 
-from archive import stats
+from archive import api, stats
 from archive.models import NAME_ORDER, Event, name_order_annotations
 from archive.pagination import (
     BadCursor,
@@ -251,8 +254,6 @@ class OpenDataView(TemplateView):
 def error_language(request) -> str:
     """The language of an error page, read from the path alone (no database, no
     session): /fa/... is Persian; the admin follows the browser, as its pages do."""
-    from django.utils import translation
-
     language = translation.get_language_from_path(request.path_info)
     if language:
         return language
@@ -262,12 +263,6 @@ def error_language(request) -> str:
 
 
 def _plain_error_page(request, template_name: str, status: int):
-    from django.http import HttpResponse
-    from django.template import loader
-    from django.utils import translation
-
-    from archive import api
-
     if api.is_api(request):
         return api.error_response(status)
     with translation.override(error_language(request)):
@@ -284,20 +279,12 @@ def server_error(request):
 
 
 def permission_denied(request, exception=None):
-    from django.views import defaults
-
-    from archive import api
-
     if api.is_api(request):
         return api.error_response(403)
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception=None):
-    from django.views import defaults
-
-    from archive import api
-
     if api.is_api(request):
         return api.error_response(404)
     return defaults.page_not_found(request, exception)
