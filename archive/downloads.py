@@ -122,9 +122,27 @@ def _unavailable() -> HttpResponse:
     return response
 
 
+class _Body:
+    """The file's lines; closing it (the server does, once the response is sent or the
+    client gone) closes the rows' database cursor too, even if no line was read."""
+
+    def __init__(self, lines, rows):
+        self.lines, self.rows = lines, rows
+
+    def __iter__(self):
+        return iter(self.lines)
+
+    def close(self):
+        self.lines.close()
+        self.rows.close()
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
 @require_safe
 def download(request, dataset: str, fmt: str):
-    if dataset not in CSV_COLUMNS or fmt not in ("csv", "json"):
+    if dataset not in CSV_COLUMNS or fmt not in CONTENT_TYPES:
         raise Http404
     rows = _rows(request, dataset)
     try:
@@ -133,14 +151,12 @@ def download(request, dataset: str, fmt: str):
     except DatabaseError:
         logger.warning("open-data download of %s: the database could not be read", dataset)
         return _unavailable()
-    rows = chain([first] if first is not None else [], rows)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            _csv_stream(rows, dataset), content_type="text/csv; charset=utf-8"
-        )
+    if request.method == "HEAD":  # the file would be sent: nothing more to read
+        rows.close()
+        response = HttpResponse(content_type=CONTENT_TYPES[fmt])
     else:
-        response = StreamingHttpResponse(
-            _json_stream(rows, dataset), content_type="application/json; charset=utf-8"
-        )
+        stream = _csv_stream if fmt == "csv" else _json_stream
+        lines = stream(chain([first] if first is not None else [], rows), dataset)
+        response = StreamingHttpResponse(_Body(lines, rows), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
     return response
