@@ -83,12 +83,15 @@ migrations-check: install
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 # One dated archive of the database and media in BACKUP_DIR; its path is the last line.
+# Encrypted to BACKUP_KEY (docs/security.md); without a key it is refused unless DEBUG=1
+# (so DEBUG is not defaulted to 1 here, as it is for running the site).
 backup: install
-	@DEBUG=$${DEBUG:-1} $(MANAGE) backup
+	@$(MANAGE) backup
 
-# Into the empty database DATABASE_URL names: make restore FILE=backups/archive-....tar.gz
+# Into the empty database DATABASE_URL names, decrypted with the secret key in BACKUP_KEY:
+# make restore FILE=backups/archive-....tar.gz.age
 restore: install
-	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/archive-....tar.gz"; exit 2; }
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/archive-....tar.gz.age"; exit 2; }
 	DEBUG=$${DEBUG:-1} $(MANAGE) restore "$(FILE)"
 	DEBUG=$${DEBUG:-1} $(MANAGE) migrate --noinput -v 0
 

@@ -5,6 +5,13 @@ in the file system or S3, so any number of workers on any number of machines can
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+# The project's own log filter, importable before the application is loaded (it needs
+# nothing of Django).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from archive.security import ScrubPersonalData
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # One worker per core: the work is CPU (rendering, ranking) and PostgreSQL's backends share
@@ -21,4 +28,33 @@ max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
+# Every line gunicorn writes goes through the application's scrubbing: its own errors
+# ("Invalid request from ip=..." for a malformed request, which never reaches Django) are
+# logged on gunicorn.error, outside Django's logging. A logconfig_dict turns gunicorn's
+# access log on, so the access logger is silenced here as well (accesslog alone no longer
+# does it).
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": ScrubPersonalData}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "[%Y-%m-%d %H:%M:%S %z]",
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+            "filters": ["scrub"],
+        },
+    },
+    "root": {"level": "WARNING", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+    },
+}
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

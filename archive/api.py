@@ -1,4 +1,5 @@
-"""The JSON API and the open-data downloads: published records only, public fields only.
+"""The JSON API: published records only, public fields only (the open-data downloads,
+``archive.downloads``, stream the same rows).
 
 A list answers ``{"count", "next", "previous", "results": [...]}``; each result has at
 least ``ref`` (``id`` for sources), ``name_latin``, ``name_fa`` and ``url``. With ``q`` the
@@ -13,28 +14,27 @@ URL and content are never among the columns read.
 
 from __future__ import annotations
 
-import csv
-import json
+import hashlib
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import (
     Http404,
     HttpResponsePermanentRedirect,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.urls import reverse
-from django.utils.translation import override
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext, override
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import condition, require_safe
 
 from archive.dates import PartialDate
 from archive.models import NAME_ORDER, Event, Organisation, Place, name_order_annotations
-from archive.pagecache import current_version
+from archive.pagecache import current_version, site_version
 from archive.pagination import (
     BadCursor,
     data_version,
@@ -230,10 +230,78 @@ def _error(message: dict, status: int = 400) -> JsonResponse:
     )
 
 
+# --- Errors, caching and CORS of every API response (archive.middleware.ApiMiddleware) ---
+
+API_PREFIX = "/api/"
+
+
+def is_api(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _error_messages() -> dict[int, tuple[str, str]]:
+    """What a program is told for each error that names no parameter: the key of
+    ``errors`` that names what was wrong, and why."""
+    return {
+        400: ("request", gettext("The request could not be understood.")),
+        403: ("request", gettext("This is not allowed.")),
+        404: ("path", gettext("Nothing is published at this address.")),
+        405: ("method", gettext("This address answers GET and HEAD only.")),
+        429: ("request", gettext("Too many requests; wait before trying again.")),
+        500: ("server", gettext("The archive could not answer; try again later.")),
+        503: ("server", gettext("The archive is unavailable for a moment; try again later.")),
+    }
+
+
+def error_response(status: int, reason: str = "") -> JsonResponse:
+    """An error in the shape of every API error: ``{"errors": {"<what>": ["<why>"]}}``."""
+    key, message = _error_messages().get(status, ("request", reason or str(status)))
+    return _error({key: [message]}, status=status)
+
+
+KEPT_ERROR_HEADERS = ("Allow", "Retry-After")
+
+
+def as_api_error(response):
+    """``response`` (an error page made for people: 405 from ``require_safe``, a 429)
+    as the API's JSON, keeping what the client needs to act on it."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response
+    converted = error_response(response.status_code, response.reason_phrase)
+    for header in KEPT_ERROR_HEADERS:
+        if header in response:
+            converted[header] = response[header]
+    return converted
+
+
+def api_etag(request, *args, **kwargs) -> str | None:
+    """The data's version (the page cache's ``site_version``: one query, or none when
+    the page cache has read it for this request), the code's version and the host the
+    links are built on: a reader holding this tag holds the current answer."""
+    version = current_version()
+    if version is None:
+        try:
+            version = site_version()
+        except DatabaseError:
+            return None  # the view answers (or fails) as it would without a tag
+    parts = (version, settings.ARCHIVE_VERSION, request.scheme, request.get_host())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+conditional = condition(etag_func=api_etag)
+
+
+def read_only(view):
+    """GET and HEAD only, with the ETag of the data's version. Exempt from the CSRF
+    check, which guards writes: this view makes none, and a POST is told 405 (with
+    ``Allow``), not a CSRF failure."""
+    return csrf_exempt(require_safe(conditional(view)))
+
+
 # --- List and detail endpoints -----------------------------------------------------------
 
 
-@require_GET
+@read_only
 def api_index(request):
     return JsonResponse(
         {
@@ -244,7 +312,7 @@ def api_index(request):
     )
 
 
-@require_GET
+@read_only
 def api_list(request, dataset: str):
     spec = _datasets()[dataset]
     queryset = spec["queryset"]()
@@ -276,7 +344,7 @@ def api_list(request, dataset: str):
         )
     except BadCursor:
         return _error(
-            {"cursor": ["This is not a cursor this API gave; start from the first page."]}
+            {"cursor": [gettext("This is not a cursor this API gave; start from the first page.")]}
         )
     visible = Visible.current() if dataset == "victims" else None
     results = []
@@ -344,7 +412,7 @@ def _strip_markers(text: str) -> str:
     return re.sub(rf"[ \t]*{MARKER.pattern}", "", text or "").strip()
 
 
-@require_GET
+@read_only
 def api_detail(request, dataset: str, key):
     spec = _datasets()[dataset]
     from archive.views import checked_ref
@@ -409,85 +477,3 @@ def _perpetrator_extra(perpetrator) -> dict:
             for s in perpetrator.statements.all()
         ],
     }
-
-
-# --- Open data downloads -----------------------------------------------------------------
-
-
-class _Echo:
-    """csv.writer writes into this and gets the line back, to stream it."""
-
-    def write(self, value):
-        return value
-
-
-def _flat(item: dict) -> dict:
-    flat = {}
-    for name, value in item.items():
-        if isinstance(value, dict):
-            for sub, subvalue in value.items():
-                flat[f"{name}_{sub}"] = subvalue
-        elif isinstance(value, list):
-            flat[name] = " | ".join(value)
-        else:
-            flat[name] = "" if value is None else value
-    return flat
-
-
-CSV_COLUMNS = {
-    "victims": [
-        "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender",
-        "birth_year", "fate", "arrest_date", "death_date", "prison_name_en", "prison_name_fa",
-        "death_place_name_en", "death_place_name_fa", "burial_place_name_en",
-        "burial_place_name_fa", "event", "commission", "affiliation_name_en",
-        "affiliation_name_fa",
-    ],
-    "perpetrators": [
-        "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender", "birth_year",
-    ],
-    "sources": [
-        "id", "title", "kind", "publisher", "author", "date", "language", "source_url",
-        "archived_url", "url",
-    ],
-}  # fmt: skip
-
-
-def _rows(request, dataset: str) -> Iterator[dict]:
-    spec = _datasets()[dataset]
-    visible = Visible() if dataset == "victims" else None
-    # iterator(): rows stream from the database in chunks, never all in memory.
-    queryset = spec["queryset"]().order_by("pk").values(*spec["values"])
-    for row in queryset.iterator(chunk_size=2000):
-        yield spec["row"](row, request, visible)
-
-
-def _csv_stream(request, dataset: str):
-    writer = csv.DictWriter(_Echo(), fieldnames=CSV_COLUMNS[dataset], extrasaction="ignore")
-    yield writer.writeheader() or ",".join(CSV_COLUMNS[dataset]) + "\r\n"
-    for item in _rows(request, dataset):
-        yield writer.writerow(_flat(item))
-
-
-def _json_stream(request, dataset: str):
-    yield "[\n"
-    first = True
-    for item in _rows(request, dataset):
-        yield ("" if first else ",\n") + json.dumps(item, ensure_ascii=False)
-        first = False
-    yield "\n]\n"
-
-
-@require_GET
-def download(request, dataset: str, fmt: str):
-    if dataset not in CSV_COLUMNS or fmt not in ("csv", "json"):
-        raise Http404
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            _csv_stream(request, dataset), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(
-            _json_stream(request, dataset), content_type="application/json; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
-    return response

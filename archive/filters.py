@@ -1,4 +1,12 @@
-"""Filter parts shared by the public lists and the API (django-filter)."""
+"""Filter parts shared by the public lists and the API (django-filter).
+
+One rule for a filter value that cannot be used (it names nothing, a word where a number
+goes, a number past any id, a NUL): it is never applied silently, nor sent to the
+database. A list page, read by people, shows the list without it and says beside the
+field why and "This filter was not applied."; the API, read by programs, answers 400 with
+``{"errors": {"<parameter>": ["<why>"]}}``. The why is the form's own message, translated.
+A cursor this site did not give: the first page with a notice, or a 400 naming ``cursor``.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +49,24 @@ class YearFilter(django_filters.Filter):
                 f"{self.field_name}__lt": datetime.date(value + 1, 1, 1),
             }
         )
+
+
+# The largest id a record can have (a 64-bit primary key): a number past it names nothing,
+# and the database would refuse to compare a column with it.
+MAX_ID = 2**63 - 1
+
+
+class RecordIdFilter(django_filters.NumberFilter):
+    """The id of a record, a whole number the database can hold, e.g. a source's."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        no_record = _("No record has this number.")
+        kwargs.setdefault("error_messages", {"min_value": no_record, "max_value": no_record})
+        super().__init__(*args, **kwargs)
 
 
 def prisons(request=None):

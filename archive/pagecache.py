@@ -13,6 +13,9 @@ change. It joins:
 - ``MAX(updated_at)`` of every model that has one, which bulk writes without signals
   (imports, ``QuerySet.update``) still move.
 
+A request whose Host the site does not answer to (``ALLOWED_HOSTS``) is refused before
+the cache is read; pages are kept per host and scheme, since they hold absolute links.
+
 Only what is the same for every reader is cached: GET/HEAD outside the admin, without
 a session or messages cookie (staff and anyone mid-way through a form read fresh pages),
 and only answers 200 that set no cookie, use no CSRF token and are not marked private.
@@ -23,18 +26,18 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import nullcontext
 from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connection, connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re
 
+from archive.caching import fail_soft
 from archive.pagination import cache_key
 
 logger = logging.getLogger(__name__)
@@ -143,7 +146,9 @@ def data_changed(using: str = "default") -> None:
     transaction.on_commit(_Bump(using), using=using)
 
 
-def _cacheable_request(request) -> bool:
+def anonymous_request(request) -> bool:
+    """A read that is the same for every reader: GET/HEAD outside the admin, without a
+    session or messages cookie (staff, anyone mid-way through a form)."""
     if request.method not in ("GET", "HEAD"):
         return False
     if request.path_info.startswith(settings.PAGE_CACHE_EXCLUDE):
@@ -152,18 +157,30 @@ def _cacheable_request(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _cacheable_response(request, response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+def holds_no_secret(request, response) -> bool:
+    """``response`` to an anonymous read holds nothing of one reader: it sets no cookie,
+    renders no CSRF token, is not marked private and does not vary on cookies. Such a
+    page may be kept for others (the page cache) and compressed (no secret for a
+    compression side channel, BREACH, to guess at)."""
+    if not anonymous_request(request) or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
         return False
     control = {
         part.strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))
     }
-    if control & {"private", "no-store", "no-cache"}:
+    if control & {"private", "no-store"}:
         return False
     vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", ""))}
     return "cookie" not in vary and "*" not in vary
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if "no-cache" in response.get("Cache-Control", "").lower():
+        return False
+    return holds_no_secret(request, response)
 
 
 def _view_name(request) -> str | None:
@@ -193,26 +210,31 @@ class PublicPageCacheMiddleware:
     def _shared(self, method: str, *args):
         if not self.shared_alias:
             return None
-        # Inside a transaction (a test, ATOMIC_REQUESTS), a failing database cache would
-        # abort it: a savepoint keeps the failure to itself.
-        guard = transaction.atomic if connection.in_atomic_block else nullcontext
-        try:
-            with guard():
-                return getattr(caches[self.shared_alias], method)(*args)
-        except Exception:  # a cache is a speed-up, never a condition of a page
-            logger.warning("shared page cache unavailable", exc_info=True)
-            return None
+        return fail_soft(self._call_shared, method, *args, what="shared page cache")
+
+    def _call_shared(self, method: str, *args):
+        return getattr(caches[self.shared_alias], method)(*args)
 
     def __call__(self, request):
-        if not self.timeout or not _cacheable_request(request):
+        # A Host we do not answer to is refused (DisallowedHost: a 400) before any page
+        # is read or kept: pages hold absolute links built on the request's host.
+        host = request.get_host()
+        if not self.timeout or not anonymous_request(request):
             return self.get_response(request)
         local = caches[CACHE_ALIAS]
         try:
             version = site_version()
         except DatabaseError:
             return self.get_response(request)
-        # HEAD is answered from a GET's page (Django strips the body for HEAD).
-        key = cache_key("page", version, translation.get_language(), request.get_full_path())
+        # HEAD is answered from a GET's page (Django strips the body for HEAD). Each of
+        # the names and schemes the site answers to (an address, a mirror, an onion
+        # service) keeps its own pages: a reader of one never gets links to another.
+        # The code's version too: a deploy that changes a template is not served the
+        # pages an older release kept in the shared level.
+        key = cache_key(
+            "page", version, settings.ARCHIVE_VERSION, translation.get_language(),
+            request.scheme, host, request.get_full_path(),
+        )  # fmt: skip
         response = local.get(key)
         # A search is its reader's own text, seldom asked for again: it is kept in this
         # worker's memory only. In the shared level every search cost a lookup, and one

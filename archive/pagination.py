@@ -17,12 +17,12 @@ import binascii
 import datetime
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import DatabaseError
-from django.db.models import F, Max
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import F, IntegerField, Max
 
 # Django's own row-value comparison (used for composite primary keys since 5.2): renders
 # ``(a, b, id) > (%s, %s, %s)`` where the database supports it, so PostgreSQL walks the
@@ -30,9 +30,9 @@ from django.db.models import F, Max
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 from archive import search
+from archive.caching import fail_soft
 
 COUNT_TIMEOUT = 6 * 3600
-logger = logging.getLogger(__name__)
 
 
 class BadCursor(ValueError):
@@ -56,18 +56,11 @@ def data_version(*models) -> str:
 def cache_get(key):
     """The cache is a speed-up, never a condition of a page: a cache that cannot be read
     (its table not created yet, its server down) means computing again."""
-    try:
-        return cache.get(key)
-    except DatabaseError:
-        logger.warning("cache unavailable; computing %s", key.split(":", 1)[0])
-        return None
+    return fail_soft(cache.get, key, what=f"cache ({key.split(':', 1)[0]})")
 
 
 def cache_set(key, value, timeout) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except DatabaseError:
-        logger.warning("cache unavailable; not keeping %s", key.split(":", 1)[0])
+    fail_soft(cache.set, key, value, timeout, what=f"cache ({key.split(':', 1)[0]})")
 
 
 def cache_key(prefix: str, *parts) -> str:
@@ -115,6 +108,39 @@ def decode_cursor(cursor: str, tag: str, size: int) -> tuple[str, list]:
     return direction, values
 
 
+def typed_cursor_values(queryset, ordering: tuple[str, ...], values: list) -> tuple:
+    """The cursor's values as the ordering's fields hold them, or ``BadCursor``.
+
+    A cursor is text anyone can forge: a word where an id goes, a number past what the
+    column can hold, a lone surrogate. Each value must be what its field accepts (dates
+    are parsed back from ISO), integers within the database's range for the column, text
+    encodable as UTF-8; otherwise the database would refuse the query with a 500."""
+    ops = connections[queryset.db].ops
+    typed = []
+    for name, value in zip(ordering, values, strict=True):
+        annotation = queryset.query.annotations.get(name)
+        field = (
+            annotation.output_field
+            if annotation is not None
+            else queryset.model._meta.get_field(name)
+        )
+        try:
+            converted = field.to_python(value)
+        except ValidationError as exc:
+            raise BadCursor(name) from exc
+        if isinstance(field, IntegerField):
+            low, high = ops.integer_field_range(field.get_internal_type())
+            if (low is not None and converted < low) or (high is not None and converted > high):
+                raise BadCursor(name)
+        if isinstance(converted, str):
+            try:
+                converted.encode()
+            except UnicodeEncodeError as exc:
+                raise BadCursor(name) from exc
+        typed.append(converted)
+    return tuple(typed)
+
+
 @dataclass
 class ListPage:
     """One page of a list, with what its links need."""
@@ -148,12 +174,13 @@ def keyset_page(queryset, *, ordering: tuple[str, ...], per_page: int, cursor: s
     starting after (or, going back, ending before) the row the cursor names."""
     direction, after = ("n", None)
     if cursor:
-        direction, after = decode_cursor(cursor, tag, len(ordering))
+        direction, raw = decode_cursor(cursor, tag, len(ordering))
+        after = typed_cursor_values(queryset, ordering, raw)
     key = Tuple(*(F(name) for name in ordering))
     qs = queryset
     if after is not None:
         lookup = TupleGreaterThan if direction == "n" else TupleLessThan
-        qs = qs.filter(lookup(key, tuple(after)))
+        qs = qs.filter(lookup(key, after))
     order = ordering if direction == "n" else tuple(f"-{name}" for name in ordering)
     qs = qs.order_by(*order)
     if values is not None:

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from archive import api, views
+from archive import downloads, views
 from archive.sitemaps import SITEMAPS
 from perpetrators import dossier_views
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("data/", views.OpenDataView.as_view(), name="open-data"),
     path(
         "data/<str:dataset>.<str:fmt>",
-        api.download,
+        downloads.download,
         name="download",
     ),
     path(

@@ -24,7 +24,8 @@ def scrub(text: str) -> str:
 
 
 class ScrubPersonalData(logging.Filter):
-    """Removes IP and e-mail addresses from every log record, and drops the request
+    """Removes IP and e-mail addresses from every log record (the application's, through
+    LOGGING, and gunicorn's own, through gunicorn.conf.py), and drops the request
     object Django attaches to error records (it holds the client's address and POST
     data, such as a submission's text)."""
 
@@ -33,6 +34,15 @@ class ScrubPersonalData(logging.Filter):
         record.args = ()
         if hasattr(record, "request"):
             record.request = None
+        if record.exc_info and not record.exc_text:
+            # A traceback names what was at hand (an address in a connection error): it
+            # is written out here, where it can be scrubbed, not later by the formatter.
+            record.exc_text = _traceback.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True
+
+
+_traceback = logging.Formatter()

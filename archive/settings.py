@@ -57,9 +57,18 @@ MIDDLEWARE = [
     # The header middleware come before whitenoise so that static files get the same
     # security headers as pages.
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "archive.routers.PublicReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # gzip for public pages only, never for one holding a CSRF token or a session's data
+    # (BREACH); outside the page cache, which keeps pages plain.
+    "archive.middleware.PublicGZipMiddleware",
+    # The API's JSON errors, CORS and Cache-Control, then 304s for a client that holds
+    # the current answer (the API's ETag, or a digest of the page): both outside the page
+    # cache, so that a page it serves gets them too.
+    "archive.middleware.ApiMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -109,8 +118,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     # The database cache is shared by every worker, so that counters (rate limits) and
     # computed statistics hold across processes without another server.
+    # A failing call is a miss, logged: a cache is never a condition of a request
+    # (archive/caching.py).
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "archive.caching.FailSoftDatabaseCache",
         "LOCATION": "archive_cache",
         "TIMEOUT": 3600,
         # Whole pages share it (PAGE_CACHE_SHARED): room for a few thousand.
@@ -182,6 +193,9 @@ PRIVATE_MEDIA_ROOT = envpath("PRIVATE_MEDIA_ROOT", BASE_DIR / "private")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")
+# age keys (archive/backups.py, docs/security.md): the public key (age1...) on the server
+# encrypts backups; the secret key (AGE-SECRET-KEY-1...) restores them and stays off it.
+BACKUP_KEYS = envlist("BACKUP_KEY", [])
 
 LOGIN_URL = "admin:login"
 
@@ -217,6 +231,26 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No page uses the camera, microphone, position or any device, and none takes part in
+# interest-based advertising (FLoC's interest-cohort, the Topics API): every such feature is
+# off for the site and anything it could ever embed (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+        "idle-detection", "interest-cohort", "local-fonts", "magnetometer", "microphone",
+        "midi", "payment", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+# The CSRF cookie is a trace, on a family's phone, that it opened the form: Django's default
+# keeps it a year. It lives 8 hours from the last page that showed a form (each such page
+# renews it): longer than anyone takes to write a testimony, as long as a staff session,
+# and gone by the next day whatever the browser does. A session cookie (None) would go
+# when the browser closes, which phones seldom do (they restore "session" cookies for
+# weeks). A form sent after it expired loses nothing: the CSRF failure page shows what
+# was typed again, with a fresh token.
+CSRF_COOKIE_AGE = envint("CSRF_COOKIE_AGE", 8 * 3600)
 
 # Nothing but our own origin: no inline script, no third-party font, script or frame.
 CONTENT_SECURITY_POLICY = {
@@ -342,6 +376,10 @@ CACHES["ratelimit"] = {
     "TIMEOUT": 3600,
 }
 RATELIMIT_USE_CACHE = "ratelimit"
+# A counter that cannot be read or written (the cache's table missing, its server down)
+# lets the request through, logged (archive.caching): a family's submission is never lost
+# to a cache; the honeypot and the form's checks still hold.
+RATELIMIT_FAIL_OPEN = True
 # Behind a reverse proxy, the header that carries the client's address (e.g.
 # HTTP_X_REAL_IP); over a Tor onion service every visitor shares one address, and one limit.
 RATELIMIT_IP_META_KEY = envstr("RATELIMIT_IP_META_KEY") or None

@@ -22,3 +22,9 @@ urlpatterns += i18n_patterns(
     path("submit/", include("victims.submission_urls")),
     prefix_default_language=False,
 )
+
+# Error pages in the reader's language, and JSON under /api/ (archive.views, archive.api).
+handler400 = "archive.views.bad_request"
+handler403 = "archive.views.permission_denied"
+handler404 = "archive.views.page_not_found"
+handler500 = "archive.views.server_error"

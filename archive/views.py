@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.utils import translation
 from django.utils.translation import get_language
+from django.views import defaults
 from django.views.generic import TemplateView
 
-from archive import stats
+from archive import api, stats
 from archive.models import NAME_ORDER, Event, name_order_annotations
 from archive.pagination import (
     BadCursor,
@@ -239,3 +242,49 @@ class OpenDataView(TemplateView):
         context["counts"] = archive_counts()
         context["datasets"] = ["victims", "perpetrators", "sources"]
         return context
+
+
+# --- Error pages -------------------------------------------------------------------------
+# In the reader's language (the /fa/ prefix), as JSON under /api/ (archive.api). The 400
+# and 500 pages are rendered without the request: a 400 may come of a Host header that
+# is not ours (every absolute link would raise again), and a 500 may come of a database
+# that is down, so neither reads the database nor the request's host.
+
+
+def error_language(request) -> str:
+    """The language of an error page, read from the path alone (no database, no
+    session): /fa/... is Persian; the admin follows the browser, as its pages do."""
+    language = translation.get_language_from_path(request.path_info)
+    if language:
+        return language
+    if request.path_info.startswith("/admin/"):
+        return translation.get_language_from_request(request, check_path=False)
+    return settings.LANGUAGE_CODE
+
+
+def _plain_error_page(request, template_name: str, status: int):
+    if api.is_api(request):
+        return api.error_response(status)
+    with translation.override(error_language(request)):
+        body = loader.get_template(template_name).render({"status": status})
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
+def bad_request(request, exception=None):
+    return _plain_error_page(request, "400.html", 400)
+
+
+def server_error(request):
+    return _plain_error_page(request, "500.html", 500)
+
+
+def permission_denied(request, exception=None):
+    if api.is_api(request):
+        return api.error_response(403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception=None):
+    if api.is_api(request):
+        return api.error_response(404)
+    return defaults.page_not_found(request, exception)

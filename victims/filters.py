@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.filters import (
     ANY,
     BilingualChoiceFilter,
+    RecordIdFilter,
     YearFilter,
     places_inside,
     political_organisations,
@@ -52,7 +53,7 @@ class VictimFilter(django_filters.FilterSet):
     gender = django_filters.ChoiceFilter(choices=GENDERS, label=_("Gender"), empty_label=ANY)
     fate = django_filters.ChoiceFilter(choices=Fate.choices, label=_("Fate"), empty_label=ANY)
     # Reached from a source's page ("all victims citing this source"), not from the form.
-    source = django_filters.NumberFilter(
+    source = RecordIdFilter(
         label=_("Cited to source"), method="filter_source", widget=forms.HiddenInput
     )
 
@@ -69,7 +70,7 @@ class VictimFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         cited = Citation.objects.public().filter(
-            source_id=int(value),
+            source_id=value,
             source__is_private=False,
             content_type=ContentType.objects.get_for_model(Victim),
         )

@@ -5,6 +5,10 @@ workers. Two things are added here: the client's address is turned into an HMAC 
 reaches the library (a copy of the cache table does not give back addresses, which a hash
 of the IPv4 space would), and increments are atomic, so 40 requests at once cannot all
 read "0" and all get through.
+
+A cache that fails (its table missing, its server down) lets the request through, logged
+(``archive.caching``, ``RATELIMIT_FAIL_OPEN``): a family's submission is never lost to a
+counter; the honeypot and the form's own checks still hold.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django_ratelimit.core import _get_ip, get_usage
 
+from archive.caching import FailSoftDatabaseCache, fail_soft
 
-class AtomicDatabaseCache(DatabaseCache):
+
+class AtomicDatabaseCache(FailSoftDatabaseCache):
     """Django's database cache, with ``incr`` done inside one transaction that holds the
     row (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the IMMEDIATE transaction already
     holds the write lock)."""
@@ -48,7 +53,11 @@ def client_key(group, request) -> str:
 def check(request, group: str, rate: str) -> int | None:
     """Count this request against ``rate``; seconds until the client may try again when
     the limit is reached, None otherwise."""
-    usage = get_usage(request, group=group, key=client_key, rate=rate, increment=True)
+    usage = fail_soft(_usage, request, group, rate, what="rate-limit counter")
     if usage is None or not usage["should_limit"]:
         return None
     return max(usage["time_left"], 60)
+
+
+def _usage(request, group: str, rate: str):
+    return get_usage(request, group=group, key=client_key, rate=rate, increment=True)

@@ -142,3 +142,90 @@ def test_a_biography_reads_without_its_footnote_markers(client, seed):
     biography = client.get("/api/victims/V-0001/").json()["biography"]
     assert "[src:" not in biography
     assert "statement." in biography and " ." not in biography
+
+
+# --- Downloads that are whole or visibly failed ------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_with_the_database_down_a_download_is_a_503_not_an_empty_file(client, db, fmt):
+    from django.db import OperationalError
+
+    VictimFactory.create_batch(3)
+
+    def down(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server")
+
+    with connection.execute_wrapper(down):
+        response = client.get(f"/data/victims.{fmt}")
+    assert response.status_code == 503
+    assert not response.streaming
+    assert int(response["Retry-After"]) > 0
+    assert "try again" in response.content.decode()
+
+
+def test_a_failure_mid_download_cuts_the_stream_instead_of_ending_the_file(client, db, monkeypatch):
+    # Once the status is sent, a failure can only be told by cutting the transfer: the
+    # error leaves the stream, and the server drops the connection before its last chunk.
+    from django.db import OperationalError
+
+    from archive import api
+
+    VictimFactory.create_batch(3)
+    real, calls = api.victim_row, []
+
+    def fails_on_the_second_row(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args)
+
+    monkeypatch.setattr(api, "victim_row", fails_on_the_second_row)
+    response = client.get("/data/victims.csv")
+    assert response.status_code == 200
+    with pytest.raises(OperationalError):
+        b"".join(response.streaming_content)
+
+
+def test_csv_cells_that_begin_like_a_formula_open_as_text_in_a_spreadsheet(client, db):
+    import datetime
+
+    VictimFactory(
+        ref="TEST-FORMULA",
+        name_latin='=HYPERLINK("http://example.org/x","click")',
+        name_fa="+98 نام",
+        father_name="-2+3",
+        aliases="@SUM(A1)\n＝FULLWIDTH",
+        birth_year=1340,
+        death_date=datetime.date(1988, 8, 1),
+        death_date_precision="month",
+    )
+    VictimFactory(ref="TEST-TAB", name_latin="Tab Name", father_name="\t=1+1")
+    VictimFactory(ref="TEST-CR", name_latin="\r=1+1")
+    VictimFactory(ref="TEST-PLAIN", name_latin="Plain Name", birth_year=1345)
+    raw = b"".join(client.get("/data/victims.csv").streaming_content).decode()
+    assert raw.startswith('"ref","name_latin","name_fa"')  # every cell quoted
+    rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(raw))}
+    row = rows["TEST-FORMULA"]
+    assert row["name_latin"] == '\'=HYPERLINK("http://example.org/x","click")'
+    assert row["name_fa"] == "'+98 نام"
+    assert row["father_name"] == "'-2+3"
+    assert row["aliases"] == "'@SUM(A1) | ＝FULLWIDTH"
+    assert rows["TEST-TAB"]["father_name"] == "'\t=1+1"
+    assert rows["TEST-CR"]["name_latin"] == "'\r=1+1"
+    # Numbers and dates read as before; a plain name is untouched.
+    assert row["birth_year"] == "1340" and row["death_date"] == "1988-08"
+    assert rows["TEST-PLAIN"]["name_latin"] == "Plain Name"
+    # The JSON download and the API give the text as it is.
+    data = json.loads(b"".join(client.get("/data/victims.json").streaming_content))
+    assert {v["name_latin"] for v in data} >= {'=HYPERLINK("http://example.org/x","click")'}
+
+
+def test_numbers_are_never_prefixed_even_when_negative():
+    from archive.downloads import spreadsheet_safe
+
+    assert spreadsheet_safe(-5) == -5
+    assert spreadsheet_safe(-1.5) == -1.5
+    assert spreadsheet_safe(None) is None
+    assert spreadsheet_safe("1988-08") == "1988-08"
+    assert spreadsheet_safe("-5") == "'-5"  # text that a spreadsheet would compute

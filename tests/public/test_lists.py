@@ -70,6 +70,10 @@ def test_event_and_fate_filters(client, crowd):
         "cursor=W10",
         "page=-5",
         "q=" + "a" * 5000,
+        "source=99999999999999999999999",
+        "source=1e400",
+        "year=1.5",
+        "cursor=WyJ2aWN0aW0tbGF0aW5fbWlzc2luZy1uYW1lX2xhdGluLW5hbWVfZmEtaWQiLCJuIixbIngiLCIiLCIiLCJ4Il1d",
     ],
 )
 def test_bad_filter_values_never_give_a_server_error(client, crowd, query):
@@ -81,6 +85,25 @@ def test_a_value_that_names_nothing_is_shown_as_an_error_beside_its_field(client
     html = client.get("/victims/?event=no-such-event").content.decode()
     assert 'class="field has-error"' in html
     assert "This filter was not applied." in html
+
+
+@pytest.mark.parametrize(
+    ("path", "not_applied"),
+    [("/victims/", "This filter was not applied."), ("/fa/victims/", "این پالایه اعمال نشد.")],
+)
+def test_a_link_filter_that_names_nothing_says_it_was_not_applied(client, crowd, path, not_applied):
+    # "Victims citing this source", reached by a link with a number no source can have:
+    # the list is shown whole, and says why.
+    html = client.get(f"{path}?source=99999999999999999999999").content.decode()
+    assert not_applied in html
+    assert "60" in html or "۶۰" in html
+
+
+def test_the_api_refuses_a_filter_that_names_nothing_with_a_400_naming_it(client, crowd):
+    for query in ("source=99999999999999999999999", "source=abc", "year=1.5"):
+        response = client.get(f"/api/victims/?{query}")
+        assert response.status_code == 400
+        assert query.split("=")[0] in response.json()["errors"]
 
 
 def test_paging_walks_every_record_once_and_keeps_the_filters(client, crowd):

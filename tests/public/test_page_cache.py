@@ -197,3 +197,49 @@ def test_the_site_header_kept_between_pages_marks_each_pages_section_in_its_lang
     persian = client.get("/fa/victims/").content.decode()
     assert '<a href="/fa/victims/" aria-current="page">' in persian
     assert '<li><a href="/victims/"' not in persian  # no English nav kept from before
+
+
+# --- The Host header --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/victims/", "/fa/victims/", "/api/victims/"])
+def test_a_request_for_another_of_our_names_does_not_change_the_links_others_get(settings, path):
+    from django.test import Client
+
+    # Two names the site answers to (its address and a mirror, or an onion service):
+    # each reader gets links to the name they asked for.
+    settings.ALLOWED_HOSTS = ["archive.example", "mirror.example"]
+    VictimFactory(name_latin="Cachetest Host")
+    Client().get(path, HTTP_HOST="mirror.example")
+    page = Client().get(path, HTTP_HOST="archive.example").content.decode()
+    assert "archive.example" in page
+    assert "mirror.example" not in page
+
+
+def test_a_request_over_https_does_not_change_the_scheme_of_the_links_others_get(settings):
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["archive.example"]
+    VictimFactory(name_latin="Cachetest Scheme")
+    Client().get("/api/victims/", HTTP_HOST="archive.example", secure=True)
+    page = Client().get("/api/victims/", HTTP_HOST="archive.example").content.decode()
+    assert "http://archive.example/" in page
+    assert "https://" not in page
+
+
+def test_a_host_we_do_not_answer_to_is_refused_before_the_cache_is_read(settings):
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["archive.example"]
+    settings.PAGE_CACHE_SHARED = "default"
+    settings.PAGE_CACHE_SHARE_MS = 0
+    VictimFactory(name_latin="Cachetest Refused")
+    assert Client().get("/victims/", HTTP_HOST="archive.example")["X-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        response = Client(raise_request_exception=False).get(
+            "/victims/", HTTP_HOST="attacker.example"
+        )
+    assert response.status_code == 400
+    assert "Cachetest Refused" not in response.content.decode()
+    assert "X-Cache" not in response
+    assert not any("archive_cache" in q["sql"] for q in queries)

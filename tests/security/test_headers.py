@@ -5,7 +5,8 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-PATHS = ["/", "/fa/", "/perpetrators/", "/admin/login/", "/no-such-page/", "/static/css/site.css"]
+PATHS = ["/", "/fa/", "/perpetrators/", "/admin/login/", "/no-such-page/", "/static/css/site.css",
+         "/api/victims/", "/submit/", "/data/victims.csv"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -19,6 +20,19 @@ def test_response_carries_the_security_headers(client, path):
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
+    policy = response["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "interest-cohort", "browsing-topics",
+                    "payment", "usb"):  # fmt: skip
+        assert f"{feature}=()" in policy
+
+
+def test_the_csrf_cookie_does_not_stay_on_a_familys_phone(client):
+    """The form's CSRF cookie is a trace that the phone opened the form: it lives hours,
+    not the year Django gives it by default (renewed by each page with a form)."""
+    response = client.get("/fa/submit/")
+    cookie = response.cookies["csrftoken"]
+    assert 0 < int(cookie["max-age"]) <= 8 * 3600
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
 def test_hsts_only_over_https(client, settings):

@@ -1,4 +1,5 @@
-"""``manage.py restore FILE``: a backup back into the empty database DATABASE_URL names."""
+"""``manage.py restore FILE``: a backup back into the empty database DATABASE_URL names,
+decrypted with the secret key in BACKUP_KEY when it is encrypted (``archive.backups``)."""
 
 from pathlib import Path
 
@@ -8,7 +9,10 @@ from archive.backups import BackupError, restore_backup
 
 
 class Command(BaseCommand):
-    help = "Restore a backup made by 'manage.py backup' into an empty database."
+    help = (
+        "Restore a backup made by 'manage.py backup' into an empty database; an encrypted "
+        "one needs its secret key in BACKUP_KEY."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
