@@ -10,33 +10,22 @@ from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import ngettext
 from django_otp.admin import OTPAdminSite
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.models import Event, Organisation, Place, PublicationStatus
+from archive.staff_signin import StaffSignInForm
 
-# Staff sign in with a password and a one-time code (TOTP app or a backup code).
+# Staff sign in with a password and a one-time code (TOTP app or a backup code), all three
+# on one page (archive/staff_signin.py).
 admin.site.__class__ = OTPAdminSite
+admin.site.login_form = StaffSignInForm
+admin.site.login_template = "admin/staff_login.html"
 admin.site.site_header = _("1988 Massacre Archive — researchers")
 admin.site.site_title = _("Archive admin")
 admin.site.index_title = _("Records, sources and submissions")
-
-# django-otp ships no Persian: its sign-in page's own strings, put into our catalogue
-# (which takes precedence over the package's) so that researchers read them in Persian.
-OTP_STRINGS = (
-    gettext_noop("OTP Device:"),
-    gettext_noop("OTP Token:"),
-    gettext_noop("Get OTP Challenge"),
-    gettext_noop("Please enter your OTP token."),
-    gettext_noop("Invalid token. Please make sure you have entered it correctly."),
-    gettext_noop("Please select a device."),
-    gettext_noop("Verification of the token is currently disabled"),
-    gettext_noop("The selected OTP device is not interactive"),
-    gettext_noop("Error generating challenge: {0}"),
-    gettext_noop("OTP Challenge: {0}"),
-)
 
 
 MARKED_TEXT_FIELDS = ("biography", "description_en", "description_fa")
