@@ -172,7 +172,7 @@ class StaffLockoutHandler(AxesCacheHandler):
         return int(get_cool_off(request).total_seconds())
 
     def lock_scope(self, request, credentials=None) -> str | None:
-        """"account" when the account is locked for everyone, "client" when only for this
+        """ "account" when the account is locked for everyone, "client" when only for this
         client, None when not locked."""
         keys = self._keys(request, credentials)
         if self.cache.get(keys["account"], 0) >= settings.STAFF_ACCOUNT_FAILURE_LIMIT:
@@ -218,8 +218,9 @@ class StaffLockoutHandler(AxesCacheHandler):
         pair = self._count(keys["pair"], self._pair_seconds(request))
         # One client adds at most AXES_FAILURE_LIMIT to the account's count per account
         # window, however long it keeps trying.
-        if self._count(keys["pair_day"], self._account_seconds()) <= axes_settings.AXES_FAILURE_LIMIT:
-            self._count(keys["account"], self._account_seconds())
+        day = self._account_seconds()
+        if self._count(keys["pair_day"], day) <= axes_settings.AXES_FAILURE_LIMIT:
+            self._count(keys["account"], day)
         request.axes_failures_since_start = pair
         if self.is_locked(request, credentials):
             request.axes_locked_out = True
