@@ -255,6 +255,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "1988 Massacre Archive"
+# Where the site is served, e.g. https://archive.example.org: create_staff_user prints its
+# sign-in address from it (`make admin-user` passes HOST and PORT when it is not set).
+SITE_URL = envstr("SITE_URL", "")
 # Paging of public lists and the API.
 PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 100

@@ -278,3 +278,45 @@ def test_unlocking_an_account_from_the_command_line(client, researcher, settings
     call_command("axes_reset_username", "researcher")
 
     assert _sign_in(client, code=totp_now(device), address="192.0.2.44").status_code == 302
+
+
+# --- make admin-user --------------------------------------------------------------------------
+
+
+def test_the_new_account_is_told_the_address_the_site_is_served_on(capsys):
+    call_command("create_staff_user", "maryam", "--url", "http://127.0.0.1:8022")
+    out = capsys.readouterr().out
+
+    assert "Sign in at http://127.0.0.1:8022/admin/login/ with" in out
+    assert ":8000" not in out
+    assert "choose the device" not in out
+
+
+def test_without_an_address_given_the_site_url_setting_is_printed(capsys, settings):
+    settings.SITE_URL = "https://archive.example.org/"
+    call_command("create_staff_user", "maryam")
+
+    assert "Sign in at https://archive.example.org/admin/login/ with" in capsys.readouterr().out
+
+
+def test_with_no_address_known_none_is_made_up(capsys, settings):
+    settings.SITE_URL = ""
+    call_command("create_staff_user", "maryam")
+    out = capsys.readouterr().out
+
+    assert "/admin/login/ on the address this site is served on" in out
+    assert "127.0.0.1" not in out
+
+
+def test_make_admin_user_passes_the_host_and_port_make_run_serves_on():
+    import subprocess
+
+    from django.conf import settings
+
+    dry = subprocess.run(
+        ["make", "-n", "admin-user", "HOST=0.0.0.0", "PORT=8022"],
+        cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout  # fmt: skip
+    assert "create_staff_user ${NAME:-researcher} --group ${GROUP:-reviewer}" in dry
+    assert '--url "${SITE_URL:-http://0.0.0.0:8022}"' in dry
