@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.admin import PublishableImportExportAdmin
+from archive.admin import PublishableImportExportAdmin, RefFilledAdmin
 from archive.search import admin_search_results
 from sources.models import Citation
 from victims.models import DuplicatePair, MergeRecord, Submission, SubmissionAttachment, Victim
@@ -24,7 +24,7 @@ from victims.submission_views import attachment_download
 
 
 @admin.register(Victim)
-class VictimAdmin(PublishableImportExportAdmin):
+class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
     resource_classes = [VictimResource]
     list_display = [
         "ref", "name_latin", "name_fa", "father_name", "fate", "death_date", "prison",

@@ -3,8 +3,6 @@ makes (``full_clean``) inside one transaction, so nothing is ever half-written."
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from archive.models import PublicationStatus
 from sources.models import GENERAL, Citation, Source
-from victims import receipts
 from victims.models import Fate, Submission, Victim
 
 # Submission fields copied onto a new draft victim (same names on both models).
@@ -65,7 +62,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
             claims = [GENERAL]
         else:
             victim = Victim(
-                ref=neutral_ref(),
+                ref=Victim.new_ref(),
                 publication_status=PublicationStatus.DRAFT,
                 **{f: getattr(submission, f) for f in COPIED_FIELDS},
             )
@@ -97,15 +94,6 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
                            "updated_at"]
         )  # fmt: skip
     return victim
-
-
-def neutral_ref() -> str:
-    """A new victim's ref that says nothing of where the record came from: a published
-    ``SUB-123`` would tell anyone watching that a family wrote to us about this person."""
-    while True:
-        ref = "V-" + "".join(secrets.choice(receipts.ALPHABET) for _ in range(8))
-        if not Victim.objects.filter(ref=ref).exists():
-            return ref
 
 
 def testimony_notes(submission: Submission) -> str:
