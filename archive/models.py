@@ -155,6 +155,17 @@ class Publishable(PartialDatesMixin, models.Model):
     def is_published(self) -> bool:
         return self.publication_status == PublicationStatus.PUBLISHED
 
+    def was_public(self) -> bool:
+        """Whether the public ever saw this record: first published at some time, or, for
+        records written before that was kept, a published state in its history."""
+        if self.is_published or self.published_at is not None:
+            return True
+        history = getattr(self, "history", None)
+        return (
+            history is not None
+            and history.filter(publication_status=PublicationStatus.PUBLISHED).exists()
+        )
+
     def may_change(self, user) -> bool:
         """Whether ``user`` may change what this record says. Unpublished, anyone with the
         model's change permission; published, only those who may also publish it, since a

@@ -24,7 +24,7 @@ def form_data(response, **changes) -> dict:
             data[bound.html_name] = value
 
     add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         add(formset.management_form)
         for form in formset.forms:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.admin import PublishableImportExportAdmin, RefFilledAdmin
+from archive.admin import PublishableImportExportAdmin, RefFilledAdmin, publishers_of
 from archive.search import admin_search_results
 from sources.models import Citation
 from victims.models import DuplicatePair, MergeRecord, Submission, SubmissionAttachment, Victim
@@ -17,6 +17,7 @@ from victims.services import (
     MergeError,
     create_victim_draft_from_submission,
     merge_conflicts,
+    merge_refusal,
     merge_victims,
     unmerge_victims,
 )
@@ -120,10 +121,14 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
         except (ValueError, Victim.DoesNotExist):
             self.message_user(request, _("Choose two existing records."), level=messages.ERROR)
             return HttpResponseRedirect(reverse("admin:victims_victim_changelist"))
-        if not self.has_change_permission(request, keep):
+        if not request.user.has_perm(Victim.change_permission()):
             raise PermissionDenied
         conflicts = merge_conflicts(keep, other)
-        if request.method == "POST":
+        # Who may merge is the service's rule: shown before anyone fills in the choices.
+        refusal = merge_refusal(request.user, keep, other)
+        if request.method == "POST" and refusal:
+            self.message_user(request, refusal, level=messages.ERROR)
+        elif request.method == "POST":
             choices = {c["field"]: request.POST.get(f"choice_{c['field']}", "keep")
                        for c in conflicts}  # fmt: skip
             try:
@@ -132,11 +137,14 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
                 message = "; ".join(getattr(exc, "messages", [str(exc)]))
                 self.message_user(request, message, level=messages.ERROR)
             else:
-                self.message_user(
-                    request,
+                other.refresh_from_db()
+                done = (
                     _("%(other)s was merged into %(keep)s; its address now leads here.")
-                    % {"other": other.ref, "keep": keep.ref},
-                    level=messages.SUCCESS,
+                    if other.was_public()
+                    else _("%(other)s was merged into %(keep)s.")
+                )
+                self.message_user(
+                    request, done % {"other": other.ref, "keep": keep.ref}, messages.SUCCESS
                 )
                 return HttpResponseRedirect(reverse("admin:victims_victim_change", args=[keep.pk]))
         context = {
@@ -149,6 +157,8 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
             "keep_citations": Citation.objects.for_object(keep).count(),
             "other_citations": Citation.objects.for_object(other).count(),
             "swap_url": reverse("admin:victims_victim_merge") + f"?keep={other.pk}&other={keep.pk}",
+            "refusal": refusal,
+            "reviewers": publishers_of(keep) if refusal else [],
         }
         return TemplateResponse(request, "admin/victims/victim/merge.html", context)
 
