@@ -15,6 +15,7 @@ same rules for the admin's import and export screens and for the ``import_record
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from archive.groups import CommandLine
@@ -116,7 +117,7 @@ class PermissionRules:
                     "a reviewer (--as), or leave this row out."
                 )
                 % {
-                    "records": ", ".join(f"{r._meta.verbose_name} '{r}'" for r in locked),
+                    "records": capfirst(", ".join(f"{r._meta.verbose_name} '{r}'" for r in locked)),
                     "action": action,
                 }
             )

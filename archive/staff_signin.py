@@ -53,20 +53,22 @@ def verified_device(user, token: str):
     """The user's confirmed device that accepts ``token`` (and then will not accept it
     again), or None.
 
-    A code of digits is tried on the authenticator apps first and a backup code (letters
-    and digits) on the backup codes first, and an app is never given a code that is not
-    its length of digits: a successful sign-in records no failure against the device it
-    did not use, so django-otp's throttling of a device follows real failures only."""
+    A device is given only a code of its own shape: six digits go to the authenticator
+    apps (to the backup codes when the account has no app), anything else to the backup
+    codes. So a mistyped app code counts no failure against the backup codes, and
+    django-otp's throttling (a wait that doubles with each failure of a device) slows
+    down only the device that was really guessed at."""
     token = normalise_code(token)
     if not token:
         return None
-    digits = token.isdigit()
     with transaction.atomic():
         devices = list(devices_for_user(user, confirmed=True, for_verify=True))
-        devices.sort(key=lambda d: 0 if isinstance(d, TOTPDevice) == digits else 1)
-        for device in devices:
-            if isinstance(device, TOTPDevice) and not (digits and len(token) == device.digits):
-                continue
+        apps = [
+            d for d in devices
+            if isinstance(d, TOTPDevice) and token.isdigit() and len(token) == d.digits
+        ]  # fmt: skip
+        candidates = apps or [d for d in devices if not isinstance(d, TOTPDevice)]
+        for device in candidates:
             allowed, _extra = device.verify_is_allowed()
             if allowed and device.verify_token(token):
                 return device

@@ -137,7 +137,7 @@ def test_a_researchers_import_may_not_change_a_published_record(researcher_clien
     page = _admin_import(researcher_client, text)
 
     html = " ".join(page.content.decode().split())
-    assert "row 3: victim &#x27;Published Person&#x27; is published" in html
+    assert "row 3: Victim &#x27;Published Person&#x27; is published" in html
     assert "this row would change biography" in html
     assert reverse("admin:victims_victim_process_import") not in html
     published.refresh_from_db()
@@ -234,7 +234,7 @@ def test_the_command_line_alone_imports_drafts_but_no_published_record(tmp_path,
     run = manage("import_records", "victims", path)
 
     assert run.code == 1
-    assert "row 3: victim 'Published Person' is published" in run.err
+    assert "row 3: Victim 'Published Person' is published" in run.err
     assert "row 4, publication_status: only a reviewer may publish" in run.err
     assert "--as" in run.err
     assert not Victim.objects.filter(ref="T-1").exists()  # all or nothing
@@ -272,7 +272,7 @@ def test_import_as_a_researcher_is_refused_on_the_published_rows(
     run = manage("import_records", "victims", path, "--as", "researcher")
 
     assert run.code == 1
-    assert "row 2: victim 'Published Person' is published" in run.err
+    assert "row 2: Victim 'Published Person' is published" in run.err
 
 
 def test_import_and_export_as_an_account_in_no_group_are_refused(tmp_path, manage, nobody):

@@ -320,3 +320,15 @@ def test_make_admin_user_passes_the_host_and_port_make_run_serves_on():
     ).stdout  # fmt: skip
     assert "create_staff_user ${NAME:-researcher} --group ${GROUP:-reviewer}" in dry
     assert '--url "${SITE_URL:-http://0.0.0.0:8022}"' in dry
+
+
+def test_a_mistyped_app_code_counts_no_failure_against_the_backup_codes(client, researcher):
+    TOTPDevice.objects.create(user=researcher, name="phone", confirmed=True)
+    backup = StaticDevice.objects.create(user=researcher, name="backup", confirmed=True)
+    backup.token_set.create(token="k7m2p4q9")
+    for _ in range(3):
+        _sign_in(client, code="000000")
+
+    backup.refresh_from_db()
+    assert backup.throttling_failure_count == 0  # nothing makes the backup codes wait
+    assert _sign_in(client, code="k7m2p4q9").status_code == 302
