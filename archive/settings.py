@@ -252,6 +252,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "archive.staff_signin.lockout_response"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "1988 Massacre Archive"

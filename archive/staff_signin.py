@@ -247,3 +247,18 @@ class StaffLockoutHandler(AxesCacheHandler):
         if username is None:
             return 0
         return int(bool(self.cache.delete("axes-staff-account-" + _mac("account", username))))
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """``AXES_LOCKOUT_CALLABLE``: the lockout page inside the admin's own frame (its
+    title, in the reader's language), with the status axes gives it (429)."""
+    from django.contrib import admin
+    from django.shortcuts import render
+
+    context = {**admin.site.each_context(request), "title": _("Account locked")}
+    return render(
+        request,
+        settings.AXES_LOCKOUT_TEMPLATE,
+        context,
+        status=axes_settings.AXES_HTTP_RESPONSE_CODE,
+    )
