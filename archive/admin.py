@@ -188,12 +188,16 @@ class CitationInline(GuardedInlineMixin, GenericTabularInline):
     verbose_name_plural = _("citations: which source supports which claim")
     classes = ["citations"]
 
+    class Media:
+        # Wherever the inline appears (records, positions, seats, statements).
+        css = {"all": ["css/admin.css"]}
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "quote":
-            field.widget.attrs.update({"rows": 2, "cols": 30})
+            field.widget.attrs.update({"rows": 2, "cols": 30, "dir": "auto"})
         elif db_field.name in ("claim", "locator") and field is not None:
-            field.widget.attrs.update({"size": 14})
+            field.widget.attrs.update({"size": 14, "dir": "auto"})
         return field
 
 

@@ -26,6 +26,18 @@ class PositionInline(GuardedInlineMixin, admin.TabularInline):
         "end_date", "end_date_precision", "as_of",
     ]  # fmt: skip
     show_change_link = True  # citations of a position are entered on its own page
+    classes = ["positions"]  # narrow columns: the row fits a 1280-pixel window (admin.css)
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Each title in its own script's direction, also on Persian pages.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        direction = {"title_en": "ltr", "title_fa": "rtl", "as_of": "auto"}.get(db_field.name)
+        if direction and field is not None:
+            field.widget.attrs["dir"] = direction
+        return field
 
 
 class MembershipInline(GuardedInlineMixin, admin.TabularInline):
@@ -35,6 +47,10 @@ class MembershipInline(GuardedInlineMixin, admin.TabularInline):
     fields = ["commission", "perpetrator", "role", "start_date", "start_date_precision",
               "end_date", "end_date_precision"]  # fmt: skip
     show_change_link = True
+    classes = ["positions"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
 
 class StatementInline(GuardedInlineMixin, admin.StackedInline):
