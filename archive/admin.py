@@ -177,7 +177,7 @@ class GuardedAdminMixin:
 
 class CitationInline(GuardedInlineMixin, GenericTabularInline):
     """Citations under every record: which source supports which claim. Narrow enough
-    for a 1280-pixel window: the quote is a short box that grows as it is typed into."""
+    for a 1280-pixel window: the quote is a two-line box (its corner drags it larger)."""
 
     model = apps.get_model("sources", "Citation")
     formset = CitationFormSet
