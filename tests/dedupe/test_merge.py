@@ -277,3 +277,37 @@ def test_a_merge_error_names_the_record_and_its_field(db):
     assert "kept record TEST-D1, date of death (death_date): The date of death is before" in str(
         refused.value
     )
+
+
+def test_an_account_in_no_group_can_merge_nothing(db, client, django_user_model):
+    from django.core.management.base import CommandError
+
+    from tests.conftest import signed_in
+
+    nobody = django_user_model.objects.create_user(
+        "nobody", password="a-long-test-password", is_staff=True
+    )
+    keep = VictimFactory(ref="TEST-D1", name_latin="Reza Karimi", publication_status="draft")
+    other = VictimFactory(ref="TEST-D2", name_latin="Reza Karimy", publication_status="draft")
+    signed_in(client, nobody)
+
+    page = client.get(f"/admin/victims/victim/merge/?keep={keep.pk}&other={other.pk}")
+    posted = client.post("/admin/victims/victim/merge/", {"keep": keep.pk, "other": other.pk})
+    with pytest.raises(CommandError, match="not allowed to merge"):
+        call_command("merge_records", "victims", "TEST-D1", "TEST-D2", "--as", "nobody")
+
+    assert page.status_code == posted.status_code == 403
+    assert Victim.objects.get(ref="TEST-D2").merged_into is None
+
+
+def test_a_researcher_cannot_undo_a_merge_into_a_published_record(
+    draft_into_published, reviewer, researcher
+):
+    keep, other = draft_into_published
+    merge_victims(keep=keep, other=other, user=reviewer)
+
+    with pytest.raises(PermissionDenied, match="TEST-PUB is published"):
+        unmerge_victims(keep=keep, other=other, user=researcher)
+
+    keep.refresh_from_db()
+    assert keep.biography == "An unchecked claim."  # still the reviewer's merge
