@@ -56,9 +56,11 @@ run: seed
 	@echo "Serving the archive on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/, make admin-user to get an account)"
 	DEBUG=$${DEBUG:-1} $(MANAGE) runserver $(HOST):$(PORT)
 
-# Creates a staff account in the reviewer group and prints how to sign in.
+# Creates a staff account in the reviewer group and prints how to sign in, at the address
+# `make run` serves (HOST, PORT) or, when set, SITE_URL (where the site is really served).
 admin-user: migrate
-	DEBUG=$${DEBUG:-1} $(MANAGE) create_staff_user $${NAME:-researcher} --group $${GROUP:-reviewer}
+	DEBUG=$${DEBUG:-1} $(MANAGE) create_staff_user $${NAME:-researcher} --group $${GROUP:-reviewer} \
+	  --url "$${SITE_URL:-http://$(HOST):$(PORT)}"
 
 test: install e2e-deps messages
 	STATIC_MANIFEST=0 SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(40))')} \

@@ -50,6 +50,7 @@ from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from archive.dates import DAY, MONTH, YEAR, PartialDate
+from archive.import_permissions import PermissionRules
 from archive.models import Gender, PublicationStatus
 from archive.pagecache import data_changed
 
@@ -806,7 +807,7 @@ class PartialDateColumn(Column):
 # --- Resources ---------------------------------------------------------------------------
 
 
-class ArchiveResource(resources.ModelResource):
+class ArchiveResource(PermissionRules, resources.ModelResource):
     """Shared behaviour of the archive's resources; see the module docstring."""
 
     # Columns that must be present in a file (names, or tuples of alternatives).
@@ -837,6 +838,23 @@ class ArchiveResource(resources.ModelResource):
         # The admin's file may say "Name Latin": map headers as the command does.
         if dataset.headers:
             dataset.headers = [normalise_header(h) for h in dataset.headers]
+
+    def after_import(self, dataset, result, **kwargs):
+        """The admin's import screen numbers rows as the command does: in a spreadsheet the
+        header is row 1, so the library's first data row (its number 1) is row 2; a JSON
+        file's records are counted from 1. Each error is written out as the command
+        writes it ("row 5, birth_year: 'x' is not a year")."""
+        super().after_import(dataset, result, **kwargs)
+        records = Path(self.file_name).suffix.lower() in {".json", ".jsonl", ".yaml", ".yml"}
+        shift, label = (0, _("record")) if records else (1, _("row"))
+        for row in [*result.invalid_rows, *result.error_rows]:
+            row.number += shift
+        result.problems = [
+            problem
+            for row in result.invalid_rows
+            for problem in _messages(row.error, self, f"{label} {row.number}")
+        ]
+        result.row_label = label
 
     def _on_reference_created(self, obj):
         obj._change_reason = self.change_reason()
@@ -900,33 +918,12 @@ class ArchiveResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def check_permission(self, instance, errors) -> None:
-        """A researcher who may not publish cannot publish (or withdraw) by import."""
-        status = getattr(instance, "publication_status", None)
-        if status is None or self.user is None or not hasattr(instance, "publish_permission"):
-            return
-        before = getattr(instance, "_status_before_import", None)
-        if status == before or (status not in {"published", "withdrawn"} and before != "published"):
-            return
-        if not self.user.has_perm(instance.publish_permission()):
-            errors.setdefault("publication_status", []).append(
-                ValidationError(
-                    _(
-                        "only a reviewer may publish, withdraw or unpublish a record "
-                        "(the status would become '%(s)s')"
-                    )
-                    % {"s": status}
-                )
-            )
-
     def after_init_instance(self, instance, new, row, **kwargs):
-        instance._status_before_import = getattr(instance, "publication_status", None)
-        if new:
-            instance._status_before_import = None
+        self.remember_before_import(instance, new, row)
 
     def import_instance(self, instance, row, **kwargs):
         """Each cell through its column's widget; the errors of all cells at once."""
-        if not hasattr(instance, "_status_before_import"):
+        if not hasattr(instance, "_import_new"):
             self.after_init_instance(instance, instance.pk is None, row)
         present = frozenset(row)
         if getattr(self, "_present", None) != present:
@@ -961,9 +958,9 @@ class ArchiveResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         self.prepare_instance(instance)
 
-    # Export: everything, published or not (staff only), in the key's order.
+    # Export: what the user may see (``PermissionRules.filter_export``), in the key's order.
     def export_queryset(self):
-        qs = self._meta.model._default_manager.all()
+        qs = self.filter_export(self._meta.model._default_manager.all())
         related = [
             f.name
             for f in self._meta.model._meta.concrete_fields
@@ -1007,7 +1004,7 @@ class ArchiveResource(resources.ModelResource):
 
 STATUS_HELP = (
     "Blank: draft for a new record, unchanged for an existing one. Only a reviewer may "
-    "publish or withdraw through the admin's import screen."
+    "publish or withdraw (the admin's import screen, or the command with --as)."
 )
 
 
@@ -1171,8 +1168,11 @@ def import_file(
     resource_class = get_resource_class(name)
     path = Path(path)
     started = time.monotonic()
-    table = open_table(path)
     resource = resource_class(user=user, file_name=path.name)
+    refused = resource_class.import_refused(resource.acting_user)
+    if refused:
+        raise FileProblem(str(refused))
+    table = open_table(path)
     report = ImportReport(name=resource.noun, file_name=path.name, dry_run=dry_run)
 
     known = {c.column_name for c in resource.fields.values()}
@@ -1479,15 +1479,20 @@ def _reset_sequence(model, db) -> None:
 
 
 def export_rows(resource: ArchiveResource, chunk_size: int = BATCH_SIZE) -> Iterator[list[str]]:
-    columns = resource.columns()
+    columns = [f for f in resource.get_import_fields() if isinstance(f, ie_fields.Field)]
     for obj in resource.export_queryset().iterator(chunk_size=chunk_size):
-        yield [c.export(obj) if c.attribute else "" for c in columns]
+        yield [resource.export_field(c, obj) if c.attribute else "" for c in columns]
 
 
-def export_file(name: str, path: str | Path) -> int:
-    """Write every record of ``name`` (published or not: a staff tool) to ``path``, in
-    the format its extension names. Returns the number of records written."""
-    resource = get_resource_class(name)()
+def export_file(name: str, path: str | Path, *, user=None) -> int:
+    """Write the records of ``name`` that ``user`` may export (``PermissionRules``; without
+    a user, the command line's: published or not) to ``path``, in the format its extension
+    names. Returns the number of records written."""
+    resource_class = get_resource_class(name)
+    resource = resource_class(user=user)
+    refused = resource_class.export_refused(resource.acting_user)
+    if refused:
+        raise FileProblem(str(refused))
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
@@ -1573,9 +1578,15 @@ edit by hand (a test fails when this file and the resources disagree).
 
 ## Files
 
-- `python manage.py import_records KIND FILE [--dry-run] [--user USERNAME]` and
-  `python manage.py export_records KIND FILE`, where KIND is one of: {kinds}. The
-  admin's Import and Export buttons read and write the same columns.
+- `python manage.py import_records KIND FILE [--dry-run] [--as USERNAME]` and
+  `python manage.py export_records KIND FILE [--as USERNAME]`, where KIND is one of:
+  {kinds}. The admin's Import and Export buttons read and write the same columns.
+- **Permissions** (docs/security.md, "Staff accounts and roles") are those of the account
+  named with `--as` (in the admin, the signed-in user). Importing needs the add and change
+  permissions; a row that creates or changes what a published record shows (or publishes,
+  withdraws or unpublishes one) needs the permission to publish it, and is refused by its
+  row number otherwise. Without `--as`, the command line writes drafts only: such rows are
+  refused.
 - The format follows the extension: `.csv` (UTF-8, comma-separated; a semicolon- or
   tab-separated file is recognised by its header), `.xlsx` (the first sheet), `.json` (a
   list of objects, read as a stream) or `.jsonl` (one object per line).
@@ -1590,12 +1601,14 @@ edit by hand (a test fails when this file and the resources disagree).
 - **All or nothing**: one bad row and nothing is written; every bad row is reported with
   its column and the reason, and the command exits with status 1. `--dry-run` checks and
   reports the same, writing nothing.
-- Every created or changed record gets a history entry: who imported it (`--user`, or
+- Every created or changed record gets a history entry: who imported it (`--as`, or
   none for the command line) and "import from FILE NAME". Search keys are computed as for
   a record saved in the admin. A row that changes nothing is left alone.
-- Export writes every record, published or not (a staff tool; the public open-data
-  downloads hold published records only). Exporting, importing the export into an empty
-  database and exporting again gives the same file.
+- Export writes what the account may see: every record, published or not, for those who
+  work on drafts (the change permission; the command line without `--as` too), published
+  records only for others; a source's staff notes only for those allowed to read them (the
+  public open-data downloads hold published records only). Exporting, importing the export
+  into an empty database and exporting again gives the same file.
 """
 
 

@@ -3,7 +3,9 @@ names and the publication workflow that every public record goes through."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.fields import GenericRelation
+import secrets
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.deletion import ProtectedError
@@ -153,6 +155,24 @@ class Publishable(PartialDatesMixin, models.Model):
     def is_published(self) -> bool:
         return self.publication_status == PublicationStatus.PUBLISHED
 
+    def was_public(self) -> bool:
+        """Whether the public ever saw this record: first published at some time, or, for
+        records written before that was kept, a published state in its history."""
+        if self.is_published or self.published_at is not None:
+            return True
+        history = getattr(self, "history", None)
+        return (
+            history is not None
+            and history.filter(publication_status=PublicationStatus.PUBLISHED).exists()
+        )
+
+    def may_change(self, user) -> bool:
+        """Whether ``user`` may change what this record says. Unpublished, anyone with the
+        model's change permission; published, only those who may also publish it, since a
+        change to a published record is public at once: a researcher's changes go through
+        a reviewer (who may withdraw it, or make the change)."""
+        return user.has_perm(self.change_permission()) and not locked_for(user, self)
+
     def can_move_to(self, user, status: str) -> bool:
         allowed_from, needs_reviewer = self.TRANSITIONS[status]
         if self.publication_status not in allowed_from:
@@ -207,6 +227,37 @@ class Publishable(PartialDatesMixin, models.Model):
         errors = self.clean_partial_dates()
         if errors:
             raise ValidationError(errors)
+
+
+def public_records_of(obj) -> list[Publishable]:
+    """The publishable records whose public page shows ``obj``: the record itself, or for a
+    record that hangs from others (a citation, a perpetrator's position, a commission seat,
+    a statement), the publishable records it points to."""
+    if isinstance(obj, Publishable):
+        return [obj]
+    found = []
+    for field in obj._meta.concrete_fields:
+        if field.is_relation and issubclass(field.related_model, Publishable):
+            target = getattr(obj, field.name, None)
+            if target is not None:
+                found.append(target)
+    for field in obj._meta.private_fields:
+        if isinstance(field, GenericForeignKey):
+            target = getattr(obj, field.name, None)
+            if isinstance(target, Publishable):
+                found.append(target)
+    return found
+
+
+def locked_for(user, obj) -> list[Publishable]:
+    """The published records whose public page a change to ``obj`` would change and that
+    ``user`` may not publish: empty when ``user`` may make the change. A record that hangs
+    from several (a commission seat: a perpetrator and a commission) is public only when
+    all of them are, and is locked only then."""
+    records = public_records_of(obj)
+    if not records or not all(record.is_published for record in records):
+        return []
+    return [record for record in records if not user.has_perm(record.publish_permission())]
 
 
 def workflow_permissions(model_name: str, verbose_plural: str) -> list[tuple[str, str]]:
@@ -445,6 +496,20 @@ class Person(Publishable):
         if update_fields is not None and named & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "name_keys"}
         super().save(*args, **kwargs)
+
+    # Letters and digits nobody confuses when reading a ref aloud (no 0/O, 1/I/L).
+    REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+
+    @classmethod
+    def new_ref(cls) -> str:
+        """A new, unused ref that says nothing of where the record came from ("V-7KQ2M9XA"
+        for a victim, "P-..." for a perpetrator): a published ``SUB-123`` would tell
+        anyone watching that a family wrote to us about this person."""
+        prefix = cls._meta.model_name[0].upper() + "-"
+        while True:
+            ref = prefix + "".join(secrets.choice(cls.REF_ALPHABET) for _ in range(8))
+            if not cls._default_manager.filter(ref=ref).exists():
+                return ref
 
     def display_name(self, lang: str | None = None) -> str:
         lang = lang or get_language() or "en"

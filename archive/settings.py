@@ -268,21 +268,31 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Ten wrong passwords in a row lock the account (by username: we keep no IP address).
+# Sign-in lockout (archive/staff_signin.py, docs/security.md "Staff accounts"): ten
+# failures from one client lock the account for that client for an hour; failures from many
+# clients (each adding at most ten a day) lock the account itself for a day. Counted in the
+# shared cache (atomic increments) under keyed hashes, which expire with their window: no
+# address or username is stored in clear, no row outlives the window.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_CLIENT_IP_CALLABLE = "archive.security.no_client_ip"
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
+STAFF_ACCOUNT_FAILURE_LIMIT = envint("STAFF_ACCOUNT_FAILURE_LIMIT", 100)
+STAFF_ACCOUNT_COOLOFF_HOURS = envint("STAFF_ACCOUNT_COOLOFF_HOURS", 24)
+AXES_HANDLER = "archive.staff_signin.StaffLockoutHandler"
+AXES_CACHE = "ratelimit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_CLIENT_IP_CALLABLE = "archive.staff_signin.client_hash"
+# A try refused because of a lock is not a guess: it neither counts nor prolongs the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "archive.staff_signin.lockout_response"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "1988 Massacre Archive"
-# axes warns that a lock by username alone is not a lock by address; that is the point:
-# we keep no addresses, and a per-account lock cannot be dodged by changing address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-
+# Where the site is served, e.g. https://archive.example.org: create_staff_user prints its
+# sign-in address from it (`make admin-user` passes HOST and PORT when it is not set).
+SITE_URL = envstr("SITE_URL", "")
 # Paging of public lists and the API.
 PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 100

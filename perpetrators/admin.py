@@ -2,13 +2,22 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.admin import CitationInline, PublishableAdmin, PublishableImportExportAdmin
+from archive.admin import (
+    ArchiveImportExportMixin,
+    CitationInline,
+    GuardedAdminMixin,
+    GuardedInlineMixin,
+    PartialDatesInListsMixin,
+    PublishableAdmin,
+    PublishableImportExportAdmin,
+    RefFilledAdmin,
+)
 from archive.search import admin_search_results
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from perpetrators.resources import MembershipResource, PerpetratorResource, PositionResource
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(GuardedInlineMixin, admin.TabularInline):
     model = Position
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -17,18 +26,34 @@ class PositionInline(admin.TabularInline):
         "end_date", "end_date_precision", "as_of",
     ]  # fmt: skip
     show_change_link = True  # citations of a position are entered on its own page
+    classes = ["positions"]  # narrow columns: the row fits a 1280-pixel window (admin.css)
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Each title in its own script's direction, also on Persian pages.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        direction = {"title_en": "ltr", "title_fa": "rtl", "as_of": "auto"}.get(db_field.name)
+        if direction and field is not None:
+            field.widget.attrs["dir"] = direction
+        return field
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(GuardedInlineMixin, admin.TabularInline):
     model = CommissionMembership
     extra = 0
     autocomplete_fields = ["commission", "perpetrator"]
     fields = ["commission", "perpetrator", "role", "start_date", "start_date_precision",
               "end_date", "end_date_precision"]  # fmt: skip
     show_change_link = True
+    classes = ["positions"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
 
-class StatementInline(admin.StackedInline):
+class StatementInline(GuardedInlineMixin, admin.StackedInline):
     model = Statement
     extra = 0
     fields = ["date", "date_precision", "summary_en", "summary_fa", "quote"]
@@ -36,7 +61,7 @@ class StatementInline(admin.StackedInline):
 
 
 @admin.register(Perpetrator)
-class PerpetratorAdmin(PublishableImportExportAdmin):
+class PerpetratorAdmin(RefFilledAdmin, PublishableImportExportAdmin):
     resource_classes = [PerpetratorResource]
     list_display = ["ref", "name_latin", "name_fa", "publication_status", "updated_at"]
     list_filter = ["publication_status", "memberships__commission", "memberships__role"]
@@ -57,14 +82,17 @@ class CommissionAdmin(PublishableAdmin):
     inlines = [CitationInline, MembershipInline]
 
 
-class CitedAdmin(SimpleHistoryAdmin):
+class CitedAdmin(GuardedAdminMixin, PartialDatesInListsMixin, SimpleHistoryAdmin):
+    """A perpetrator's position, seat or statement on its own page: read-only to those who
+    may not publish the published perpetrator (or commission) it belongs to."""
+
     inlines = [CitationInline]
     autocomplete_fields = ["perpetrator"]
     list_select_related = ["perpetrator"]
 
 
 @admin.register(Position)
-class PositionAdmin(ImportExportModelAdmin, CitedAdmin):
+class PositionAdmin(ArchiveImportExportMixin, ImportExportModelAdmin, CitedAdmin):
     resource_classes = [PositionResource]
     list_display = ["perpetrator", "title_en", "organisation", "start_date", "end_date"]
     search_fields = ["title_en", "title_fa", "perpetrator__name_latin", "perpetrator__name_fa"]
@@ -73,7 +101,7 @@ class PositionAdmin(ImportExportModelAdmin, CitedAdmin):
 
 
 @admin.register(CommissionMembership)
-class CommissionMembershipAdmin(ImportExportModelAdmin, CitedAdmin):
+class CommissionMembershipAdmin(ArchiveImportExportMixin, ImportExportModelAdmin, CitedAdmin):
     resource_classes = [MembershipResource]
     list_display = ["perpetrator", "commission", "role", "start_date"]
     list_filter = ["role", "commission"]

@@ -87,6 +87,17 @@ class SourceResource(IdKeyedResource):
         allowed="draft, in_review, published, withdrawn", example="published",
     )  # fmt: skip
 
+    def may_export_cell(self, column_name, obj) -> bool:
+        """Staff notes go only to those who write them (change_source); a private
+        testimony's notes hold a family's own words, which also need the permission to
+        read families' submissions."""
+        if column_name != "notes":
+            return True
+        user = self.acting_user
+        if not user.has_perm("sources.change_source"):
+            return False
+        return not obj.is_private or user.has_perm("victims.view_submission")
+
     class Meta:
         model = Source
         fields = (

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.admin import PublishableImportExportAdmin
+from archive.admin import PublishableImportExportAdmin, RefFilledAdmin, publishers_of
 from archive.search import admin_search_results
 from sources.models import Citation
 from victims.models import DuplicatePair, MergeRecord, Submission, SubmissionAttachment, Victim
@@ -17,6 +17,7 @@ from victims.services import (
     MergeError,
     create_victim_draft_from_submission,
     merge_conflicts,
+    merge_refusal,
     merge_victims,
     unmerge_victims,
 )
@@ -24,11 +25,12 @@ from victims.submission_views import attachment_download
 
 
 @admin.register(Victim)
-class VictimAdmin(PublishableImportExportAdmin):
+class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
     resource_classes = [VictimResource]
+    # Both scripts in one column, so that the date of death and the status still fit beside
+    # the navigation and the filters in a 1280-pixel window.
     list_display = [
-        "ref", "name_latin", "name_fa", "father_name", "fate", "death_date", "prison",
-        "publication_status",
+        "ref", "names", "father_name", "fate", "death_date", "prison", "publication_status",
     ]  # fmt: skip
     list_filter = ["publication_status", "fate", "event", "gender", "prison"]
     search_fields = ["ref", "name_latin", "name_fa", "aliases", "father_name"]
@@ -58,6 +60,16 @@ class VictimAdmin(PublishableImportExportAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return admin_search_results(queryset, search_term, super().get_search_results, request)
+
+    @admin.display(description=_("name"), ordering="name_latin")
+    def names(self, obj):
+        if obj.name_latin and obj.name_fa:
+            return format_html(
+                '{}<br><bdi dir="rtl" lang="fa">{}</bdi>', obj.name_latin, obj.name_fa
+            )
+        if obj.name_fa:
+            return format_html('<bdi dir="rtl" lang="fa">{}</bdi>', obj.name_fa)
+        return obj.name_latin
 
     @admin.display(description=_("merged into"))
     def merged_into_link(self, obj):
@@ -120,10 +132,14 @@ class VictimAdmin(PublishableImportExportAdmin):
         except (ValueError, Victim.DoesNotExist):
             self.message_user(request, _("Choose two existing records."), level=messages.ERROR)
             return HttpResponseRedirect(reverse("admin:victims_victim_changelist"))
-        if not self.has_change_permission(request, keep):
+        if not request.user.has_perm(Victim.change_permission()):
             raise PermissionDenied
         conflicts = merge_conflicts(keep, other)
-        if request.method == "POST":
+        # Who may merge is the service's rule: shown before anyone fills in the choices.
+        refusal = merge_refusal(request.user, keep, other)
+        if request.method == "POST" and refusal:
+            self.message_user(request, refusal, level=messages.ERROR)
+        elif request.method == "POST":
             choices = {c["field"]: request.POST.get(f"choice_{c['field']}", "keep")
                        for c in conflicts}  # fmt: skip
             try:
@@ -132,11 +148,14 @@ class VictimAdmin(PublishableImportExportAdmin):
                 message = "; ".join(getattr(exc, "messages", [str(exc)]))
                 self.message_user(request, message, level=messages.ERROR)
             else:
-                self.message_user(
-                    request,
+                other.refresh_from_db()
+                done = (
                     _("%(other)s was merged into %(keep)s; its address now leads here.")
-                    % {"other": other.ref, "keep": keep.ref},
-                    level=messages.SUCCESS,
+                    if other.was_public()
+                    else _("%(other)s was merged into %(keep)s.")
+                )
+                self.message_user(
+                    request, done % {"other": other.ref, "keep": keep.ref}, messages.SUCCESS
                 )
                 return HttpResponseRedirect(reverse("admin:victims_victim_change", args=[keep.pk]))
         context = {
@@ -149,6 +168,8 @@ class VictimAdmin(PublishableImportExportAdmin):
             "keep_citations": Citation.objects.for_object(keep).count(),
             "other_citations": Citation.objects.for_object(other).count(),
             "swap_url": reverse("admin:victims_victim_merge") + f"?keep={other.pk}&other={keep.pk}",
+            "refusal": refusal,
+            "reviewers": publishers_of(keep) if refusal else [],
         }
         return TemplateResponse(request, "admin/victims/victim/merge.html", context)
 

@@ -159,13 +159,15 @@ class Victim(Person):
 
     @classmethod
     def redirect_for_ref(cls, ref: str) -> Victim | None:
-        """The published record a withdrawn, merged ``ref`` now lives at, if any."""
+        """The published record a withdrawn, merged ``ref`` now lives at, if any. Only a
+        ref that was once public redirects: a draft's ref was never shown, and a redirect
+        would tell anyone who guessed it that the archive had a lead on this person."""
         merged = (
             cls.objects.filter(ref=ref, merged_into__isnull=False)
             .select_related("merged_into")
             .first()
         )
-        return merged.merge_target() if merged else None
+        return merged.merge_target() if merged and merged.was_public() else None
 
     def possible_duplicates(self):
         """Review-queue pairs this record is in that nobody has decided yet."""

@@ -3,17 +3,14 @@ makes (``full_clean``) inside one transaction, so nothing is ever half-written."
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive.models import PublicationStatus
 from sources.models import GENERAL, Citation, Source
-from victims import receipts
 from victims.models import Fate, Submission, Victim
 
 # Submission fields copied onto a new draft victim (same names on both models).
@@ -65,7 +62,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
             claims = [GENERAL]
         else:
             victim = Victim(
-                ref=neutral_ref(),
+                ref=Victim.new_ref(),
                 publication_status=PublicationStatus.DRAFT,
                 **{f: getattr(submission, f) for f in COPIED_FIELDS},
             )
@@ -97,15 +94,6 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
                            "updated_at"]
         )  # fmt: skip
     return victim
-
-
-def neutral_ref() -> str:
-    """A new victim's ref that says nothing of where the record came from: a published
-    ``SUB-123`` would tell anyone watching that a family wrote to us about this person."""
-    while True:
-        ref = "V-" + "".join(secrets.choice(receipts.ALPHABET) for _ in range(8))
-        if not Victim.objects.filter(ref=ref).exists():
-            return ref
 
 
 def testimony_notes(submission: Submission) -> str:
@@ -221,13 +209,59 @@ def _account(user):
     return user if getattr(user, "pk", None) else None
 
 
-def _check_may_merge(user, other: Victim) -> None:
-    if not user.has_perm("victims.change_victim"):
-        raise PermissionDenied(_("You are not allowed to merge records."))
-    if other.is_published and not user.has_perm(Victim.publish_permission()):
-        raise PermissionDenied(
-            _("Merging a published record withdraws it, which only a reviewer may do.")
-        )
+def merge_refusal(user, keep: Victim, other: Victim) -> str | None:
+    """Why ``user`` may not merge ``other`` into ``keep`` (or undo it); None when they may.
+
+    A merge changes the kept record (names, facts, biography, citations) and withdraws the
+    other one: when either is published, that is a change to a public page, which only a
+    reviewer (who may publish victims) may make, as for any edit of a published record
+    (``Publishable.may_change``). Two unpublished records any researcher may merge."""
+    if not user.has_perm(Victim.change_permission()):
+        return _("You are not allowed to merge records.")
+    if not keep.may_change(user):
+        return _(
+            "%(ref)s is published: merging into it changes what its public page shows, "
+            "which only a reviewer may do."
+        ) % {"ref": keep.ref}
+    if not other.may_change(user):
+        return _("%(ref)s is published: merging it withdraws it, which only a reviewer may do.") % {
+            "ref": other.ref
+        }
+    return None
+
+
+def _check_may_merge(user, keep: Victim, other: Victim) -> None:
+    refusal = merge_refusal(user, keep, other)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _full_clean(record: Victim, role: str) -> None:
+    """``full_clean``, with every error naming the record and the field it is about."""
+    try:
+        record.full_clean()
+    except ValidationError as exc:
+        raise MergeError("; ".join(error_lines(exc, f"{role} {record.ref}"))) from None
+
+
+def error_lines(exc: ValidationError, where: str = "") -> list[str]:
+    """A ValidationError as lines that each name their field: "V-1, date of death
+    (death_date): The date of death is before the year of birth."."""
+    lines = []
+    for field, messages in (
+        exc.message_dict.items()
+        if hasattr(exc, "error_dict")
+        else [(NON_FIELD_ERRORS, exc.messages)]
+    ):
+        label = ""
+        if field != NON_FIELD_ERRORS:
+            try:
+                label = f"{Victim._meta.get_field(field).verbose_name} ({field})"
+            except Exception:
+                label = field
+        head = ", ".join(part for part in (where, label) if part)
+        lines += [f"{head}: {message}" if head else message for message in messages]
+    return lines
 
 
 @transaction.atomic
@@ -263,7 +297,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
             _("Unknown choices: %(bad)s. Give a field name and 'keep' or 'other'.")
             % {"bad": ", ".join(f"{f}={c}" for f, c in bad.items())}
         )
-    _check_may_merge(user, other)
+    _check_may_merge(user, keep, other)
 
     keep_history_id = _snapshot(keep, user)
     other_history_id = _snapshot(other, user)
@@ -328,7 +362,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     notes = ", ".join(
         f"{c['field']}={c[OTHER if c['chosen'] == KEEP else KEEP]}" for c in conflicts.values()
     )
-    keep.full_clean()
+    _full_clean(keep, _("kept record"))
     reason = f"merged {other.ref}" + (f"; values not kept: {notes}" if notes else "")
     keep._change_reason = reason[:100]
     keep._history_user = _account(user)
@@ -336,7 +370,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
 
     other.merged_into = keep
     other.publication_status = PublicationStatus.WITHDRAWN
-    other.full_clean()
+    _full_clean(other, _("merged record"))
     other._change_reason = f"merged into {keep.ref}"[:100]
     other._history_user = _account(user)
     other.save()
@@ -357,7 +391,9 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
         },
         conflicts=conflicts,
     )
-    record.full_clean()
+    # Both JSON fields are written here: an empty ``conflicts`` (two records that do not
+    # contradict each other) is what most merges have, not a missing value.
+    record.full_clean(exclude=["moved", "conflicts"])
     record.save()
     return record
 
@@ -381,15 +417,20 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
             _("%(other)s was not merged into %(keep)s (or the merge was already undone).")
             % {"other": other.ref, "keep": keep.ref}
         )
-    _check_may_merge(user, other)
     keep = Victim.objects.select_for_update().get(pk=keep.pk)
     other = Victim.objects.select_for_update().get(pk=other.pk)
+    _check_may_merge(user, keep, other)
 
     before_other = other.history.get(history_id=record.other_history_id).instance
     before_other.pk = other.pk
     before_other._state.adding = False  # the same row, updated in place
     before_other.merged_into = None
-    before_other.full_clean()
+    if before_other.is_published and not user.has_perm(Victim.publish_permission()):
+        raise PermissionDenied(
+            _("Undoing this merge publishes %(ref)s again, which only a reviewer may do.")
+            % {"ref": other.ref}
+        )
+    _full_clean(before_other, _("merged record"))
     before_other._change_reason = f"merge into {keep.ref} undone"
     before_other._history_user = _account(user)
     before_other.save()
@@ -398,7 +439,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
     for field in record.moved.get("keep_fields", []):
         concrete = Victim._meta.get_field(field)
         setattr(keep, concrete.attname, getattr(before_keep, concrete.attname))
-    keep.full_clean()
+    _full_clean(keep, _("kept record"))
     keep._change_reason = f"merge of {other.ref} undone"
     keep._history_user = _account(user)
     keep.save()

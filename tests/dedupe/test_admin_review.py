@@ -53,3 +53,25 @@ def test_reviewer_merges_from_the_confirmation_page_choosing_a_value(pair, clien
     assert a.name_fa == "رضا کریمی"
     assert b.merged_into == a
     assert Victim.objects.get(pk=b.pk).publication_status == "withdrawn"
+
+
+def test_a_researcher_reviewing_a_merge_into_a_published_record_is_told_who_can_do_it(
+    client, researcher, reviewer
+):
+    keep = VictimFactory(ref="TEST-PUB", name_latin="Reza Karimi", publication_status="published")
+    other = VictimFactory(
+        ref="TEST-DRAFT", name_latin="Reza Karimy", biography="An unchecked claim.",
+        publication_status="draft",
+    )  # fmt: skip
+    signed_in(client, researcher)
+    url = f"/admin/victims/victim/merge/?keep={keep.pk}&other={other.pk}"
+
+    page = client.get(url).content.decode()
+    client.post("/admin/victims/victim/merge/", {"keep": keep.pk, "other": other.pk})
+
+    assert "TEST-PUB is published" in page
+    assert "Reviewers who can do it: reviewer" in page
+    assert 'value="Merge"' not in page
+    other.refresh_from_db()
+    keep.refresh_from_db()
+    assert other.merged_into is None and keep.biography == ""

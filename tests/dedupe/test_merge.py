@@ -142,9 +142,172 @@ def test_undo_restores_both_records_and_their_citations(two_records, reviewer, c
     assert MergeRecord.objects.get().undone_at is not None
 
 
-def test_merge_records_command_merges_and_undoes(two_records, client):
+def test_merge_records_command_merges_and_undoes(two_records, client, reviewer):
     keep, other = two_records
-    call_command("merge_records", "victims", keep.ref, other.ref, verbosity=0)
+    call_command("merge_records", "victims", keep.ref, other.ref, "--as", "reviewer", verbosity=0)
     assert client.get(f"/victims/{other.ref}/").status_code == 301
-    call_command("merge_records", "victims", keep.ref, other.ref, "--undo", verbosity=0)
+    call_command(
+        "merge_records", "victims", keep.ref, other.ref, "--undo", "--as", "reviewer", verbosity=0
+    )
     assert client.get(f"/victims/{other.ref}/").status_code == 200
+
+
+# --- Unreviewed content must not go live -------------------------------------------------
+
+
+@pytest.fixture
+def draft_into_published(db):
+    keep = VictimFactory(
+        ref="TEST-PUB", name_latin="Reza Karimi", biography="", publication_status="published"
+    )
+    other = VictimFactory(
+        ref="TEST-DRAFT", name_latin="Reza Karimy", biography="An unchecked claim.",
+        publication_status="draft",
+    )  # fmt: skip
+    return keep, other
+
+
+def test_a_researcher_cannot_merge_a_draft_into_a_published_record(
+    draft_into_published, researcher, client
+):
+    keep, other = draft_into_published
+
+    with pytest.raises(PermissionDenied, match="TEST-PUB is published"):
+        merge_victims(keep=keep, other=other, user=researcher)
+
+    keep.refresh_from_db()
+    assert keep.biography == ""
+    assert "unchecked claim" not in client.get(f"/victims/{keep.ref}/").content.decode()
+
+
+def test_a_reviewer_merges_a_draft_into_a_published_record(draft_into_published, reviewer):
+    keep, other = draft_into_published
+
+    merge_victims(keep=keep, other=other, user=reviewer)
+
+    keep.refresh_from_db()
+    assert keep.biography == "An unchecked claim."
+    assert keep.history.first().history_user == reviewer
+
+
+def test_a_researcher_merges_two_drafts(researcher):
+    keep = VictimFactory(ref="TEST-D1", name_latin="Reza Karimi", publication_status="draft")
+    other = VictimFactory(ref="TEST-D2", name_latin="Reza Karimy", publication_status="draft")
+
+    merge_victims(keep=keep, other=other, user=researcher)
+
+    other.refresh_from_db()
+    assert other.merged_into == keep
+
+
+def test_a_merged_drafts_old_ref_answers_404_not_a_redirect(reviewer, client):
+    keep = VictimFactory(ref="TEST-KEPT", name_latin="Reza Karimi")
+    other = VictimFactory(ref="TEST-LEAD", name_latin="Reza Karimy", publication_status="draft")
+
+    merge_victims(keep=keep, other=other, user=reviewer)
+
+    assert client.get("/victims/TEST-LEAD/").status_code == 404
+    assert client.get("/fa/victims/TEST-LEAD/").status_code == 404
+    assert client.get("/api/victims/TEST-LEAD/").status_code == 404
+    assert client.get("/victims/TEST-KEPT/").status_code == 200
+
+
+def test_a_merged_record_once_published_then_withdrawn_still_redirects(reviewer, client):
+    keep = VictimFactory(ref="TEST-KEPT", name_latin="Reza Karimi")
+    other = VictimFactory(ref="TEST-OLD", name_latin="Reza Karimy", publication_status="draft")
+    other.move_to("published", user=reviewer)
+    other.move_to("withdrawn", user=reviewer)
+
+    merge_victims(keep=keep, other=other, user=reviewer)
+
+    assert client.get("/victims/TEST-OLD/").status_code == 301
+
+
+def test_merge_records_from_a_terminal_merges_a_plain_pair_of_drafts(db, capsys):
+    VictimFactory(ref="TEST-D1", name_latin="Reza Karimi", publication_status="draft")
+    VictimFactory(ref="TEST-D2", name_latin="Reza Karimy", publication_status="draft")
+
+    call_command("merge_records", "victims", "TEST-D1", "TEST-D2")
+
+    assert "TEST-D2 merged into TEST-D1" in capsys.readouterr().out
+    assert Victim.objects.get(ref="TEST-D2").merged_into.ref == "TEST-D1"
+    assert MergeRecord.objects.get().merged_by is None
+
+
+def test_merge_records_from_a_terminal_asks_for_a_reviewer_when_a_record_is_published(
+    draft_into_published,
+):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        call_command("merge_records", "victims", "TEST-PUB", "TEST-DRAFT")
+
+    assert "TEST-PUB is published" in str(refused.value)
+    assert "--as" in str(refused.value)
+    assert Victim.objects.get(ref="TEST-DRAFT").merged_into is None
+
+
+def test_merge_records_as_a_researcher_is_refused_for_a_published_record(
+    draft_into_published, researcher
+):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="TEST-PUB is published"):
+        call_command("merge_records", "victims", "TEST-PUB", "TEST-DRAFT", "--as", "researcher")
+
+
+def test_merge_records_as_a_reviewer_names_them_in_the_history(draft_into_published, reviewer):
+    call_command("merge_records", "victims", "TEST-PUB", "TEST-DRAFT", "--as", "reviewer")
+
+    assert Victim.objects.get(ref="TEST-PUB").history.first().history_user == reviewer
+    assert MergeRecord.objects.get().merged_by == reviewer
+
+
+def test_a_merge_error_names_the_record_and_its_field(db):
+    from django.core.management.base import CommandError
+
+    VictimFactory(ref="TEST-D1", name_latin="Reza Karimi", birth_year=1970,
+                  publication_status="draft")  # fmt: skip
+    VictimFactory(ref="TEST-D2", name_latin="Reza Karimy", death_date=dt.date(1960, 1, 1),
+                  death_date_precision="year", publication_status="draft")  # fmt: skip
+
+    with pytest.raises(CommandError) as refused:
+        call_command("merge_records", "victims", "TEST-D1", "TEST-D2")
+
+    assert "kept record TEST-D1, date of death (death_date): The date of death is before" in str(
+        refused.value
+    )
+
+
+def test_an_account_in_no_group_can_merge_nothing(db, client, django_user_model):
+    from django.core.management.base import CommandError
+
+    from tests.conftest import signed_in
+
+    nobody = django_user_model.objects.create_user(
+        "nobody", password="a-long-test-password", is_staff=True
+    )
+    keep = VictimFactory(ref="TEST-D1", name_latin="Reza Karimi", publication_status="draft")
+    other = VictimFactory(ref="TEST-D2", name_latin="Reza Karimy", publication_status="draft")
+    signed_in(client, nobody)
+
+    page = client.get(f"/admin/victims/victim/merge/?keep={keep.pk}&other={other.pk}")
+    posted = client.post("/admin/victims/victim/merge/", {"keep": keep.pk, "other": other.pk})
+    with pytest.raises(CommandError, match="not allowed to merge"):
+        call_command("merge_records", "victims", "TEST-D1", "TEST-D2", "--as", "nobody")
+
+    assert page.status_code == posted.status_code == 403
+    assert Victim.objects.get(ref="TEST-D2").merged_into is None
+
+
+def test_a_researcher_cannot_undo_a_merge_into_a_published_record(
+    draft_into_published, reviewer, researcher
+):
+    keep, other = draft_into_published
+    merge_victims(keep=keep, other=other, user=reviewer)
+
+    with pytest.raises(PermissionDenied, match="TEST-PUB is published"):
+        unmerge_victims(keep=keep, other=other, user=researcher)
+
+    keep.refresh_from_db()
+    assert keep.biography == "An unchecked claim."  # still the reviewer's merge

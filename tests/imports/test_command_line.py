@@ -28,7 +28,7 @@ def test_a_bad_file_exits_non_zero_and_a_good_one_zero(tmp_path):
         "ref,name_latin,name_fa,father_name,gender,birth_year,publication_status\n"
         "T-1,Ali Karimi,علی کریمی,Hassan,male,1955,draft\n"
         "T-2,Maryam Ahmadi,,,female,nineteen-fifty,draft\n"
-        "T-3,,حسین رضایی,,,1960,published\n",
+        "T-3,,حسین رضایی,,,1960,in_review\n",
         encoding="utf-8",
     )
 

@@ -141,6 +141,7 @@ def test_an_empty_file_and_an_unknown_extension_are_explained(tmp_path, manage):
 def test_an_unknown_column_is_a_warning_not_a_failure(tmp_path, manage, rows):
     for row in rows:
         row["notes_from_ngo"] = "x"
+        row["publication_status"] = "draft"
     path = write_csv(tmp_path / "extra.csv", rows)
 
     run = manage("import_records", "victims", path)

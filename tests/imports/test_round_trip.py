@@ -52,12 +52,12 @@ def _wipe_victims():
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
-def test_export_import_export_gives_the_same_file(tmp_path, manage, victims, suffix):
+def test_export_import_export_gives_the_same_file(tmp_path, manage, victims, suffix, reviewer):
     first = tmp_path / f"first{suffix}"
     assert manage("export_records", "victims", first).code == 0
     _wipe_victims()
 
-    run = manage("import_records", "victims", first)
+    run = manage("import_records", "victims", first, "--as", "reviewer")
     assert run.code == 0, run.err
     assert "3 victims were created" in run.out
 
@@ -90,18 +90,22 @@ def test_export_holds_unpublished_records_and_dates_at_their_precision(tmp_path,
     assert rows["T-3"]["publication_status"] == "withdrawn"
 
 
-def test_a_round_trip_into_an_empty_database_recreates_nothing_else(tmp_path, manage, victims):
+def test_a_round_trip_into_an_empty_database_recreates_nothing_else(
+    tmp_path, manage, victims, reviewer
+):
     path = tmp_path / "v.csv"
     export_file("victims", path)
     _wipe_victims()
     places = Place.objects.count()
 
-    manage("import_records", "victims", path)
+    assert manage("import_records", "victims", path, "--as", "reviewer").code == 0
 
     assert Place.objects.count() == places  # every place found by name, none made up
 
 
-def test_perpetrators_memberships_positions_and_sources_round_trip(tmp_path, manage, seed):
+def test_perpetrators_memberships_positions_and_sources_round_trip(
+    tmp_path, manage, seed, reviewer
+):
     kinds = ["perpetrators", "memberships", "positions", "sources"]
     first = {k: tmp_path / f"{k}-1.csv" for k in kinds}
     for kind in kinds:
@@ -112,7 +116,7 @@ def test_perpetrators_memberships_positions_and_sources_round_trip(tmp_path, man
     CommissionMembership.objects.all().delete()
     Position.objects.all().delete()
     for kind in kinds:
-        run = manage("import_records", kind, first[kind])
+        run = manage("import_records", kind, first[kind], "--as", "reviewer")
         assert run.code == 0, run.err
     assert (Perpetrator.objects.count(), CommissionMembership.objects.count(),
             Position.objects.count(), Source.objects.count()) == counts  # fmt: skip
@@ -123,21 +127,21 @@ def test_perpetrators_memberships_positions_and_sources_round_trip(tmp_path, man
         assert second.read_bytes() == first[kind].read_bytes()
 
 
-def test_a_membership_file_imported_twice_keeps_one_seat(tmp_path, manage, seed):
+def test_a_membership_file_imported_twice_keeps_one_seat(tmp_path, manage, seed, reviewer):
     path = tmp_path / "m.csv"
     path.write_text(
         "perpetrator,commission,role,start_date\n"
         "P-0001,death-commissions-1988,prosecutor,1988-07\n",
         encoding="utf-8",
     )
-    manage("import_records", "memberships", path)
+    manage("import_records", "memberships", path, "--as", "reviewer")
     before = CommissionMembership.objects.count()
     path.write_text(
         "perpetrator,commission,role,start_date\n"
         "P-0001,death-commissions-1988,prosecutor,1988-08\n",
         encoding="utf-8",
     )
-    run = manage("import_records", "memberships", path)
+    run = manage("import_records", "memberships", path, "--as", "reviewer")
     assert "0 memberships were created, 1 updated" in run.out
     assert CommissionMembership.objects.count() == before
 

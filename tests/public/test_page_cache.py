@@ -139,7 +139,7 @@ def test_a_broken_shared_cache_costs_speed_not_the_page(settings):
 
 
 def test_an_import_refreshes_cached_pages_when_it_commits(
-    client, tmp_path, django_capture_on_commit_callbacks
+    client, tmp_path, django_capture_on_commit_callbacks, reviewer
 ):
     from django.core.management import call_command
 
@@ -150,7 +150,7 @@ def test_an_import_refreshes_cached_pages_when_it_commits(
         encoding="utf-8",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("import_records", "victims", str(path), verbosity=0)
+        call_command("import_records", "victims", str(path), "--as", "reviewer", verbosity=0)
     assert "Cachetest Imported" in client.get("/victims/").content.decode()
 
 

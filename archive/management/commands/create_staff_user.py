@@ -3,6 +3,7 @@
 import base64
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -22,8 +23,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--superuser", action="store_true", help="All permissions (the first administrator)."
         )
+        parser.add_argument(
+            "--url",
+            default="",
+            help="The address the site is served on, e.g. https://archive.example.org "
+            "(default: the SITE_URL setting; `make admin-user` passes HOST and PORT).",
+        )
 
-    def handle(self, *args, username, group, email, superuser, **options):
+    def handle(self, *args, username, group, email, superuser, url, **options):
+        sign_in = sign_in_address(url or settings.SITE_URL)
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(
@@ -49,10 +57,22 @@ class Command(BaseCommand):
             f"   or the link: {totp.config_url}\n"
             f"2. Keep these one-time backup codes somewhere safe (each works once):\n"
             f"   {' '.join(codes)}\n"
-            f"3. Sign in at http://127.0.0.1:8000/admin/ with\n"
+            f"3. Sign in at {sign_in} with\n"
             f"   username: {username}\n"
             f"   password: {password}\n"
-            f"   then choose the device ('authenticator app' or 'backup codes') and give\n"
-            f"   the 6-digit code your app shows, or one backup code.\n"
+            f"   one-time code: the 6-digit code your app shows (or one backup code),\n"
+            f"   all three on the same page.\n"
             f"Change the password after signing in (top right, 'Change password')."
         )
+
+
+def sign_in_address(base: str) -> str:
+    """The admin's sign-in page on the site served at ``base``; without one, the path and
+    how to know the rest (no address is assumed: a wrong one sends a new researcher to
+    someone else's server)."""
+    from django.urls import reverse
+
+    path = reverse("admin:login")
+    if not base:
+        return f"{path} on the address this site is served on (set SITE_URL to print it here)"
+    return base.rstrip("/") + path

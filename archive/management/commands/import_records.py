@@ -1,11 +1,12 @@
-"""``python manage.py import_records victims FILE [--dry-run]``: see archive.importing."""
+"""``python manage.py import_records victims FILE [--dry-run] [--as USER]``: see
+archive.importing and archive.import_permissions."""
 
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from archive.groups import account_for_command
 from archive.importing import REGISTRY, FileProblem, Progress, import_file
 
 
@@ -14,7 +15,9 @@ class Command(BaseCommand):
         "Import records from a CSV, XLSX or JSON file (format by extension). A row whose "
         "key (ref) is known updates that record; a new key creates one. The whole file is "
         "imported or nothing is: every bad row is reported by its row number (row 1 is the "
-        "header, so the first record is row 2) and the command exits with status 1."
+        "header, so the first record is row 2) and the command exits with status 1. "
+        "The permissions of the account named with --as apply, and the history names it; "
+        "without --as, rows that create or change a published record are refused."
     )
 
     def add_arguments(self, parser):
@@ -24,9 +27,13 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check and report; write nothing."
         )
         parser.add_argument(
+            "--as",
             "--user",
-            help="Username recorded in each record's history as the importer "
-            "(default: none, i.e. the command line).",
+            dest="as_user",
+            metavar="USER",
+            help="The account whose permissions apply and whom each record's history names "
+            "as the importer. Without it: drafts only (no row may create or change a "
+            "published record) and no name in the history.",
         )
         parser.add_argument(
             "--progress",
@@ -35,14 +42,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=2000, help="Rows per bulk write.")
 
-    def handle(self, *args, kind, file, dry_run, user, progress, batch_size, **options):
-        importer = None
-        if user:
-            User = get_user_model()
-            try:
-                importer = User.objects.get(**{User.USERNAME_FIELD: user})
-            except User.DoesNotExist:
-                raise CommandError(f"no user called '{user}'") from None
+    def handle(self, *args, kind, file, dry_run, as_user, progress, batch_size, **options):
+        try:
+            importer = account_for_command(as_user)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
         meter = Progress(stream=sys.stderr, enabled=True if progress else None)
         try:
             report = import_file(

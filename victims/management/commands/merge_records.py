@@ -1,29 +1,28 @@
-"""``python manage.py merge_records victims KEEP OTHER [--undo] [--choose field=other]``."""
+"""``python manage.py merge_records victims KEEP OTHER [--undo] [--choose field=other]
+[--as USER]``."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.groups import CommandLine, account_for_command
 from victims.models import Victim
-from victims.services import MergeError, merge_conflicts, merge_victims, unmerge_victims
-
-
-class _Terminal:
-    """The person at the terminal: every permission, no account (as the importer)."""
-
-    pk = None
-    is_active = True
-
-    def has_perm(self, perm, obj=None):
-        return True
+from victims.services import (
+    MergeError,
+    error_lines,
+    merge_conflicts,
+    merge_victims,
+    unmerge_victims,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Merge the record OTHER into KEEP (the same person entered twice): KEEP takes "
         "OTHER's spellings, citations, submissions and every fact it lacks; OTHER is "
-        "withdrawn and its address redirects to KEEP. Where both have a value, KEEP's "
-        "stays unless --choose FIELD=other. --undo undoes the last such merge."
+        "withdrawn and, if it was ever public, its address redirects to KEEP. Where both "
+        "have a value, KEEP's stays unless --choose FIELD=other. --undo undoes the last such "
+        "merge. Two unpublished records merge from the command line alone; when either is "
+        "published, name a reviewer's account with --as (the history names it)."
     )
 
     def add_arguments(self, parser):
@@ -35,9 +34,16 @@ class Command(BaseCommand):
             "--choose", action="append", default=[], metavar="FIELD=keep|other",
             help="For a fact both records give differently, which value to keep.",
         )  # fmt: skip
-        parser.add_argument("--user", help="Username recorded in the history.")
+        parser.add_argument(
+            "--as",
+            "--user",
+            dest="as_user",
+            metavar="USER",
+            help="The account whose permissions apply and whom the history names; needed "
+            "when either record is published (a reviewer's).",
+        )
 
-    def handle(self, *args, kind, keep, other, undo, choose, user, **options):
+    def handle(self, *args, kind, keep, other, undo, choose, as_user, **options):
         if kind != "victims":
             raise CommandError(f"'{kind}' records cannot be merged; only 'victims' can.")
         records = {}
@@ -46,13 +52,10 @@ class Command(BaseCommand):
                 records[ref] = Victim.objects.get(ref=ref)
             except Victim.DoesNotExist:
                 raise CommandError(f"no victim with ref '{ref}'") from None
-        actor = _Terminal()
-        if user:
-            User = get_user_model()
-            try:
-                actor = User.objects.get(**{User.USERNAME_FIELD: user})
-            except User.DoesNotExist:
-                raise CommandError(f"no user called '{user}'") from None
+        try:
+            actor = account_for_command(as_user)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
         choices = {}
         for item in choose:
             field, _, value = item.partition("=")
@@ -67,11 +70,22 @@ class Command(BaseCommand):
                 return
             conflicts = merge_conflicts(kept, merged)
             merge_victims(keep=kept, other=merged, user=actor, choices=choices)
-        except (MergeError, PermissionDenied) as exc:
+        except PermissionDenied as exc:
+            hint = ""
+            if isinstance(actor, CommandLine):
+                hint = " Run the command again with --as USERNAME, naming a reviewer's account."
+            raise CommandError(f"{exc}{hint}") from None
+        except MergeError as exc:
             raise CommandError(str(exc)) from None
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from None
-        self.stdout.write(f"{other} merged into {keep}; {other} now redirects to {keep}.")
+            raise CommandError("; ".join(error_lines(exc))) from None
+        merged.refresh_from_db()
+        where = (
+            f"{other} now redirects to {keep}"
+            if merged.was_public()
+            else f"{other} was never public, so its address stays unknown"
+        )
+        self.stdout.write(f"{other} merged into {keep}; {where}.")
         for c in conflicts:
             chosen = choices.get(c["field"], "keep")
             self.stdout.write(
