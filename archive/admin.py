@@ -4,7 +4,6 @@ and the core models' admin."""
 from __future__ import annotations
 
 from django import forms
-from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -24,8 +23,8 @@ from django_otp.admin import OTPAdminSite
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.dates import DAY, PartialDate
-from archive.models import (
+from archive.core.dates import DAY, PartialDate
+from archive.core.models import (
     Event,
     Organisation,
     Place,
@@ -33,6 +32,9 @@ from archive.models import (
     locked_for,
 )
 from archive.staff_signin import StaffSignInForm
+from archive.templatetags.archive_tags import format_partial
+from sources.footnotes import markers
+from sources.models import Citation
 
 # Staff sign in with a password and a one-time code (TOTP app or a backup code), all three
 # on one page (archive/staff_signin.py).
@@ -62,7 +64,6 @@ class CitationFormSet(BaseGenericInlineFormSet):
 
     def clean(self):
         super().clean()
-        from sources.footnotes import markers
 
         cited = {
             form.cleaned_data["source"].pk
@@ -119,7 +120,7 @@ def publishers_of(record) -> list[str]:
 class GuardedForm(forms.ModelForm):
     """Refuses a change that would reach a published record the user may not publish: a
     citation of a published victim, a position or commission seat of a published
-    perpetrator (``archive.models.locked_for``)."""
+    perpetrator (``archive.core.models.locked_for``)."""
 
     guard_user = None
 
@@ -179,7 +180,7 @@ class CitationInline(GuardedInlineMixin, GenericTabularInline):
     """Citations under every record: which source supports which claim. Narrow enough
     for a 1280-pixel window: the quote is a two-line box (its corner drags it larger)."""
 
-    model = apps.get_model("sources", "Citation")
+    model = Citation
     formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["source"]
@@ -260,7 +261,6 @@ WORKFLOW_DONE = {
 def partial_date_column(model, field: str):
     """A list column showing a date at its precision ("August 1988", not "Aug. 1, 1988"),
     sorted by the date; in Persian, in both calendars (as public pages show it)."""
-    from archive.templatetags.archive_tags import format_partial
 
     @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
     def column(obj):

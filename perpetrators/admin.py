@@ -12,7 +12,7 @@ from archive.admin import (
     PublishableImportExportAdmin,
     RefFilledAdmin,
 )
-from archive.search import admin_search_results
+from archive.core.search import admin_search_results
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from perpetrators.resources import MembershipResource, PerpetratorResource, PositionResource
 

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.admin import PublishableImportExportAdmin, RefFilledAdmin, publishers_of
-from archive.search import admin_search_results
+from archive.core.search import admin_search_results
 from sources.models import Citation
 from victims.models import DuplicatePair, MergeRecord, Submission, SubmissionAttachment, Victim
 from victims.resources import VictimResource

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from archive.dates import persian_digits
+from archive.core.dates import persian_digits
 from archive.templatetags.archive_tags import num
 from victims import receipts
 from victims.attachments import (

@@ -8,7 +8,7 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 
-from archive.dates import PartialDate, persian_digits
+from archive.core.dates import PartialDate, persian_digits
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from archive.dates import DAY, GREGORIAN_MONTHS_EN, PartialDate, persian_digits
+from archive.core.dates import DAY, GREGORIAN_MONTHS_EN, PartialDate, persian_digits
 from archive.templatetags.archive_tags import format_partial
 
 register = template.Library()

@@ -1,4 +1,4 @@
-"""Name normalisation, keys and scoring (archive.names): pure Python, no database."""
+"""Name normalisation, keys and scoring (archive.core.names): pure Python, no database."""
 
 import string
 import time
@@ -6,8 +6,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.lexicon import FAMILY_NAMES, GIVEN_NAMES
-from archive.names import (
+from archive.core.names import (
     is_exact,
     latin_key,
     name_keys,
@@ -17,6 +16,7 @@ from archive.names import (
     query_key,
     score,
 )
+from archive.core.names.lexicon import FAMILY_NAMES, GIVEN_NAMES
 
 # ------------------------------------------------------------------ normalisation
 
