@@ -16,6 +16,8 @@ from datetime import date
 
 from persiantools.jdatetime import JalaliDate
 
+from archive.core.digits import persian_digits
+
 YEAR, MONTH, DAY = "year", "month", "day"
 PRECISIONS = (YEAR, MONTH, DAY)
 
@@ -35,13 +37,6 @@ GREGORIAN_MONTHS_FA = (
     "ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن",
     "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر",
 )  # fmt: skip
-
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-
-
-def persian_digits(value: object) -> str:
-    """Write the ASCII digits of ``value`` with Persian digits."""
-    return str(value).translate(_PERSIAN_DIGITS)
 
 
 @dataclass(frozen=True)

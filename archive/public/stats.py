@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.core.dates import persian_digits
+from archive.core.digits import number, persian_digits
 from archive.core.models import Event, Place
 from archive.core.pagination import cache_get, cache_key, cache_set, data_version
 from victims.models import Victim
@@ -133,7 +133,7 @@ def bar_chart_svg(rows: list[tuple[str, int]], *, title: str, rtl: bool, width: 
     for i, (label, n) in enumerate(rows):
         y = pad + i * row_h
         length = max(1, round(bar_w * n / top)) if n else 0
-        shown = persian_digits(f"{n:,}".replace(",", "٬")) if rtl else f"{n:,}"
+        shown = number(n, persian=rtl)
         # About 28 characters fit the label column at the chart's font size.
         short = label if len(label) <= 28 else label[:27] + "…"
         bar_x = x(label_w + length) if rtl else label_w

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
+from archive.core.digits import ascii_digits
 from archive.core.importing.columns import Column
 from archive.core.importing.permissions import PermissionRules
 from archive.core.importing.readers import cell_text, normalise_header
 from archive.core.importing.report import FileProblem, messages_of
-from archive.core.importing.widgets import NamedRecordWidget, _digits
+from archive.core.importing.widgets import NamedRecordWidget
 
 # --- Resources ---------------------------------------------------------------------------
 
@@ -248,7 +249,7 @@ class IdKeyedResource(ArchiveResource):
 
 class IdWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
-        text = _digits(cell_text(value))
+        text = ascii_digits(cell_text(value))
         if not text:
             return None
         if not text.isdigit() or int(text) == 0:

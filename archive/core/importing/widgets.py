@@ -14,15 +14,10 @@ from django.utils.translation import override
 from import_export import widgets
 
 from archive.core.dates import DAY, MONTH, YEAR, PartialDate
+from archive.core.digits import ascii_digits
 from archive.core.importing.readers import cell_text
 
 # --- Widgets: one cell <-> one value ---------------------------------------------------
-
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-
-
-def _digits(text: str) -> str:
-    return text.translate(_DIGITS)
 
 
 class TextWidget(widgets.CharWidget):
@@ -52,7 +47,7 @@ class RefWidget(TextWidget):
 
 class YearWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
-        text = _digits(cell_text(value))
+        text = ascii_digits(cell_text(value))
         if not text:
             return None
         if not re.fullmatch(r"\d{4}", text):
@@ -87,7 +82,7 @@ class BooleanWordWidget(widgets.BooleanWidget):
 
 class IsoDateWidget(widgets.DateWidget):
     def clean(self, value, row=None, **kwargs):
-        text = _digits(cell_text(value))
+        text = ascii_digits(cell_text(value))
         if not text:
             return None
         try:
@@ -160,7 +155,7 @@ def parse_partial_date(value) -> PartialDate | None:
         return PartialDate(value.date(), DAY)
     if isinstance(value, date):
         return PartialDate(value, DAY)
-    text = _digits(cell_text(value))
+    text = ascii_digits(cell_text(value))
     if not text:
         return None
     match = re.fullmatch(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?", text)
