@@ -150,6 +150,11 @@ class Citation(models.Model):
 
     objects = CitationQuerySet.as_manager()
 
+    # Whose public page a citation changes (archive.models.public_records_of): the record
+    # it supports, not the source it cites. A source's page lists only published records
+    # that cite it, so a draft's citation of a published source changes nothing public.
+    SHOWN_ON = ("content_object",)
+
     class Meta:
         verbose_name = _("citation")
         verbose_name_plural = _("citations")

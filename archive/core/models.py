@@ -235,6 +235,9 @@ def public_records_of(obj) -> list[Publishable]:
     a statement), the publishable records it points to."""
     if isinstance(obj, Publishable):
         return [obj]
+    shown_on = getattr(obj, "SHOWN_ON", None)
+    if shown_on is not None:
+        return [t for t in (getattr(obj, name, None) for name in shown_on) if t is not None]
     found = []
     for field in obj._meta.concrete_fields:
         if field.is_relation and issubclass(field.related_model, Publishable):

@@ -118,3 +118,28 @@ def test_partial_dates_in_the_persian_admin_list_read_in_both_calendars(research
     text = page.content.decode()
     assert "مرداد–شهریور ۱۳۶۷" in text
     assert "اوت ۱۹۸۸" in text
+
+
+def test_a_researcher_adds_a_victim_citing_a_published_source(researcher_client):
+    """Citing a published source changes nothing public (its page lists only published
+    records that cite it), so a researcher's new draft may cite it."""
+    source = SourceFactory(title="Published report", publication_status="published")
+    page = researcher_client.get("/admin/victims/victim/add/")
+    prefix = "sources-citation-content_type-object_id"
+    data = form_data(page, ref="TEST-CITING", name_latin="Test Person Citing", fate="executed")
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-source": str(source.pk),
+            f"{prefix}-0-claim": "fate",
+            f"{prefix}-0-locator": "p. 3",
+            f"{prefix}-0-confidence": "medium",
+        }
+    )
+
+    answer = researcher_client.post("/admin/victims/victim/add/", data)
+
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    victim = Victim.objects.get(ref="TEST-CITING")
+    assert victim.publication_status == "draft"
+    assert [c.source for c in victim.citations.all()] == [source]

@@ -1,7 +1,6 @@
 """Name normalisation, keys and scoring (archive.core.names): pure Python, no database."""
 
 import string
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -230,24 +229,6 @@ def test_empty_or_noise_only_queries_score_zero():
     assert score("", ALI_KARIMI) == 0.0
     assert score("son of", ALI_KARIMI) == 0.0
     assert score("Ali", "") == 0.0
-
-
-def test_score_is_fast_enough_to_rerank_hundreds_of_candidates():
-    candidates = [
-        name_keys(f"{g.latin[0]} {f.latin[0]}", f"{g.fa} {f.fa}")
-        for g, f in zip(GIVEN_NAMES * 2, FAMILY_NAMES * 2, strict=False)
-    ]
-    queries = ["Muhammad Husseini", "Ali Karimi son of Hassan", "M. Hosseini", "فاطمه احمدی"]
-    for q in queries:  # warm the caches, as a long-running server has them
-        for keys in candidates:
-            score(q, keys)
-    start = time.perf_counter()
-    for q in queries:
-        for keys in candidates:
-            score(q, keys)
-    per_call = (time.perf_counter() - start) / (len(queries) * len(candidates))
-    print(f"score(): {per_call * 1e6:.1f} µs per call")
-    assert per_call < 60e-6
 
 
 # ------------------------------------------------------------------ properties

@@ -196,4 +196,6 @@ def test_the_read_only_api_may_be_read_from_any_site_without_credentials(client,
 
 def test_a_form_post_still_works_beside_the_error_handlers(client):
     # The 400/403 handlers do not swallow the submission form's own answers.
-    assert client.post("/submit/", answers()).status_code == 201
+    response = client.post("/submit/", answers())
+    assert response.status_code == 303
+    assert client.get(response["Location"]).status_code == 200
