@@ -1,43 +1,12 @@
 from django.apps import AppConfig
-from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
-def refresh_person_keys(sender, instance, raw=False, **kwargs):
-    """Keys follow the names on every save, fixtures (raw saves) included."""
-    from archive.models import Person
+class ArchiveSiteConfig(AppConfig):
+    """The site's top floor: public pages, the API, dossiers, sitemaps and the commands
+    that tie the apps together. It holds no models (its label differs from the kernel's,
+    ``archive``, whose tables keep their names)."""
 
-    if isinstance(instance, Person):
-        instance.refresh_name_keys()
-
-
-def ensure_search_tables(sender, using="default", **kwargs):
-    """SQLite drops a table's triggers when Django remakes the table to alter it; put the
-    FTS triggers back (and rebuild the index) after every migrate."""
-    from django.apps import apps
-    from django.db import connections
-
-    from archive.migration_ops import ensure_sqlite_fts
-
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return
-    existing = set(connection.introspection.table_names())
-    for label in settings.SEARCHABLE_MODELS:
-        table = apps.get_model(label)._meta.db_table
-        if table in existing and f"{table}_fts" in existing:
-            ensure_sqlite_fts(connection, table)
-
-
-class ArchiveConfig(AppConfig):
     name = "archive"
-    verbose_name = _("Archive core")
-
-    def ready(self):
-        pre_save.connect(refresh_person_keys, dispatch_uid="archive.refresh_person_keys")
-        post_migrate.connect(ensure_search_tables, dispatch_uid="archive.ensure_search_tables")
-        from archive.pagecache import count_change
-
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(count_change, dispatch_uid=f"archive.count_change.{id(signal)}")
+    label = "archive_site"
+    verbose_name = _("Archive site")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
-from archive import api
+from archive.api import views as api
 from archive.pagecache import holds_no_secret
 
 

@@ -47,10 +47,13 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "archive",
+    # The kernel (app label "archive"), the apps on it, then the top floor that ties
+    # them together (docs/architecture.md).
+    "archive.core",
     "sources",
     "perpetrators",
     "victims",
+    "archive",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +124,7 @@ CACHES = {
     # A failing call is a miss, logged: a cache is never a condition of a request
     # (archive/caching.py).
     "default": {
-        "BACKEND": "archive.caching.FailSoftDatabaseCache",
+        "BACKEND": "archive.core.caching.FailSoftDatabaseCache",
         "LOCATION": "archive_cache",
         "TIMEOUT": 3600,
         # Whole pages share it (PAGE_CACHE_SHARED): room for a few thousand.
@@ -322,7 +325,7 @@ LOGGING = {
     },
 }
 
-# Models whose people search index (archive.search) is kept on ``name_keys``.
+# Models whose people search index (archive.core.search) is kept on ``name_keys``.
 SEARCHABLE_MODELS = ["victims.Victim", "perpetrators.Perpetrator"]
 
 # --- Submissions (families' form, victims.submission_*) ------------------------------------
@@ -387,7 +390,7 @@ CACHES["ratelimit"] = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 # A counter that cannot be read or written (the cache's table missing, its server down)
-# lets the request through, logged (archive.caching): a family's submission is never lost
+# lets the request through, logged (archive.core.caching): a family's submission is never lost
 # to a cache; the honeypot and the form's checks still hold.
 RATELIMIT_FAIL_OPEN = True
 # Behind a reverse proxy, the header that carries the client's address (e.g.

@@ -40,13 +40,14 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from archive.core.digits import ascii_digits
+
 # Codes typed on a Persian or Arabic keyboard.
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def normalise_code(token: str) -> str:
     """The code as the devices compare it: no spaces ("123 456"), ASCII digits."""
-    return "".join((token or "").split()).translate(_DIGITS)
+    return ascii_digits("".join((token or "").split()))
 
 
 def verified_device(user, token: str):

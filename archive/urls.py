@@ -5,26 +5,27 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from archive import views
+from archive.public import urls as public
+from archive.public import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("archive.api_urls")),
+    path("api/", include("archive.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
-    path("", include("archive.public_urls")),
-    path("victims/", include("victims.urls")),
-    path("perpetrators/", include("perpetrators.urls")),
-    path("sources/", include("sources.urls")),
-    path("submit/", include("victims.submission_urls")),
+    path("", include(public.site)),
+    path("victims/", include(public.victims)),
+    path("perpetrators/", include(public.perpetrators)),
+    path("sources/", include(public.sources)),
+    path("submit/", include(public.submissions)),
     prefix_default_language=False,
 )
 
-# Error pages in the reader's language, and JSON under /api/ (archive.views, archive.api).
-handler400 = "archive.views.bad_request"
-handler403 = "archive.views.permission_denied"
-handler404 = "archive.views.page_not_found"
-handler500 = "archive.views.server_error"
+# Error pages in the reader's language, and JSON under /api/ (archive.public.views).
+handler400 = "archive.public.views.bad_request"
+handler403 = "archive.public.views.permission_denied"
+handler404 = "archive.public.views.page_not_found"
+handler500 = "archive.public.views.server_error"

@@ -25,7 +25,7 @@ def _warm_up() -> None:
     from django.template.loader import get_template
     from django.urls import get_resolver
 
-    from archive import names
+    from archive.core import names
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module
     get_template("base.html")

@@ -36,7 +36,7 @@ BENCH_REVIEWER = (
 
 
 def write_file(path: Path, n: int, rate: float, seed: int) -> set[frozenset[str]]:
-    from archive.synthetic import duplicate_pairs, synthetic_people
+    from bench.synthetic import duplicate_pairs, synthetic_people
 
     rows = list(synthetic_people(n, seed=seed))
     extra, truth = duplicate_pairs(rows, rate=rate, seed=seed)

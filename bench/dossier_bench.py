@@ -52,7 +52,7 @@ import django
 django.setup()
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from archive.models import Event
+from archive.core.models import Event
 from sources.models import Citation, Source
 from victims.models import Victim
 
@@ -86,7 +86,7 @@ import json, resource, sys, time
 t0, w0 = time.process_time(), time.perf_counter()
 import django
 django.setup()
-from perpetrators.dossier_render import Output
+from archive.dossiers.render import Output
 lang = sys.argv[1]
 t1 = time.process_time()
 out = Output.build("event", "%(event)s", base_url="http://%(host)s/", lang=lang)
@@ -140,10 +140,10 @@ def build(env: dict, victims: int) -> tuple[int, int]:
     have = int(manage(env, "shell", "-c", count).strip().splitlines()[-1])
     if have < victims:
         print(f"writing {victims - have:,} synthetic victims …", flush=True)
-        manage(env, "generate_synthetic", "victims", str(victims - have), "--start", str(have + 1))
+        synthesize(env, "victims", str(victims - have), "--start", str(have + 1))
     count = "from perpetrators.models import Perpetrator; print(Perpetrator.objects.count())"
     if int(manage(env, "shell", "-c", count).strip().splitlines()[-1]) < 3:
-        manage(env, "generate_synthetic", "perpetrators", "3")  # small dossiers
+        synthesize(env, "perpetrators", "3")  # small dossiers
     line = next(x for x in python(env, SETUP % {"event": EVENT}).splitlines() if "SETUP" in x)
     _, published, citations = line.split()
     return int(published), int(citations)
@@ -349,3 +349,14 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def synthesize(env: dict, *args: str) -> str:
+    """``bench/generate_synthetic.py`` (a development tool, not a command of the site)."""
+    result = subprocess.run(
+        [PY, "bench/generate_synthetic.py", *args], env=env, cwd=ROOT, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    if result.returncode:
+        sys.exit(f"generate_synthetic {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout

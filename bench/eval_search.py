@@ -1,9 +1,9 @@
 """People-search evaluation: ``python bench/eval_search.py`` (``make eval-search``).
 
-Writes a synthetic corpus (``archive.synthetic``, 20,000 clearly fictional people) to a
+Writes a synthetic corpus (``bench.synthetic``, 20,000 clearly fictional people) to a
 CSV, imports it with ``manage.py import_records victims FILE`` into a FRESH database,
 then asks ``/api/victims/?q=`` the known-answer queries of every kind
-(``archive.search_eval.build_queries``) and prints recall@1 and recall@10 per kind,
+(``bench.search_eval.build_queries``) and prints recall@1 and recall@10 per kind,
 with the median and p95 latency of the API calls. Backends: SQLite (a temporary file)
 always; PostgreSQL when a server answers at DATABASE_URL (a postgres:// URL) or at
 postgres://archive:archive@127.0.0.1:5432/archive_eval. The script creates its own
@@ -51,7 +51,7 @@ BENCH_REVIEWER = (
 
 
 def corpus(n: int, seed: int) -> list[dict]:
-    from archive.synthetic import synthetic_people
+    from bench.synthetic import synthetic_people
 
     rows = []
     for row in synthetic_people(n, seed=seed):
@@ -71,8 +71,8 @@ def write_csv(rows: list[dict], path: Path) -> None:
 def latin_removed(rows: list[dict], seed: int, share: float = 0.1, per_kind: int = 300):
     """The corpus with the Latin names of ~``share`` of people (those known in both
     scripts) removed, and Latin-spelling queries for those people."""
-    from archive.search_eval import Query, _identity
-    from archive.synthetic import name_entries, render_latin
+    from bench.search_eval import Query, _identity
+    from bench.synthetic import name_entries, render_latin
 
     rng = random.Random(f"latin-removed:{seed}")
     out, removed = [], []
@@ -200,7 +200,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run_backend(label: str, url: str, rows, queries, workdir: Path, csv_path: Path) -> dict:
-    from archive.search_eval import recall_at, recall_table
+    from bench.search_eval import recall_at, recall_table
 
     env = child_env(url)
     manage(env, "migrate", "--noinput", "-v", "0")
@@ -255,7 +255,7 @@ def main() -> None:
         worker(*args.worker)
         return
 
-    from archive.search_eval import build_queries
+    from bench.search_eval import build_queries
 
     rows = corpus(args.n, args.seed)
     queries = build_queries(rows, seed=args.seed, per_kind=args.per_kind)

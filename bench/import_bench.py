@@ -38,8 +38,8 @@ BENCH_REVIEWER = (
 
 
 def local_people(n: int, seed: int = 0, start: int = 1):
-    """A stand-in for archive.synthetic.synthetic_people, from the same lexicon."""
-    from archive import lexicon
+    """A stand-in for bench.synthetic.synthetic_people, from the same lexicon."""
+    from archive.core.names import lexicon
 
     rng = random.Random(seed)
     given = [e for e in lexicon.GIVEN_NAMES if e.gender in {"m", "f"}]
@@ -73,7 +73,7 @@ def local_people(n: int, seed: int = 0, start: int = 1):
 
 def people(n: int, seed: int, start: int):
     try:
-        from archive.synthetic import synthetic_people
+        from bench.synthetic import synthetic_people
     except ImportError:
         return local_people(n, seed, start)
     return synthetic_people(n, seed=seed, start=start)

@@ -52,8 +52,8 @@ django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from archive.models import NAME_ORDER, name_order_annotations
-from archive.pagination import encode_cursor
+from archive.core.models import NAME_ORDER, name_order_annotations
+from archive.core.pagination import encode_cursor
 from victims.models import Victim
 
 mode = sys.argv[1]
@@ -175,7 +175,7 @@ def build(env: dict, size: int, batch_size: int) -> tuple[int, float]:
         return have, 0.0
     print(f"  building {size - have:,} synthetic victims (have {have:,}) ...", flush=True)
     started = time.monotonic()
-    manage(env, "generate_synthetic", "victims", str(size - have), "--start", str(have + 1),
+    synthesize(env, "victims", str(size - have), "--start", str(have + 1),
            "--batch-size", str(batch_size))  # fmt: skip
     return have, (size - have) / (time.monotonic() - started)
 
@@ -327,7 +327,7 @@ def search_queries(count: int = 400) -> list[str]:
     import random
     from urllib.parse import quote
 
-    from archive.lexicon import FAMILY_NAMES, GIVEN_NAMES
+    from archive.core.names.lexicon import FAMILY_NAMES, GIVEN_NAMES
 
     rng = random.Random(8)
     terms: dict[str, None] = {}
@@ -550,3 +550,14 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def synthesize(env: dict, *args: str) -> str:
+    """``bench/generate_synthetic.py`` (a development tool, not a command of the site)."""
+    result = subprocess.run(
+        [PY, "bench/generate_synthetic.py", *args], env=env, cwd=ROOT, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    if result.returncode:
+        sys.exit(f"generate_synthetic {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout

@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.lexicon import FAMILY_NAMES, GIVEN_NAMES
-from archive.names import name_keys, score
+from archive.core.names import name_keys, score
+from archive.core.names.lexicon import FAMILY_NAMES, GIVEN_NAMES
 
 QUERIES = ["Muhammad Husseini", "Ali Karimi son of Hassan", "M. Hosseini", "فاطمه احمدی"]
 

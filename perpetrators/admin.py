@@ -2,9 +2,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.admin import (
+from archive.core.admin import (
     ArchiveImportExportMixin,
-    CitationInline,
     GuardedAdminMixin,
     GuardedInlineMixin,
     PartialDatesInListsMixin,
@@ -12,9 +11,10 @@ from archive.admin import (
     PublishableImportExportAdmin,
     RefFilledAdmin,
 )
-from archive.search import admin_search_results
+from archive.core.search import admin_search_results
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from perpetrators.resources import MembershipResource, PerpetratorResource, PositionResource
+from sources.admin import CitationInline
 
 
 class PositionInline(GuardedInlineMixin, admin.TabularInline):

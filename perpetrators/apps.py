@@ -7,7 +7,7 @@ class PerpetratorsConfig(AppConfig):
     verbose_name = _("Perpetrators")
 
     def ready(self):
-        from archive.importing import register
+        from archive.core.importing import register
         from perpetrators.resources import MembershipResource, PerpetratorResource, PositionResource
 
         register("perpetrators", PerpetratorResource)

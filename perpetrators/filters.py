@@ -7,8 +7,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from archive.filters import ANY, BilingualChoiceFilter
-from archive.models import Organisation
+from archive.core.filters import ANY, BilingualChoiceFilter
+from archive.core.models import Organisation
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Role
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from archive.models import (
+from archive.core.models import (
     BilingualNameMixin,
     PartialDatesMixin,
     Person,
@@ -25,7 +25,7 @@ from archive.models import (
 
 class PerpetratorQuerySet(PublishableQuerySet):
     def search(self, q: str):
-        from archive.search import search
+        from archive.core.search import search
 
         return search(self, q)
 
@@ -251,7 +251,7 @@ class DossierRendering(models.Model):
     rendered, and the lock that lets only one process render it.
 
     ``key`` names what the bytes depend on (the dossier's content digest, language,
-    origin, archive version and renderer: ``perpetrators.dossier_render.pdf_key``); it is
+    origin, archive version and renderer: ``archive.dossiers.render.pdf_key``); it is
     unique, so the row a process creates to render a key is a lock that holds across
     workers and machines. Rendering happens outside requests (``render_dossiers``);
     readers are served ``pdf`` or told to come back (see ``dossier_render``)."""

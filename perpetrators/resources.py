@@ -14,7 +14,7 @@ Import perpetrators before their memberships and positions: a membership or posi
 names an unknown ref is refused.
 """
 
-from archive.importing import (
+from archive.core.importing import (
     ArchiveResource,
     ChoiceWidget,
     Column,
@@ -24,12 +24,12 @@ from archive.importing import (
     PartialDateColumn,
     SlugWidget,
     TextWidget,
-    _cell_text,
     biography_column,
+    cell_text,
     person_columns,
     status_column,
 )
-from archive.models import Organisation
+from archive.core.models import Organisation
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Role
 
 
@@ -94,9 +94,9 @@ class MembershipResource(ArchiveResource):
         clean_model_instances = True
 
     def row_key(self, row):
-        role = _cell_text(row.get("role", "")).lower() or Role.MEMBER
+        role = cell_text(row.get("role", "")).lower() or Role.MEMBER
         return "|".join(
-            (_cell_text(row.get("perpetrator", "")), _cell_text(row.get("commission", "")), role)
+            (cell_text(row.get("perpetrator", "")), cell_text(row.get("commission", "")), role)
         )
 
     def existing(self, keys):

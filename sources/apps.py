@@ -7,7 +7,7 @@ class SourcesConfig(AppConfig):
     verbose_name = _("Sources")
 
     def ready(self):
-        from archive.importing import register
+        from archive.core.importing import register
         from sources.resources import SourceResource
 
         register("sources", SourceResource)

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from archive.filters import ANY, YearFilter
+from archive.core.filters import ANY, YearFilter
 from sources.models import Source
 
 

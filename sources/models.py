@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from archive.models import Publishable, PublishableQuerySet, partial_date, workflow_permissions
+from archive.core.models import Publishable, PublishableQuerySet, partial_date, workflow_permissions
 
 
 class SourceQuerySet(PublishableQuerySet):

@@ -2,7 +2,7 @@
 ``docs/data-dictionary.md`` is generated from them. Sources have no ref: the ``id``
 column is the key (blank for a new source)."""
 
-from archive.importing import (
+from archive.core.importing import (
     BooleanWordWidget,
     ChoiceWidget,
     Column,
@@ -12,7 +12,7 @@ from archive.importing import (
     PartialDateColumn,
     TextWidget,
 )
-from archive.models import PublicationStatus
+from archive.core.models import PublicationStatus
 from sources.models import Source
 
 

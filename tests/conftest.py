@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from archive.groups import RESEARCHER, REVIEWER
+from archive.core.groups import RESEARCHER, REVIEWER
 
 
 def _staff(django_user_model, username, group):

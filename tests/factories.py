@@ -3,7 +3,7 @@
 import factory
 from django.contrib.contenttypes.models import ContentType
 
-from archive.models import Event, Organisation, Place
+from archive.core.models import Event, Organisation, Place
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from sources.models import Citation, Source
 from victims import receipts

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.admin import PublishableImportExportAdmin, RefFilledAdmin, publishers_of
-from archive.search import admin_search_results
+from archive.core.admin import PublishableImportExportAdmin, RefFilledAdmin, publishers_of
+from archive.core.search import admin_search_results
+from sources.admin import CitationInline
 from sources.models import Citation
 from victims.models import DuplicatePair, MergeRecord, Submission, SubmissionAttachment, Victim
 from victims.resources import VictimResource
@@ -27,6 +28,7 @@ from victims.submission_views import attachment_download
 @admin.register(Victim)
 class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
     resource_classes = [VictimResource]
+    inlines = [CitationInline]
     # Both scripts in one column, so that the date of death and the status still fit beside
     # the navigation and the filters in a 1280-pixel window.
     list_display = [

@@ -7,7 +7,7 @@ class VictimsConfig(AppConfig):
     verbose_name = _("Victims")
 
     def ready(self):
-        from archive.importing import register
+        from archive.core.importing import register
         from victims import checks  # noqa: F401  (registers the system checks)
         from victims.resources import VictimResource
 

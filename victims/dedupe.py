@@ -1,6 +1,6 @@
 """Finding the same person entered twice, across lists that spell names their own way.
 
-A pair is proposed when the names match (``archive.names.score``, asked both ways, so a
+A pair is proposed when the names match (``archive.core.names.score``, asked both ways, so a
 Persian-only record meets a Latin-only one) AND the other facts agree: father's name,
 year of birth (one year apart is common, a Solar Hijri year spans two Gregorian ones),
 prison, date and place of death. Two people with the same common name and different
@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from archive import names
+from archive.core import names
 
 # A name match this close (one edit, different long vowels) may be the same name.
 NAME_THRESHOLD = 0.85
@@ -164,8 +164,8 @@ def name_blocks(name: str) -> set[str]:
     is two tokens in Persian); the family name likewise from the end (Hosseinpour,
     حسین‌پور). Blocks are made with and without titles (Seyed, Haj, Sadat), which lists
     add and drop, and which share keys with names (Seyed and Saeed are both "sid")."""
-    titles = names._title_keys()
-    toks = [(tok, names._key(script, tok)) for script, tok in names._tokens(name)]
+    titles = names.title_keys()
+    toks = [(tok, names.token_key(script, tok)) for script, tok in names.tokens(name)]
     toks = [(tok, key) for tok, key in toks if key]
     out: set[str] = set()
     for variant in (toks, [(t, k) for t, k in toks if k not in titles]):
@@ -255,8 +255,8 @@ def joined_key(name: str, *, keep_titles: bool = False) -> str:
     differently in two scripts meets: ذبیح‌الله سهرابی (three tokens in Persian) and
     Zabihollah Sohrabi (two), حسین‌پور and Hosseinpour. A token's initial-vowel mark
     is dropped after the first, as it is when the joined word is keyed (-ollah, -allah)."""
-    titles = names._title_keys()
-    keys = [names._key(script, tok) for script, tok in names._tokens(name)]
+    titles = names.title_keys()
+    keys = [names.token_key(script, tok) for script, tok in names.tokens(name)]
     keys = [k for k in keys if k and (keep_titles or k not in titles)]
     if not keys:
         return ""

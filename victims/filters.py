@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from archive.filters import (
+from archive.core.filters import (
     ANY,
     BilingualChoiceFilter,
     RecordIdFilter,
@@ -20,7 +20,7 @@ from archive.filters import (
     published_events,
     regions,
 )
-from archive.models import Gender
+from archive.core.models import Gender
 from perpetrators.models import Commission
 from sources.models import Citation
 from victims.models import Fate, Victim

@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from archive.dates import persian_digits
-from archive.templatetags.archive_tags import num
+from archive.core.digits import ascii_digits, number
+from archive.core.display import localized_number as num
 from victims import receipts
 from victims.attachments import (
     DEFAULT_KEEP_SIDE,
@@ -27,7 +27,6 @@ from victims.attachments import (
 )
 from victims.models import Fate, Victim
 
-_DIGITS = {ord(c): str(i % 10) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")}
 # The Solar Hijri year begins in March: year Y runs mostly through Gregorian Y + 621.
 SOLAR_HIJRI_OFFSET = 621
 EARLIEST_BIRTH_YEAR = 1880
@@ -44,7 +43,7 @@ def _size(n_bytes: int) -> str:
         # Django's Persian catalogue keeps "MB" and "KB" in Latin letters.
         for latin, persian in (("MB", "مگابایت"), ("KB", "کیلوبایت")):
             text = text.replace(latin, persian)
-        return persian_digits(text.replace(".", "٫"))  # the Persian decimal separator
+        return number(text, persian=True)  # Persian digits and decimal separator
     return text
 
 
@@ -210,7 +209,7 @@ class SubmissionForm(forms.Form):
         raw = self.cleaned_data["birth_year"].strip()
         if not raw:
             return None
-        digits = raw.translate(_DIGITS)
+        digits = ascii_digits(raw)
         this_year = datetime.date.today().year
         if digits.isdigit() and len(digits) == 4:
             year = int(digits)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from archive.models import (
+from archive.core.models import (
     Person,
     Place,
     PublishableQuerySet,
@@ -35,7 +35,7 @@ class Fate(models.TextChoices):
 
 class VictimQuerySet(PublishableQuerySet):
     def search(self, q: str):
-        from archive.search import search
+        from archive.core.search import search
 
         return search(self, q)
 
@@ -132,7 +132,7 @@ class Victim(Person):
             models.Index(fields=["publication_status", "event"], name="victim_pub_event"),
             models.Index(fields=["publication_status", "fate"], name="victim_pub_fate"),
             models.Index(fields=["publication_status", "-published_at"], name="victim_pub_latest"),
-            # Public lists page by name with a keyset (archive.pagination), in the order of
+            # Public lists page by name with a keyset (archive.core.pagination), in the order of
             # the reader's script; filters narrow the published rows by these keys.
             *name_order_indexes("victim"),
             models.Index(fields=["publication_status", "commission"], name="victim_pub_commission"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from archive.core.digits import ascii_digits
+
 # No 0/O, 1/I/L or U/V look-alikes: codes are copied by hand, often from a phone screen.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 GROUPS = 4
@@ -17,7 +19,6 @@ GROUP_LENGTH = 4
 CODE_LENGTH = GROUPS * GROUP_LENGTH
 
 # Persian (U+06F0..) and Arabic-Indic (U+0660..) digits, as phones in Iran often type them.
-_DIGITS = {ord(c): str(i % 10) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")}
 
 
 def generate_code() -> str:
@@ -33,7 +34,7 @@ def format_code(raw: str) -> str:
 def normalise_code(text: str) -> str | None:
     """The code a person typed, however they typed it (lower case, spaces or dashes,
     Persian digits), or None when it cannot be a code."""
-    cleaned = "".join(ch for ch in text.translate(_DIGITS).upper() if ch.isalnum())
+    cleaned = "".join(ch for ch in ascii_digits(text).upper() if ch.isalnum())
     if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned

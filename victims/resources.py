@@ -1,8 +1,8 @@
 """The victims' columns for import and export, shared by the admin's import/export
-screens and the ``import_records`` / ``export_records`` commands (see archive.importing).
+screens and the ``import_records`` / ``export_records`` commands (see archive.core.importing).
 ``docs/data-dictionary.md`` is generated from these definitions."""
 
-from archive.importing import (
+from archive.core.importing import (
     ArchiveResource,
     ChoiceWidget,
     Column,
@@ -13,7 +13,7 @@ from archive.importing import (
     person_columns,
     status_column,
 )
-from archive.models import Event, Organisation, Place
+from archive.core.models import Event, Organisation, Place
 from perpetrators.models import Commission
 from victims.models import Fate, Victim
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.models import PublicationStatus
+from archive.core.models import PublicationStatus
 from sources.models import GENERAL, Citation, Source
 from victims.models import Fate, Submission, Victim
 
@@ -144,7 +144,7 @@ def _value(victim: Victim, field: str):
 
 
 def _same_name(a: str, b: str) -> bool:
-    from archive import names
+    from archive.core import names
 
     return bool(set(names.name_keys(a).split()) & set(names.name_keys(b).split()))
 

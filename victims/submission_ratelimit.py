@@ -7,7 +7,7 @@ of the IPv4 space would), and increments are atomic, so 40 requests at once cann
 read "0" and all get through.
 
 A cache that fails (its table missing, its server down) lets the request through, logged
-(``archive.caching``, ``RATELIMIT_FAIL_OPEN``): a family's submission is never lost to a
+(``archive.core.caching``, ``RATELIMIT_FAIL_OPEN``): a family's submission is never lost to a
 counter; the honeypot and the form's own checks still hold.
 """
 
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django_ratelimit.core import _get_ip, get_usage
 
-from archive.caching import FailSoftDatabaseCache, fail_soft
+from archive.core.caching import FailSoftDatabaseCache, fail_soft
 
 
 class AtomicDatabaseCache(FailSoftDatabaseCache):

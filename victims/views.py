@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
-from archive.views import PublicListView, checked_ref
+from archive.core.listing import PublicListView, checked_ref
 from sources.footnotes import Footnotes
 from victims.filters import VictimFilter
 from victims.models import Victim

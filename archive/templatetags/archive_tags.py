@@ -8,7 +8,8 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 
-from archive.dates import PartialDate, persian_digits
+from archive.core.digits import persian_digits
+from archive.core.display import format_partial, localized_digits, localized_number
 
 register = template.Library()
 
@@ -36,30 +37,10 @@ def partial_date(obj, field):
     return format_partial(value)
 
 
-def format_partial(value: PartialDate | None):
-    if value is None:
-        return ""
-    lang = translation.get_language() or "en"
-    if lang.startswith("fa"):
-        return format_html(
-            '<time datetime="{}">{}</time> <span class="gregorian">(<bdi>{}</bdi>)</span>',
-            value.iso(),
-            value.jalali("fa"),
-            value.gregorian("fa"),
-        )
-    return format_html('<time datetime="{}">{}</time>', value.iso(), value.gregorian("en"))
-
-
 @register.filter
 def num(value):
     """A number in the reader's digits (Persian digits on Persian pages)."""
-    if value is None:
-        return ""
-    lang = translation.get_language() or "en"
-    text = f"{value:,}" if isinstance(value, int) else str(value)
-    if lang.startswith("fa"):
-        return persian_digits(text.replace(",", "٬"))
-    return text
+    return localized_number(value)
 
 
 @register.simple_tag
@@ -148,10 +129,7 @@ def localized(obj, attribute):
 @register.filter
 def digits(value):
     """A year or a code in the reader's digits, without grouping (1988, not 1,988)."""
-    if value is None or value == "":
-        return ""
-    lang = translation.get_language() or "en"
-    return persian_digits(value) if lang.startswith("fa") else str(value)
+    return localized_digits(value)
 
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")

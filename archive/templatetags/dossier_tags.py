@@ -9,21 +9,17 @@ from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from archive.dates import DAY, GREGORIAN_MONTHS_EN, PartialDate, persian_digits
+from archive.core.dates import DAY, GREGORIAN_MONTHS_EN, PartialDate
+from archive.core.digits import persian_digits
+from archive.core.display import localized_number, reads_persian
 from archive.templatetags.archive_tags import format_partial
+from sources.footnotes import MARKER
 
 register = template.Library()
 
-_MARKER = r"\[src:(\d+)\]"
 
-
-def _persian() -> bool:
-    return (translation.get_language() or "en").startswith("fa")
-
-
-def digits(value) -> str:
-    text = f"{value:,}" if isinstance(value, int) else str(value)
-    return persian_digits(text.replace(",", "٬")) if _persian() else text
+_persian = reads_persian
+digits = localized_number
 
 
 def _sup(numbers) -> str:
@@ -60,7 +56,7 @@ def dcited_text(notes, obj, text):
     at no public citation of the record is dropped."""
     text = text or ""
     out, last = [], 0
-    for match in re.finditer(_MARKER, text):
+    for match in MARKER.finditer(text):
         number = notes.cite_source(obj, int(match.group(1)))
         before = text[last : match.start()]
         # "by JVMI (2017) [src:2]." reads "by JVMI (2017)²." on paper.

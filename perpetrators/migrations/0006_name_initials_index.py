@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.migration_ops import NameInitialsIndex
+from archive.core.migration_ops import NameInitialsIndex
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from archive.dates import persian_digits
+from archive.core.digits import persian_digits
 from sources.footnotes import MARKER
 
 register = template.Library()

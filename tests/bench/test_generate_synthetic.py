@@ -1,8 +1,9 @@
-"""``manage.py generate_synthetic``: clearly synthetic records written like an import."""
+"""``bench/generate_synthetic.py``: clearly synthetic records written like an import."""
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from bench.generate_synthetic import Command
 from perpetrators.models import Perpetrator
 from sources.models import Source
 from victims.models import Victim
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_synthetic_victims_have_syn_refs_names_and_search_keys():
-    call_command("generate_synthetic", "victims", "30", "--batch-size", "7")
+    call_command(Command(), "victims", "30", "--batch-size", "7")
     victims = list(Victim.objects.order_by("ref"))
     assert len(victims) == 30
     assert victims[0].ref == "SYN-0000001" and victims[-1].ref == "SYN-0000030"
@@ -23,28 +24,28 @@ def test_synthetic_victims_have_syn_refs_names_and_search_keys():
 
 
 def test_synthetic_victims_are_found_by_the_public_search():
-    call_command("generate_synthetic", "victims", "40")
+    call_command(Command(), "victims", "40")
     victim = Victim.objects.published().exclude(name_latin="").first()
     assert victim in Victim.objects.published().search(victim.name_latin)
 
 
 def test_each_synthetic_victim_gets_a_created_history_entry():
-    call_command("generate_synthetic", "victims", "5")
+    call_command(Command(), "victims", "5")
     assert Victim.history.filter(history_type="+", ref__startswith="SYN-").count() == 5
     entry = Victim.history.first()
     assert "synthetic" in entry.history_change_reason
 
 
 def test_start_and_seed_continue_a_build_without_clashing():
-    call_command("generate_synthetic", "victims", "5", "--seed", "3")
-    call_command("generate_synthetic", "victims", "5", "--seed", "3", "--start", "6")
+    call_command(Command(), "victims", "5", "--seed", "3")
+    call_command(Command(), "victims", "5", "--seed", "3", "--start", "6")
     assert Victim.objects.filter(ref__startswith="SYN-").count() == 10
     assert Victim.objects.filter(ref="SYN-0000010").exists()
 
 
 def test_synthetic_perpetrators_and_sources_are_marked_synthetic():
-    call_command("generate_synthetic", "perpetrators", "4")
-    call_command("generate_synthetic", "sources", "3")
+    call_command(Command(), "perpetrators", "4")
+    call_command(Command(), "sources", "3")
     assert Perpetrator.objects.filter(ref__startswith="SYN-", name_keys__gt="").count() == 4
     assert all(s.title.startswith("SYN-") and "ynthetic" in s.title for s in Source.objects.all())
     assert Source.objects.count() == 3
@@ -52,11 +53,11 @@ def test_synthetic_perpetrators_and_sources_are_marked_synthetic():
 
 def test_generator_touches_nothing_but_synthetic_records(seed):
     real = set(Victim.objects.values_list("ref", flat=True))
-    call_command("generate_synthetic", "victims", "10")
+    call_command(Command(), "victims", "10")
     added = set(Victim.objects.values_list("ref", flat=True)) - real
     assert len(added) == 10 and all(ref.startswith("SYN-") for ref in added)
 
 
 def test_a_negative_count_is_refused():
     with pytest.raises(CommandError, match="N must be"):
-        call_command("generate_synthetic", "victims", "-1")
+        call_command(Command(), "victims", "-1")

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models.deletion import ProtectedError
 
-from archive.models import Event, PublicationStatus, WorkflowError
+from archive.core.models import Event, PublicationStatus, WorkflowError
 from perpetrators.models import Commission, Perpetrator
 from sources.models import Source
 from tests.factories import (

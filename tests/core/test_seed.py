@@ -68,7 +68,7 @@ def test_seed_people_get_search_keys_when_loaded(seed):
 
 
 def test_every_footnote_marker_points_at_a_cited_source(seed):
-    from archive.models import Event
+    from archive.core.models import Event
     from perpetrators.models import Commission
     from sources.footnotes import markers
 

@@ -5,7 +5,7 @@ import csv
 
 from django.core.management import call_command
 
-from archive.synthetic import duplicate_pairs, synthetic_people
+from bench.synthetic import duplicate_pairs, synthetic_people
 
 COLUMNS = [
     "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year", "fate",
@@ -35,7 +35,7 @@ def import_file(path):
     not import)."""
     from django.contrib.auth.models import Group, User
 
-    from archive.groups import REVIEWER
+    from archive.core.groups import REVIEWER
 
     importer, _ = User.objects.get_or_create(username="synthetic-importer", is_staff=True)
     importer.groups.add(Group.objects.get(name=REVIEWER))

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from factories import PlaceFactory, VictimFactory
 
-from archive import dossier
-from archive.dates import MONTH, YEAR, PartialDate
+from archive.core.dates import MONTH, YEAR, PartialDate
+from archive.dossiers import common as dossier
 from victims.models import Victim
 
 

@@ -7,7 +7,7 @@ import socket
 import pytest
 from dossier_helpers import body, get_pdf, pdf_text, sha256, squeeze
 
-from archive import dossier
+from archive.dossiers import common as dossier
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from dossier_helpers import body, get_pdf, render_pending
 from factories import EventFactory, PerpetratorFactory
 
-from archive import dossier as common
-from perpetrators import dossier_render
+from archive.dossiers import common
+from archive.dossiers import render as dossier_render
 from perpetrators.models import DossierRendering
 
 pytestmark = pytest.mark.django_db

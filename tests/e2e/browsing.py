@@ -63,7 +63,7 @@ def restore_staff_groups() -> None:
     """The researcher and reviewer groups, made by the migration's own function over the
     migrations' state (the flush between browser tests empties the groups that the
     migration made when the test database was created)."""
-    from archive.groups import create_staff_groups
+    from archive.core.groups import create_staff_groups
 
     create_staff_groups(_migrated_apps(), None)
 

@@ -5,7 +5,7 @@ once made Chromium send ``Origin: null`` and every form fail)."""
 
 import pytest
 
-from archive.groups import RESEARCHER
+from archive.core.groups import RESEARCHER
 from tests.e2e.browsing import sign_in, watch_posts
 from tests.factories import VictimFactory
 from victims.models import Submission, Victim

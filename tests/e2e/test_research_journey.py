@@ -12,7 +12,7 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from archive.groups import RESEARCHER, REVIEWER
+from archive.core.groups import RESEARCHER, REVIEWER
 from sources.models import Citation
 from tests.e2e.browsing import sign_in, watch_posts
 from tests.factories import CitationFactory, SourceFactory, VictimFactory

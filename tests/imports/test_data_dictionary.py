@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from archive.importing import REGISTRY, data_dictionary
+from archive.core.importing import REGISTRY, data_dictionary
 
 
 def test_the_committed_data_dictionary_matches_the_resources():

@@ -5,7 +5,7 @@ import codecs
 
 import pytest
 
-from archive.models import Place
+from archive.core.models import Place
 from tests.factories import PlaceFactory, VictimFactory
 from tests.imports.conftest import write_csv
 from victims.models import Victim

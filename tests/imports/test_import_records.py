@@ -3,8 +3,8 @@ and a dry run writes nothing."""
 
 import pytest
 
-from archive import names
-from archive.search import search
+from archive.core import names
+from archive.core.search import search
 from tests.factories import VictimFactory
 from tests.imports.conftest import write_csv
 from victims.models import Victim

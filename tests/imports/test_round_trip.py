@@ -6,8 +6,8 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
-from archive.importing import export_file
-from archive.models import Place
+from archive.core.importing import export_file
+from archive.core.models import Place
 from perpetrators.models import CommissionMembership, Perpetrator, Position
 from sources.models import Source
 from tests.factories import (

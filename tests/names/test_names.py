@@ -1,12 +1,11 @@
-"""Name normalisation, keys and scoring (archive.names): pure Python, no database."""
+"""Name normalisation, keys and scoring (archive.core.names): pure Python, no database."""
 
 import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.lexicon import FAMILY_NAMES, GIVEN_NAMES
-from archive.names import (
+from archive.core.names import (
     is_exact,
     latin_key,
     name_keys,
@@ -16,6 +15,7 @@ from archive.names import (
     query_key,
     score,
 )
+from archive.core.names.lexicon import FAMILY_NAMES, GIVEN_NAMES
 
 # ------------------------------------------------------------------ normalisation
 

@@ -1,11 +1,11 @@
-"""Known-answer queries and the brute-force recall check (archive.search_eval)."""
+"""Known-answer queries and the brute-force recall check (bench.search_eval)."""
 
 import time
 
 import pytest
 
-from archive.names import normalize_persian
-from archive.search_eval import (
+from archive.core.names import normalize_persian
+from bench.search_eval import (
     KINDS,
     Query,
     build_queries,
@@ -13,7 +13,7 @@ from archive.search_eval import (
     recall_at,
     recall_table,
 )
-from archive.synthetic import synthetic_people
+from bench.synthetic import synthetic_people
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
-"""The synthetic person corpus (archive.synthetic): pure Python, no database."""
+"""The synthetic person corpus (bench.synthetic): pure Python, no database."""
 
 import re
 from collections import Counter
 
 import pytest
 
-from archive.lexicon import PRISONS, parse_name
-from archive.synthetic import (
+from archive.core.names.lexicon import PRISONS, parse_name
+from bench.synthetic import (
     EVENT_1988,
     EVENT_2019,
     FATES,

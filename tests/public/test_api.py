@@ -169,7 +169,7 @@ def test_a_failure_mid_download_cuts_the_stream_instead_of_ending_the_file(clien
     # error leaves the stream, and the server drops the connection before its last chunk.
     from django.db import OperationalError
 
-    from archive import api
+    from archive.api import views as api
 
     VictimFactory.create_batch(3)
     real, calls = api.victim_row, []
@@ -222,7 +222,7 @@ def test_csv_cells_that_begin_like_a_formula_open_as_text_in_a_spreadsheet(clien
 
 
 def test_numbers_are_never_prefixed_even_when_negative():
-    from archive.downloads import spreadsheet_safe
+    from archive.api.downloads import spreadsheet_safe
 
     assert spreadsheet_safe(-5) == -5
     assert spreadsheet_safe(-1.5) == -1.5

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.models import ChangeCounter
+from archive.core.models import ChangeCounter
 from tests.conftest import signed_in
 from tests.factories import CitationFactory, SourceFactory, SubmissionFactory, VictimFactory
 

@@ -136,7 +136,7 @@ def test_the_admin_search_box_uses_the_people_search(researcher_client, crowd):
 def test_rows_keyed_before_father_keys_get_them_from_the_migration(db):
     from django.apps import apps
 
-    from archive.migration_ops import add_father_keys
+    from archive.core.migration_ops import add_father_keys
     from victims.models import Victim
 
     victim = VictimFactory(name_latin="Ali Karimi", father_name="Hassan")
@@ -148,7 +148,7 @@ def test_rows_keyed_before_father_keys_get_them_from_the_migration(db):
 
 
 def test_one_letter_variants_of_a_key_hold_every_single_misspelling():
-    from archive.search import one_edit_variants
+    from archive.core.search import one_edit_variants
 
     variants = set(one_edit_variants("hsine"))
     assert {"hsne", "hisne", "hsinee", "hsina", "ahsine"} <= variants  # drop, swap, add, change
@@ -161,7 +161,7 @@ def test_one_letter_variants_of_a_key_hold_every_single_misspelling():
 def test_a_guess_that_runs_past_its_budget_gives_nothing_and_the_search_goes_on(db):
     from django.db import connection, transaction
 
-    from archive.search import Prober
+    from archive.core.search import Prober
     from victims.models import Victim
 
     VictimFactory(name_latin="Budget Testperson")
@@ -179,7 +179,7 @@ def test_a_guess_that_runs_past_its_budget_gives_nothing_and_the_search_goes_on(
 
 
 def test_probes_read_only_rows_the_queryset_allows(db):
-    from archive.search import Prober
+    from archive.core.search import Prober
     from victims.models import Victim
 
     shown = VictimFactory(name_latin="Filtered Testperson", fate="executed")
@@ -216,7 +216,7 @@ def test_a_timeout_delivered_after_its_guess_ended_does_not_fail_the_search(tran
     Outside a transaction, as a public request runs."""
     from django.db import OperationalError, connection
 
-    from archive.search import Prober
+    from archive.core.search import Prober
     from victims.models import Victim
 
     VictimFactory(name_latin="Latecancel Testperson")
@@ -238,7 +238,7 @@ def test_a_timeout_delivered_after_its_guess_ended_does_not_fail_the_search(tran
 
 
 def test_an_initial_finds_its_person_among_more_namesakes_than_a_probe_reads(anonymous):
-    from archive.search import EXACT_LIMIT
+    from archive.core.search import EXACT_LIMIT
 
     givens = ["Ali", "Reza", "Hassan", "Mehdi", "Amir", "Bahram", "Nader", "Omid"]
     for i in range(EXACT_LIMIT + 20):  # stored before the one asked for

@@ -10,7 +10,7 @@ from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.test import Client
 
-from archive import views
+from archive.public import views
 from tests.submissions.test_submission_form import answers
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_api_errors_are_json_in_one_shape(client, monkeypatch):
         response = getattr(Client(enforce_csrf_checks=True), method)("/api/victims/")
         assert_api_error(response, 405, "method")
         assert response["Allow"] == "GET, HEAD"
-    from archive import api
+    from archive.api import views as api
 
     monkeypatch.setattr(api, "_datasets", _raise(RuntimeError("boom")))
     crashed = Client(raise_request_exception=False).get("/api/victims/")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.models import NAME_ORDER
+from archive.core.models import NAME_ORDER
 from tests.factories import PerpetratorFactory, SourceFactory, VictimFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ LISTS = ["/victims/", "/perpetrators/", "/sources/", "/api/victims/", "/api/perp
 PARAMS = ["q", "page", "page_size", "cursor", "prison", "event", "fate", "gender", "year",
           "death_year", "province", "city", "affiliation", "commission", "role", "position",
           "format", "ordering", "source", "place", "kind", "language", "organisation"]  # fmt: skip
-# The paged lists and the tag their cursors carry (archive.views, archive.api).
+# The paged lists and the tag their cursors carry (archive.public.views, archive.api.views).
 EN, FA = "-".join(NAME_ORDER["en"]), "-".join(NAME_ORDER["fa"])
 CURSOR_TAGS = {
     "/victims/": f"victim-{EN}", "/fa/victims/": f"victim-{FA}",

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.migration_ops import NameSearchIndex
+from archive.core.migration_ops import NameSearchIndex
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.groups import create_staff_groups, remove_staff_groups
+from archive.core.groups import create_staff_groups, remove_staff_groups
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
+from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
 
 # Researchers read the queue, set statuses, see the pictures; reviewers also see contact
 # details (fewest people possible) and may delete a submission (a family may ask us to).

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
+from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
 
 # Researchers work the review queue of possible duplicates and see the merges; merging
 # and undoing a merge of a published record withdraws or restores it, which the service

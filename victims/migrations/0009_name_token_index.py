@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.migration_ops import NameTokenIndex, add_father_keys
+from archive.core.migration_ops import NameTokenIndex, add_father_keys
 
 
 class Migration(migrations.Migration):

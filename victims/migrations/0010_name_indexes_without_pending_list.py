@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.migration_ops import NameIndexesWithoutPendingList
+from archive.core.migration_ops import NameIndexesWithoutPendingList
 
 
 class Migration(migrations.Migration):

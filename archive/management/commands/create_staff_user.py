@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from archive.groups import RESEARCHER, REVIEWER
+from archive.core.groups import RESEARCHER, REVIEWER
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importing import data_dictionary
+from archive.core.importing import data_dictionary
 
 DEFAULT = Path(settings.BASE_DIR) / "docs" / "data-dictionary.md"
 

@@ -1,9 +1,9 @@
-"""``python manage.py export_records victims FILE [--as USER]``: see archive.importing."""
+"""``python manage.py export_records victims FILE [--as USER]``: see archive.core.importing."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.groups import account_for_command
-from archive.importing import REGISTRY, FileProblem, export_file
+from archive.core.groups import account_for_command
+from archive.core.importing import REGISTRY, FileProblem, export_file
 
 
 class Command(BaseCommand):

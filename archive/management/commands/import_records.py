@@ -1,13 +1,13 @@
 """``python manage.py import_records victims FILE [--dry-run] [--as USER]``: see
-archive.importing and archive.import_permissions."""
+archive.core.importing and archive.core.importing.permissions."""
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from archive.groups import account_for_command
-from archive.importing import REGISTRY, FileProblem, Progress, import_file
+from archive.core.groups import account_for_command
+from archive.core.importing import REGISTRY, FileProblem, Progress, import_file
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.groups import CommandLine, account_for_command
+from archive.core.groups import CommandLine, account_for_command
 from victims.models import Victim
 from victims.services import (
     MergeError,

@@ -1,0 +1,162 @@
+"""The open-data downloads (``/data/<dataset>.csv`` and ``.json``): every published record,
+the API's public fields, streamed from the database in chunks, never all in memory.
+
+A download is complete or visibly failed: its first rows are read before the response
+starts, so a database that is down is a 503 (Retry-After), never a 200 with a header
+row and nothing under it. A failure later on (the database lost mid-stream) raises out
+of the stream: the server cuts the connection without the chunked encoding's last
+chunk, which every HTTP/1.1 client reports as an incomplete transfer (and a JSON file
+cut short does not parse), rather than ending the file as if it were whole.
+
+CSV cells are written for spreadsheets (OWASP, "CSV Injection"): every cell is quoted,
+and a text cell that begins with = + - @, a tab or a carriage return (or their
+full-width forms) begins with an apostrophe, which spreadsheets show as text, not run
+as a formula. Numbers are written as numbers and dates as ISO text beginning with a
+digit, so a negative number or a date reads as before.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Iterator
+from itertools import chain
+
+from django.db import DatabaseError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from archive.api.views import Visible, _datasets
+
+logger = logging.getLogger(__name__)
+
+
+class _Echo:
+    """csv.writer writes into this and gets the line back, to stream it."""
+
+    def write(self, value):
+        return value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet will show, never run: an apostrophe before a leading
+    formula character. Numbers (and None) are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _flat(item: dict) -> dict:
+    flat = {}
+    for name, value in item.items():
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                flat[f"{name}_{sub}"] = subvalue
+        elif isinstance(value, list):
+            flat[name] = " | ".join(value)
+        else:
+            flat[name] = "" if value is None else value
+    return flat
+
+
+CSV_COLUMNS = {
+    "victims": [
+        "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender",
+        "birth_year", "fate", "arrest_date", "death_date", "prison_name_en", "prison_name_fa",
+        "death_place_name_en", "death_place_name_fa", "burial_place_name_en",
+        "burial_place_name_fa", "event", "commission", "affiliation_name_en",
+        "affiliation_name_fa",
+    ],
+    "perpetrators": [
+        "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender", "birth_year",
+    ],
+    "sources": [
+        "id", "title", "kind", "publisher", "author", "date", "language", "source_url",
+        "archived_url", "url",
+    ],
+}  # fmt: skip
+
+
+def _rows(request, dataset: str) -> Iterator[dict]:
+    spec = _datasets()[dataset]
+    visible = Visible() if dataset == "victims" else None
+    # iterator(): rows stream from the database in chunks, never all in memory.
+    queryset = spec["queryset"]().order_by("pk").values(*spec["values"])
+    for row in queryset.iterator(chunk_size=2000):
+        yield spec["row"](row, request, visible)
+
+
+def _csv_stream(rows: Iterator[dict], dataset: str):
+    # Every cell quoted: a spreadsheet that splits on semicolons (as many locales do)
+    # cannot start a new cell inside one.
+    writer = csv.DictWriter(
+        _Echo(), fieldnames=CSV_COLUMNS[dataset], extrasaction="ignore", quoting=csv.QUOTE_ALL
+    )
+    yield writer.writeheader()
+    for item in rows:
+        yield writer.writerow({k: spreadsheet_safe(v) for k, v in _flat(item).items()})
+
+
+def _json_stream(rows: Iterator[dict], dataset: str):
+    yield "[\n"
+    first = True
+    for item in rows:
+        yield ("" if first else ",\n") + json.dumps(item, ensure_ascii=False)
+        first = False
+    yield "\n]\n"
+
+
+def _unavailable() -> HttpResponse:
+    response = HttpResponse(
+        gettext("The archive's data cannot be read at the moment, so no file was sent. "
+                "Please try again in a few minutes."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )  # fmt: skip
+    response["Retry-After"] = "120"
+    return response
+
+
+class _Body:
+    """The file's lines; closing it (the server does, once the response is sent or the
+    client gone) closes the rows' database cursor too, even if no line was read."""
+
+    def __init__(self, lines, rows):
+        self.lines, self.rows = lines, rows
+
+    def __iter__(self):
+        return iter(self.lines)
+
+    def close(self):
+        self.lines.close()
+        self.rows.close()
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+@require_safe
+def download(request, dataset: str, fmt: str):
+    if dataset not in CSV_COLUMNS or fmt not in CONTENT_TYPES:
+        raise Http404
+    rows = _rows(request, dataset)
+    try:
+        # The first chunk's query (and the lookups of names) before the status is sent.
+        first = next(rows, None)
+    except DatabaseError:
+        logger.warning("open-data download of %s: the database could not be read", dataset)
+        return _unavailable()
+    if request.method == "HEAD":  # the file would be sent: nothing more to read
+        rows.close()
+        response = HttpResponse(content_type=CONTENT_TYPES[fmt])
+    else:
+        stream = _csv_stream if fmt == "csv" else _json_stream
+        lines = stream(chain([first] if first is not None else [], rows), dataset)
+        response = StreamingHttpResponse(_Body(lines, rows), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
+    return response

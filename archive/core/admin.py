@@ -1,0 +1,401 @@
+"""The admin's toolkit for the records every app keeps: the publication workflow (list
+actions and buttons on a record's page, only the moves the user may make), published
+records read-only to those who may not publish them, dates at their precision in lists,
+neutral refs, and imports and exports under the archive's permissions. It registers
+nothing: each app's admin builds on it, and ``sources.admin`` adds the citations inline."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.db.models.deletion import ProtectedError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from archive.core.dates import DAY, PartialDate
+from archive.core.display import format_partial
+from archive.core.models import (
+    PublicationStatus,
+    locked_for,
+)
+
+# --- Who may change what: a published record only those who may publish it ---------------
+
+
+def locked_message(records) -> str:
+    """Why a change is refused, and who can make it (HTML: each record's name isolated,
+    since a Latin name inside a Persian sentence otherwise takes its quotes with it)."""
+    names = format_html_join(
+        ", ", "{} <bdi>“{}”</bdi>", ((capfirst(r._meta.verbose_name), r) for r in records)
+    )
+    text = _(
+        "%(records)s is published: what it says is public at once, so only a reviewer (who "
+        "may publish it) can change it. Ask a reviewer to make the change, or to withdraw "
+        "the record so that it can be corrected and reviewed again."
+    )
+    return mark_safe(conditional_escape(text) % {"records": names})
+
+
+def publishers_of(record) -> list[str]:
+    """The active staff accounts that may publish (and so change) a published ``record``."""
+    app_label, codename = record.publish_permission().split(".")
+    perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True) | Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
+        )
+        .distinct()
+        .order_by("username")
+    )
+    return [u.get_username() for u in users[:12]]
+
+
+class GuardedForm(forms.ModelForm):
+    """Refuses a change that would reach a published record the user may not publish: a
+    citation of a published victim, a position or commission seat of a published
+    perpetrator (``archive.core.models.locked_for``)."""
+
+    guard_user = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.guard_user is None or not self.has_changed():
+            return
+        locked = locked_for(self.guard_user, self.instance)
+        if locked:
+            self.add_error(None, locked_message(locked))
+
+
+def guarded(form_class, user):
+    return type(f"Guarded{form_class.__name__}", (GuardedForm, form_class), {"guard_user": user})
+
+
+class GuardedInlineMixin:
+    """Inlines under a record: none added, changed or deleted when the record they hang
+    from is published and the user may not publish it; each form checked as well (a seat
+    on a published commission, added from a draft perpetrator's page)."""
+
+    def _locked(self, request, obj) -> bool:
+        return obj is not None and bool(locked_for(request.user, obj))
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = guarded(kwargs.get("form", self.form), request.user)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class GuardedAdminMixin:
+    """For records that hang from publishable ones (citations, positions, seats,
+    statements) edited on their own pages: read-only when what they hang from is
+    published and the user may not publish it."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not locked_for(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not locked_for(request.user, obj))
+
+    def get_form(self, request, obj=None, **kwargs):
+        return guarded(super().get_form(request, obj, **kwargs), request.user)
+
+
+def _move(modeladmin, request, queryset, status, verb):
+    done, refused = 0, []
+    for obj in queryset:
+        try:
+            obj.move_to(status, user=request.user)
+            done += 1
+        except (PermissionDenied, ValidationError) as exc:
+            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            refused.append(f"{obj}: {message}")
+    if done:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d record %(verb)s.", "%(count)d records %(verb)s.", done)
+            % {"count": done, "verb": verb},
+            messages.SUCCESS,
+        )
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+@admin.action(description=_("Send selected records for review"))
+def send_for_review(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, PublicationStatus.IN_REVIEW, _("sent for review"))
+
+
+@admin.action(description=_("Publish selected records"))
+def publish(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, PublicationStatus.PUBLISHED, _("published"))
+
+
+@admin.action(description=_("Withdraw selected records from publication"))
+def withdraw(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, PublicationStatus.WITHDRAWN, _("withdrawn"))
+
+
+@admin.action(description=_("Return selected records to draft"))
+def return_to_draft(modeladmin, request, queryset):
+    _move(modeladmin, request, queryset, PublicationStatus.DRAFT, _("returned to draft"))
+
+
+# Buttons on a record's own page: (status, label), shown when the model's workflow lets
+# the user make that move (``Publishable.can_move_to``).
+WORKFLOW_BUTTONS = [
+    (PublicationStatus.IN_REVIEW, _("Save and send for review")),
+    (PublicationStatus.PUBLISHED, _("Save and publish")),
+    (PublicationStatus.WITHDRAWN, _("Withdraw from publication")),
+    (PublicationStatus.DRAFT, _("Save and return to draft")),
+]
+WORKFLOW_DONE = {
+    PublicationStatus.IN_REVIEW: _("“%(record)s” was saved and sent for review."),
+    PublicationStatus.PUBLISHED: _("“%(record)s” was saved and published."),
+    PublicationStatus.WITHDRAWN: _("“%(record)s” was withdrawn from publication."),
+    PublicationStatus.DRAFT: _("“%(record)s” was saved and returned to draft."),
+}
+
+
+def partial_date_column(model, field: str):
+    """A list column showing a date at its precision ("August 1988", not "Aug. 1, 1988"),
+    sorted by the date; in Persian, in both calendars (as public pages show it)."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def column(obj):
+        value = PartialDate.from_parts(
+            getattr(obj, field), getattr(obj, f"{field}_precision", "") or DAY
+        )
+        return format_partial(value) if value else None
+
+    column.__name__ = f"{field}_at_precision"
+    return column
+
+
+class PartialDatesInListsMixin:
+    """Every partial date in ``list_display`` shown at its precision."""
+
+    def get_list_display(self, request):
+        names = {f.name for f in self.model._meta.concrete_fields}
+        return [
+            partial_date_column(self.model, item)
+            if isinstance(item, str) and f"{item}_precision" in names
+            else item
+            for item in super().get_list_display(request)
+        ]
+
+
+class PublishableAdmin(PartialDatesInListsMixin, SimpleHistoryAdmin):
+    """The publication workflow in the admin:
+
+    - status changes only through the workflow (list actions, and buttons on the record's
+      page offering only what the user may do), never by editing or reverting;
+    - a published record is read-only to those who may not publish it, with a note saying
+      why and who can change it (``Publishable.may_change``);
+    - no deletion of a published record (withdraw it instead)."""
+
+    actions = [send_for_review, publish, withdraw, return_to_draft]
+    workflow_readonly = ("publication_status", "published_at", "created_at", "updated_at")
+    change_form_template = "admin/publishable_change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.workflow_readonly)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm(self.model.publish_permission()):
+            actions.pop("publish", None)
+            actions.pop("withdraw", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.may_change(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # A revert from the history (or a crafted form) brings the status it had then:
+            # the status changes only through the workflow.
+            current = (
+                type(obj)
+                ._default_manager.filter(pk=obj.pk)
+                .values("publication_status", "published_at")
+            )
+            for field, value in (current[0] if current else {}).items():
+                setattr(obj, field, value)
+            if not obj.may_change(request.user):
+                raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a revert for anyone who may view the record.
+        if request.method == "POST":
+            current = self.get_object(request, object_id)
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # The record's own page: workflow buttons, and the note on a locked record.
+
+    def workflow_buttons(self, request, obj) -> list[tuple[str, str]]:
+        record = obj if obj is not None else self.model()
+        return [
+            (status, label)
+            for status, label in WORKFLOW_BUTTONS
+            if record.can_move_to(request.user, status)
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        editable = (
+            self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        )
+        context["workflow_buttons"] = self.workflow_buttons(request, obj) if editable else []
+        if obj is not None and locked_for(request.user, obj):
+            context["publication_lock"] = {
+                "message": locked_message([obj]),
+                "reviewers": publishers_of(obj),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_workflow" in request.POST:
+            return self._workflow_response(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_workflow" in request.POST:
+            return self._workflow_response(request, obj)
+        return super().response_change(request, obj)
+
+    def _workflow_response(self, request, obj):
+        status = request.POST["_workflow"]
+        try:
+            if status not in PublicationStatus.values:
+                raise ValidationError(_("Unknown publication status: %(s)s") % {"s": status})
+            obj.move_to(status, user=request.user)
+        except (PermissionDenied, ValidationError) as exc:
+            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            self.message_user(
+                request,
+                _("“%(record)s” was saved, but its status was not changed: %(why)s")
+                % {"record": obj, "why": text},
+                messages.ERROR,
+            )
+        else:
+            self.message_user(request, WORKFLOW_DONE[status] % {"record": obj}, messages.SUCCESS)
+        opts = obj._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+
+    def delete_queryset(self, request, queryset):
+        published = queryset.filter(publication_status=PublicationStatus.PUBLISHED)
+        if published.exists():
+            self.message_user(
+                request,
+                _("Published records cannot be deleted; withdraw them instead: %(names)s")
+                % {"names": ", ".join(str(o) for o in published[:20])},
+                messages.ERROR,
+            )
+        try:
+            super().delete_queryset(
+                request, queryset.exclude(publication_status=PublicationStatus.PUBLISHED)
+            )
+        except ProtectedError as exc:
+            self.message_user(request, str(exc.args[0]), messages.ERROR)
+
+
+class RefFilledAdmin:
+    """A person's ``ref`` may be left blank: a new neutral one is given on saving
+    (``Person.new_ref``, as for records made from a family's submission)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "ref" in form.base_fields:
+            field = form.base_fields["ref"]
+            field.required = False
+            field.help_text = _(
+                "Stable external identifier used in URLs, citations and imports. Leave it "
+                "blank for a new record: one is made up that says nothing about the person "
+                "or where the record came from."
+            )
+            model = self.model
+            clean = getattr(form, "clean_ref", None)
+
+            def clean_ref(self):
+                value = clean(self) if clean else self.cleaned_data.get("ref")
+                return value or (self.instance.ref or model.new_ref())
+
+            form.clean_ref = clean_ref
+        return form
+
+
+class ArchiveImportExportMixin:
+    """django-import-export under the archive's permissions (docs/security.md, "Staff
+    accounts and roles"):
+
+    - importing needs the model's add and change permissions (the library's own
+      ``IMPORT_EXPORT_IMPORT_PERMISSION_CODE`` checks one code), and a row that would
+      change a published record needs the permission to publish it (checked per row by
+      the resource, the same as for the command);
+    - exporting needs the view permission; unpublished records and staff notes only for
+      those allowed them (``ArchiveResource.filter_export`` and ``export_field``);
+    - the import screen numbers rows as the command does (the header is row 1) and writes
+      each error out in words."""
+
+    import_template_name = "admin/archive_import.html"
+
+    def has_import_permission(self, request):
+        opts = self.opts
+        return request.user.has_perms(
+            [
+                f"{opts.app_label}.add_{opts.model_name}",
+                f"{opts.app_label}.change_{opts.model_name}",
+            ]
+        )
+
+    def has_export_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+
+class ArchiveImportExportAdmin(ArchiveImportExportMixin, ImportExportModelAdmin):
+    pass
+
+
+class PublishableImportExportAdmin(
+    ArchiveImportExportMixin, ImportExportModelAdmin, PublishableAdmin
+):
+    pass

@@ -1,0 +1,122 @@
+"""Partial dates ("August 1988", "1988", "19 July 1988") and their display in the
+Gregorian and Solar Hijri calendars.
+
+Pure Python: no Django. A date is stored as a Gregorian ``date`` plus a precision; only
+the parts the precision covers are meaningful (``1988-08-01`` at month precision means
+"August 1988"). A Solar Hijri year or month does not line up with a Gregorian one, so a
+Gregorian month or year is shown in Solar Hijri as the span it covers
+("Mordad–Shahrivar 1399"), never as a made-up single month.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from persiantools.jdatetime import JalaliDate
+
+from archive.core.digits import persian_digits
+
+YEAR, MONTH, DAY = "year", "month", "day"
+PRECISIONS = (YEAR, MONTH, DAY)
+
+GREGORIAN_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+JALALI_MONTHS_EN = (
+    "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+    "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+)  # fmt: skip
+JALALI_MONTHS_FA = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)  # fmt: skip
+GREGORIAN_MONTHS_FA = (
+    "ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن",
+    "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A Gregorian date known to a precision of a year, a month or a day."""
+
+    value: date
+    precision: str = DAY
+
+    def __post_init__(self):
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, not {self.precision!r}")
+
+    @classmethod
+    def from_parts(cls, value: date | None, precision: str | None) -> PartialDate | None:
+        if value is None:
+            return None
+        return cls(value, precision or DAY)
+
+    @property
+    def first_day(self) -> date:
+        if self.precision == YEAR:
+            return date(self.value.year, 1, 1)
+        if self.precision == MONTH:
+            return date(self.value.year, self.value.month, 1)
+        return self.value
+
+    @property
+    def last_day(self) -> date:
+        if self.precision == YEAR:
+            return date(self.value.year, 12, 31)
+        if self.precision == MONTH:
+            days = calendar.monthrange(self.value.year, self.value.month)[1]
+            return date(self.value.year, self.value.month, days)
+        return self.value
+
+    def iso(self) -> str:
+        """ISO 8601 at the date's precision: ``1988``, ``1988-08``, ``1988-08-15``."""
+        if self.precision == YEAR:
+            return f"{self.value.year:04d}"
+        if self.precision == MONTH:
+            return f"{self.value.year:04d}-{self.value.month:02d}"
+        return self.value.isoformat()
+
+    def gregorian(self, lang: str = "en") -> str:
+        months = GREGORIAN_MONTHS_FA if lang == "fa" else GREGORIAN_MONTHS_EN
+        v = self.value
+        if self.precision == YEAR:
+            text = f"{v.year}"
+        elif self.precision == MONTH:
+            text = f"{months[v.month - 1]} {v.year}"
+        else:
+            text = f"{v.day} {months[v.month - 1]} {v.year}"
+        return persian_digits(text) if lang == "fa" else text
+
+    def jalali(self, lang: str = "fa") -> str:
+        """The Solar Hijri rendering at the same precision, as a span where the
+        Gregorian period covers parts of two Solar Hijri months or years."""
+        months = JALALI_MONTHS_FA if lang == "fa" else JALALI_MONTHS_EN
+        start = JalaliDate(self.first_day)
+        end = JalaliDate(self.last_day)
+        if self.precision == DAY:
+            text = f"{start.day} {months[start.month - 1]} {start.year}"
+        elif self.precision == MONTH:
+            if (start.year, start.month) == (end.year, end.month):
+                text = f"{months[start.month - 1]} {start.year}"
+            elif start.year == end.year:
+                text = f"{months[start.month - 1]}–{months[end.month - 1]} {start.year}"
+            else:
+                text = f"{months[start.month - 1]} {start.year}–{months[end.month - 1]} {end.year}"
+        else:
+            text = f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
+        return persian_digits(text) if lang == "fa" else text
+
+    def __str__(self) -> str:
+        return self.gregorian("en")
+
+
+def jalali_year_span(gregorian_year: int) -> tuple[int, int]:
+    """The Solar Hijri years a Gregorian year overlaps (1988 -> (1366, 1367))."""
+    return JalaliDate(date(gregorian_year, 1, 1)).year, JalaliDate(
+        date(gregorian_year, 12, 31)
+    ).year

@@ -1,0 +1,100 @@
+"""Problems found in a file, row by row, and the report of one import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from archive.core.importing.resource import ArchiveResource
+
+
+MAX_PROBLEMS = 100_000  # beyond this a report would be unreadable anyway
+
+
+# --- Problems and reports ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one row (or with the file when ``where`` is empty)."""
+
+    where: str
+    column: str
+    message: str
+
+    def __str__(self):
+        head = ", ".join(part for part in (self.where, self.column) if part)
+        return f"{head}: {self.message}" if head else self.message
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (encoding, format, columns): nothing imported."""
+
+
+@dataclass
+class ImportReport:
+    name: str
+    file_name: str
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0
+    warnings: list[str] = field(default_factory=list)
+    new_references: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+    def add_problem(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.more_problems += 1
+
+    def bad_rows(self) -> int:
+        return len({p.where for p in self.problems})
+
+    def summary(self) -> str:
+        if not self.ok:
+            total = len(self.problems) + self.more_problems
+            return (
+                f"{self.file_name}: nothing was imported: {total} problem(s) in "
+                f"{self.bad_rows()} row(s) of {self.rows}. Correct them and import the "
+                "file again (row 1 is the header, so the first record is row 2)."
+            )
+        verb = "would be" if self.dry_run else "were"
+        text = (
+            f"{self.file_name}: {self.rows} rows read; {self.created} {self.name} {verb} "
+            f"created, {self.updated} updated, {self.unchanged} unchanged"
+        )
+        if self.dry_run:
+            text += " (dry run: nothing was written)"
+        if self.seconds:
+            text += f"; {self.rows_per_second:,.0f} rows/s"
+        return text + "."
+
+
+def messages_of(error: ValidationError, resource: ArchiveResource, where: str) -> list[Problem]:
+    problems = []
+    if hasattr(error, "error_dict"):
+        for attribute, errors in error.error_dict.items():
+            column = resource.column_for(attribute) if attribute != "__all__" else ""
+            if attribute == "name_latin" and "name_fa" in resource.fields:
+                column = "name_latin/name_fa"
+            for message in ValidationError(errors).messages:
+                problems.append(Problem(where, column, str(message)))
+    else:
+        problems.extend(Problem(where, "", str(m)) for m in error.messages)
+    return problems

@@ -1,0 +1,263 @@
+"""The archive's resource: what every import and export of a record type does (keys,
+checks, permissions, history), and the registry of record types by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export import fields as ie_fields
+from import_export import resources, widgets
+
+from archive.core.digits import ascii_digits
+from archive.core.importing.columns import Column
+from archive.core.importing.permissions import PermissionRules
+from archive.core.importing.readers import cell_text, normalise_header
+from archive.core.importing.report import FileProblem, messages_of
+from archive.core.importing.widgets import NamedRecordWidget
+
+# --- Resources ---------------------------------------------------------------------------
+
+
+class ArchiveResource(PermissionRules, resources.ModelResource):
+    """Shared behaviour of the archive's resources; see the module docstring."""
+
+    # Columns that must be present in a file (names, or tuples of alternatives).
+    required_columns: tuple = ()
+    # The column that identifies a record (``ref``); ``id`` for records without one.
+    key_column = "ref"
+    # Short words for the report ("victims").
+    noun = "records"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.user = kwargs.get("user")
+        self.file_name = kwargs.get("file_name") or ""
+        self.new_references: list[str] = []
+        for column in self.fields.values():
+            widget = column.widget
+            if isinstance(widget, NamedRecordWidget):
+                widget.on_create = self._on_reference_created
+
+    # The library passes the user and the file name to import_data (admin screens);
+    # the command passes them to the constructor.
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user") or self.user
+        self.file_name = kwargs.get("file_name") or self.file_name
+        missing = self.missing_columns([normalise_header(h) for h in dataset.headers or []])
+        if missing:
+            raise ValidationError(self.missing_message(missing))
+        # The admin's file may say "Name Latin": map headers as the command does.
+        if dataset.headers:
+            dataset.headers = [normalise_header(h) for h in dataset.headers]
+
+    def after_import(self, dataset, result, **kwargs):
+        """The admin's import screen numbers rows as the command does: in a spreadsheet the
+        header is row 1, so the library's first data row (its number 1) is row 2; a JSON
+        file's records are counted from 1. Each error is written out as the command
+        writes it ("row 5, birth_year: 'x' is not a year")."""
+        super().after_import(dataset, result, **kwargs)
+        records = Path(self.file_name).suffix.lower() in {".json", ".jsonl", ".yaml", ".yml"}
+        shift, label = (0, _("record")) if records else (1, _("row"))
+        for row in [*result.invalid_rows, *result.error_rows]:
+            row.number += shift
+        result.problems = [
+            problem
+            for row in result.invalid_rows
+            for problem in messages_of(row.error, self, f"{label} {row.number}")
+        ]
+        result.row_label = label
+
+    def _on_reference_created(self, obj):
+        obj._change_reason = self.change_reason()
+        if self.user is not None and getattr(self.user, "pk", None):
+            obj._history_user = self.user
+        self.new_references.append(f"{obj._meta.verbose_name} '{obj}'")
+
+    def change_reason(self) -> str:
+        return f"import from {Path(self.file_name).name}" if self.file_name else "import"
+
+    @classmethod
+    def columns(cls) -> list[Column]:
+        return [f for f in cls().get_import_fields() if isinstance(f, ie_fields.Field)]
+
+    @classmethod
+    def column_names(cls) -> list[str]:
+        return [f.column_name for f in cls.columns()]
+
+    def missing_columns(self, present: list[str]) -> list:
+        missing = []
+        for required in self.required_columns:
+            options = required if isinstance(required, tuple) else (required,)
+            if not any(o in present for o in options):
+                missing.append(options)
+        return missing
+
+    def missing_message(self, missing) -> str:
+        names = "; ".join(" or ".join(f"'{o}'" for o in options) for options in missing)
+        return (
+            f"the file has no column {names}. Its first row must name the columns; expected "
+            f"columns: {', '.join(self.column_names())} (see docs/data-dictionary.md)."
+        )
+
+    def column_for(self, attribute: str) -> str:
+        for column in self.fields.values():
+            if column.attribute == attribute or f"{column.attribute}_precision" == attribute:
+                return column.column_name
+        return attribute
+
+    # Model checks, the same for the admin and the command: each field's own checks
+    # (length, choices) without the per-row queries of foreign keys (the widgets resolved
+    # them already), then the model's clean().
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        exclude = set(errors) | {
+            f.name
+            for f in instance._meta.concrete_fields
+            if f.is_relation or not f.editable or f.name in {"id", "ref"}
+        }
+        try:
+            instance.clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            instance.clean()
+        except ValidationError as exc:
+            # A cell already refused leaves its field unset: say only what is new.
+            for key, value in exc.update_error_dict({}).items():
+                errors.setdefault(key, value)
+        self.check_permission(instance, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self.remember_before_import(instance, new, row)
+
+    def import_instance(self, instance, row, **kwargs):
+        """Each cell through its column's widget; the errors of all cells at once."""
+        if not hasattr(instance, "_import_new"):
+            self.after_init_instance(instance, instance.pk is None, row)
+        present = frozenset(row)
+        if getattr(self, "_present", None) != present:
+            # Rows of one file have the same columns: look the fields up once per file.
+            self._present = present
+            self._fields_present = [
+                f
+                for f in self.get_import_fields()
+                if f.attribute
+                and f.column_name in present
+                and not isinstance(f.widget, widgets.ManyToManyWidget)
+            ]
+        errors = {}
+        for column in self._fields_present:
+            try:
+                column.save(instance, row, **kwargs)
+            except ValueError as exc:
+                errors[column.attribute] = ValidationError(str(exc), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+
+    def prepare_instance(self, instance) -> None:
+        """What a save through the admin would do, for bulk writes that send no signals."""
+        if hasattr(instance, "refresh_name_keys"):
+            instance.refresh_name_keys()
+        if getattr(instance, "publication_status", None) == "published" and not getattr(
+            instance, "published_at", True
+        ):
+            instance.published_at = timezone.now()
+        instance._change_reason = self.change_reason()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        self.prepare_instance(instance)
+
+    # Export: what the user may see (``PermissionRules.filter_export``), in the key's order.
+    def export_queryset(self):
+        qs = self.filter_export(self._meta.model._default_manager.all())
+        related = [
+            f.name
+            for f in self._meta.model._meta.concrete_fields
+            if f.is_relation and any(c.attribute == f.name for c in self.fields.values())
+        ]
+        return qs.select_related(*related).order_by(
+            self.key_column if self.key_column != "id" else "pk"
+        )
+
+    def get_queryset(self):
+        return self._meta.model._default_manager.all()
+
+    def existing(self, keys: list[str]) -> dict[str, models.Model]:
+        """The records a batch of rows names, in one query."""
+        field_name = self.key_attribute()
+        lookup = {f"{field_name}__in": keys}
+        related = [
+            f.name
+            for f in self._meta.model._meta.concrete_fields
+            if f.is_relation and any(c.attribute == f.name for c in self.fields.values())
+        ]
+        return {
+            str(getattr(obj, field_name)): obj
+            for obj in self._meta.model._default_manager.filter(**lookup).select_related(*related)
+        }
+
+    def key_attribute(self) -> str:
+        for column in self.fields.values():
+            if column.column_name == self.key_column:
+                return column.attribute
+        return self.key_column
+
+    def row_key(self, row: dict) -> str:
+        return cell_text(row.get(self.key_column, ""))
+
+    def after_bulk_write(self, created: list, updated: list) -> None:
+        """Hook for records that need more than their own row (memberships, ids)."""
+
+
+REGISTRY: dict[str, type[ArchiveResource]] = {}
+
+
+def register(name: str, resource_class: type[ArchiveResource]) -> None:
+    """Called from each app's ``AppConfig.ready()``."""
+    REGISTRY[name] = resource_class
+
+
+def get_resource_class(name: str) -> type[ArchiveResource]:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise FileProblem(
+            f"unknown kind of record '{name}'; choose one of: {', '.join(sorted(REGISTRY))}"
+        ) from None
+
+
+class IdKeyedResource(ArchiveResource):
+    """For records without a ref (sources, positions): the ``id`` column is the key. A
+    known id updates, a blank id creates a record, and an id this database does not hold
+    creates the record under that id (so that an export imports into an empty database
+    unchanged)."""
+
+    key_column = "id"
+
+    def existing(self, keys):
+        ids = [int(k) for k in keys if k.isdigit()]
+        if not ids:
+            return {}
+        return super().existing([str(i) for i in ids])
+
+
+class IdWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = ascii_digits(cell_text(value))
+        if not text:
+            return None
+        if not text.isdigit() or int(text) == 0:
+            raise ValueError(
+                _("'%(v)s' is not an id (a whole number); leave it blank for a new record")
+                % {"v": text}
+            )
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)

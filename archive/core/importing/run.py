@@ -1,0 +1,215 @@
+"""The commands' bulk import: every row read and checked through the resource, written
+in batches with their history, atomically, with a report of every bad row."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.utils import timezone
+
+from archive.core.importing.bulk import (
+    BATCH_SIZE,
+    _reset_sequence,
+    create_with_history,
+    update_with_history,
+)
+from archive.core.importing.readers import open_table
+from archive.core.importing.report import FileProblem, ImportReport, Problem, messages_of
+from archive.core.importing.resource import get_resource_class
+from archive.core.versions import data_changed
+
+# --- Progress ------------------------------------------------------------------------------
+
+
+class Progress:
+    """Rows done and rows per second on one terminal line (stderr), twice a second."""
+
+    def __init__(self, stream=None, enabled: bool | None = None):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+
+    def update(self, rows: int, *, final: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not final and now - self.last < 0.5:
+            return
+        self.last = now
+        rate = rows / (now - self.start) if now > self.start else 0
+        end = "\n" if final else ""
+        self.stream.write(f"\r{rows:,} rows done, {rate:,.0f} rows/s   {end}")
+        self.stream.flush()
+
+
+# --- The command's bulk import -----------------------------------------------------------
+
+
+def _batches(rows: Iterator, size: int) -> Iterator[list]:
+    batch = []
+    for item in rows:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_file(
+    name: str,
+    path: str | Path,
+    *,
+    user=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import one file of ``name`` records (``"victims"``) in one transaction.
+
+    Raises ``FileProblem`` when the file cannot be read at all; otherwise returns a report
+    whose ``problems`` name every bad row (and then nothing was written).
+    """
+    resource_class = get_resource_class(name)
+    path = Path(path)
+    started = time.monotonic()
+    resource = resource_class(user=user, file_name=path.name)
+    refused = resource_class.import_refused(resource.acting_user)
+    if refused:
+        raise FileProblem(str(refused))
+    table = open_table(path)
+    report = ImportReport(name=resource.noun, file_name=path.name, dry_run=dry_run)
+
+    known = {c.column_name for c in resource.fields.values()}
+    if len(set(table.columns)) != len([c for c in table.columns if c]):
+        twice = sorted({c for c in table.columns if c and table.columns.count(c) > 1})
+        raise FileProblem(f"{path.name}: the column(s) {', '.join(twice)} appear twice.")
+    missing = resource.missing_columns(table.columns)
+    if missing:
+        raise FileProblem(f"{path.name}: {resource.missing_message(missing)}")
+    for column in table.columns:
+        if column and column not in known:
+            report.warnings.append(
+                f"column '{column}' is not one of this kind's columns and was ignored "
+                f"(known: {', '.join(resource.column_names())})"
+            )
+    import_fields = [f for f in resource.get_import_fields() if f.column_name in table.columns]
+    model = resource._meta.model
+    db = router.db_for_write(model)
+    seen: dict[str, int] = {}
+    now = timezone.now()
+    history_user = user if getattr(user, "pk", None) else None
+    update_fields = sorted(
+        {
+            name
+            for f in import_fields
+            for name in (f.attribute, f"{f.attribute}_precision")
+            if any(mf.name == name for mf in model._meta.concrete_fields)
+        }
+        | {
+            n
+            for n in ("name_keys", "updated_at", "published_at")
+            if any(mf.name == n for mf in model._meta.concrete_fields)
+        }
+    )
+
+    with transaction.atomic(using=db):
+        # The multi-row INSERTs send no signals: cached public pages learn of the import
+        # when it commits (nothing, if it rolls back).
+        data_changed(db)
+        for batch in _batches(table.rows, batch_size):
+            keys = [resource.row_key(row) for _where, row in batch]
+            existing = resource.existing([k for k in keys if k])
+            to_create, to_update = [], []
+            for (where, row), key in zip(batch, keys, strict=True):
+                report.rows += 1
+                if "__error__" in row:
+                    report.add_problem(Problem(where, "", row["__error__"]))
+                    continue
+                if key:
+                    if key in seen:
+                        first = f"{where.split()[0]} {seen[key]}"
+                        report.add_problem(
+                            Problem(
+                                where,
+                                resource.key_column,
+                                f"'{key}' is also the {resource.key_column} of {first}; "
+                                f"each record may appear once in a file",
+                            )
+                        )
+                        continue
+                    # The number alone: a million keys must not hold a million labels too.
+                    seen[key] = int(where.split()[-1])
+                instance = existing.get(key)
+                new = instance is None
+                if new:
+                    instance = resource.init_instance(row)
+                before = None if new else [f.export(instance) for f in import_fields]
+                resource.after_init_instance(instance, new, row)
+                try:
+                    errors = {}
+                    try:
+                        resource.import_instance(instance, row)
+                    except ValidationError as exc:
+                        errors = exc.update_error_dict(errors)
+                    resource.validate_instance(instance, errors)
+                except ValidationError as exc:
+                    for problem in messages_of(exc, resource, where):
+                        report.add_problem(problem)
+                    continue
+                if report.problems:
+                    continue  # keep checking rows; nothing more will be written
+                if not new and before == [f.export(instance) for f in import_fields]:
+                    report.unchanged += 1
+                    continue
+                resource.prepare_instance(instance)
+                if new:
+                    to_create.append(instance)
+                else:
+                    if hasattr(instance, "updated_at"):
+                        instance.updated_at = now
+                    to_update.append(instance)
+            if not report.problems:
+                if to_create:
+                    create_with_history(
+                        to_create,
+                        model,
+                        db=db,
+                        user=history_user,
+                        reason=resource.change_reason(),
+                        when=now,
+                    )
+                if to_update:
+                    update_with_history(
+                        to_update,
+                        model,
+                        update_fields,
+                        db=db,
+                        user=history_user,
+                        reason=resource.change_reason(),
+                        when=now,
+                    )
+                resource.after_bulk_write(to_create, to_update)
+                report.created += len(to_create)
+                report.updated += len(to_update)
+            if progress:
+                progress.update(report.rows)
+        if report.rows == 0:
+            raise FileProblem(f"{path.name} has a header but no records.")
+        if report.problems or dry_run:
+            transaction.set_rollback(True, using=db)
+        elif resource.key_column == "id":
+            _reset_sequence(model, db)
+    if progress:
+        progress.update(report.rows, final=True)
+    report.new_references = list(resource.new_references)
+    if not report.ok:
+        report.created = report.updated = report.unchanged = 0
+    report.seconds = time.monotonic() - started
+    return report

@@ -1,0 +1,118 @@
+"""What every public list and record page shares: the reference read from a URL, people in
+the reader's name order, and the filtered, searchable, paged list view the apps' lists are
+made of. Every read goes through ``.published()``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import get_language
+from django.views.generic import TemplateView
+
+from archive.core.models import NAME_ORDER, name_order_annotations
+from archive.core.pagination import (
+    BadCursor,
+    data_version,
+    filter_params,
+    paginate,
+    query_string,
+)
+from archive.core.search import clean_query
+
+# How many linked records a record page lists before "and N more".
+LINKED_LIMIT = 25
+
+
+def checked_ref(ref: str) -> str:
+    """A reference from a URL, or 404: no database is asked about a reference no record
+    can have (too long, or with a NUL, which PostgreSQL refuses outright)."""
+    if not ref or len(ref) > 40 or "\x00" in ref:
+        raise Http404
+    return ref
+
+
+def is_persian() -> bool:
+    return (get_language() or "en").startswith("fa")
+
+
+def name_ordering() -> tuple[str, ...]:
+    """People are listed by name in the reader's script (each order has its index)."""
+    return NAME_ORDER["fa" if is_persian() else "en"]
+
+
+def by_name(queryset):
+    """``queryset`` of people in the reader's name order."""
+    return queryset.annotate(**name_order_annotations()).order_by(*name_ordering())
+
+
+class PublicListView(TemplateView):
+    """A filtered, searchable, paged list of published records.
+
+    Subclasses give ``model``, ``filterset_class``, ``base_queryset()`` and
+    ``ordering()``. Filters and ``q`` survive paging; a value that names nothing shows
+    as an error beside its field and is otherwise ignored.
+    """
+
+    model = None
+    filterset_class = None
+    searchable = True
+    context_object_name = "object_list"
+
+    def base_queryset(self):
+        return self.model.objects.published()
+
+    def ordering(self) -> tuple[str, ...]:
+        return name_ordering()
+
+    def annotate(self, queryset):
+        """What the ordering needs beyond columns."""
+        return queryset.annotate(**name_order_annotations())
+
+    def version(self) -> str:
+        return data_version(self.model)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        filterset = self.filterset_class(
+            filter_params(request.GET, self.filterset_class),
+            queryset=self.base_queryset(),
+            request=request,
+        )
+        queryset = self.annotate(filterset.qs)
+        q = clean_query(request.GET.get("q")) if self.searchable else ""
+        tag = f"{self.model._meta.model_name}-{'-'.join(self.ordering())}"
+        options = {
+            "q": q,
+            "ordering": self.ordering(),
+            "tag": tag,
+            # Only browsing counts rows (cached under the version); a search does not.
+            "version": "" if q else self.version(),
+            "per_page": settings.PAGE_SIZE,
+        }
+        try:
+            page = paginate(queryset, request.GET, **options)
+        except BadCursor:
+            page = paginate(queryset, {}, **options)
+            context["bad_cursor"] = True
+        params = request.GET
+        context.update(
+            {
+                "filter": filterset,
+                "form": filterset.form,
+                "q": q,
+                "page": page,
+                self.context_object_name: page.object_list,
+                "next_query": query_string(params, **page.next_params)
+                if page.next_params is not None
+                else None,
+                "previous_query": query_string(params, **page.previous_params)
+                if page.previous_params is not None
+                else None,
+                "first_query": query_string(params) if page.first_params is not None else None,
+                "filters_applied": any(
+                    v for k, v in params.items() if k not in ("cursor", "page", "q")
+                ),
+            }
+        )
+        return context

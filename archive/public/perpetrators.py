@@ -1,0 +1,55 @@
+"""A perpetrator's public page: the person, their seats on commissions and career, and the
+victims of the commissions they sat on (the victims app depends on perpetrators, not back,
+so the page that joins them lives on the top floor). Every read goes through
+``.published()``; a membership of an unpublished commission is not shown."""
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
+
+from archive.core.listing import LINKED_LIMIT, by_name, checked_ref
+from archive.core.pagination import cached_count, data_version
+from perpetrators.models import Perpetrator
+from sources.footnotes import Footnotes
+from victims.models import Victim
+
+
+class PerpetratorDetailView(TemplateView):
+    template_name = "perpetrators/perpetrator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        perpetrator = get_object_or_404(
+            Perpetrator.objects.published(), ref=checked_ref(kwargs["ref"])
+        )
+        memberships = list(
+            perpetrator.memberships.public()
+            .select_related("commission", "commission__place")
+            .order_by("start_date", "commission__start_date", "pk")
+        )
+        positions = list(
+            perpetrator.positions.select_related("organisation").order_by(
+                "start_date", "end_date", "pk"
+            )
+        )
+        statements = list(perpetrator.statements.order_by("date", "pk"))
+        commission_ids = {m.commission_id for m in memberships}
+        victims = Victim.objects.for_commissions(commission_ids)
+        context.update(
+            {
+                "perpetrator": perpetrator,
+                "memberships": memberships,
+                "positions": positions,
+                "statements": statements,
+                "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT])
+                if commission_ids
+                else [],
+                "victim_count": cached_count(victims, version=data_version(Victim))
+                if commission_ids
+                else 0,
+                "commissions": [m.commission for m in memberships],
+                "notes": Footnotes.for_objects(
+                    [perpetrator, *memberships, *positions, *statements]
+                ),
+            }
+        )
+        return context

@@ -1,0 +1,81 @@
+"""The public site's URLs, one namespaced group per part of the site (the names are the
+public contract: templates, sitemaps and other sites link to them). They are wired here,
+on the top floor, because several pages join the apps (a perpetrator's page lists the
+victims of their commissions; a source's page lists what cites it)."""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from archive.api import downloads
+from archive.dossiers import views as dossiers
+from archive.public import perpetrators, sources, views
+from archive.public.sitemaps import SITEMAPS
+from perpetrators import views as perpetrator_lists
+from sources import views as source_lists
+from victims import submission_views
+from victims import views as victim_pages
+
+site = (
+    [
+        path("events/", views.EventListView.as_view(), name="event-list"),
+        path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+        *dossiers.event_dossier_urls(),
+        path("stats/", views.StatsView.as_view(), name="stats"),
+        path("about/", views.AboutView.as_view(), name="about"),
+        path("data/", views.OpenDataView.as_view(), name="open-data"),
+        path("data/<str:dataset>.<str:fmt>", downloads.download, name="download"),
+        path(
+            "sitemap.xml",
+            sitemap_views.index,
+            {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap-section"},
+            name="sitemap",
+        ),
+        path(
+            "sitemap-<section>.xml",
+            sitemap_views.sitemap,
+            {"sitemaps": SITEMAPS},
+            name="sitemap-section",
+        ),
+    ],
+    "archive",
+)
+
+victims = (
+    [
+        path("", victim_pages.VictimListView.as_view(), name="victim-list"),
+        path("<str:ref>/", victim_pages.VictimDetailView.as_view(), name="victim-detail"),
+    ],
+    "victims",
+)
+
+perpetrators = (
+    [
+        path("", perpetrator_lists.PerpetratorListView.as_view(), name="perpetrator-list"),
+        *dossiers.perpetrator_dossier_urls(),
+        path(
+            "<str:ref>/",
+            perpetrators.PerpetratorDetailView.as_view(),
+            name="perpetrator-detail",
+        ),
+    ],
+    "perpetrators",
+)
+
+sources = (
+    [
+        path("", source_lists.SourceListView.as_view(), name="source-list"),
+        path("<int:pk>/", sources.SourceDetailView.as_view(), name="source-detail"),
+    ],
+    "sources",
+)
+
+# The families' form and the receipt look-up; the staff download of attachments lives in
+# the admin (SubmissionAdmin.get_urls).
+submissions = (
+    [
+        path("", submission_views.submit, name="submit"),
+        path("thanks/", submission_views.thanks, name="thanks"),
+        path("receipt/", submission_views.receipt, name="receipt"),
+    ],
+    "submissions",
+)

@@ -1,0 +1,179 @@
+"""The site's own public pages (home, events, statistics, about, open data) and its error
+pages. Every read goes through ``.published()``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.utils import translation
+from django.views import defaults
+from django.views.generic import TemplateView
+
+from archive.api import views as api
+from archive.core.listing import LINKED_LIMIT, by_name, is_persian
+from archive.core.models import Event
+from archive.core.pagination import (
+    cache_get,
+    cache_key,
+    cache_set,
+    cached_count,
+    data_version,
+)
+from archive.public import stats
+from perpetrators.models import Commission, Perpetrator
+from sources.footnotes import Footnotes
+from sources.models import Source
+from victims.models import Victim
+
+LATEST = 8
+
+
+# --- Home ------------------------------------------------------------------------------
+
+
+def archive_counts() -> dict:
+    """How many published records of each kind, cached until any of them changes."""
+    version = data_version(Victim, Perpetrator, Source, Event)
+    key = cache_key("home-counts", version)
+    counts = cache_get(key)
+    if counts is None:
+        counts = {
+            "victims": Victim.objects.published().count(),
+            "perpetrators": Perpetrator.objects.published().count(),
+            "sources": Source.objects.public().count(),
+            "events": Event.objects.published().count(),
+        }
+        cache_set(key, counts, 6 * 3600)
+    return counts
+
+
+class HomeView(TemplateView):
+    template_name = "archive/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = archive_counts()
+        context["latest_victims"] = list(
+            Victim.objects.published().list_columns().order_by("-published_at")[:LATEST]
+        )
+        context["latest_perpetrators"] = list(
+            Perpetrator.objects.published()
+            .defer("biography", "name_keys")
+            .order_by("-published_at", "-id")[:LATEST]
+        )
+        context["events"] = list(Event.objects.published().order_by("start_date", "slug"))
+        return context
+
+
+# --- Events ----------------------------------------------------------------------------
+
+
+class EventListView(TemplateView):
+    template_name = "archive/event_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = stats.get_stats()["event_counts"]
+        events = list(Event.objects.published().order_by("start_date", "slug"))
+        for event in events:
+            event.victim_count = counts.get(event.pk, 0)
+        context["events"] = events
+        return context
+
+
+class EventDetailView(TemplateView):
+    template_name = "archive/event_detail.html"
+
+    def get_context_data(self, **kwargs):
+
+        context = super().get_context_data(**kwargs)
+        event = get_object_or_404(Event.objects.published(), slug=kwargs["slug"])
+        commissions = list(
+            Commission.objects.published().filter(event=event).select_related("place")
+        )
+        victims = Victim.objects.published().filter(event=event)
+        context.update(
+            {
+                "event": event,
+                "commissions": commissions,
+                "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT]),
+                "victim_count": cached_count(victims, version=data_version(Victim)),
+                "notes": Footnotes.for_objects([event, *commissions]),
+            }
+        )
+        return context
+
+
+# --- Statistics, about, open data ------------------------------------------------------
+
+
+class StatsView(TemplateView):
+    template_name = "archive/stats.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stats"] = stats.get_stats()
+        context["charts"] = stats.charts(context["stats"], rtl=is_persian())
+        return context
+
+
+class AboutView(TemplateView):
+    template_name = "archive/about.html"
+
+
+class OpenDataView(TemplateView):
+    template_name = "archive/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = archive_counts()
+        context["datasets"] = ["victims", "perpetrators", "sources"]
+        return context
+
+
+# --- Error pages -------------------------------------------------------------------------
+# In the reader's language (the /fa/ prefix), as JSON under /api/ (archive.api.views). The 400
+# and 500 pages are rendered without the request: a 400 may come of a Host header that
+# is not ours (every absolute link would raise again), and a 500 may come of a database
+# that is down, so neither reads the database nor the request's host.
+
+
+def error_language(request) -> str:
+    """The language of an error page, read from the path alone (no database, no
+    session): /fa/... is Persian; the admin follows the browser, as its pages do."""
+    language = translation.get_language_from_path(request.path_info)
+    if language:
+        return language
+    if request.path_info.startswith("/admin/"):
+        return translation.get_language_from_request(request, check_path=False)
+    return settings.LANGUAGE_CODE
+
+
+def _plain_error_page(request, template_name: str, status: int):
+    if api.is_api(request):
+        return api.error_response(status)
+    with translation.override(error_language(request)):
+        body = loader.get_template(template_name).render({"status": status})
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
+def bad_request(request, exception=None):
+    return _plain_error_page(request, "400.html", 400)
+
+
+def server_error(request):
+    return _plain_error_page(request, "500.html", 500)
+
+
+def permission_denied(request, exception=None):
+    if api.is_api(request):
+        return api.error_response(403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception=None):
+    if api.is_api(request):
+        return api.error_response(404)
+    return defaults.page_not_found(request, exception)
