@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from sources.models import GENERAL, Citation, Source
+from sources.models import GENERAL, Citation, PublicSource
 
 MARKER = re.compile(r"\[src:(\d+)\]")
 
@@ -27,8 +27,11 @@ def markers(text: str) -> list[int]:
 
 @dataclass
 class Note:
+    """One numbered source of a page: its public view, and the locators and words of its
+    citations that the public may see (``Citation.public_view()``)."""
+
     number: int
-    source: Source
+    source: PublicSource
     locators: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
 
@@ -70,10 +73,11 @@ class Footnotes:
 
     def _number(self, citation: Citation) -> int:
         note = self._notes.get(citation.source_id)
+        shown = citation.public_view()
         if note is None:
-            note = Note(number=len(self._notes) + 1, source=citation.source)
+            note = Note(number=len(self._notes) + 1, source=shown.source)
             self._notes[citation.source_id] = note
-        locator, quote = citation.public_locator, citation.public_quote
+        locator, quote = shown.locator, shown.quote
         if locator and locator not in note.locators:
             note.locators.append(locator)
         if quote and quote not in note.quotes:
@@ -112,16 +116,17 @@ class Footnotes:
         ct, pk = _key(obj)
         return {claim for (c, p, claim) in self._claims if (c, p) == (ct, pk)}
 
-    def attributions(self, obj, claim: str = GENERAL) -> list[tuple[int, Source]]:
-        """(footnote number, source) for each source of a claim, to write "identified
-        as … by JVMI (2017)¹" from the citations themselves."""
-        seen: dict[int, tuple[int, Source]] = {}
+    def attributions(self, obj, claim: str = GENERAL) -> list[tuple[int, PublicSource]]:
+        """(footnote number, source's public view) for each source of a claim, to write
+        "identified as … by JVMI (2017)¹" from the citations themselves."""
+        seen: dict[int, int] = {}
         for citation in self.citations(obj, claim):
-            if citation.source_id not in seen:
-                seen[citation.source_id] = (self._number(citation), citation.source)
-            else:
-                self._number(citation)
-        return sorted(seen.values(), key=lambda item: item[0])
+            number = self._number(citation)
+            seen.setdefault(citation.source_id, number)
+        return sorted(
+            ((n, self._notes[source_id].source) for source_id, n in seen.items()),
+            key=lambda item: item[0],
+        )
 
     def quotations(self, obj, claim: str = GENERAL) -> list[tuple[int, str]]:
         """(footnote number, the source's words) for each quotation of a claim, so that
@@ -129,7 +134,7 @@ class Footnotes:
         its footnote."""
         quoted: dict[str, int] = {}
         for citation in self.citations(obj, claim):
-            quote = citation.public_quote
+            quote = citation.public_view().quote
             if quote and quote not in quoted:
                 quoted[quote] = self._number(citation)
         return sorted(((n, q) for q, n in quoted.items()), key=lambda item: item[0])
@@ -137,5 +142,5 @@ class Footnotes:
     def notes(self) -> list[Note]:
         return sorted(self._notes.values(), key=lambda n: n.number)
 
-    def sources(self) -> list[Source]:
+    def sources(self) -> list[PublicSource]:
         return [n.source for n in self.notes()]

@@ -372,35 +372,24 @@ def api_list(request, dataset: str):
     )
 
 
-def _public_citations(obj) -> list[dict]:
+def _citation_item(shown) -> dict:
+    """A citation's public view (``Citation.public_view()``) in the API's shape."""
+    if shown.source.private:
+        return {"claim": shown.claim, "source": None, **shown.record()}
+    return {
+        "claim": shown.claim,
+        "source": shown.source.id,
+        "source_title": shown.source.title,
+        "source_url": shown.source.url,
+        "locator": shown.locator,
+        "quote": shown.quote,
+        "confidence": shown.confidence,
+    }
 
+
+def _public_citations(obj) -> list[dict]:
     rows = Citation.objects.public().for_object(obj).select_related("source").order_by("pk")
-    out = []
-    for citation in rows:
-        source = citation.source
-        if source.is_private:
-            out.append(
-                {
-                    "claim": citation.claim,
-                    "source": None,
-                    "private_testimony_received": source.received_date.isoformat()
-                    if source.received_date
-                    else None,
-                }
-            )
-            continue
-        out.append(
-            {
-                "claim": citation.claim,
-                "source": source.pk,
-                "source_title": source.title,
-                "source_url": source.url,
-                "locator": citation.locator,
-                "quote": citation.quote,
-                "confidence": citation.confidence,
-            }
-        )
-    return out
+    return [_citation_item(citation.public_view()) for citation in rows]
 
 
 def _strip_markers(text: str) -> str:

@@ -230,40 +230,12 @@ def place_content(place) -> dict:
 # --- Sources and citations --------------------------------------------------------------
 
 
-def source_content(source) -> dict:
-    """A source as the dossier shows it: a private testimony as its date of receipt and
-    nothing more."""
-    if source.is_private:
-        return {"private_testimony_received": source.received_date}
-    return {
-        "id": source.pk,
-        "kind": source.kind,
-        "title": source.title,
-        "publisher": source.publisher,
-        "author": source.author,
-        "date": partial_iso(source, "date"),
-        "url": source.url,
-        "archived_url": source.archived_url,
-        "language": source.language,
-    }
-
-
-def citation_content(citation) -> dict:
-    if citation.source.is_private:
-        return {"private_testimony_received": citation.source.received_date}
-    return {
-        "source": citation.source_id,
-        "locator": citation.locator,
-        "quote": citation.quote,
-        "confidence": citation.confidence,
-    }
-
-
 def citations_by_claim(citations) -> dict:
-    """``{claim: [citation, ...]}`` in a fixed order, for one record's citations."""
+    """``{claim: [citation, ...]}`` in a fixed order, for one record's citations, each as
+    the public may see it (``Citation.public_view()``)."""
     out: dict[str, list] = {}
     for citation in sorted(citations, key=lambda c: (c.claim, c.source_id, c.locator, c.pk)):
-        out.setdefault(citation.claim, []).append(citation_content(citation))
+        out.setdefault(citation.claim, []).append(citation.public_view().record())
     return out
 
 

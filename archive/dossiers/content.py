@@ -75,12 +75,11 @@ class Dossier:
         return [seen[k] for k in sorted(seen)]
 
     def sources_content(self) -> list[dict]:
-        public = [common.source_content(s) for s in self.sources() if not s.is_private]
-        private = sorted(
-            (common.source_content(s) for s in self.sources() if s.is_private),
-            key=lambda d: str(d["private_testimony_received"]),
-        )
-        return public + private
+        """Each source as the public may see it (``Source.public_view()``): the published
+        ones by id, then the private testimonies by the date they were received."""
+        shown = [s.public_view() for s in self.sources()]
+        shown.sort(key=lambda s: (s.private, str(s.received_date) if s.private else ""))
+        return [s.record() for s in shown]
 
     def victims_content(self) -> dict:
         return {

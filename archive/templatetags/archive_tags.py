@@ -104,11 +104,14 @@ def short_publisher(publisher: str) -> str:
 
 @register.filter
 def source_short(source):
-    """How an attribution names a source: its publisher (or title) and year, e.g.
-    "JVMI (2017)"; a private testimony only as such."""
+    """How an attribution names a source (its public view, or a source, whose public view
+    is taken): its publisher (or title) and year, e.g. "JVMI (2017)"; a private testimony
+    only as such."""
     if source is None:
         return ""
-    if source.is_private:
+    if hasattr(source, "public_view"):
+        source = source.public_view()
+    if source.private:
         return translation.gettext("a private testimony")
     name = short_publisher(source.publisher) or source.author or source.title
     if source.date:
