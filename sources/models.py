@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -186,7 +187,28 @@ class Confidence(models.TextChoices):
 GENERAL = "general"
 
 
+def record_key(obj) -> tuple[int, int]:
+    """(content type, id) of a record, as its citations name it (``Citation.record_key``)."""
+    return ContentType.objects.get_for_model(obj, for_concrete_model=False).pk, obj.pk
+
+
 class CitationQuerySet(models.QuerySet):
+    def for_objects(self, objects):
+        """The citations of all ``objects`` (records of any models; None and unsaved
+        ones are skipped) in one query, each with its source, in the order entered:
+        ``Citation.objects.public().for_objects([victim, *memberships])``."""
+        by_type: dict[int, list[int]] = defaultdict(list)
+        for obj in objects:
+            if obj is not None and obj.pk is not None:
+                content_type, pk = record_key(obj)
+                by_type[content_type].append(pk)
+        if not by_type:
+            return self.none()
+        condition = models.Q()
+        for content_type, pks in by_type.items():
+            condition |= models.Q(content_type_id=content_type, object_id__in=pks)
+        return self.filter(condition).select_related("source").order_by("pk")
+
     def for_object(self, obj):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
@@ -251,6 +273,11 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.source} → {self.claim}"
+
+    @property
+    def record_key(self) -> tuple[int, int]:
+        """(content type, id) of the record cited (``record_key(record)``)."""
+        return self.content_type_id, self.object_id
 
     def public_view(self) -> PublicCitation:
         """What the public may see of this citation (``PublicCitation``)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -48,7 +49,7 @@ from perpetrators.filters import PerpetratorFilter
 from perpetrators.models import Commission, Perpetrator
 from sources.filters import SourceFilter
 from sources.footnotes import MARKER
-from sources.models import Citation, Source
+from sources.models import Citation, Source, record_key
 from victims.filters import VictimFilter
 from victims.models import Victim
 
@@ -387,9 +388,13 @@ def _citation_item(shown) -> dict:
     }
 
 
-def _public_citations(obj) -> list[dict]:
-    rows = Citation.objects.public().for_object(obj).select_related("source").order_by("pk")
-    return [_citation_item(citation.public_view()) for citation in rows]
+def _public_citations(objects):
+    """``cited(obj)``: the public citations of each of ``objects`` in the API's shape,
+    all read in one query."""
+    by_record: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for citation in Citation.objects.public().for_objects(objects):
+        by_record[citation.record_key].append(_citation_item(citation.public_view()))
+    return lambda obj: by_record.get(record_key(obj), [])
 
 
 def _strip_markers(text: str) -> str:
@@ -416,17 +421,27 @@ def api_detail(request, dataset: str, key):
         )
     visible = Visible.current() if dataset == "victims" else None
     item = spec["row"](rows[0], request, visible)
-    if dataset != "sources":
-        obj = spec["queryset"]().get(**lookup)
-        item["biography"] = _strip_markers(obj.biography)
-        item["citations"] = _public_citations(obj)
+    if dataset == "sources":
+        return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
+    obj = spec["queryset"]().get(**lookup)
+    parts = _perpetrator_parts(obj) if dataset == "perpetrators" else {}
+    cited = _public_citations([obj, *(part for group in parts.values() for part in group)])
+    item["biography"] = _strip_markers(obj.biography)
+    item["citations"] = cited(obj)
     if dataset == "perpetrators":
-        item.update(_perpetrator_extra(obj))
+        item.update(_perpetrator_extra(parts, cited))
     return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
 
 
-def _perpetrator_extra(perpetrator) -> dict:
-    memberships = perpetrator.memberships.public().select_related("commission")
+def _perpetrator_parts(perpetrator) -> dict[str, list]:
+    return {
+        "memberships": list(perpetrator.memberships.public().select_related("commission")),
+        "positions": list(perpetrator.positions.select_related("organisation")),
+        "statements": list(perpetrator.statements.all()),
+    }
+
+
+def _perpetrator_extra(parts: dict[str, list], cited) -> dict:
     return {
         "commissions": [
             {
@@ -436,9 +451,9 @@ def _perpetrator_extra(perpetrator) -> dict:
                 "role": m.role,
                 "from": _iso(m.start_date, m.start_date_precision),
                 "until": _iso(m.end_date, m.end_date_precision),
-                "citations": _public_citations(m),
+                "citations": cited(m),
             }
-            for m in memberships
+            for m in parts["memberships"]
         ],
         "positions": [
             {
@@ -448,9 +463,9 @@ def _perpetrator_extra(perpetrator) -> dict:
                 "from": _iso(p.start_date, p.start_date_precision),
                 "until": _iso(p.end_date, p.end_date_precision),
                 "as_reported": p.as_of,
-                "citations": _public_citations(p),
+                "citations": cited(p),
             }
-            for p in perpetrator.positions.select_related("organisation")
+            for p in parts["positions"]
         ],
         "statements": [
             {
@@ -458,8 +473,8 @@ def _perpetrator_extra(perpetrator) -> dict:
                 "summary_en": s.summary_en,
                 "summary_fa": s.summary_fa,
                 "quote": s.quote,
-                "citations": _public_citations(s),
+                "citations": cited(s),
             }
-            for s in perpetrator.statements.all()
+            for s in parts["statements"]
         ],
     }

@@ -12,8 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404
 from django.utils import translation
 
@@ -21,26 +20,12 @@ from archive.core.models import Event
 from archive.dossiers import common
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from sources.footnotes import Footnotes
-from sources.models import Citation
+from sources.models import Citation, record_key
 from victims.models import Victim
 
 
 def _victims():
     return Victim
-
-
-def _public_citations(objects) -> list[Citation]:
-    """The public citations of all ``objects``, in one query."""
-    by_type: dict[int, list[int]] = defaultdict(list)
-    for obj in objects:
-        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        by_type[ct.pk].append(obj.pk)
-    if not by_type:
-        return []
-    condition = Q()
-    for ct, pks in by_type.items():
-        condition |= Q(content_type_id=ct, object_id__in=pks)
-    return list(Citation.objects.public().filter(condition).select_related("source").order_by("pk"))
 
 
 def _english_path(obj) -> str:
@@ -58,15 +43,14 @@ class Dossier:
     def __post_init__(self):
         self._by_owner: dict[tuple[int, int], list[Citation]] = defaultdict(list)
         for citation in self.citations:
-            self._by_owner[(citation.content_type_id, citation.object_id)].append(citation)
+            self._by_owner[citation.record_key].append(citation)
 
     def notes(self) -> Footnotes:
         """A fresh set of footnotes: numbers are handed out as the template asks."""
         return Footnotes(self.citations)
 
     def cited(self, obj) -> dict:
-        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        return common.citations_by_claim(self._by_owner.get((ct.pk, obj.pk), []))
+        return common.citations_by_claim(self._by_owner.get(record_key(obj), []))
 
     def sources(self) -> list:
         seen = {}
@@ -248,7 +232,7 @@ def perpetrator_dossier(ref: str) -> PerpetratorDossier:
         raise Http404("No published perpetrator with this reference.")
     positions = list(perpetrator.positions.select_related("organisation"))
     memberships = list(
-        perpetrator.memberships.filter(commission__publication_status="published")
+        perpetrator.memberships.public()
         .select_related("commission", "commission__place", "commission__event")
         .order_by("start_date", "commission__start_date", "pk")
     )
@@ -257,12 +241,12 @@ def perpetrator_dossier(ref: str) -> PerpetratorDossier:
     victims = _victim_queryset().filter(commission_id__in=commission_ids)
     summary = common.summarise_victims(victims, fate_choices=_fate_choices())
     commissions = {m.commission_id: m.commission for m in memberships}.values()
-    citations = _public_citations(
+    citations = Citation.objects.public().for_objects(
         [perpetrator, *positions, *memberships, *commissions, *statements, *summary.listed]
     )
     return PerpetratorDossier(
         victims=summary,
-        citations=citations,
+        citations=list(citations),
         perpetrator=perpetrator,
         positions=positions,
         memberships=memberships,
@@ -363,10 +347,11 @@ def event_dossier(slug: str) -> EventDossier:
     )
     victims = _victim_queryset().filter(event=event)
     summary = common.summarise_victims(victims, fate_choices=_fate_choices())
-    citations = _public_citations([event, *commissions, *memberships, *summary.listed])
+    shown = [event, *commissions, *memberships, *summary.listed]
+    citations = Citation.objects.public().for_objects(shown)
     return EventDossier(
         victims=summary,
-        citations=citations,
+        citations=list(citations),
         event=event,
         commissions=commissions,
         memberships=memberships,
