@@ -39,6 +39,7 @@ from django.contrib.staticfiles import finders
 from django.db.models import Count
 
 from archive.core.dates import MONTH, YEAR, PartialDate
+from archive.core.records import iso
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,7 @@ def sha256_hex(data: bytes) -> str:
 
 def partial_iso(obj, field: str) -> str | None:
     """A record's partial date as ISO at its precision (``1988``, ``1988-08``), or None."""
-    value = obj.partial(field)
-    return value.iso() if value else None
+    return iso(getattr(obj, field), getattr(obj, f"{field}_precision", None))
 
 
 def latest(*timestamps) -> datetime | None:
@@ -206,21 +206,6 @@ def summarise_victims(queryset, *, limit: int | None = None, fate_choices=None) 
 
     listed = list(queryset.order_by("name_latin", "name_fa", "ref")[:limit])
     return VictimSummary(total, by_prison, by_date, by_fate, listed)
-
-
-def victim_content(victim) -> dict:
-    """What a dossier shows of one victim."""
-    return {
-        "ref": victim.ref,
-        "name_latin": victim.name_latin,
-        "name_fa": victim.name_fa,
-        "father_name": victim.father_name,
-        "fate": victim.fate,
-        "prison": victim.prison_id,
-        "death_date": partial_iso(victim, "death_date"),
-        "commission": victim.commission_id,
-        "event": victim.event_id,
-    }
 
 
 def place_content(place) -> dict:

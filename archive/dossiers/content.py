@@ -17,11 +17,15 @@ from django.http import Http404
 from django.utils import translation
 
 from archive.core.models import Event
+from archive.core.records import columns
 from archive.dossiers import common
+from perpetrators import serializers as perpetrator_public
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from sources.footnotes import Footnotes
 from sources.models import Citation, record_key
+from victims import serializers as victim_public
 from victims.models import Victim
+from victims.serializers import LinksById, VictimLinks
 
 
 def _victims():
@@ -66,10 +70,11 @@ class Dossier:
         return [s.record() for s in shown]
 
     def victims_content(self) -> dict:
+        links = LinksById(VictimLinks.current())
         return {
             **self.victims.content(),
             "listed": [
-                {**common.victim_content(v), "citations": self.cited(v)}
+                {**_victim_content(v, links), "citations": self.cited(v)}
                 for v in self.victims.listed
             ],
         }
@@ -91,6 +96,18 @@ class Dossier:
     @cached_property
     def digest(self) -> str:
         return common.sha256_hex(self.canonical)
+
+
+#: What a dossier shows of each victim it lists (of the victim's public record).
+VICTIM_KEYS = (
+    "ref", "name_latin", "name_fa", "father_name", "fate", "prison", "death_date", "commission",
+    "event",
+)  # fmt: skip
+
+
+def _victim_content(victim, links: LinksById) -> dict:
+    record = victim_public.public_victim(columns(victim, victim_public.COLUMNS), links)
+    return {key: record[key] for key in VICTIM_KEYS}
 
 
 def _victim_queryset():
@@ -133,51 +150,21 @@ class PerpetratorDossier(Dossier):
             "type": "perpetrator",
             "path": _english_path(p),
             "perpetrator": {
-                "ref": p.ref,
-                "name_latin": p.name_latin,
-                "name_fa": p.name_fa,
-                "aliases": p.alias_list(),
-                "father_name": p.father_name,
-                "gender": p.gender,
-                "birth_year": p.birth_year,
+                **perpetrator_public.public_perpetrator(columns(p, perpetrator_public.COLUMNS)),
                 "biography": p.biography,
                 "citations": self.cited(p),
             },
             "positions": [
-                {
-                    "title_en": pos.title_en,
-                    "title_fa": pos.title_fa,
-                    "organisation": (
-                        {"name_en": pos.organisation.name_en, "name_fa": pos.organisation.name_fa}
-                        if pos.organisation
-                        else None
-                    ),
-                    "start_date": common.partial_iso(pos, "start_date"),
-                    "end_date": common.partial_iso(pos, "end_date"),
-                    "as_reported": pos.as_of,
-                    "citations": self.cited(pos),
-                }
+                {**perpetrator_public.public_position(pos), "citations": self.cited(pos)}
                 for pos in self.positions
             ],
             "memberships": [
-                {
-                    "commission": m.commission.slug,
-                    "role": m.role,
-                    "start_date": common.partial_iso(m, "start_date"),
-                    "end_date": common.partial_iso(m, "end_date"),
-                    "citations": self.cited(m),
-                }
+                {**perpetrator_public.public_membership(m), "citations": self.cited(m)}
                 for m in self.memberships
             ],
             "commissions": [_commission_content(self, c) for c in self.commissions],
             "statements": [
-                {
-                    "date": common.partial_iso(s, "date"),
-                    "summary_en": s.summary_en,
-                    "summary_fa": s.summary_fa,
-                    "quote": s.quote,
-                    "citations": self.cited(s),
-                }
+                {**perpetrator_public.public_statement(s), "citations": self.cited(s)}
                 for s in self.statements
             ],
             "victims": self.victims_content(),
@@ -295,13 +282,10 @@ class EventDossier(Dossier):
             "commissions": [_commission_content(self, c) for c in self.commissions],
             "memberships": [
                 {
-                    "commission": m.commission.slug,
+                    **perpetrator_public.public_membership(m),
                     "perpetrator": m.perpetrator.ref,
                     "name_latin": m.perpetrator.name_latin,
                     "name_fa": m.perpetrator.name_fa,
-                    "role": m.role,
-                    "start_date": common.partial_iso(m, "start_date"),
-                    "end_date": common.partial_iso(m, "end_date"),
                     "citations": self.cited(m),
                 }
                 for m in self.memberships
