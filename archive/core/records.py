@@ -18,6 +18,12 @@ from archive.core.dates import DAY, PartialDate
 PERSON_COLUMNS = ("ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year")
 
 
+def published(record):
+    """``record`` if the public may see it, else None: a published record links publicly
+    only to published records (a victim's draft event is simply not shown)."""
+    return record if record is not None and record.is_published else None
+
+
 def columns(record, names: Iterable[str]) -> dict:
     """An instance's columns as the row a serialiser reads."""
     return {name: getattr(record, name) for name in names}

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import translation
 
 from archive.core.models import Event
-from archive.core.records import columns
+from archive.core.records import columns, published
 from archive.dossiers import common
 from perpetrators import serializers as perpetrator_public
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
@@ -200,7 +200,7 @@ def _commission_content(dossier: Dossier, c: Commission) -> dict:
         "name_en": c.name_en,
         "name_fa": c.name_fa,
         "place": c.place_id,
-        "event": c.event.slug if c.event and c.event.is_published else None,
+        "event": c.event.slug if published(c.event) else None,
         "start_date": common.partial_iso(c, "start_date"),
         "end_date": common.partial_iso(c, "end_date"),
         "description_en": c.description_en,

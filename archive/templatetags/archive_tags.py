@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from archive.core.digits import persian_digits
 from archive.core.display import format_partial, localized_digits, localized_number
+from archive.core.records import published
 
 register = template.Library()
 
@@ -119,6 +120,12 @@ def source_short(source):
         lang = translation.get_language() or "en"
         return f"{name} ({persian_digits(year) if lang.startswith('fa') else year})"
     return name
+
+
+@register.filter(name="published")
+def published_filter(record):
+    """``victim.event|published``: the linked record, or None when it is not published."""
+    return published(record)
 
 
 @register.filter
