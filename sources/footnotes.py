@@ -12,10 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
-
-from sources.models import GENERAL, Citation, Source
+from sources.models import GENERAL, Citation, PublicSource, record_key
 
 MARKER = re.compile(r"\[src:(\d+)\]")
 
@@ -27,8 +24,11 @@ def markers(text: str) -> list[int]:
 
 @dataclass
 class Note:
+    """One numbered source of a page: its public view, and the locators and words of its
+    citations that the public may see (``Citation.public_view()``)."""
+
     number: int
-    source: Source
+    source: PublicSource
     locators: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
 
@@ -37,16 +37,12 @@ class Note:
         return "; ".join(self.locators)
 
 
-def _key(obj) -> tuple[int, int]:
-    return ContentType.objects.get_for_model(obj, for_concrete_model=False).pk, obj.pk
-
-
 class Footnotes:
     def __init__(self, citations):
         self._claims: dict[tuple[int, int, str], list[Citation]] = defaultdict(list)
         self._sources_of: dict[tuple[int, int], dict[int, list[Citation]]] = defaultdict(dict)
         for citation in citations:
-            owner = (citation.content_type_id, citation.object_id)
+            owner = citation.record_key
             self._claims[(*owner, citation.claim)].append(citation)
             self._sources_of[owner].setdefault(citation.source_id, []).append(citation)
         self._notes: dict[int, Note] = {}
@@ -54,26 +50,15 @@ class Footnotes:
     @classmethod
     def for_objects(cls, objects) -> Footnotes:
         """One query for the public citations of all ``objects`` (of any models)."""
-        by_type: dict[int, list[int]] = defaultdict(list)
-        for obj in objects:
-            if obj is None or obj.pk is None:
-                continue
-            ct, pk = _key(obj)
-            by_type[ct].append(pk)
-        if not by_type:
-            return cls([])
-        condition = Q()
-        for ct, pks in by_type.items():
-            condition |= Q(content_type_id=ct, object_id__in=pks)
-        citations = Citation.objects.public().filter(condition).select_related("source")
-        return cls(citations.order_by("pk"))
+        return cls(Citation.objects.public().for_objects(objects))
 
     def _number(self, citation: Citation) -> int:
         note = self._notes.get(citation.source_id)
+        shown = citation.public_view()
         if note is None:
-            note = Note(number=len(self._notes) + 1, source=citation.source)
+            note = Note(number=len(self._notes) + 1, source=shown.source)
             self._notes[citation.source_id] = note
-        locator, quote = citation.public_locator, citation.public_quote
+        locator, quote = shown.locator, shown.quote
         if locator and locator not in note.locators:
             note.locators.append(locator)
         if quote and quote not in note.quotes:
@@ -84,15 +69,15 @@ class Footnotes:
         """Footnote numbers for one claim of one record (sorted, without repeats)."""
         if obj is None:
             return []
-        numbers = {self._number(c) for c in self._claims.get((*_key(obj), claim), [])}
+        numbers = {self._number(c) for c in self._claims.get((*record_key(obj), claim), [])}
         return sorted(numbers)
 
     def has(self, obj, claim: str = GENERAL) -> bool:
-        return bool(obj is not None and self._claims.get((*_key(obj), claim)))
+        return bool(obj is not None and self._claims.get((*record_key(obj), claim)))
 
     def cite_source(self, obj, source_id: int) -> int | None:
         """The number for a ``[src:ID]`` marker in ``obj``'s text, if ``obj`` cites it."""
-        citations = self._sources_of.get(_key(obj), {}).get(source_id)
+        citations = self._sources_of.get(record_key(obj), {}).get(source_id)
         if not citations:
             return None
         for citation in citations:
@@ -103,25 +88,26 @@ class Footnotes:
         """The public citations of one claim of one record, in the order entered."""
         if obj is None:
             return []
-        return list(self._claims.get((*_key(obj), claim), []))
+        return list(self._claims.get((*record_key(obj), claim), []))
 
     def claims(self, obj) -> set[str]:
         """The claims of ``obj`` that have a public citation."""
         if obj is None:
             return set()
-        ct, pk = _key(obj)
+        ct, pk = record_key(obj)
         return {claim for (c, p, claim) in self._claims if (c, p) == (ct, pk)}
 
-    def attributions(self, obj, claim: str = GENERAL) -> list[tuple[int, Source]]:
-        """(footnote number, source) for each source of a claim, to write "identified
-        as … by JVMI (2017)¹" from the citations themselves."""
-        seen: dict[int, tuple[int, Source]] = {}
+    def attributions(self, obj, claim: str = GENERAL) -> list[tuple[int, PublicSource]]:
+        """(footnote number, source's public view) for each source of a claim, to write
+        "identified as … by JVMI (2017)¹" from the citations themselves."""
+        seen: dict[int, int] = {}
         for citation in self.citations(obj, claim):
-            if citation.source_id not in seen:
-                seen[citation.source_id] = (self._number(citation), citation.source)
-            else:
-                self._number(citation)
-        return sorted(seen.values(), key=lambda item: item[0])
+            number = self._number(citation)
+            seen.setdefault(citation.source_id, number)
+        return sorted(
+            ((n, self._notes[source_id].source) for source_id, n in seen.items()),
+            key=lambda item: item[0],
+        )
 
     def quotations(self, obj, claim: str = GENERAL) -> list[tuple[int, str]]:
         """(footnote number, the source's words) for each quotation of a claim, so that
@@ -129,7 +115,7 @@ class Footnotes:
         its footnote."""
         quoted: dict[str, int] = {}
         for citation in self.citations(obj, claim):
-            quote = citation.public_quote
+            quote = citation.public_view().quote
             if quote and quote not in quoted:
                 quoted[quote] = self._number(citation)
         return sorted(((n, q) for q, n in quoted.items()), key=lambda item: item[0])
@@ -137,5 +123,5 @@ class Footnotes:
     def notes(self) -> list[Note]:
         return sorted(self._notes.values(), key=lambda n: n.number)
 
-    def sources(self) -> list[Source]:
+    def sources(self) -> list[PublicSource]:
         return [n.source for n in self.notes()]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -10,7 +14,84 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from archive.core.dates import DAY, PartialDate
 from archive.core.models import Publishable, PublishableQuerySet, partial_date, workflow_permissions
+
+
+@dataclass(frozen=True)
+class PublicSource:
+    """What the public may see of a source: the one rule that every page, dossier, API
+    answer and export follows (``Source.public_view()``, or ``PublicSource.of(row)`` for a
+    row read with ``values(*PublicSource.COLUMNS)``).
+
+    A published source shows everything but the staff's notes (and when a testimony
+    reached us). A private testimony shows only that it is one and the date it was
+    received: never its title, author, URL, publisher, notes, nor (``PublicCitation``)
+    the words quoted from it or where they stand in the family's account.
+    """
+
+    private: bool
+    received_date: datetime.date | None = None
+    id: int | None = None
+    kind: str = ""
+    title: str = ""
+    publisher: str = ""
+    author: str = ""
+    date: datetime.date | None = None
+    date_precision: str = ""
+    url: str = ""
+    archived_url: str = ""
+    language: str = ""
+
+    #: The columns the view is made from (the API reads no other column of a source).
+    COLUMNS = (
+        "id", "kind", "title", "publisher", "author", "date", "date_precision", "url",
+        "archived_url", "language", "is_private", "received_date",
+    )  # fmt: skip
+
+    @classmethod
+    def of(cls, row) -> PublicSource:
+        """The public view of a source given as a mapping of ``COLUMNS``."""
+        if row["is_private"]:
+            return cls(private=True, received_date=row["received_date"])
+        shown = {name: row[name] for name in cls.COLUMNS[:-2]}
+        return cls(private=False, **shown)
+
+    @property
+    def pk(self) -> int | None:
+        return self.id
+
+    def partial(self, field: str) -> PartialDate | None:
+        """``partial("date")``, as a record's (the templates' date tags ask for it)."""
+        return PartialDate.from_parts(getattr(self, field), self.date_precision or DAY)
+
+    def get_kind_display(self) -> str:
+        return str(dict(Source.Kind.choices).get(self.kind, self.kind))
+
+    def get_absolute_url(self) -> str:
+        """A private testimony has no page."""
+        return "" if self.private else reverse("sources:source-detail", kwargs={"pk": self.id})
+
+    @property
+    def received_iso(self) -> str | None:
+        return self.received_date.isoformat() if self.received_date else None
+
+    def record(self) -> dict:
+        """The view as data (a dossier's ``sources``, the base of the API's row)."""
+        if self.private:
+            return {"private_testimony_received": self.received_iso}
+        date = self.partial("date")
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "publisher": self.publisher,
+            "author": self.author,
+            "date": date.iso() if date else None,
+            "url": self.url,
+            "archived_url": self.archived_url,
+            "language": self.language,
+        }
 
 
 class SourceQuerySet(PublishableQuerySet):
@@ -92,9 +173,9 @@ class Source(Publishable):
                 {"received_date": _("A private testimony needs the date it was received.")}
             )
 
-    @property
-    def public_date(self):
-        return self.received_date if self.is_private else self.date
+    def public_view(self) -> PublicSource:
+        """What the public may see of this source (``PublicSource``)."""
+        return PublicSource.of({name: getattr(self, name) for name in PublicSource.COLUMNS})
 
 
 class Confidence(models.TextChoices):
@@ -106,7 +187,28 @@ class Confidence(models.TextChoices):
 GENERAL = "general"
 
 
+def record_key(obj) -> tuple[int, int]:
+    """(content type, id) of a record, as its citations name it (``Citation.record_key``)."""
+    return ContentType.objects.get_for_model(obj, for_concrete_model=False).pk, obj.pk
+
+
 class CitationQuerySet(models.QuerySet):
+    def for_objects(self, objects):
+        """The citations of all ``objects`` (records of any models; None and unsaved
+        ones are skipped) in one query, each with its source, in the order entered:
+        ``Citation.objects.public().for_objects([victim, *memberships])``."""
+        by_type: dict[int, list[int]] = defaultdict(list)
+        for obj in objects:
+            if obj is not None and obj.pk is not None:
+                content_type, pk = record_key(obj)
+                by_type[content_type].append(pk)
+        if not by_type:
+            return self.none()
+        condition = models.Q()
+        for content_type, pks in by_type.items():
+            condition |= models.Q(content_type_id=content_type, object_id__in=pks)
+        return self.filter(condition).select_related("source").order_by("pk")
+
     def for_object(self, obj):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
@@ -114,8 +216,16 @@ class CitationQuerySet(models.QuerySet):
         )
 
     def public(self):
-        """Citations the public may see: to published sources only."""
+        """Citations the public may see: to published sources only (a private testimony's
+        show as ``Citation.public_view()`` says)."""
         return self.filter(source__publication_status="published")
+
+    def citing(self, source):
+        """The citations of ``source`` (an instance or an id) when it has a public page:
+        what "the records citing this source" lists. A private testimony lists nothing,
+        so that no one can gather what a family told us by its number."""
+        source_id = getattr(source, "pk", source)
+        return self.filter(source__in=Source.objects.public().filter(pk=source_id))
 
 
 class Citation(models.Model):
@@ -164,16 +274,23 @@ class Citation(models.Model):
     def __str__(self):
         return f"{self.source} → {self.claim}"
 
-    # What the public may see of a citation: a private testimony is cited only as
-    # "private testimony, received <date>"; its words and where in the family's account
-    # they stand are never shown.
     @property
-    def public_locator(self) -> str:
-        return "" if self.source.is_private else self.locator
+    def record_key(self) -> tuple[int, int]:
+        """(content type, id) of the record cited (``record_key(record)``)."""
+        return self.content_type_id, self.object_id
 
-    @property
-    def public_quote(self) -> str:
-        return "" if self.source.is_private else self.quote
+    def public_view(self) -> PublicCitation:
+        """What the public may see of this citation (``PublicCitation``)."""
+        source = self.source.public_view()
+        if source.private:
+            return PublicCitation(claim=self.claim, source=source)
+        return PublicCitation(
+            claim=self.claim,
+            source=source,
+            locator=self.locator,
+            quote=self.quote,
+            confidence=self.confidence,
+        )
 
     def clean(self):
         model = self.content_type.model_class() if self.content_type_id else None
@@ -186,3 +303,28 @@ class Citation(models.Model):
                         % {"claim": self.claim, "model": model._meta.verbose_name}
                     }
                 )
+
+
+@dataclass(frozen=True)
+class PublicCitation:
+    """What the public may see of a citation (``Citation.public_view()``): the claim and
+    the source's public view; the locator, the words quoted and the confidence only when
+    the source is not a private testimony (where in a family's account a sentence stands
+    says as much as the sentence)."""
+
+    claim: str
+    source: PublicSource
+    locator: str = ""
+    quote: str = ""
+    confidence: str = ""
+
+    def record(self) -> dict:
+        """The view as data (a dossier's citations, the base of the API's)."""
+        if self.source.private:
+            return {"private_testimony_received": self.source.received_iso}
+        return {
+            "source": self.source.id,
+            "locator": self.locator,
+            "quote": self.quote,
+            "confidence": self.confidence,
+        }

@@ -69,9 +69,7 @@ class VictimFilter(django_filters.FilterSet):
     def filter_source(self, queryset, name, value):
         if value is None:
             return queryset
-        cited = Citation.objects.public().filter(
-            source_id=value,
-            source__is_private=False,
-            content_type=ContentType.objects.get_for_model(Victim),
+        cited = Citation.objects.citing(value).filter(
+            content_type=ContentType.objects.get_for_model(Victim)
         )
         return queryset.filter(pk__in=cited.values("object_id"))

@@ -20,6 +20,7 @@ from archive.core.models import (
     partial_date,
     workflow_permissions,
 )
+from archive.core.records import published
 from victims.attachments import attachment_upload_to, private_storage
 from victims.encryption import ContactField
 
@@ -153,9 +154,7 @@ class Victim(Person):
         while target is not None and target.merged_into_id and target.pk not in seen:
             seen.add(target.pk)
             target = target.merged_into
-        if target is not None and target.is_published:
-            return target
-        return None
+        return published(target)
 
     @classmethod
     def redirect_for_ref(cls, ref: str) -> Victim | None:

@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
 from archive.core.listing import PublicListView, checked_ref
+from archive.core.records import published
 from sources.footnotes import Footnotes
 from victims.filters import VictimFilter
 from victims.models import Victim
@@ -67,17 +68,11 @@ class VictimDetailView(TemplateView):
             victim = Victim.objects.for_page(checked_ref(kwargs["ref"]))
         except Victim.DoesNotExist:
             raise Http404 from None
-        # A published victim linked to an unpublished event or commission: the
-        # unpublished record is simply not shown.
-        event = victim.event if victim.event and victim.event.is_published else None
-        commission = (
-            victim.commission if victim.commission and victim.commission.is_published else None
-        )
         context.update(
             {
                 "victim": victim,
-                "event": event,
-                "commission": commission,
+                "event": published(victim.event),
+                "commission": published(victim.commission),
                 "notes": Footnotes.for_objects([victim]),
                 "submit_url": submission_url(victim),
             }

@@ -28,7 +28,8 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from archive.api.views import Visible, _datasets
+from archive.api.views import _datasets
+from victims.serializers import VictimLinks
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ CSV_COLUMNS = {
 
 def _rows(request, dataset: str) -> Iterator[dict]:
     spec = _datasets()[dataset]
-    visible = Visible() if dataset == "victims" else None
+    visible = VictimLinks() if dataset == "victims" else None
     # iterator(): rows stream from the database in chunks, never all in memory.
     queryset = spec["queryset"]().order_by("pk").values(*spec["values"])
     for row in queryset.iterator(chunk_size=2000):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -31,9 +32,8 @@ from django.utils.translation import gettext, override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
-from archive.core.dates import PartialDate
 from archive.core.listing import checked_ref
-from archive.core.models import NAME_ORDER, Event, Organisation, Place, name_order_annotations
+from archive.core.models import NAME_ORDER, name_order_annotations
 from archive.core.pagination import (
     BadCursor,
     data_version,
@@ -44,38 +44,23 @@ from archive.core.pagination import (
 )
 from archive.core.search import clean_query
 from archive.core.versions import current_version, site_version
+from perpetrators import serializers as perpetrator_public
 from perpetrators.filters import PerpetratorFilter
-from perpetrators.models import Commission, Perpetrator
+from perpetrators.models import Perpetrator
 from sources.filters import SourceFilter
 from sources.footnotes import MARKER
-from sources.models import Citation, Source
+from sources.models import Citation, PublicSource, Source, record_key
+from victims import serializers as victim_public
 from victims.filters import VictimFilter
 from victims.models import Victim
+from victims.serializers import VictimLinks
 
-# --- What each record type exposes ------------------------------------------------------
+# --- What each record type exposes: the apps' serialisers' columns ----------------------
+# ("id" too: the pages' cursors are made of it)
 
-VICTIM_VALUES = (
-    "id", "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year",
-    "fate", "arrest_date", "arrest_date_precision", "death_date", "death_date_precision",
-    "prison_id", "death_place_id", "burial_place_id", "event_id", "commission_id",
-    "affiliation_id",
-)  # fmt: skip
-PERPETRATOR_VALUES = (
-    "id", "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year",
-)  # fmt: skip
-SOURCE_VALUES = (
-    "id", "kind", "title", "publisher", "author", "date", "date_precision", "url",
-    "archived_url", "language",
-)  # fmt: skip
-
-
-def _iso(value, precision) -> str | None:
-    partial = PartialDate.from_parts(value, precision or "day")
-    return partial.iso() if partial else None
-
-
-def _aliases(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+VICTIM_VALUES = ("id", *victim_public.COLUMNS)
+PERPETRATOR_VALUES = ("id", *perpetrator_public.COLUMNS)
+SOURCE_VALUES = PublicSource.COLUMNS
 
 
 def _query(request) -> str:
@@ -99,94 +84,33 @@ def _url(request, name: str, **kwargs) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-class Visible:
-    """What a victim's row names beside its own columns, read once per response from
-    small tables: the published events and commissions (a link to an unpublished one
-    is left out of every row), and the names of places and organisations. The rows'
-    own query then joins nothing, which at a million rows is cheaper to plan and to
-    stream."""
-
-    def __init__(self):
-        self.events = dict(Event.objects.published().values_list("pk", "slug"))
-        self.commissions = dict(Commission.objects.published().values_list("pk", "slug"))
-        self.places = {
-            pk: (en, fa) for pk, en, fa in Place.objects.values_list("pk", "name_en", "name_fa")
-        }
-        self.organisations = {
-            pk: (en, fa)
-            for pk, en, fa in Organisation.objects.values_list("pk", "name_en", "name_fa")
-        }
-
-    _by_version: dict[str, Visible] = {}
-
-    @classmethod
-    def current(cls) -> Visible:
-        """The lookups for the data's version of this request (``archive.pagecache``),
-        read once per worker and version; read afresh when no version is known."""
-        version = current_version()
-        if version is None:
-            return cls()
-        found = cls._by_version.get(version)
-        if found is None:
-            cls._by_version.clear()  # one version at a time: the old ones are stale
-            found = cls._by_version[version] = cls()
-        return found
-
-
-def _named(names: tuple[str, str] | None) -> dict | None:
-    if not names or not any(names):
-        return None
-    return {"name_en": names[0] or "", "name_fa": names[1] or ""}
-
-
-def _person_row(row: dict, request, viewname: str) -> dict:
-    """The columns every person (victim or perpetrator) has."""
-    return {
-        "ref": row["ref"],
-        "name_latin": row["name_latin"],
-        "name_fa": row["name_fa"],
-        "url": _url(request, viewname, ref=row["ref"]),
-        "aliases": _aliases(row["aliases"]),
-        "father_name": row["father_name"],
-        "gender": row["gender"],
-        "birth_year": row["birth_year"],
-    }
-
-
-def victim_row(row: dict, request, visible: Visible) -> dict:
-    places = visible.places
-    return {
-        **_person_row(row, request, "victims:victim-detail"),
-        "fate": row["fate"],
-        "arrest_date": _iso(row["arrest_date"], row["arrest_date_precision"]),
-        "death_date": _iso(row["death_date"], row["death_date_precision"]),
-        "prison": _named(places.get(row["prison_id"])),
-        "death_place": _named(places.get(row["death_place_id"])),
-        "burial_place": _named(places.get(row["burial_place_id"])),
-        "event": visible.events.get(row["event_id"]),
-        "commission": visible.commissions.get(row["commission_id"]),
-        "affiliation": _named(visible.organisations.get(row["affiliation_id"])),
-    }
+def victim_row(row: dict, request, visible: VictimLinks) -> dict:
+    url = _url(request, "victims:victim-detail", ref=row["ref"])
+    return victim_public.public_victim(row, visible, url=url)
 
 
 def perpetrator_row(row: dict, request, visible=None) -> dict:
-    return _person_row(row, request, "perpetrators:perpetrator-detail")
+    url = _url(request, "perpetrators:perpetrator-detail", ref=row["ref"])
+    return perpetrator_public.public_perpetrator(row, url=url)
 
 
 def source_row(row: dict, request, visible=None) -> dict:
+    """A published source (``Source.objects.public()``: a private testimony is cited,
+    never listed) in the API's shape."""
+    record = PublicSource.of(row).record()
     return {
-        "id": row["id"],
-        "name_latin": row["title"],
+        "id": record["id"],
+        "name_latin": record["title"],
         "name_fa": "",
-        "url": _url(request, "sources:source-detail", pk=row["id"]),
-        "title": row["title"],
-        "kind": row["kind"],
-        "publisher": row["publisher"],
-        "author": row["author"],
-        "date": _iso(row["date"], row["date_precision"]),
-        "language": row["language"],
-        "source_url": row["url"],
-        "archived_url": row["archived_url"],
+        "url": _url(request, "sources:source-detail", pk=record["id"]),
+        "title": record["title"],
+        "kind": record["kind"],
+        "publisher": record["publisher"],
+        "author": record["author"],
+        "date": record["date"],
+        "language": record["language"],
+        "source_url": record["url"],
+        "archived_url": record["archived_url"],
     }
 
 
@@ -346,7 +270,7 @@ def api_list(request, dataset: str):
         return _error(
             {"cursor": [gettext("This is not a cursor this API gave; start from the first page.")]}
         )
-    visible = Visible.current() if dataset == "victims" else None
+    visible = VictimLinks.current() if dataset == "victims" else None
     results = []
     for row in page.object_list:
         item = spec["row"](row, request, visible)
@@ -372,35 +296,28 @@ def api_list(request, dataset: str):
     )
 
 
-def _public_citations(obj) -> list[dict]:
+def _citation_item(shown) -> dict:
+    """A citation's public view (``Citation.public_view()``) in the API's shape."""
+    if shown.source.private:
+        return {"claim": shown.claim, "source": None, **shown.record()}
+    return {
+        "claim": shown.claim,
+        "source": shown.source.id,
+        "source_title": shown.source.title,
+        "source_url": shown.source.url,
+        "locator": shown.locator,
+        "quote": shown.quote,
+        "confidence": shown.confidence,
+    }
 
-    rows = Citation.objects.public().for_object(obj).select_related("source").order_by("pk")
-    out = []
-    for citation in rows:
-        source = citation.source
-        if source.is_private:
-            out.append(
-                {
-                    "claim": citation.claim,
-                    "source": None,
-                    "private_testimony_received": source.received_date.isoformat()
-                    if source.received_date
-                    else None,
-                }
-            )
-            continue
-        out.append(
-            {
-                "claim": citation.claim,
-                "source": source.pk,
-                "source_title": source.title,
-                "source_url": source.url,
-                "locator": citation.locator,
-                "quote": citation.quote,
-                "confidence": citation.confidence,
-            }
-        )
-    return out
+
+def _public_citations(objects):
+    """``cited(obj)``: the public citations of each of ``objects`` in the API's shape,
+    all read in one query."""
+    by_record: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for citation in Citation.objects.public().for_objects(objects):
+        by_record[citation.record_key].append(_citation_item(citation.public_view()))
+    return lambda obj: by_record.get(record_key(obj), [])
 
 
 def _strip_markers(text: str) -> str:
@@ -425,52 +342,63 @@ def api_detail(request, dataset: str, key):
         return HttpResponsePermanentRedirect(
             reverse(f"api:{dataset[:-1]}-detail", kwargs={"key": target.ref}) + _query(request)
         )
-    visible = Visible.current() if dataset == "victims" else None
+    visible = VictimLinks.current() if dataset == "victims" else None
     item = spec["row"](rows[0], request, visible)
-    if dataset != "sources":
-        obj = spec["queryset"]().get(**lookup)
-        item["biography"] = _strip_markers(obj.biography)
-        item["citations"] = _public_citations(obj)
+    if dataset == "sources":
+        return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
+    obj = spec["queryset"]().get(**lookup)
+    parts = _perpetrator_parts(obj) if dataset == "perpetrators" else {}
+    cited = _public_citations([obj, *(part for group in parts.values() for part in group)])
+    item["biography"] = _strip_markers(obj.biography)
+    item["citations"] = cited(obj)
     if dataset == "perpetrators":
-        item.update(_perpetrator_extra(obj))
+        item.update(_perpetrator_extra(parts, cited))
     return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
 
 
-def _perpetrator_extra(perpetrator) -> dict:
-    memberships = perpetrator.memberships.public().select_related("commission")
+def _perpetrator_parts(perpetrator) -> dict[str, list]:
     return {
-        "commissions": [
+        "memberships": list(perpetrator.memberships.public().select_related("commission")),
+        "positions": list(perpetrator.positions.select_related("organisation")),
+        "statements": list(perpetrator.statements.all()),
+    }
+
+
+def _period(record: dict) -> dict:
+    """The API names a period's ends ``from`` and ``until``."""
+    return {"from": record["start_date"], "until": record["end_date"]}
+
+
+def _perpetrator_extra(parts: dict[str, list], cited) -> dict:
+    commissions = []
+    for m in parts["memberships"]:
+        record = perpetrator_public.public_membership(m)
+        commissions.append(
             {
-                "commission": m.commission.slug,
+                "commission": record["commission"],
                 "name_en": m.commission.name_en,
                 "name_fa": m.commission.name_fa,
-                "role": m.role,
-                "from": _iso(m.start_date, m.start_date_precision),
-                "until": _iso(m.end_date, m.end_date_precision),
-                "citations": _public_citations(m),
+                "role": record["role"],
+                **_period(record),
+                "citations": cited(m),
             }
-            for m in memberships
-        ],
-        "positions": [
+        )
+    positions = []
+    for p in parts["positions"]:
+        record = perpetrator_public.public_position(p)
+        organisation = record["organisation"]
+        positions.append(
             {
-                "title_en": p.title_en,
-                "title_fa": p.title_fa,
-                "organisation": p.organisation.name_en if p.organisation else None,
-                "from": _iso(p.start_date, p.start_date_precision),
-                "until": _iso(p.end_date, p.end_date_precision),
-                "as_reported": p.as_of,
-                "citations": _public_citations(p),
+                "title_en": record["title_en"],
+                "title_fa": record["title_fa"],
+                "organisation": organisation["name_en"] if organisation else None,
+                **_period(record),
+                "as_reported": record["as_reported"],
+                "citations": cited(p),
             }
-            for p in perpetrator.positions.select_related("organisation")
-        ],
-        "statements": [
-            {
-                "date": _iso(s.date, s.date_precision),
-                "summary_en": s.summary_en,
-                "summary_fa": s.summary_fa,
-                "quote": s.quote,
-                "citations": _public_citations(s),
-            }
-            for s in perpetrator.statements.all()
-        ],
-    }
+        )
+    statements = [
+        {**perpetrator_public.public_statement(s), "citations": cited(s)}
+        for s in parts["statements"]
+    ]
+    return {"commissions": commissions, "positions": positions, "statements": statements}

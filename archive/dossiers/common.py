@@ -39,6 +39,7 @@ from django.contrib.staticfiles import finders
 from django.db.models import Count
 
 from archive.core.dates import MONTH, YEAR, PartialDate
+from archive.core.records import iso
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,7 @@ def sha256_hex(data: bytes) -> str:
 
 def partial_iso(obj, field: str) -> str | None:
     """A record's partial date as ISO at its precision (``1988``, ``1988-08``), or None."""
-    value = obj.partial(field)
-    return value.iso() if value else None
+    return iso(getattr(obj, field), getattr(obj, f"{field}_precision", None))
 
 
 def latest(*timestamps) -> datetime | None:
@@ -208,21 +208,6 @@ def summarise_victims(queryset, *, limit: int | None = None, fate_choices=None) 
     return VictimSummary(total, by_prison, by_date, by_fate, listed)
 
 
-def victim_content(victim) -> dict:
-    """What a dossier shows of one victim."""
-    return {
-        "ref": victim.ref,
-        "name_latin": victim.name_latin,
-        "name_fa": victim.name_fa,
-        "father_name": victim.father_name,
-        "fate": victim.fate,
-        "prison": victim.prison_id,
-        "death_date": partial_iso(victim, "death_date"),
-        "commission": victim.commission_id,
-        "event": victim.event_id,
-    }
-
-
 def place_content(place) -> dict:
     return {"id": place.pk, "name_en": place.name_en, "name_fa": place.name_fa, "kind": place.kind}
 
@@ -230,40 +215,12 @@ def place_content(place) -> dict:
 # --- Sources and citations --------------------------------------------------------------
 
 
-def source_content(source) -> dict:
-    """A source as the dossier shows it: a private testimony as its date of receipt and
-    nothing more."""
-    if source.is_private:
-        return {"private_testimony_received": source.received_date}
-    return {
-        "id": source.pk,
-        "kind": source.kind,
-        "title": source.title,
-        "publisher": source.publisher,
-        "author": source.author,
-        "date": partial_iso(source, "date"),
-        "url": source.url,
-        "archived_url": source.archived_url,
-        "language": source.language,
-    }
-
-
-def citation_content(citation) -> dict:
-    if citation.source.is_private:
-        return {"private_testimony_received": citation.source.received_date}
-    return {
-        "source": citation.source_id,
-        "locator": citation.locator,
-        "quote": citation.quote,
-        "confidence": citation.confidence,
-    }
-
-
 def citations_by_claim(citations) -> dict:
-    """``{claim: [citation, ...]}`` in a fixed order, for one record's citations."""
+    """``{claim: [citation, ...]}`` in a fixed order, for one record's citations, each as
+    the public may see it (``Citation.public_view()``)."""
     out: dict[str, list] = {}
     for citation in sorted(citations, key=lambda c: (c.claim, c.source_id, c.locator, c.pk)):
-        out.setdefault(citation.claim, []).append(citation_content(citation))
+        out.setdefault(citation.claim, []).append(citation.public_view().record())
     return out
 
 

@@ -12,35 +12,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404
 from django.utils import translation
 
 from archive.core.models import Event
+from archive.core.records import columns, published
 from archive.dossiers import common
+from perpetrators import serializers as perpetrator_public
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from sources.footnotes import Footnotes
-from sources.models import Citation
+from sources.models import Citation, record_key
+from victims import serializers as victim_public
 from victims.models import Victim
+from victims.serializers import LinksById, VictimLinks
 
 
 def _victims():
     return Victim
-
-
-def _public_citations(objects) -> list[Citation]:
-    """The public citations of all ``objects``, in one query."""
-    by_type: dict[int, list[int]] = defaultdict(list)
-    for obj in objects:
-        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        by_type[ct.pk].append(obj.pk)
-    if not by_type:
-        return []
-    condition = Q()
-    for ct, pks in by_type.items():
-        condition |= Q(content_type_id=ct, object_id__in=pks)
-    return list(Citation.objects.public().filter(condition).select_related("source").order_by("pk"))
 
 
 def _english_path(obj) -> str:
@@ -58,15 +47,14 @@ class Dossier:
     def __post_init__(self):
         self._by_owner: dict[tuple[int, int], list[Citation]] = defaultdict(list)
         for citation in self.citations:
-            self._by_owner[(citation.content_type_id, citation.object_id)].append(citation)
+            self._by_owner[citation.record_key].append(citation)
 
     def notes(self) -> Footnotes:
         """A fresh set of footnotes: numbers are handed out as the template asks."""
         return Footnotes(self.citations)
 
     def cited(self, obj) -> dict:
-        ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        return common.citations_by_claim(self._by_owner.get((ct.pk, obj.pk), []))
+        return common.citations_by_claim(self._by_owner.get(record_key(obj), []))
 
     def sources(self) -> list:
         seen = {}
@@ -75,18 +63,18 @@ class Dossier:
         return [seen[k] for k in sorted(seen)]
 
     def sources_content(self) -> list[dict]:
-        public = [common.source_content(s) for s in self.sources() if not s.is_private]
-        private = sorted(
-            (common.source_content(s) for s in self.sources() if s.is_private),
-            key=lambda d: str(d["private_testimony_received"]),
-        )
-        return public + private
+        """Each source as the public may see it (``Source.public_view()``): the published
+        ones by id, then the private testimonies by the date they were received."""
+        shown = [s.public_view() for s in self.sources()]
+        shown.sort(key=lambda s: (s.private, str(s.received_date) if s.private else ""))
+        return [s.record() for s in shown]
 
     def victims_content(self) -> dict:
+        links = LinksById(VictimLinks.current())
         return {
             **self.victims.content(),
             "listed": [
-                {**common.victim_content(v), "citations": self.cited(v)}
+                {**_victim_content(v, links), "citations": self.cited(v)}
                 for v in self.victims.listed
             ],
         }
@@ -108,6 +96,18 @@ class Dossier:
     @cached_property
     def digest(self) -> str:
         return common.sha256_hex(self.canonical)
+
+
+#: What a dossier shows of each victim it lists (of the victim's public record).
+VICTIM_KEYS = (
+    "ref", "name_latin", "name_fa", "father_name", "fate", "prison", "death_date", "commission",
+    "event",
+)  # fmt: skip
+
+
+def _victim_content(victim, links: LinksById) -> dict:
+    record = victim_public.public_victim(columns(victim, victim_public.COLUMNS), links)
+    return {key: record[key] for key in VICTIM_KEYS}
 
 
 def _victim_queryset():
@@ -150,51 +150,21 @@ class PerpetratorDossier(Dossier):
             "type": "perpetrator",
             "path": _english_path(p),
             "perpetrator": {
-                "ref": p.ref,
-                "name_latin": p.name_latin,
-                "name_fa": p.name_fa,
-                "aliases": p.alias_list(),
-                "father_name": p.father_name,
-                "gender": p.gender,
-                "birth_year": p.birth_year,
+                **perpetrator_public.public_perpetrator(columns(p, perpetrator_public.COLUMNS)),
                 "biography": p.biography,
                 "citations": self.cited(p),
             },
             "positions": [
-                {
-                    "title_en": pos.title_en,
-                    "title_fa": pos.title_fa,
-                    "organisation": (
-                        {"name_en": pos.organisation.name_en, "name_fa": pos.organisation.name_fa}
-                        if pos.organisation
-                        else None
-                    ),
-                    "start_date": common.partial_iso(pos, "start_date"),
-                    "end_date": common.partial_iso(pos, "end_date"),
-                    "as_reported": pos.as_of,
-                    "citations": self.cited(pos),
-                }
+                {**perpetrator_public.public_position(pos), "citations": self.cited(pos)}
                 for pos in self.positions
             ],
             "memberships": [
-                {
-                    "commission": m.commission.slug,
-                    "role": m.role,
-                    "start_date": common.partial_iso(m, "start_date"),
-                    "end_date": common.partial_iso(m, "end_date"),
-                    "citations": self.cited(m),
-                }
+                {**perpetrator_public.public_membership(m), "citations": self.cited(m)}
                 for m in self.memberships
             ],
             "commissions": [_commission_content(self, c) for c in self.commissions],
             "statements": [
-                {
-                    "date": common.partial_iso(s, "date"),
-                    "summary_en": s.summary_en,
-                    "summary_fa": s.summary_fa,
-                    "quote": s.quote,
-                    "citations": self.cited(s),
-                }
+                {**perpetrator_public.public_statement(s), "citations": self.cited(s)}
                 for s in self.statements
             ],
             "victims": self.victims_content(),
@@ -230,7 +200,7 @@ def _commission_content(dossier: Dossier, c: Commission) -> dict:
         "name_en": c.name_en,
         "name_fa": c.name_fa,
         "place": c.place_id,
-        "event": c.event.slug if c.event and c.event.is_published else None,
+        "event": c.event.slug if published(c.event) else None,
         "start_date": common.partial_iso(c, "start_date"),
         "end_date": common.partial_iso(c, "end_date"),
         "description_en": c.description_en,
@@ -249,7 +219,7 @@ def perpetrator_dossier(ref: str) -> PerpetratorDossier:
         raise Http404("No published perpetrator with this reference.")
     positions = list(perpetrator.positions.select_related("organisation"))
     memberships = list(
-        perpetrator.memberships.filter(commission__publication_status="published")
+        perpetrator.memberships.public()
         .select_related("commission", "commission__place", "commission__event")
         .order_by("start_date", "commission__start_date", "pk")
     )
@@ -258,12 +228,12 @@ def perpetrator_dossier(ref: str) -> PerpetratorDossier:
     victims = _victim_queryset().filter(commission_id__in=commission_ids)
     summary = common.summarise_victims(victims, fate_choices=_fate_choices())
     commissions = {m.commission_id: m.commission for m in memberships}.values()
-    citations = _public_citations(
+    citations = Citation.objects.public().for_objects(
         [perpetrator, *positions, *memberships, *commissions, *statements, *summary.listed]
     )
     return PerpetratorDossier(
         victims=summary,
-        citations=citations,
+        citations=list(citations),
         perpetrator=perpetrator,
         positions=positions,
         memberships=memberships,
@@ -312,13 +282,10 @@ class EventDossier(Dossier):
             "commissions": [_commission_content(self, c) for c in self.commissions],
             "memberships": [
                 {
-                    "commission": m.commission.slug,
+                    **perpetrator_public.public_membership(m),
                     "perpetrator": m.perpetrator.ref,
                     "name_latin": m.perpetrator.name_latin,
                     "name_fa": m.perpetrator.name_fa,
-                    "role": m.role,
-                    "start_date": common.partial_iso(m, "start_date"),
-                    "end_date": common.partial_iso(m, "end_date"),
                     "citations": self.cited(m),
                 }
                 for m in self.memberships
@@ -364,10 +331,11 @@ def event_dossier(slug: str) -> EventDossier:
     )
     victims = _victim_queryset().filter(event=event)
     summary = common.summarise_victims(victims, fate_choices=_fate_choices())
-    citations = _public_citations([event, *commissions, *memberships, *summary.listed])
+    shown = [event, *commissions, *memberships, *summary.listed]
+    citations = Citation.objects.public().for_objects(shown)
     return EventDossier(
         victims=summary,
-        citations=citations,
+        citations=list(citations),
         event=event,
         commissions=commissions,
         memberships=memberships,

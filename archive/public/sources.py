@@ -21,20 +21,21 @@ class SourceDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         source = get_object_or_404(Source.objects.public(), pk=kwargs["pk"])
         victims = Victim.objects.published().filter(
-            pk__in=Citation.objects.filter(source=source, victim__isnull=False).values("object_id")
+            pk__in=Citation.objects.citing(source).filter(victim__isnull=False).values("object_id")
         )
         # A perpetrator is cited directly or through a membership, a post or a statement.
         perpetrator_ids = set()
         for relation in ("perpetrator", "membership", "position", "statement"):
             column = "object_id" if relation == "perpetrator" else f"{relation}__perpetrator_id"
             perpetrator_ids.update(
-                Citation.objects.filter(source=source, **{f"{relation}__isnull": False})
+                Citation.objects.citing(source)
+                .filter(**{f"{relation}__isnull": False})
                 .values_list(column, flat=True)
                 .distinct()[:500]
             )
         perpetrators = Perpetrator.objects.published().filter(pk__in=perpetrator_ids)
         events = Event.objects.published().filter(
-            pk__in=Citation.objects.filter(source=source, event__isnull=False).values("object_id")
+            pk__in=Citation.objects.citing(source).filter(event__isnull=False).values("object_id")
         )
         context.update(
             {

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from archive.core.digits import persian_digits
 from archive.core.display import format_partial, localized_digits, localized_number
+from archive.core.records import published
 
 register = template.Library()
 
@@ -104,11 +105,14 @@ def short_publisher(publisher: str) -> str:
 
 @register.filter
 def source_short(source):
-    """How an attribution names a source: its publisher (or title) and year, e.g.
-    "JVMI (2017)"; a private testimony only as such."""
+    """How an attribution names a source (its public view, or a source, whose public view
+    is taken): its publisher (or title) and year, e.g. "JVMI (2017)"; a private testimony
+    only as such."""
     if source is None:
         return ""
-    if source.is_private:
+    if hasattr(source, "public_view"):
+        source = source.public_view()
+    if source.private:
         return translation.gettext("a private testimony")
     name = short_publisher(source.publisher) or source.author or source.title
     if source.date:
@@ -116,6 +120,12 @@ def source_short(source):
         lang = translation.get_language() or "en"
         return f"{name} ({persian_digits(year) if lang.startswith('fa') else year})"
     return name
+
+
+@register.filter(name="published")
+def published_filter(record):
+    """``victim.event|published``: the linked record, or None when it is not published."""
+    return published(record)
 
 
 @register.filter
