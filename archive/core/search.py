@@ -237,7 +237,7 @@ class Progress:
         for pk, keys in rows:
             if pk not in self.scores:
                 score = self.scores[pk] = names.score(self.q, keys)
-                self.same += score >= names.EXACT
+                self.same += names.is_exact_score(score)
                 self.strong += score >= STRONG
                 self.close += score >= CLOSE_ENOUGH
                 self.best = max(self.best, score)
@@ -397,18 +397,21 @@ def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float
 
 def in_rank_order(queryset, ranked: list[tuple[int, float]]):
     """The rows of ``queryset`` for ``ranked`` (from ``rank``), in that order, each with
-    its ``search_score`` (an attribute, or a key of a ``values()`` row): one query that
-    reads only these rows."""
+    its ``search_score`` and ``search_exact`` (``names.is_exact_score``: what a list labels
+    "same spelling"), attributes or keys of a ``values()`` row: one query that reads only
+    these rows."""
     scores = dict(ranked)
     rows = list(queryset.filter(pk__in=list(scores)).order_by())
     if rows and isinstance(rows[0], dict):
         pk_name = "pk" if "pk" in rows[0] else "id"
         for row in rows:
             row["search_score"] = scores[row[pk_name]]
+            row["search_exact"] = names.is_exact_score(row["search_score"])
         rows.sort(key=lambda row: (-row["search_score"], row[pk_name]))
     else:
         for row in rows:
             row.search_score = scores[row.pk]
+            row.search_exact = names.is_exact_score(row.search_score)
         rows.sort(key=lambda row: (-row.search_score, row.pk))
     return rows
 
