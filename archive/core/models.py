@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from archive.core.dates import DAY, MONTH, YEAR, PartialDate
+from archive.core.dates import DAY, MONTH, YEAR, PartialDate, YearError, read_year
 
 
 class DatePrecision(models.TextChoices):
@@ -551,13 +551,22 @@ class Person(Publishable):
             errors.setdefault("name_latin", []).append(
                 _("Give a name in Latin script, in Persian script, or both.")
             )
-        this_year = timezone.now().year
-        if self.birth_year is not None and not 1850 <= self.birth_year <= this_year:
+        if self.birth_year is not None and not is_birth_year(self.birth_year):
             errors.setdefault("birth_year", []).append(
                 _("%(year)s is not a plausible year of birth.") % {"year": self.birth_year}
             )
         if errors:
             raise ValidationError(errors)
+
+
+def is_birth_year(value: int) -> bool:
+    """Whether a stored year of birth is one ``read_year`` reads as Gregorian: the
+    form and an import store nothing else, and a Solar Hijri year stored by mistake
+    (1340) is refused like any other implausible year."""
+    try:
+        return not read_year(value).is_solar_hijri
+    except YearError:
+        return False
 
 
 # --- Ordering people by name -----------------------------------------------------------
