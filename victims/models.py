@@ -16,6 +16,7 @@ from archive.core.models import (
     Person,
     Place,
     PublishableQuerySet,
+    history_user,
     name_order_indexes,
     partial_date,
     workflow_permissions,
@@ -258,7 +259,7 @@ class DuplicatePair(models.Model):
     def decide(self, status: str, *, user) -> None:
         from django.utils import timezone
 
-        account = user if getattr(user, "pk", None) else None  # None: the command line
+        account = history_user(user)
         self.status = status
         self.decided_by = account
         self.decided_at = timezone.now()

@@ -26,7 +26,7 @@ def test_the_import_contracts_are_kept():
 
 def test_the_kernel_reaches_no_app_model_by_name():
     """``apps.get_model("victims", ...)`` is an import that no import graph shows."""
-    hidden = re.compile(r"get_model\(\s*[\"'](%s)[\"']" % "|".join(APPS))
+    hidden = re.compile(r"get_model\(\s*[\"'](" + "|".join(APPS) + r")[\"']")
     found = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in (ROOT / "archive" / "core").rglob("*.py")
