@@ -25,6 +25,8 @@ from archive.core.models import (
 
 class PerpetratorQuerySet(PublishableQuerySet):
     def search(self, q: str):
+        """The people search's ranked matches for ``q`` (``archive.core.search.Ranked``):
+        the one way into the search for the lists, the API and the admin."""
         from archive.core.search import search
 
         return search(self, q)

@@ -228,7 +228,7 @@ def _best(a: Candidate, b: Candidate) -> float:
     best = 0.0
     for q in a.names:
         best = max(best, names.score(q, b.keys))
-        if best >= 1.0:
+        if names.is_exact_score(best):
             break
     return best
 
@@ -238,7 +238,7 @@ def name_similarity(a: Candidate, b: Candidate) -> float:
     the best of b's against a's, the lower of the two. Asking both ways keeps "Mohammad
     Mohammadi" from matching "Mohammad Baqer Mohammadi" (a subset one way only)."""
     if a.joined & b.joined:
-        return 1.0
+        return names.EXACT
     first = _best(a, b)
     if first < NAME_THRESHOLD:
         return first
@@ -329,7 +329,7 @@ def compare(a: Candidate, b: Candidate, *, freq: Frequencies | None = None) -> M
     if sim < NAME_THRESHOLD:
         return None
     reasons: list[str] = []
-    if sim >= 1.0:
+    if names.is_exact_score(sim):
         same_text = {n.casefold() for n in a.names} & {n.casefold() for n in b.names}
         reasons.append("same name" if same_text else "same name in another spelling")
     else:

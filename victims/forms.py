@@ -6,8 +6,6 @@ Persian or English on a phone; every message names what is wrong and how to put 
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -15,7 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from archive.core.digits import ascii_digits, number
+from archive.core.dates import YearError, read_year
+from archive.core.digits import number
 from archive.core.display import localized_number as num
 from victims import receipts
 from victims.attachments import (
@@ -26,10 +25,6 @@ from victims.attachments import (
     clean_image,
 )
 from victims.models import Fate, Victim
-
-# The Solar Hijri year begins in March: year Y runs mostly through Gregorian Y + 621.
-SOLAR_HIJRI_OFFSET = 621
-EARLIEST_BIRTH_YEAR = 1880
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -206,22 +201,20 @@ class SubmissionForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
     def clean_birth_year(self):
+        """(the Gregorian year, the year as the family wrote it): a Solar Hijri year is
+        kept as written beside the Gregorian year that holds most of it."""
         raw = self.cleaned_data["birth_year"].strip()
         if not raw:
             return None
-        digits = ascii_digits(raw)
-        this_year = datetime.date.today().year
-        if digits.isdigit() and len(digits) == 4:
-            year = int(digits)
-            if EARLIEST_BIRTH_YEAR <= year <= this_year:
-                return (year, raw)
-            if EARLIEST_BIRTH_YEAR - SOLAR_HIJRI_OFFSET <= year <= this_year - SOLAR_HIJRI_OFFSET:
-                return (year + SOLAR_HIJRI_OFFSET, raw)
-        raise forms.ValidationError(
-            _("“%(value)s” is not a year we can use. Write four digits, such as 1340 "
-              "(Iranian calendar) or 1961 (Western calendar), or leave it empty."),
-            code="invalid", params={"value": _short(raw, 20)},
-        )  # fmt: skip
+        try:
+            year = read_year(raw)
+        except YearError:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a year we can use. Write four digits, such as 1340 "
+                  "(Iranian calendar) or 1961 (Western calendar), or leave it empty."),
+                code="invalid", params={"value": _short(raw, 20)},
+            ) from None  # fmt: skip
+        return (year.gregorian, raw)
 
     def clean_attachments(self):
         uploads = [f for f in self.files.getlist("attachments") if f] if self.files else []

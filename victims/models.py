@@ -16,6 +16,7 @@ from archive.core.models import (
     Person,
     Place,
     PublishableQuerySet,
+    history_user,
     name_order_indexes,
     partial_date,
     workflow_permissions,
@@ -36,6 +37,8 @@ class Fate(models.TextChoices):
 
 class VictimQuerySet(PublishableQuerySet):
     def search(self, q: str):
+        """The people search's ranked matches for ``q`` (``archive.core.search.Ranked``):
+        the one way into the search for the lists, the API and the admin."""
         from archive.core.search import search
 
         return search(self, q)
@@ -257,7 +260,7 @@ class DuplicatePair(models.Model):
     def decide(self, status: str, *, user) -> None:
         from django.utils import timezone
 
-        account = user if getattr(user, "pk", None) else None  # None: the command line
+        account = history_user(user)
         self.status = status
         self.decided_by = account
         self.decided_at = timezone.now()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.core.models import PublicationStatus
+from archive.core.models import PublicationStatus, history_user
 from sources.models import GENERAL, Citation, Source
 from victims.models import Fate, Submission, Victim
 
@@ -53,7 +53,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
             publication_status=PublicationStatus.DRAFT,
             notes=testimony_notes(submission),
         )
-        source._history_user = user
+        source._history_user = history_user(user)
         source.full_clean()
         source.save()
 
@@ -67,7 +67,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
                 **{f: getattr(submission, f) for f in COPIED_FIELDS},
             )
             victim.fate = victim.fate or Fate.UNKNOWN
-            victim._history_user = user
+            victim._history_user = history_user(user)
             victim._change_reason = f"created from submission #{submission.pk}"
             victim.full_clean()
             victim.save()
@@ -79,7 +79,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
             citation = Citation(
                 content_type=content_type, object_id=victim.pk, source=source, claim=claim
             )
-            citation._history_user = user
+            citation._history_user = history_user(user)
             citation.full_clean()
             citation.save()
 
@@ -87,7 +87,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
         submission.created_source = source
         submission.created_victim = None if submission.victim_id else victim
         submission.reviewed_by = user
-        submission._history_user = user
+        submission._history_user = history_user(user)
         submission._change_reason = "turned into records"
         submission.save(
             update_fields=["status", "created_source", "created_victim", "reviewed_by",
@@ -198,15 +198,10 @@ def _snapshot(victim: Victim, user) -> int | None:
     latest = victim.history.order_by("-history_id").first()
     if latest is None:
         victim._change_reason = "state before a merge"
-        victim._history_user = _account(user)
+        victim._history_user = history_user(user)
         victim.save()
         latest = victim.history.order_by("-history_id").first()
     return latest.history_id if latest else None
-
-
-def _account(user):
-    """The user to record in the history; None for the command line."""
-    return user if getattr(user, "pk", None) else None
 
 
 def merge_refusal(user, keep: Victim, other: Victim) -> str | None:
@@ -337,7 +332,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     for citation in Citation.objects.filter(content_type=victim_type, object_id=other.pk):
         citation.object_id = keep.pk
         citation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"
-        citation._history_user = _account(user)
+        citation._history_user = history_user(user)
         citation.save()
         citation_ids.append(citation.pk)
     submission_ids = list(Submission.objects.filter(victim=other).values_list("pk", flat=True))
@@ -365,20 +360,18 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     _full_clean(keep, _("kept record"))
     reason = f"merged {other.ref}" + (f"; values not kept: {notes}" if notes else "")
     keep._change_reason = reason[:100]
-    keep._history_user = _account(user)
+    keep._history_user = history_user(user)
     keep.save()
 
     other.merged_into = keep
-    other.publication_status = PublicationStatus.WITHDRAWN
+    other.retire(user=user, reason=f"merged into {keep.ref}"[:100])
     _full_clean(other, _("merged record"))
-    other._change_reason = f"merged into {keep.ref}"[:100]
-    other._history_user = _account(user)
     other.save()
 
     record = MergeRecord(
         keep=keep,
         other=other,
-        merged_by=user if getattr(user, "pk", None) else None,
+        merged_by=history_user(user),
         keep_history_id=keep_history_id,
         other_history_id=other_history_id,
         moved={
@@ -425,14 +418,23 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
     before_other.pk = other.pk
     before_other._state.adding = False  # the same row, updated in place
     before_other.merged_into = None
-    if before_other.is_published and not user.has_perm(Victim.publish_permission()):
-        raise PermissionDenied(
-            _("Undoing this merge publishes %(ref)s again, which only a reviewer may do.")
-            % {"ref": other.ref}
-        )
+    if before_other.publication_status != other.publication_status:
+        # Its status comes back with the rest of the row: a move by the workflow's rule.
+        try:
+            Victim.check_move(user, other.publication_status, before_other.publication_status)
+        except PermissionDenied:
+            if not before_other.is_published:
+                raise
+            raise PermissionDenied(
+                _("Undoing this merge publishes %(ref)s again, which only a reviewer may do.")
+                % {"ref": other.ref}
+            ) from None
+        except ValidationError as exc:
+            where = f"{_('merged record')} {other.ref}"
+            raise MergeError("; ".join(error_lines(exc, where))) from None
     _full_clean(before_other, _("merged record"))
     before_other._change_reason = f"merge into {keep.ref} undone"
-    before_other._history_user = _account(user)
+    before_other._history_user = history_user(user)
     before_other.save()
 
     before_keep = keep.history.get(history_id=record.keep_history_id).instance
@@ -441,7 +443,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
         setattr(keep, concrete.attname, getattr(before_keep, concrete.attname))
     _full_clean(keep, _("kept record"))
     keep._change_reason = f"merge of {other.ref} undone"
-    keep._history_user = _account(user)
+    keep._history_user = history_user(user)
     keep.save()
 
     victim_type = ContentType.objects.get_for_model(Victim)
@@ -450,7 +452,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
     ):
         citation.object_id = other.pk
         citation._change_reason = f"moved back to {other.ref}: merge undone"
-        citation._history_user = _account(user)
+        citation._history_user = history_user(user)
         citation.save()
     Submission.objects.filter(pk__in=record.moved.get("submissions", []), victim=keep).update(
         victim=other
@@ -466,6 +468,6 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
             pair.decide(status, user=user)
 
     record.undone_at = timezone.now()
-    record.undone_by = user if getattr(user, "pk", None) else None
+    record.undone_by = history_user(user)
     record.save()
     return record

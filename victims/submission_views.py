@@ -35,6 +35,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from archive.core.listing import possible_ref
 from victims import receipts, submission_ratelimit
 from victims.attachments import CappedUploadHandler, random_name, thumbnail
 from victims.forms import ReceiptForm, SubmissionForm
@@ -58,8 +59,8 @@ RECEIPT_SESSION_KEY = "submission_receipt"
 def linked_victim(ref: str) -> Victim | None:
     """Only a published victim can be pre-linked; any other ref is ignored, so the form
     says nothing about which drafts exist."""
-    ref = (ref or "").strip()[:40]
-    if not ref:
+    ref = (ref or "").strip()
+    if not possible_ref(ref):
         return None
     return Victim.objects.published().filter(ref=ref).first()
 

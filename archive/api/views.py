@@ -34,6 +34,7 @@ from django.views.decorators.http import condition, require_safe
 
 from archive.core.listing import checked_ref
 from archive.core.models import NAME_ORDER, name_order_annotations
+from archive.core.names import is_exact_score
 from archive.core.pagination import (
     BadCursor,
     data_version,
@@ -275,9 +276,9 @@ def api_list(request, dataset: str):
     for row in page.object_list:
         item = spec["row"](row, request, visible)
         if q:
-            score = round(float(row.get("search_score") or 0.0), 3)
-            item["score"] = score
-            item["exact"] = score >= 0.999
+            score = float(row.get("search_score") or 0.0)
+            item["score"] = round(score, 3)
+            item["exact"] = is_exact_score(score)
         results.append(item)
 
     def link(params):

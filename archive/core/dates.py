@@ -6,17 +6,21 @@ the parts the precision covers are meaningful (``1988-08-01`` at month precision
 "August 1988"). A Solar Hijri year or month does not line up with a Gregorian one, so a
 Gregorian month or year is shown in Solar Hijri as the span it covers
 ("Mordad–Shahrivar 1399"), never as a made-up single month.
+
+``read_year`` is the one reading of a year people type (the family form, an import, the
+model's check): Gregorian or Solar Hijri, in any digits, or refused with the reason.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from persiantools.jdatetime import JalaliDate
 
-from archive.core.digits import persian_digits
+from archive.core.digits import ascii_digits, persian_digits
 
 YEAR, MONTH, DAY = "year", "month", "day"
 PRECISIONS = (YEAR, MONTH, DAY)
@@ -120,3 +124,87 @@ def jalali_year_span(gregorian_year: int) -> tuple[int, int]:
     return JalaliDate(date(gregorian_year, 1, 1)).year, JalaliDate(
         date(gregorian_year, 12, 31)
     ).year
+
+
+# --- Reading a year ---------------------------------------------------------------------
+
+GREGORIAN, SOLAR_HIJRI = "gregorian", "solar_hijri"
+# The Solar Hijri year begins in March: year Y runs from March of Gregorian Y + 621 to
+# March of Y + 622, so mostly through Y + 621.
+SOLAR_HIJRI_OFFSET = 621
+# The earliest year of birth the archive records: the oldest people in the 1988 lists
+# were born around 1900; a source naming an older relative still fits.
+EARLIEST_BIRTH_YEAR = 1850
+# The years a date of an event (an arrest, a death, a publication) may fall in.
+EARLIEST_DATE_YEAR, LATEST_DATE_YEAR = 1800, 2100
+
+_FOUR_DIGITS = re.compile(r"[0-9]{4}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class Year:
+    """A year as written (``number``) and the calendar it was read in."""
+
+    number: int
+    calendar: str = GREGORIAN
+
+    @property
+    def is_solar_hijri(self) -> bool:
+        return self.calendar == SOLAR_HIJRI
+
+    @property
+    def gregorian_span(self) -> tuple[int, int]:
+        """The Gregorian years it overlaps: (1961, 1962) for Solar Hijri 1340."""
+        if self.is_solar_hijri:
+            return self.number + SOLAR_HIJRI_OFFSET, self.number + SOLAR_HIJRI_OFFSET + 1
+        return self.number, self.number
+
+    @property
+    def gregorian(self) -> int:
+        """The Gregorian year it falls in, or for a Solar Hijri year the one that holds
+        most of it (1340 -> 1961)."""
+        return self.gregorian_span[0]
+
+
+class YearError(ValueError):
+    """Text that is not a year this archive can use; ``code`` says why (NOT_A_YEAR: not
+    four digits; OUT_OF_RANGE: four digits in neither calendar's span), ``text`` is what
+    was read (Persian digits as ASCII)."""
+
+    NOT_A_YEAR = "not_a_year"
+    OUT_OF_RANGE = "out_of_range"
+
+    def __init__(self, code: str, text: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.text = text
+
+
+def read_year(
+    text: object, *, earliest: int = EARLIEST_BIRTH_YEAR, latest: int | None = None
+) -> Year:
+    """Four digits (ASCII, Persian or Arabic-Indic; spaces around ignored) read as a year
+    of either calendar: a Gregorian year from ``earliest`` to ``latest`` (this year unless
+    given), or a Solar Hijri year over the same span (``earliest`` - 621 to ``latest`` -
+    621: 1229 to this year's). The two spans never meet while ``latest`` - 621 is before
+    ``earliest``, so four digits name one calendar only. Raises ``YearError``, whose
+    message names what is wrong; each caller words it for its reader (the family form,
+    an import's report, the admin) through ``code``."""
+    written = ascii_digits(str(text if text is not None else "")).strip()
+    latest = date.today().year if latest is None else latest
+    if not _FOUR_DIGITS.fullmatch(written):
+        raise YearError(
+            YearError.NOT_A_YEAR, written, f"{written!r} is not a year: write four digits"
+        )
+    number = int(written)
+    if earliest <= number <= latest:
+        return Year(number, GREGORIAN)
+    if earliest - SOLAR_HIJRI_OFFSET <= number <= latest - SOLAR_HIJRI_OFFSET:
+        return Year(number, SOLAR_HIJRI)
+    raise YearError(
+        YearError.OUT_OF_RANGE,
+        written,
+        f"{written!r} is not a plausible year: give one from {earliest} to {latest}, or "
+        f"{earliest - SOLAR_HIJRI_OFFSET} to {latest - SOLAR_HIJRI_OFFSET} in the Solar "
+        f"Hijri calendar",
+    )

@@ -23,10 +23,15 @@ from archive.core.search import clean_query
 LINKED_LIMIT = 25
 
 
+def possible_ref(ref: str) -> bool:
+    """Whether some record could have ``ref``: no database is asked about one that none
+    can have (empty, too long, or with a NUL, which PostgreSQL refuses outright: a 500)."""
+    return bool(ref) and len(ref) <= 40 and "\x00" not in ref
+
+
 def checked_ref(ref: str) -> str:
-    """A reference from a URL, or 404: no database is asked about a reference no record
-    can have (too long, or with a NUL, which PostgreSQL refuses outright)."""
-    if not ref or len(ref) > 40 or "\x00" in ref:
+    """A reference from a URL, or 404 when no record could have it (``possible_ref``)."""
+    if not possible_ref(ref):
         raise Http404
     return ref
 

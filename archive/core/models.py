@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from archive.core.dates import DAY, MONTH, YEAR, PartialDate
+from archive.core.dates import DAY, MONTH, YEAR, PartialDate, YearError, read_year
 
 
 class DatePrecision(models.TextChoices):
@@ -173,38 +173,73 @@ class Publishable(PartialDatesMixin, models.Model):
         a reviewer (who may withdraw it, or make the change)."""
         return user.has_perm(self.change_permission()) and not locked_for(user, self)
 
-    def can_move_to(self, user, status: str) -> bool:
-        allowed_from, needs_reviewer = self.TRANSITIONS[status]
-        if self.publication_status not in allowed_from:
-            return False
-        perm = self.publish_permission() if needs_reviewer else self.change_permission()
-        return user.has_perm(perm)
-
-    def move_to(self, status: str, *, user, reason: str = "") -> None:
-        """Change the publication status, checking the user's permission and the
-        workflow; the change is kept in the record's history with who and why."""
-        allowed_from, needs_reviewer = self.TRANSITIONS[status]
-        if self.publication_status not in allowed_from:
+    @classmethod
+    def check_move(cls, user, current: str | None, status: str) -> None:
+        """The workflow's one rule, for every change of status (``move_to``, the admin's
+        buttons through ``can_move_to``, an import, a merge): raises ``WorkflowError``
+        when a record that is ``current`` cannot become ``status`` (``TRANSITIONS``),
+        ``PermissionDenied`` when ``user`` may not make the move. ``current`` None is a
+        new record arriving with its status (an import of an export): no move, only the
+        permission that status needs."""
+        allowed_from, needs_reviewer = cls.TRANSITIONS[status]
+        if current is not None and current not in allowed_from:
             raise WorkflowError(
                 _("A record that is %(current)s cannot become %(new)s.")
                 % {
-                    "current": self.get_publication_status_display(),
+                    "current": PublicationStatus(current).label,
                     "new": PublicationStatus(status).label,
                 }
             )
-        perm = self.publish_permission() if needs_reviewer else self.change_permission()
+        perm = cls.publish_permission() if needs_reviewer else cls.change_permission()
         if not user.has_perm(perm):
             raise PermissionDenied(
                 _("You are not allowed to make this record %(new)s.")
                 % {"new": PublicationStatus(status).label}
             )
-        self.publication_status = status
-        if status == PublicationStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        self._change_reason = reason or f"status: {status}"
-        self._history_user = user
+
+    def can_move_to(self, user, status: str) -> bool:
+        try:
+            self.check_move(user, self.publication_status, status)
+        except (WorkflowError, PermissionDenied):
+            return False
+        return True
+
+    def move_to(self, status: str, *, user, reason: str = "") -> None:
+        """Change the publication status, checking the user's permission and the
+        workflow; the change is kept in the record's history with who and why."""
+        self.check_move(user, self.publication_status, status)
+        self._enter_status(status, user=user, reason=reason or f"status: {status}")
         self.full_clean()
         self.save()
+
+    def retire(self, *, user, reason: str) -> None:
+        """Withdraw a record that another now stands for (merged into it), whatever its
+        status, so that it leaves every list for good; the caller saves it. A published
+        record is withdrawn by the workflow's rule (``check_move``: a reviewer); a record
+        never public is not a withdrawal from publication, and retiring it needs the
+        permission to change it."""
+        if self.is_published:
+            self.check_move(user, self.publication_status, PublicationStatus.WITHDRAWN)
+        elif not user.has_perm(self.change_permission()):
+            raise PermissionDenied(
+                _("You are not allowed to make this record %(new)s.")
+                % {"new": PublicationStatus.WITHDRAWN.label}
+            )
+        self._enter_status(PublicationStatus.WITHDRAWN, user=user, reason=reason)
+
+    def _enter_status(self, status: str, *, user, reason: str) -> None:
+        """The one place a record's status is set, once the move was checked: who and
+        why go to the history with the record's next save."""
+        self.publication_status = status
+        self.stamp_first_publication()
+        self._change_reason = reason
+        self._history_user = history_user(user)
+
+    def stamp_first_publication(self) -> None:
+        """A published record keeps the moment it was first published (also set for
+        records an import publishes in bulk)."""
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
 
     def send_for_review(self, *, user):
         self.move_to(PublicationStatus.IN_REVIEW, user=user)
@@ -227,6 +262,12 @@ class Publishable(PartialDatesMixin, models.Model):
         errors = self.clean_partial_dates()
         if errors:
             raise ValidationError(errors)
+
+
+def history_user(user):
+    """The account a history entry names: the user, or None for the command line
+    without ``--as`` (``archive.core.groups.CommandLine``, no account)."""
+    return user if getattr(user, "pk", None) else None
 
 
 def public_records_of(obj) -> list[Publishable]:
@@ -551,13 +592,22 @@ class Person(Publishable):
             errors.setdefault("name_latin", []).append(
                 _("Give a name in Latin script, in Persian script, or both.")
             )
-        this_year = timezone.now().year
-        if self.birth_year is not None and not 1850 <= self.birth_year <= this_year:
+        if self.birth_year is not None and not is_birth_year(self.birth_year):
             errors.setdefault("birth_year", []).append(
                 _("%(year)s is not a plausible year of birth.") % {"year": self.birth_year}
             )
         if errors:
             raise ValidationError(errors)
+
+
+def is_birth_year(value: int) -> bool:
+    """Whether a stored year of birth is one ``read_year`` reads as Gregorian: the
+    form and an import store nothing else, and a Solar Hijri year stored by mistake
+    (1340) is refused like any other implausible year."""
+    try:
+        return not read_year(value).is_solar_hijri
+    except YearError:
+        return False
 
 
 # --- Ordering people by name -----------------------------------------------------------

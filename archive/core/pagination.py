@@ -3,8 +3,9 @@
 - Browsing (no search query) pages with a keyset: the next page is "rows after the last
   one shown" in an indexed order, so page 20,000 costs what page 1 costs, where an
   OFFSET would scan every row it skips. Links carry an opaque ``cursor``.
-- A search (``q``) is ranked by the people search, which returns a bounded set of the
-  best matches; those are paged by number (``page``).
+- A search (``q``) is ranked by the people search (the model's ``QuerySet.search``, the
+  one way in), which returns a bounded set of the best matches; those are paged by
+  number (``page``).
 - Totals are counted once per filter combination and kept in the cache under a version
   that changes whenever a record of the model changes (``data_version``), so that no
   page view runs ``COUNT(*)`` over the whole table.
@@ -29,8 +30,8 @@ from django.db.models import F, IntegerField, Max
 # ordering's index from the cursor on; an OR expansion elsewhere.
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-from archive.core import search
 from archive.core.caching import fail_soft
+from archive.core.search import Ranked
 
 COUNT_TIMEOUT = 6 * 3600
 
@@ -232,17 +233,15 @@ def number_page(*, count: int, per_page: int, page: str | None) -> ListPage:
     return result
 
 
-def ranked_page(queryset, q: str, *, per_page: int, page: str | None,
+def ranked_page(found: Ranked, *, per_page: int, page: str | None,
                 values: tuple[str, ...] | None = None) -> ListPage:  # fmt: skip
-    """A numbered page of the people search's ranked matches for ``q``: the ranking is a
-    bounded list of (pk, score), so its length is the count and only this page's rows
-    are read."""
-    ranked = search.rank(queryset, q)
-    result = number_page(count=len(ranked), per_page=per_page, page=page)
+    """A numbered page of a search's ranked matches (``<QuerySet>.search(q)``): the
+    ranking is bounded, so its length is the count and only this page's rows are read."""
+    result = number_page(count=len(found), per_page=per_page, page=page)
     start = result.start_index - 1
     if values is not None:
-        queryset = queryset.values(*values)
-    result.object_list = search.in_rank_order(queryset, ranked[start : start + per_page])
+        found = found.values(*values)
+    result.object_list = found[start : start + per_page]
     return result
 
 
@@ -283,7 +282,7 @@ def paginate(queryset, params, *, q: str, ordering: tuple[str, ...], tag: str, v
     """The page a list or the API shows: ranked and numbered for a search, keyset-paged
     in ``ordering`` for browsing. Raises ``BadCursor`` for a cursor we did not give."""
     if q:
-        return ranked_page(queryset, q, per_page=per_page, page=params.get("page"),
+        return ranked_page(queryset.search(q), per_page=per_page, page=params.get("page"),
                            values=values)  # fmt: skip
     page = keyset_page(
         queryset,

@@ -237,7 +237,7 @@ class Progress:
         for pk, keys in rows:
             if pk not in self.scores:
                 score = self.scores[pk] = names.score(self.q, keys)
-                self.same += score >= names.EXACT
+                self.same += names.is_exact_score(score)
                 self.strong += score >= STRONG
                 self.close += score >= CLOSE_ENOUGH
                 self.best = max(self.best, score)
@@ -397,39 +397,82 @@ def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float
 
 def in_rank_order(queryset, ranked: list[tuple[int, float]]):
     """The rows of ``queryset`` for ``ranked`` (from ``rank``), in that order, each with
-    its ``search_score`` (an attribute, or a key of a ``values()`` row): one query that
-    reads only these rows."""
+    its ``search_score`` and ``search_exact`` (``names.is_exact_score``: what a list labels
+    "same spelling"), attributes or keys of a ``values()`` row: one query that reads only
+    these rows."""
     scores = dict(ranked)
     rows = list(queryset.filter(pk__in=list(scores)).order_by())
     if rows and isinstance(rows[0], dict):
         pk_name = "pk" if "pk" in rows[0] else "id"
         for row in rows:
             row["search_score"] = scores[row[pk_name]]
+            row["search_exact"] = names.is_exact_score(row["search_score"])
         rows.sort(key=lambda row: (-row["search_score"], row[pk_name]))
     else:
         for row in rows:
             row.search_score = scores[row.pk]
+            row.search_exact = names.is_exact_score(row.search_score)
         rows.sort(key=lambda row: (-row.search_score, row.pk))
     return rows
 
 
-def search(queryset, q: str):
-    """``queryset`` narrowed to people matching ``q``, best first, each annotated with
-    ``search_score`` (1.0: the same spelling; lower: similar)."""
-    ranked = rank(queryset, q)
-    if not ranked:
-        return queryset.none()
-    # One CASE over the primary key, as SQL text: Django's Case(When(...)) would build
-    # and compile a hundred expression objects for every search.
-    table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
-    whens = " ".join(["WHEN %s THEN %s"] * len(ranked))
-    params = [value for pk, score in ranked for value in (pk, score)]
-    score_sql = RawSQL(f"CASE {table}.id {whens} ELSE 0.0 END", params, output_field=FloatField())  # noqa: S611
-    return (
-        queryset.filter(pk__in=[pk for pk, _ in ranked])
-        .annotate(search_score=score_sql)
-        .order_by("-search_score", "pk")
-    )
+class Ranked:
+    """The people search's answer for a query (``<QuerySet>.search(q)``, the one way in
+    for the lists, the API and the admin): the matches in ``queryset``, best first.
+
+    The ranking is a bounded list of (pk, score), found once: its length is the count,
+    and a slice reads only the rows it names, in rank order, each with ``search_score``
+    (1.0: the same spelling; lower: similar) and ``search_exact``."""
+
+    def __init__(self, queryset, ranking: list[tuple[int, float]]):
+        self.queryset = queryset
+        self.ranking = ranking
+
+    def __len__(self) -> int:
+        return len(self.ranking)
+
+    def count(self) -> int:
+        return len(self.ranking)
+
+    def exists(self) -> bool:
+        return bool(self.ranking)
+
+    def values(self, *fields: str) -> Ranked:
+        """The same matches read as ``values()`` rows (the API's columns)."""
+        return Ranked(self.queryset.values(*fields), self.ranking)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return in_rank_order(self.queryset, self.ranking[key])
+        return in_rank_order(self.queryset, [self.ranking[key]])[0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def as_queryset(self):
+        """The matches as a queryset annotated with ``search_score`` and ordered by it,
+        for what needs one (the admin's change list filters and pages it itself)."""
+        if not self.ranking:
+            return self.queryset.none()
+        queryset = self.queryset
+        # One CASE over the primary key, as SQL text: Django's Case(When(...)) would
+        # build and compile a hundred expression objects for every search.
+        table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+        whens = " ".join(["WHEN %s THEN %s"] * len(self.ranking))
+        params = [value for pk, score in self.ranking for value in (pk, score)]
+        case = f"CASE {table}.id {whens} ELSE 0.0 END"  # placeholders only: values in params
+        score_sql = RawSQL(case, params, output_field=FloatField())  # noqa: S611
+        return (
+            queryset.filter(pk__in=[pk for pk, _ in self.ranking])
+            .annotate(search_score=score_sql)
+            .order_by("-search_score", "pk")
+        )
+
+
+def search(queryset, q: str) -> Ranked:
+    """The matches for ``q`` in ``queryset``, best first: what the searchable models'
+    ``QuerySet.search`` returns (call that; this is its body)."""
+    return Ranked(queryset, rank(queryset, q))
 
 
 def admin_search_results(queryset, search_term, default, request):
@@ -437,7 +480,7 @@ def admin_search_results(queryset, search_term, default, request):
     lookups (ref, exact fields) when the people search finds nothing."""
     if not search_term:
         return default(request, queryset, search_term)
-    found = search(queryset, search_term)
+    found = queryset.search(search_term)
     if found.exists():
-        return found, False
+        return found.as_queryset(), False
     return default(request, queryset, search_term)

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import translation
 
+from archive.core.listing import checked_ref
 from archive.core.models import Event
 from archive.core.records import columns, published
 from archive.dossiers import common
@@ -211,10 +212,7 @@ def _commission_content(dossier: Dossier, c: Commission) -> dict:
 
 def perpetrator_dossier(ref: str) -> PerpetratorDossier:
     """The dossier of a published perpetrator, or ``Http404``."""
-    if "\x00" in ref:
-        # No reference holds a NUL, and PostgreSQL refuses one in a query (a 500).
-        raise Http404("No published perpetrator with this reference.")
-    perpetrator = Perpetrator.objects.published().filter(ref=ref).first()
+    perpetrator = Perpetrator.objects.published().filter(ref=checked_ref(ref)).first()
     if perpetrator is None:
         raise Http404("No published perpetrator with this reference.")
     positions = list(perpetrator.positions.select_related("organisation"))

@@ -247,3 +247,17 @@ def test_an_initial_finds_its_person_among_more_namesakes_than_a_probe_reads(ano
     khosrow = VictimFactory(name_latin="Khosrow Hosseini", name_fa="")
     assert set(refs(anonymous, "K. Hosseini")[:2]) == {kazem.ref, khosrow.ref}
     assert set(refs(anonymous, "Hosseini, K.")[:2]) == {kazem.ref, khosrow.ref}
+
+
+def test_the_public_list_and_the_api_show_the_ranking_of_the_querysets_search(anonymous, crowd):
+    from victims.models import Victim
+
+    ranked = Victim.objects.published().search("Ali Hosseini")
+    order = [victim.ref for victim in ranked]
+
+    page = anonymous.get(reverse("victims:victim-list"), {"q": "Ali Hosseini"})
+
+    assert len(ranked) == len(order) > 1
+    assert ranked[0].search_exact and not ranked[1].search_exact
+    assert [victim.ref for victim in page.context["victims"]] == order
+    assert refs(anonymous, "Ali Hosseini") == order

@@ -127,6 +127,14 @@ def test_a_draft_victim_cannot_be_pre_linked_or_revealed(client):
     assert Submission.objects.get().victim is None
 
 
+@pytest.mark.parametrize("ref", ["%00", "V%00", "x" * 300])
+def test_a_link_with_a_reference_no_record_can_have_opens_the_blank_form(client, ref):
+    VictimFactory(name_latin="Testname Linked")
+    page = client.get(f"/submit/?victim={ref}")
+    assert page.status_code == 200
+    assert "You are sending information about" not in page.content.decode()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [

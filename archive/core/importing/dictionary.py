@@ -23,10 +23,11 @@ edit by hand (a test fails when this file and the resources disagree).
   {kinds}. The admin's Import and Export buttons read and write the same columns.
 - **Permissions** (docs/security.md, "Staff accounts and roles") are those of the account
   named with `--as` (in the admin, the signed-in user). Importing needs the add and change
-  permissions; a row that creates or changes what a published record shows (or publishes,
-  withdraws or unpublishes one) needs the permission to publish it, and is refused by its
-  row number otherwise. Without `--as`, the command line writes drafts only: such rows are
-  refused.
+  permissions; a row that creates or changes what a published record shows (or publishes
+  or withdraws one) needs the permission to publish it, and is refused by its row number
+  otherwise. A status changes as in the admin: a published record is withdrawn, never
+  taken back to draft, and only a published one is withdrawn. Without `--as`, the command
+  line writes drafts only: such rows are refused.
 - The format follows the extension: `.csv` (UTF-8, comma-separated; a semicolon- or
   tab-separated file is recognised by its header), `.xlsx` (the first sheet), `.json` (a
   list of objects, read as a stream) or `.jsonl` (one object per line).

@@ -14,12 +14,12 @@ same rules for the admin's import and export screens and for the ``import_record
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from archive.core.groups import CommandLine
-from archive.core.models import PublicationStatus, Publishable, locked_for
+from archive.core.models import PublicationStatus, Publishable, WorkflowError, locked_for
 
 
 def _perm(model, action: str) -> str:
@@ -78,25 +78,30 @@ class PermissionRules:
     def check_permission(self, instance, errors: dict) -> None:
         """Adds the row's permission errors to ``errors`` (by field, or for the row)."""
         user = self.acting_user
-        status = getattr(instance, "publication_status", None)
-        before = getattr(instance, "_status_before_import", None)
-        moves = status != before and (
-            status in {PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN}
-            or before == PublicationStatus.PUBLISHED
-        )
-        if isinstance(instance, Publishable) and moves:
-            if not user.has_perm(instance.publish_permission()):
-                errors.setdefault("publication_status", []).append(
-                    ValidationError(
-                        _(
-                            "only a reviewer may publish, withdraw or unpublish a record "
-                            "(the status would become '%(s)s'); import the file as one "
-                            "(--as) or leave the status as it is"
+        if isinstance(instance, Publishable):
+            status = instance.publication_status
+            before = getattr(instance, "_status_before_import", None)
+            if status != before:
+                # The workflow's own rule (TRANSITIONS and its permissions), as in the
+                # admin; a new record arriving with its status needs that status's
+                # permission (publishing or restoring a withdrawal: a reviewer).
+                try:
+                    instance.check_move(user, before, status)
+                except WorkflowError as exc:
+                    errors.setdefault("publication_status", []).append(exc)
+                    return
+                except PermissionDenied:
+                    errors.setdefault("publication_status", []).append(
+                        ValidationError(
+                            _(
+                                "only a reviewer may publish, withdraw or unpublish a record "
+                                "(the status would become '%(s)s'); import the file as one "
+                                "(--as) or leave the status as it is"
+                            )
+                            % {"s": status}
                         )
-                        % {"s": status}
                     )
-                )
-            return
+                    return
         locked = getattr(instance, "_import_locked_before", [])
         if locked:
             snapshot = instance._import_snapshot

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
@@ -18,6 +17,7 @@ from archive.core.importing.permissions import PermissionRules
 from archive.core.importing.readers import cell_text, normalise_header
 from archive.core.importing.report import FileProblem, messages_of
 from archive.core.importing.widgets import NamedRecordWidget
+from archive.core.models import Publishable, history_user
 
 # --- Resources ---------------------------------------------------------------------------
 
@@ -73,7 +73,7 @@ class ArchiveResource(PermissionRules, resources.ModelResource):
 
     def _on_reference_created(self, obj):
         obj._change_reason = self.change_reason()
-        if self.user is not None and getattr(self.user, "pk", None):
+        if history_user(self.user) is not None:
             obj._history_user = self.user
         self.new_references.append(f"{obj._meta.verbose_name} '{obj}'")
 
@@ -164,10 +164,8 @@ class ArchiveResource(PermissionRules, resources.ModelResource):
         """What a save through the admin would do, for bulk writes that send no signals."""
         if hasattr(instance, "refresh_name_keys"):
             instance.refresh_name_keys()
-        if getattr(instance, "publication_status", None) == "published" and not getattr(
-            instance, "published_at", True
-        ):
-            instance.published_at = timezone.now()
+        if isinstance(instance, Publishable):
+            instance.stamp_first_publication()
         instance._change_reason = self.change_reason()
 
     def before_save_instance(self, instance, row, **kwargs):

@@ -21,6 +21,7 @@ from archive.core.importing.bulk import (
 from archive.core.importing.readers import open_table
 from archive.core.importing.report import FileProblem, ImportReport, Problem, messages_of
 from archive.core.importing.resource import get_resource_class
+from archive.core.models import history_user
 from archive.core.versions import data_changed
 
 # --- Progress ------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def import_file(
     db = router.db_for_write(model)
     seen: dict[str, int] = {}
     now = timezone.now()
-    history_user = user if getattr(user, "pk", None) else None
+    account = history_user(user)
     update_fields = sorted(
         {
             name
@@ -181,7 +182,7 @@ def import_file(
                         to_create,
                         model,
                         db=db,
-                        user=history_user,
+                        user=account,
                         reason=resource.change_reason(),
                         when=now,
                     )
@@ -191,7 +192,7 @@ def import_file(
                         model,
                         update_fields,
                         db=db,
-                        user=history_user,
+                        user=account,
                         reason=resource.change_reason(),
                         when=now,
                     )

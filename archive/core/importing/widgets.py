@@ -12,8 +12,18 @@ from datetime import date, datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from import_export import widgets
+from persiantools.jdatetime import JalaliDate
 
-from archive.core.dates import DAY, MONTH, YEAR, PartialDate
+from archive.core.dates import (
+    DAY,
+    EARLIEST_DATE_YEAR,
+    LATEST_DATE_YEAR,
+    MONTH,
+    YEAR,
+    PartialDate,
+    YearError,
+    read_year,
+)
 from archive.core.digits import ascii_digits
 from archive.core.importing.readers import cell_text
 
@@ -46,19 +56,28 @@ class RefWidget(TextWidget):
 
 
 class YearWidget(widgets.IntegerWidget):
+    """A Gregorian year of birth (``read_year``). A Solar Hijri year is refused with
+    the two Gregorian years it overlaps: a file has no room to say which one is meant."""
+
     def clean(self, value, row=None, **kwargs):
-        text = ascii_digits(cell_text(value))
+        text = cell_text(value)
         if not text:
             return None
-        if not re.fullmatch(r"\d{4}", text):
-            raise ValueError(_("'%(v)s' is not a year") % {"v": cell_text(value)})
-        year = int(text)
-        if 1300 <= year <= 1420:
+        try:
+            year = read_year(text)
+        except YearError as exc:
+            if exc.code == YearError.NOT_A_YEAR:
+                raise ValueError(_("'%(v)s' is not a year") % {"v": text}) from None
+            raise ValueError(
+                _("%(year)s is not a plausible year of birth.") % {"year": exc.text}
+            ) from None
+        if year.is_solar_hijri:
+            a, b = year.gregorian_span
             raise ValueError(
                 _("'%(v)s' looks like a Solar Hijri year; give the Gregorian year "
-                  "(%(a)s or %(b)s)") % {"v": text, "a": year + 621, "b": year + 622}
+                  "(%(a)s or %(b)s)") % {"v": year.number, "a": a, "b": b}
             )  # fmt: skip
-        return year
+        return year.number
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -163,24 +182,27 @@ def parse_partial_date(value) -> PartialDate | None:
         raise ValueError(
             _("'%(v)s' is not a date; write it as 1988, 1988-08 or 1988-08-15") % {"v": text}
         )
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if 1300 <= year <= 1420:
+    year_text, month_text, day_text = match.groups()
+    month = int(month_text) if month_text else None
+    day = int(day_text) if day_text else None
+    try:
+        year = read_year(year_text, earliest=EARLIEST_DATE_YEAR, latest=LATEST_DATE_YEAR)
+    except YearError:
+        raise ValueError(_("'%(v)s' is not a plausible year") % {"v": text}) from None
+    if year.is_solar_hijri:
         if day is None:
             raise ValueError(
                 _("'%(v)s' looks like a Solar Hijri year or month, which spans parts of two "
                   "Gregorian ones; give the Gregorian date (e.g. 1988 or 1988-08) or the full "
                   "Solar Hijri day (e.g. 1367-05-10)") % {"v": text}
             )  # fmt: skip
-        from persiantools.jdatetime import JalaliDate
-
         try:
-            return PartialDate(JalaliDate(year, month, day).to_gregorian(), DAY)
+            return PartialDate(JalaliDate(year.number, month, day).to_gregorian(), DAY)
         except ValueError:
             raise ValueError(
                 _("'%(v)s' is not a Solar Hijri date that exists") % {"v": text}
             ) from None
-    if not 1800 <= year <= 2100:
-        raise ValueError(_("'%(v)s' is not a plausible year") % {"v": text})
+    year = year.number
     try:
         if day is not None:
             return PartialDate(date(year, month, day), DAY)

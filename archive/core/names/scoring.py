@@ -229,6 +229,13 @@ def score(q: str, keys: str) -> float:
     return result
 
 
+def is_exact_score(value: float) -> bool:
+    """Whether a ``score`` means the same name, spelling and script aside: the one rule
+    behind "same spelling" in the public lists, the API's ``exact``, the search's "the
+    very name asked for" and the duplicate finder's "same name"."""
+    return value >= EXACT
+
+
 def is_exact(q: str, keys: str) -> bool:
     """True when ``q`` matches ``keys`` as the same name, spelling aside (score 1.0)."""
-    return score(q, keys) == EXACT
+    return is_exact_score(score(q, keys))
