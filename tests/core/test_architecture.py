@@ -26,7 +26,8 @@ def test_the_import_contracts_are_kept():
 
 def test_the_kernel_reaches_no_app_model_by_name():
     """``apps.get_model("victims", ...)`` is an import that no import graph shows."""
-    hidden = re.compile(r"get_model\(\s*[\"'](%s)[\"']" % "|".join(APPS))
+    apps = "|".join(APPS)
+    hidden = re.compile(rf"get_model\(\s*[\"']({apps})[\"']")
     found = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in (ROOT / "archive" / "core").rglob("*.py")

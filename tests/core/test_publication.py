@@ -119,18 +119,9 @@ def test_researcher_cannot_publish_by_editing_the_status(researcher_client):
 # --- Edits of a published record: only by those who may publish it ---------------------------
 
 
-def _nobody(client, django_user_model):
-    from tests.conftest import signed_in
-
-    user = django_user_model.objects.create_user(
-        "nobody", password="a-long-test-password", is_staff=True
-    )
-    return signed_in(client, user)
-
-
-def test_a_staff_account_in_no_group_cannot_open_or_change_a_record(client, django_user_model):
+def test_a_staff_account_in_no_group_cannot_open_or_change_a_record(nobody_client):
     victim = VictimFactory(publication_status="draft")
-    nobody = _nobody(client, django_user_model)
+    nobody = nobody_client
 
     assert nobody.get(f"/admin/victims/victim/{victim.pk}/change/").status_code == 403
     assert nobody.post(f"/admin/victims/victim/{victim.pk}/change/", {}).status_code == 403

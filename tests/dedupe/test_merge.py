@@ -279,17 +279,12 @@ def test_a_merge_error_names_the_record_and_its_field(db):
     )
 
 
-def test_an_account_in_no_group_can_merge_nothing(db, client, django_user_model):
+def test_an_account_in_no_group_can_merge_nothing(nobody_client):
     from django.core.management.base import CommandError
 
-    from tests.conftest import signed_in
-
-    nobody = django_user_model.objects.create_user(
-        "nobody", password="a-long-test-password", is_staff=True
-    )
+    client = nobody_client
     keep = VictimFactory(ref="TEST-D1", name_latin="Reza Karimi", publication_status="draft")
     other = VictimFactory(ref="TEST-D2", name_latin="Reza Karimy", publication_status="draft")
-    signed_in(client, nobody)
 
     page = client.get(f"/admin/victims/victim/merge/?keep={keep.pk}&other={other.pk}")
     posted = client.post("/admin/victims/victim/merge/", {"keep": keep.pk, "other": other.pk})

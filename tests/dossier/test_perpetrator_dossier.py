@@ -1,8 +1,10 @@
 """A perpetrator's dossier: what it shows, what it never shows, and its digest."""
 
 import pytest
-from dossier_helpers import printed_digest, sha256
-from factories import (
+
+from perpetrators.models import Perpetrator, Position
+from tests.dossier.dossier_helpers import printed_digest, sha256
+from tests.factories import (
     CitationFactory,
     CommissionFactory,
     MembershipFactory,
@@ -11,8 +13,6 @@ from factories import (
     SourceFactory,
     VictimFactory,
 )
-
-from perpetrators.models import Perpetrator, Position
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.e2e import conftest as e2e_fixtures
-
 PAGES = [
     "/",
     "/victims/",
@@ -127,17 +125,15 @@ def test_every_page_has_a_bundled_favicon(client, seed, path):
         assert (Path(settings.BASE_DIR) / "static" / href.removeprefix("/static/")).exists()
 
 
-# A phone's screen in Chromium, through the browser tests' own fixtures.
-browser = e2e_fixtures.browser
-seeded = e2e_fixtures.seeded
+# A phone's screen in Chromium.
 
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(
     "path", ["/data/", "/fa/data/", "/victims/", "/fa/victims/", "/stats/", "/fa/stats/"]
 )
-def test_list_and_data_pages_never_scroll_sideways_on_a_phone(request, live_server, path):
-    context = request.getfixturevalue("browser").new_context(viewport={"width": 390, "height": 844})
+def test_list_and_data_pages_never_scroll_sideways_on_a_phone(browser, live_server, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(live_server.url + path)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -180,8 +176,8 @@ def test_every_id_is_unique_and_every_reference_to_one_finds_it(client, seed, pr
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize("path", ["/submit/", "/fa/submit/"])
-def test_every_form_control_shows_a_focus_ring(request, live_server, path):
-    context = request.getfixturevalue("browser").new_context()
+def test_every_form_control_shows_a_focus_ring(browser, live_server, path):
+    context = browser.new_context()
     page = context.new_page()
     page.goto(live_server.url + path)
     controls = page.locator("form input:visible, form select, form textarea, form button")
