@@ -177,7 +177,9 @@ def test_a_researcher_cannot_merge_a_draft_into_a_published_record(
 
     keep.refresh_from_db()
     assert keep.biography == ""
-    assert "unchecked claim" not in client.get(f"/victims/{keep.ref}/").content.decode()
+    page = client.get(f"/victims/{keep.ref}/")
+    assert page.status_code == 200
+    assert "unchecked claim" not in page.content.decode()
 
 
 def test_a_reviewer_merges_a_draft_into_a_published_record(draft_into_published, reviewer):
