@@ -1,5 +1,8 @@
 """Shared fixtures: the personas who use the archive (anonymous reader, researcher,
-reviewer) and the seed records."""
+reviewer, a staff account in no group), the seed records, a private folder per test, and
+Debian's Chromium for the tests that need a browser."""
+
+import os
 
 import pytest
 from django.contrib.auth.models import Group
@@ -49,6 +52,19 @@ def reviewer_client(client, reviewer):
 
 
 @pytest.fixture
+def nobody(db, django_user_model):
+    """A staff account in no group: signed in with two factors, allowed nothing."""
+    return django_user_model.objects.create_user(
+        "nobody", password="a-long-test-password", is_staff=True
+    )
+
+
+@pytest.fixture
+def nobody_client(client, nobody):
+    return signed_in(client, nobody)
+
+
+@pytest.fixture
 def anonymous(client):
     return client
 
@@ -56,6 +72,49 @@ def anonymous(client):
 @pytest.fixture
 def seed(db):
     call_command("loaddata", "seed", verbosity=0)
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The seed records, committed, for a live server to read."""
+    call_command("loaddata", "seed", verbosity=0)
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Families' attachments and public media written during the test go to this test's
+    own folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module (Debian's, never a downloaded one); the tests that
+    use it skip, saying why, where it is missing. Playwright's sync API keeps an event
+    loop running while the browser is open, and Django refuses database access under one
+    unless told it is deliberate: the flag is set only while the browser is open, so that
+    no other test inherits it."""
+    from tests.e2e.browsing import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(autouse=True)

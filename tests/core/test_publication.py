@@ -113,24 +113,17 @@ def test_reviewer_publishes_through_the_admin_action(reviewer_client):
 def test_researcher_cannot_publish_by_editing_the_status(researcher_client):
     victim = VictimFactory(publication_status="draft", name_latin="Draft Person")
     page = researcher_client.get(f"/admin/victims/victim/{victim.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="name_latin"' in page.content.decode()  # the draft is open to edit
     assert 'name="publication_status"' not in page.content.decode()
 
 
 # --- Edits of a published record: only by those who may publish it ---------------------------
 
 
-def _nobody(client, django_user_model):
-    from tests.conftest import signed_in
-
-    user = django_user_model.objects.create_user(
-        "nobody", password="a-long-test-password", is_staff=True
-    )
-    return signed_in(client, user)
-
-
-def test_a_staff_account_in_no_group_cannot_open_or_change_a_record(client, django_user_model):
+def test_a_staff_account_in_no_group_cannot_open_or_change_a_record(nobody_client):
     victim = VictimFactory(publication_status="draft")
-    nobody = _nobody(client, django_user_model)
+    nobody = nobody_client
 
     assert nobody.get(f"/admin/victims/victim/{victim.pk}/change/").status_code == 403
     assert nobody.post(f"/admin/victims/victim/{victim.pk}/change/", {}).status_code == 403
@@ -254,12 +247,16 @@ def test_a_researcher_cannot_cite_a_new_source_on_a_published_record(researcher_
 def test_a_researcher_sees_a_published_perpetrators_position_read_only(researcher_client):
     from tests.factories import PositionFactory
 
-    position = PositionFactory(perpetrator=PerpetratorFactory(publication_status="published"))
+    position = PositionFactory(
+        perpetrator=PerpetratorFactory(publication_status="published"), title_en="Locked post"
+    )
     draft = PositionFactory(perpetrator=PerpetratorFactory(publication_status="draft"))
 
     locked = researcher_client.get(f"/admin/perpetrators/position/{position.pk}/change/")
     open_ = researcher_client.get(f"/admin/perpetrators/position/{draft.pk}/change/")
 
+    assert locked.status_code == open_.status_code == 200
+    assert "Locked post" in locked.content.decode()  # shown, to read
     assert 'name="title_en"' not in locked.content.decode()
     assert 'name="title_en"' in open_.content.decode()
     post = researcher_client.post(f"/admin/perpetrators/position/{position.pk}/change/", {})

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import signed_in
 from tests.factories import VictimFactory
 from victims.models import DuplicatePair, Victim
 
@@ -17,9 +16,8 @@ def pair(db):
     return DuplicatePair.objects.create(victim_a=a, victim_b=b, score=0.9, reasons="same name")
 
 
-def test_researcher_marks_a_pair_different_people(pair, client, researcher):
-    signed_in(client, researcher)
-    response = client.post(
+def test_researcher_marks_a_pair_different_people(pair, researcher_client, researcher):
+    response = researcher_client.post(
         "/admin/victims/duplicatepair/",
         {"action": "mark_different", "_selected_action": [pair.pk]},
     )
@@ -29,15 +27,14 @@ def test_researcher_marks_a_pair_different_people(pair, client, researcher):
     assert pair.decided_by == researcher
 
 
-def test_victim_page_in_admin_lists_its_possible_duplicates(pair, client, researcher):
-    signed_in(client, researcher)
-    response = client.get(f"/admin/victims/victim/{pair.victim_a.pk}/change/")
+def test_victim_page_in_admin_lists_its_possible_duplicates(pair, researcher_client):
+    response = researcher_client.get(f"/admin/victims/victim/{pair.victim_a.pk}/change/")
     assert response.status_code == 200
     assert pair.victim_b.ref in response.content.decode()
 
 
-def test_reviewer_merges_from_the_confirmation_page_choosing_a_value(pair, client, reviewer):
-    signed_in(client, reviewer)
+def test_reviewer_merges_from_the_confirmation_page_choosing_a_value(pair, reviewer_client):
+    client = reviewer_client
     a, b = pair.victim_a, pair.victim_b
     page = client.get(f"/admin/victims/victim/merge/?keep={a.pk}&other={b.pk}")
     assert page.status_code == 200
@@ -56,14 +53,14 @@ def test_reviewer_merges_from_the_confirmation_page_choosing_a_value(pair, clien
 
 
 def test_a_researcher_reviewing_a_merge_into_a_published_record_is_told_who_can_do_it(
-    client, researcher, reviewer
+    researcher_client, reviewer
 ):
     keep = VictimFactory(ref="TEST-PUB", name_latin="Reza Karimi", publication_status="published")
     other = VictimFactory(
         ref="TEST-DRAFT", name_latin="Reza Karimy", biography="An unchecked claim.",
         publication_status="draft",
     )  # fmt: skip
-    signed_in(client, researcher)
+    client = researcher_client
     url = f"/admin/victims/victim/merge/?keep={keep.pk}&other={other.pk}"
 
     page = client.get(url).content.decode()

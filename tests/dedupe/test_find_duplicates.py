@@ -19,10 +19,10 @@ def _pairs(path):
 
 @pytest.mark.django_db
 def test_find_duplicates_finds_95_percent_of_true_pairs_and_90_percent_of_proposals_are_true(
-    tmp_path,
+    tmp_path, reviewer
 ):
     truth = synthetic_file(tmp_path / "people.csv", 3000, rate=0.05, seed=21)
-    import_file(tmp_path / "people.csv")
+    import_file(tmp_path / "people.csv", reviewer)
     out = tmp_path / "pairs.csv"
     call_command("find_duplicates", "victims", str(out), verbosity=0)
     rows = _pairs(out)

@@ -8,7 +8,8 @@ WeasyPrint, which makes the PDFs, knows ``dir="ltr"`` and ``dir="rtl"`` but not
 import re
 
 import pytest
-from factories import CitationFactory, PerpetratorFactory, SourceFactory
+
+from tests.factories import CitationFactory, PerpetratorFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 

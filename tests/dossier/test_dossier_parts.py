@@ -5,10 +5,10 @@ import hashlib
 from datetime import date
 
 import pytest
-from factories import PlaceFactory, VictimFactory
 
 from archive.core.dates import MONTH, YEAR, PartialDate
 from archive.dossiers import common as dossier
+from tests.factories import PlaceFactory, VictimFactory
 from victims.models import Victim
 
 

@@ -5,9 +5,9 @@ import io
 import socket
 
 import pytest
-from dossier_helpers import body, get_pdf, pdf_text, sha256, squeeze
 
 from archive.dossiers import common as dossier
+from tests.dossier.dossier_helpers import body, get_pdf, pdf_text, sha256, squeeze
 
 pytestmark = pytest.mark.django_db
 

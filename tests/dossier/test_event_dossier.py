@@ -1,8 +1,9 @@
 """An event's dossier: its description, commissions, members, victims and sources."""
 
 import pytest
-from dossier_helpers import printed_digest, sha256
-from factories import EventFactory, VictimFactory
+
+from tests.dossier.dossier_helpers import printed_digest, sha256
+from tests.factories import EventFactory, VictimFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ stored PDF, or told to come back while one render (never two) makes it."""
 from datetime import timedelta
 
 import pytest
-from dossier_helpers import body, get_pdf, render_pending
-from factories import EventFactory, PerpetratorFactory
 
 from archive.dossiers import common
 from archive.dossiers import render as dossier_render
 from perpetrators.models import DossierRendering
+from tests.dossier.dossier_helpers import body, get_pdf, render_pending
+from tests.factories import EventFactory, PerpetratorFactory
 
 pytestmark = pytest.mark.django_db
 

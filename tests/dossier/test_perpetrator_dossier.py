@@ -1,8 +1,10 @@
 """A perpetrator's dossier: what it shows, what it never shows, and its digest."""
 
 import pytest
-from dossier_helpers import printed_digest, sha256
-from factories import (
+
+from perpetrators.models import Perpetrator, Position
+from tests.dossier.dossier_helpers import printed_digest, sha256
+from tests.factories import (
     CitationFactory,
     CommissionFactory,
     MembershipFactory,
@@ -11,8 +13,6 @@ from factories import (
     SourceFactory,
     VictimFactory,
 )
-
-from perpetrators.models import Perpetrator, Position
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,10 @@ def test_a_change_to_a_linked_victim_changes_the_digest(anonymous):
 
 def test_unpublished_commission_is_left_out(anonymous):
     membership = MembershipFactory(commission=CommissionFactory(publication_status="draft"))
-    html = anonymous.get(f"/perpetrators/{membership.perpetrator.ref}/dossier/").content.decode()
+    response = anonymous.get(f"/perpetrators/{membership.perpetrator.ref}/dossier/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert membership.perpetrator.name_latin in html
     assert membership.commission.name_en not in html
 
 
@@ -137,9 +140,12 @@ def test_private_testimony_is_cited_only_as_such(anonymous):
     CitationFactory(
         content_object=perpetrator, source=private, locator="p. 3", quote="words of the witness"
     )
-    html = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier/").content.decode()
-    content = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier.json").content.decode()
+    page = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier/")
+    data = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier.json")
+    assert page.status_code == data.status_code == 200
+    html, content = page.content.decode(), data.content.decode()
     assert "Private testimony, received" in html and "5 March 2024" in html
+    assert '"private_testimony_received":"2024-03-05"' in content
     for secret in ("Testimony of a named witness", "Witness Name", "example.org/secret",
                    "words of the witness", "p. 3"):  # fmt: skip
         assert secret not in html
@@ -149,8 +155,13 @@ def test_private_testimony_is_cited_only_as_such(anonymous):
 def test_unpublished_source_is_not_cited(anonymous):
     perpetrator = PerpetratorFactory()
     draft = SourceFactory(title="Draft report", publication_status="draft")
+    published = SourceFactory(title="Published report")
     CitationFactory(content_object=perpetrator, source=draft)
-    html = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier/").content.decode()
+    CitationFactory(content_object=perpetrator, source=published)
+    response = anonymous.get(f"/perpetrators/{perpetrator.ref}/dossier/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Published report" in html  # the dossier does list its sources
     assert "Draft report" not in html
 
 

@@ -1,19 +1,18 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium (never a downloaded
-browser). They skip, saying why, where /usr/bin/chromium is missing.
+browser), started by the ``browser`` fixture of tests/conftest.py, which skips, saying why,
+where /usr/bin/chromium is missing.
 
-One Chromium per test module; each test gets its own contexts (cookies, storage,
-JavaScript on or off), closed after it. When a test fails, every page it left open is
-saved as a screenshot under ``test-results/`` (git-ignored), named after the test."""
+Each test gets its own contexts (cookies, storage, JavaScript on or off), closed after it.
+When a test fails, every page it left open is saved as a screenshot under
+``test-results/`` (git-ignored), named after the test."""
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
-from django.core.management import call_command
 
-from tests.e2e.browsing import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS
+from tests.e2e.browsing import DEFAULT_TIMEOUT_MS
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 _REPORTS = pytest.StashKey[dict]()
@@ -26,31 +25,6 @@ def pytest_runtest_makereport(item, call):
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
     return report
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium per test module. Playwright's sync API keeps an event loop running
-    while the browser is open, and Django refuses database access under one unless told
-    it is deliberate: the flag is set only while the browser is open, so that no other
-    test inherits it."""
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium)"
-        )
-    sync_api = pytest.importorskip("playwright.sync_api")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -102,11 +76,6 @@ def page_without_js(new_context):
     return new_context(java_script_enabled=False).new_page()
 
 
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("loaddata", "seed", verbosity=0)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(request):
     """The rate-limit counters live in the database cache table, which no model owns and
@@ -119,15 +88,6 @@ def _fresh_rate_limits(request):
     caches["ratelimit"].clear()
     yield
     caches["ratelimit"].clear()
-
-
-@pytest.fixture
-def private_media(settings, tmp_path):
-    """Families' attachments and public media written by the live server go to this
-    test's own folder."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,13 @@ def write_csv(path: Path, rows: list[dict], header: list[str] | None = None) -> 
 def write_json(path: Path, rows: list[dict]) -> Path:
     path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def format_value(client, url, label="csv"):
+    """The value of the admin's import or export screen's format option named ``label``."""
+    page = client.get(url).content.decode()
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
+    return next(value for value, text in options if text.strip().lower() == label)
 
 
 class Run:

@@ -1,12 +1,11 @@
 """The admin's import screen reads the same columns with the same checks as the command,
 and records who imported what."""
 
-import re
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.imports.conftest import format_value
 from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
@@ -18,18 +17,12 @@ GOOD = (
 )
 
 
-def _format_value(client, url, label="csv"):
-    page = client.get(url).content.decode()
-    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
-    return next(value for value, text in options if text.strip().lower() == label)
-
-
 def _upload(client, text, name="list.csv"):
     url = reverse("admin:victims_victim_import")
     return client.post(
         url,
         {
-            "format": _format_value(client, url),
+            "format": format_value(client, url),
             "import_file": SimpleUploadedFile(name, text.encode("utf-8"), "text/csv"),
         },
     )

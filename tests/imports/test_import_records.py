@@ -144,12 +144,16 @@ def test_json_rows_are_counted_as_records(tmp_path, manage):
     assert "record 2, name_latin/name_fa" in run.err
 
 
-def test_a_progress_line_is_written_when_asked(tmp_path, manage, rows):
-    run = manage("import_records", "victims", write_csv(tmp_path / "l.csv", rows), "--progress")
+def test_a_progress_line_is_written_when_asked(tmp_path, manage, rows, reviewer):
+    path = write_csv(tmp_path / "l.csv", rows)
+    run = manage("import_records", "victims", path, "--progress", "--as", "reviewer")
+    assert run.code == 0, run.err
     assert "3 rows done" in run.err
     assert "rows/s" in run.err
 
 
-def test_no_progress_line_when_not_on_a_terminal(tmp_path, manage, rows):
-    run = manage("import_records", "victims", write_csv(tmp_path / "l.csv", rows))
+def test_no_progress_line_when_not_on_a_terminal(tmp_path, manage, rows, reviewer):
+    path = write_csv(tmp_path / "l.csv", rows)
+    run = manage("import_records", "victims", path, "--as", "reviewer")
+    assert run.code == 0, run.err
     assert "rows done" not in run.err

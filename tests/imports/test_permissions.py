@@ -2,7 +2,6 @@
 reviewer), in the admin and with the commands (--as)."""
 
 import csv
-import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,26 +10,13 @@ from django.urls import reverse
 
 from tests.conftest import signed_in
 from tests.factories import SourceFactory, VictimFactory
-from tests.imports.conftest import write_csv
+from tests.imports.conftest import format_value, write_csv
 from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
 
 PUBLISHED_BIOGRAPHY = "Executed in August 1988, according to the test report."
 DRAFT_ROWS = "ref,name_latin,publication_status\nT-10,Draft One,draft\nT-11,Draft Two,in_review\n"
-
-
-@pytest.fixture
-def nobody(db, django_user_model):
-    """A staff account in no group: signed in with two factors, allowed nothing."""
-    return django_user_model.objects.create_user(
-        "nobody", password="a-long-test-password", is_staff=True
-    )
-
-
-@pytest.fixture
-def nobody_client(client, nobody):
-    return signed_in(client, nobody)
 
 
 @pytest.fixture
@@ -65,18 +51,12 @@ def records(published):
     SourceFactory(title="Draft report", publication_status="draft")
 
 
-def _format_value(client, url, label="csv"):
-    page = client.get(url).content.decode()
-    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', page)
-    return next(value for value, text in options if text.strip().lower() == label)
-
-
 def _admin_import(client, text, kind="victims/victim"):
     url = f"/admin/{kind}/import/"
     page = client.post(
         url,
         {
-            "format": _format_value(client, url),
+            "format": format_value(client, url),
             "import_file": SimpleUploadedFile("list.csv", text.encode("utf-8"), "text/csv"),
         },
     )
@@ -90,19 +70,20 @@ def _admin_import(client, text, kind="victims/victim"):
     )
 
 
-def _admin_export(client, kind="victims/victim") -> str | int:
+def _admin_export(client, kind="victims/victim") -> str:
+    """The file the admin's export screen gives ``client`` (who must be let in)."""
     url = f"/admin/{kind}/export/"
     page = client.get(url)
-    if page.status_code != 200:
-        return page.status_code
+    assert page.status_code == 200, (url, page.status_code)
     form = page.context["form"]
     data = {
         name: "on"
         for name, field in form.fields.items()
         if getattr(field, "is_selectable_field", False)
     }
-    data.update(format=_format_value(client, url), resource="0")
+    data.update(format=format_value(client, url), resource="0")
     response = client.post(url, data)
+    assert response.status_code == 200, (url, response.status_code)
     return response.content.decode("utf-8")
 
 

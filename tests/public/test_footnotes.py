@@ -129,19 +129,15 @@ def test_every_footnote_marker_is_described_by_a_heading_on_its_page(client, see
             assert set(value.split()) <= ids, (path, value)
 
 
-# The browser tests' own fixtures, for what only a browser can measure.
-from tests.e2e import conftest as e2e_fixtures  # noqa: E402
-
-browser = e2e_fixtures.browser
-seeded = e2e_fixtures.seeded
+# What only a browser can measure.
 
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(
     "path", ["/perpetrators/P-0001/", "/fa/perpetrators/P-0001/", "/perpetrators/P-0003/"]
 )
-def test_a_footnote_marker_is_at_least_24_pixels_square_to_tap(request, live_server, path):
-    context = request.getfixturevalue("browser").new_context(viewport={"width": 390, "height": 844})
+def test_a_footnote_marker_is_at_least_24_pixels_square_to_tap(browser, live_server, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(live_server.url + path)
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")

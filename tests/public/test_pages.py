@@ -6,8 +6,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.e2e import conftest as e2e_fixtures
-
 PAGES = [
     "/",
     "/victims/",
@@ -88,7 +86,9 @@ def test_the_pages_load_nothing_from_another_site(client, seed):
     import re
 
     for path in ["/", "/fa/perpetrators/P-0001/", "/stats/", "/victims/"]:
-        html = client.get(path).content.decode()
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        html = response.content.decode()
         for tag in re.findall(r"<(?:link|script|img)[^>]*>", html):
             assert "http" not in tag.split("href=")[-1] or "testserver" in tag, tag
         assert "<script" not in html
@@ -102,7 +102,10 @@ def test_persian_pages_preload_their_fonts_and_english_pages_do_not(client, seed
             r'type="font/woff2" crossorigin>',
             fa,
         )
-    assert "Vazirmatn-Regular.woff2" not in client.get("/").content.decode()
+    english = client.get("/")
+    assert english.status_code == 200
+    assert '<link rel="stylesheet"' in english.content.decode()  # the page's head is there
+    assert "Vazirmatn-Regular.woff2" not in english.content.decode()
 
 
 def test_a_late_font_never_moves_the_text():
@@ -127,21 +130,20 @@ def test_every_page_has_a_bundled_favicon(client, seed, path):
         assert (Path(settings.BASE_DIR) / "static" / href.removeprefix("/static/")).exists()
 
 
-# A phone's screen in Chromium, through the browser tests' own fixtures.
-browser = e2e_fixtures.browser
-seeded = e2e_fixtures.seeded
+# A phone's screen in Chromium.
 
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(
     "path", ["/data/", "/fa/data/", "/victims/", "/fa/victims/", "/stats/", "/fa/stats/"]
 )
-def test_list_and_data_pages_never_scroll_sideways_on_a_phone(request, live_server, path):
-    context = request.getfixturevalue("browser").new_context(viewport={"width": 390, "height": 844})
+def test_list_and_data_pages_never_scroll_sideways_on_a_phone(browser, live_server, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(live_server.url + path)
+    status = page.goto(live_server.url + path).status
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     context.close()
+    assert status == 200, f"{path} answered {status}"
     assert overflow <= 0, f"{path} is {overflow} px wider than the screen"
 
 
@@ -151,7 +153,9 @@ ALL_PAGES = [*PAGES, "/submit/", "/submit/receipt/"]
 @pytest.mark.parametrize("prefix", ["", "/fa"])
 def test_no_page_title_shows_markup(client, seed, prefix):
     for path in ALL_PAGES:
-        html = client.get(prefix + path).content.decode()
+        response = client.get(prefix + path)
+        assert response.status_code == 200, (path, response.status_code)
+        html = response.content.decode()
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
         assert "<" not in title and "&lt;" not in title, (path, title)
 
@@ -168,8 +172,11 @@ def idrefs_and_ids(html: str):
 
 @pytest.mark.parametrize("prefix", ["", "/fa"])
 def test_every_id_is_unique_and_every_reference_to_one_finds_it(client, seed, prefix):
-    pages = {path: client.get(prefix + path).content.decode() for path in ALL_PAGES}
-    pages["form with errors"] = client.post(prefix + "/submit/", {"account": ""}).content.decode()
+    responses = {path: client.get(prefix + path) for path in ALL_PAGES}
+    responses["form with errors"] = client.post(prefix + "/submit/", {"account": ""})
+    # Pages, not redirects or error pages, which would have no ids to check.
+    assert {p: r.status_code for p, r in responses.items() if r.status_code != 200} == {}
+    pages = {path: response.content.decode() for path, response in responses.items()}
     for path, html in pages.items():
         ids, refs = idrefs_and_ids(html)
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
@@ -180,11 +187,12 @@ def test_every_id_is_unique_and_every_reference_to_one_finds_it(client, seed, pr
 
 @pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize("path", ["/submit/", "/fa/submit/"])
-def test_every_form_control_shows_a_focus_ring(request, live_server, path):
-    context = request.getfixturevalue("browser").new_context()
+def test_every_form_control_shows_a_focus_ring(browser, live_server, path):
+    context = browser.new_context()
     page = context.new_page()
-    page.goto(live_server.url + path)
+    assert page.goto(live_server.url + path).status == 200
     controls = page.locator("form input:visible, form select, form textarea, form button")
+    assert controls.count() >= 10, "the form's fields are on the page"
     unringed = []
     for i in range(controls.count()):
         control = controls.nth(i)

@@ -37,6 +37,7 @@ def test_the_csrf_cookie_does_not_stay_on_a_familys_phone(client):
 
 def test_hsts_only_over_https(client, settings):
     response = client.get("/")
+    assert response.status_code == 200
     assert "Strict-Transport-Security" not in response
     settings.SECURE_HSTS_SECONDS = 31536000
     response = Client().get("/", secure=True)

@@ -19,6 +19,13 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
 
 
+def assert_not_signed_in(client):
+    """The admin sends ``client`` to its sign-in page."""
+    response = client.get("/admin/victims/victim/")
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].startswith("/admin/login/")
+
+
 def totp_now(device):
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():06d}"
@@ -42,7 +49,7 @@ def test_admin_sign_in_needs_the_one_time_code(client, researcher):
         },
     )
     assert response.status_code == 200  # the password alone is refused
-    assert client.get("/admin/victims/victim/").status_code != 200
+    assert_not_signed_in(client)
     response = client.post(
         "/admin/login/?next=/admin/",
         {
@@ -89,7 +96,7 @@ def test_ten_wrong_passwords_lock_the_account(client, researcher):
     )
     assert response.status_code == 429
     assert "locked" in response.content.decode()
-    assert client.get("/admin/victims/victim/").status_code != 200
+    assert_not_signed_in(client)
 
 
 def test_researcher_group_cannot_publish_and_reviewer_can(researcher, reviewer):
@@ -178,12 +185,12 @@ def test_a_correct_password_alone_reveals_nothing_about_the_account(client, rese
         assert secret not in html
     assert _error(right_password) == _error(wrong_password) == _error(no_such_account)
     assert "one-time code is not right" in _error(right_password)
-    assert client.get("/admin/victims/victim/").status_code != 200
+    assert_not_signed_in(client)
 
 
 def test_a_staff_account_without_a_device_cannot_sign_in(client, researcher):
     assert _sign_in(client, code="123456").status_code == 200
-    assert client.get("/admin/victims/victim/").status_code != 200
+    assert_not_signed_in(client)
 
 
 # --- Lockout: per account and client, and per account ------------------------------------------

@@ -12,10 +12,9 @@ EXIF_IFD = 0x8769
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.PRIVATE_MEDIA_ROOT
+def _private_folder_per_test(private_media):
+    """Every submission test writes its families' files to a folder of its own."""
+    return private_media
 
 
 @pytest.fixture(autouse=True)

@@ -43,11 +43,8 @@ def test_an_anonymous_visitor_cannot_download_an_attachment(client, attachment):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_staff_without_the_permission_cannot_download_an_attachment(
-    client, django_user_model, attachment
-):
-    user = django_user_model.objects.create_user("intern", password="x" * 20, is_staff=True)
-    response = signed_in(client, user).get(download_url(attachment))
+def test_staff_without_the_permission_cannot_download_an_attachment(nobody_client, attachment):
+    response = nobody_client.get(download_url(attachment))
     assert response.status_code == 403
 
 
@@ -165,11 +162,10 @@ def test_a_pre_linked_submission_is_attached_to_its_victim_unchanged(researcher)
     assert not Citation.objects.for_object(victim).public().exists()
 
 
-def test_a_user_without_the_permissions_cannot_make_records(django_user_model):
+def test_a_user_without_the_permissions_cannot_make_records(nobody):
     from django.core.exceptions import PermissionDenied
 
-    user = django_user_model.objects.create_user("reader", password="x" * 20, is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="change_submission"))
+    nobody.user_permissions.add(Permission.objects.get(codename="change_submission"))
     with pytest.raises(PermissionDenied):
-        create_victim_draft_from_submission(submission=SubmissionFactory(), user=user)
+        create_victim_draft_from_submission(submission=SubmissionFactory(), user=nobody)
     assert Victim.objects.count() == Source.objects.count() == 0

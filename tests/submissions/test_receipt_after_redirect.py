@@ -68,7 +68,9 @@ def test_the_code_is_removed_when_the_family_says_it_is_written_down(client):
     page = client.get(done["Location"]).content.decode()
     assert "The code has been removed from this browser" in page
     assert code not in page
-    assert code not in client.get("/submit/thanks/").content.decode()
+    reloaded = client.get("/submit/thanks/").content.decode()
+    assert "There is no code to show here" in reloaded
+    assert code not in reloaded
 
 
 def test_the_code_is_no_longer_shown_after_a_few_minutes(client, monkeypatch):

@@ -121,6 +121,8 @@ def test_the_form_opened_from_a_victims_page_names_them_and_links_the_submission
 def test_a_draft_victim_cannot_be_pre_linked_or_revealed(client):
     draft = VictimFactory(name_latin="Testname Secretdraft", publication_status="draft")
     page = client.get(f"/submit/?victim={draft.ref}")
+    assert page.status_code == 200
+    assert 'name="account"' in page.content.decode()  # the form itself, as for anyone
     assert "Secretdraft" not in page.content.decode()
     assert "You are sending information about" not in page.content.decode()
     client.post("/submit/", answers(victim=draft.ref))

@@ -79,5 +79,8 @@ def test_a_form_opened_from_a_victims_page_does_not_ask_for_the_name(client):
     from tests.factories import VictimFactory
 
     victim = VictimFactory()
-    page = client.get(f"/submit/?victim={victim.ref}").content.decode()
+    response = client.get(f"/submit/?victim={victim.ref}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "You are sending information about" in page
     assert "this name or the other" not in page
