@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from archive.core import provenance
 from archive.core.dates import DAY, MONTH, YEAR, PartialDate
 
 
@@ -198,6 +199,7 @@ class Publishable(PartialDatesMixin, models.Model):
                 _("You are not allowed to make this record %(new)s.")
                 % {"new": PublicationStatus(status).label}
             )
+        self.check_publication_gate(status)
         self.publication_status = status
         if status == PublicationStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -205,6 +207,26 @@ class Publishable(PartialDatesMixin, models.Model):
         self._history_user = user
         self.full_clean()
         self.save()
+
+    # The publication gate (archive.core.provenance): every fact the public page shows
+    # has a citation to a published source. A hook of its own, apart from the workflow.
+
+    def publication_gaps(self, **kwargs) -> list:
+        return provenance.publication_gaps(self, **kwargs)
+
+    def check_publication_gate(self, status: str) -> None:
+        """Refuses to publish a record with an uncited fact, naming every one."""
+        if status != PublicationStatus.PUBLISHED:
+            return
+        gaps = self.publication_gaps()
+        if gaps:
+            raise WorkflowError(
+                _(
+                    "Not published: every fact the public page shows needs a citation to a "
+                    "published source. %(gaps)s."
+                )
+                % {"gaps": provenance.gaps_message(gaps)}
+            )
 
     def send_for_review(self, *, user):
         self.move_to(PublicationStatus.IN_REVIEW, user=user)
@@ -413,6 +435,18 @@ class Event(BilingualNameMixin, Publishable):
     citations = GenericRelation("sources.Citation", related_query_name="event")
     history = HistoricalRecords()
 
+    # What its public page shows (templates/archive/event_detail.html), each cited.
+    FACTS = (
+        provenance.Fact("name_en", _("Name in Latin script"), general=True),
+        provenance.Fact("name_fa", _("Name in Persian script"), general=True),
+        provenance.Fact("start_date", _("From")),
+        provenance.Fact("end_date", _("Until")),
+        provenance.Fact(
+            "description_en", _("Description"), text=True,
+            fields=("description_en", "description_fa"),
+        ),
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -487,6 +521,14 @@ class Person(Publishable):
 
     class Meta:
         abstract = True
+
+    # A person's names, shown in the page's heading, cited by the record's general
+    # citations or by their own.
+    NAME_FACTS = (
+        provenance.Fact("name_latin", _("Name in Latin script"), general=True),
+        provenance.Fact("name_fa", _("Name in Persian script"), general=True),
+        provenance.Fact("aliases", _("Other spellings and aliases"), general=True),
+    )
 
     def __str__(self):
         return self.name_latin or self.name_fa or self.ref
