@@ -254,3 +254,18 @@ def draft_sources(gaps_: Iterable[Gap]) -> list:
                 seen.add(source.pk)
                 out.append(source)
     return out
+
+
+def publish_with_sources(record, *, user, reason: str = "") -> list:
+    """Publishes ``record`` together with the unpublished sources its facts are cited to,
+    in one step: each source through its own workflow (``move_to``, which checks that
+    ``user`` may publish it), then the record through the gate. Nothing is published
+    unless all of it is. Returns the sources published."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        sources = draft_sources(record.publication_gaps())
+        for source in sources:
+            source.move_to(PUBLISHED, user=user, reason=reason or f"published with {record}")
+        record.move_to(PUBLISHED, user=user, reason=reason)
+    return sources
