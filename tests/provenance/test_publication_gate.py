@@ -74,9 +74,7 @@ def test_a_biography_marker_naming_a_source_not_cited_is_refused(reviewer):
     with pytest.raises(ValidationError) as refused:
         victim.move_to(PublicationStatus.PUBLISHED, user=reviewer)
 
-    assert "Biography: [src:999999] names a source this record does not cite" in str(
-        refused.value
-    )
+    assert "Biography: [src:999999] names a source this record does not cite" in str(refused.value)
 
 
 def test_a_perpetrator_with_an_uncited_position_is_refused(reviewer):
