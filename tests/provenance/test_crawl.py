@@ -15,7 +15,6 @@ from tests.factories import (
     EventFactory,
     MembershipFactory,
     OrganisationFactory,
-    PerpetratorFactory,
     PlaceFactory,
     PositionFactory,
     StatementFactory,
