@@ -21,6 +21,7 @@ from archive.core.models import (
     partial_date,
     workflow_permissions,
 )
+from archive.core.provenance import Fact
 
 
 class PerpetratorQuerySet(PublishableQuerySet):
@@ -39,6 +40,15 @@ class Perpetrator(Person):
     citations = GenericRelation("sources.Citation", related_query_name="perpetrator")
     history = HistoricalRecords()
 
+    # What its public page shows (templates/perpetrators/perpetrator_detail.html); its
+    # seats, positions and statements are checked as parts of it (``cited_parts``).
+    FACTS = (
+        *Person.NAME_FACTS,
+        Fact("father_name", _("Father's name")),
+        Fact("birth_year", _("Year of birth")),
+        Fact("biography", _("Biography"), text=True),
+    )
+
     objects = PerpetratorQuerySet.as_manager()
 
     class Meta:
@@ -53,6 +63,15 @@ class Perpetrator(Person):
 
     def get_absolute_url(self):
         return reverse("perpetrators:perpetrator-detail", kwargs={"ref": self.ref})
+
+    def cited_parts(self) -> list:
+        """The records its public page shows with it, each cited on its own: seats on
+        published commissions, positions, statements."""
+        return [
+            *self.memberships.public().select_related("commission"),
+            *self.positions.all(),
+            *self.statements.all(),
+        ]
 
 
 class CommissionQuerySet(PublishableQuerySet):
@@ -91,6 +110,19 @@ class Commission(BilingualNameMixin, Publishable):
     citations = GenericRelation("sources.Citation", related_query_name="commission")
     history = HistoricalRecords()
 
+    # What the pages that show it say of it (an event's page, a member's page).
+    FACTS = (
+        Fact("name_en", _("Name in Latin script"), general=True),
+        Fact("name_fa", _("Name in Persian script"), general=True),
+        Fact("place", _("Sat in")),
+        Fact("start_date", _("From")),
+        Fact("end_date", _("Until")),
+        Fact(
+            "description_en", _("Description"), text=True,
+            fields=("description_en", "description_fa"),
+        ),
+    )  # fmt: skip
+
     objects = CommissionQuerySet.as_manager()
 
     class Meta:
@@ -104,6 +136,14 @@ class Commission(BilingualNameMixin, Publishable):
         if lang.startswith("fa"):
             return self.description_fa or self.description_en
         return self.description_en or self.description_fa
+
+    def cited_parts(self) -> list:
+        """Its seats that published members' pages show."""
+        return list(
+            self.memberships.filter(perpetrator__publication_status="published").select_related(
+                "perpetrator"
+            )
+        )
 
 
 class Role(models.TextChoices):
@@ -133,6 +173,15 @@ class CommissionMembership(PartialDatesMixin, models.Model):
     end_date, end_date_precision = partial_date(_("until"))
     citations = GenericRelation("sources.Citation", related_query_name="membership")
     history = HistoricalRecords()
+
+    # Shown on the member's page; a general citation ("identified as a member by …")
+    # covers every fact of it.
+    FACTS = (
+        Fact("commission", _("Commission"), general=True),
+        Fact("role", _("Role"), general=True),
+        Fact("start_date", _("From"), general=True),
+        Fact("end_date", _("Until"), general=True),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -186,6 +235,14 @@ class Position(PartialDatesMixin, models.Model):
     citations = GenericRelation("sources.Citation", related_query_name="position")
     history = HistoricalRecords()
 
+    FACTS = (
+        Fact("title_en", _("Title"), general=True, fields=("title_en", "title_fa")),
+        Fact("organisation", _("Organisation"), general=True),
+        Fact("start_date", _("From"), general=True),
+        Fact("end_date", _("Until"), general=True),
+        Fact("as_of", _("As reported"), general=True),
+    )
+
     objects = PositionQuerySet.as_manager()
 
     class Meta:
@@ -225,6 +282,12 @@ class Statement(PartialDatesMixin, models.Model):
     quote = models.TextField(_("words as reported"), blank=True)
     citations = GenericRelation("sources.Citation", related_query_name="statement")
     history = HistoricalRecords()
+
+    FACTS = (
+        Fact("date", _("Date"), general=True),
+        Fact("summary_en", _("Summary"), general=True, fields=("summary_en", "summary_fa")),
+        Fact("quote", _("Words as reported"), general=True),
+    )
 
     class Meta:
         verbose_name = _("public statement")

@@ -1,6 +1,9 @@
 """Sources and citations in the admin, and the citations inline that every cited record's
 page carries (which source supports which claim)."""
 
+from types import SimpleNamespace
+
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
@@ -8,21 +11,84 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from archive.core import provenance
 from archive.core.admin import GuardedAdminMixin, GuardedInlineMixin, PublishableImportExportAdmin
-from sources.footnotes import markers
+from archive.core.models import public_records_of
+from archive.core.provenance import markers
 from sources.models import Citation, Source
 from sources.resources import SourceResource
 
 MARKED_TEXT_FIELDS = ("biography", "description_en", "description_fa")
 
 
+class CitationForm(forms.ModelForm):
+    """A citation under a record: its claim chosen among the facts the record's page
+    shows (``provenance.citable_claims``), labelled in the reader's language."""
+
+    record_model = None  # set by ``CitationInline.get_formset``
+
+    class Meta:
+        model = Citation
+        fields = ["source", "claim", "locator", "quote", "confidence"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.record_model is None or "claim" not in self.fields:
+            return
+        choices = [(c, f"{label}") for c, label in provenance.citable_claims(self.record_model)]
+        current = self.instance.claim if self.instance.pk else None
+        if current and current not in dict(choices):
+            # Kept visible (not silently replaced) so that saving asks for a real choice.
+            choices.append(
+                (current, _("“%(claim)s”: not a fact the page shows") % {"claim": current})
+            )
+        field = self.fields["claim"]
+        self.fields["claim"] = forms.ChoiceField(
+            label=field.label, choices=choices, initial=provenance.GENERAL,
+            help_text=_("The fact this source supports, or the record as a whole."),
+        )  # fmt: skip
+
+
 class CitationFormSet(BaseGenericInlineFormSet):
     """Refuses a ``[src:ID]`` marker in the record's text that points at no citation of
-    the record: the public page would have nothing to number."""
+    the record: the public page would have nothing to number. On a published record (or
+    one shown on a published page), refuses citations and values that would leave a
+    fact the page shows without a citation to a published source."""
 
     def clean(self):
         super().clean()
+        self._refuse_markers()
+        if not any(form.errors for form in self.forms):
+            self._refuse_gaps()
 
+    def _after(self):
+        """The citations as they will be once the formset is saved."""
+        return [
+            SimpleNamespace(
+                claim=form.cleaned_data.get("claim") or provenance.GENERAL,
+                source_id=form.cleaned_data["source"].pk,
+                source=form.cleaned_data["source"],
+            )
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+
+    def _refuse_gaps(self):
+        # ``self.instance`` carries the values of the record's form as submitted.
+        records = public_records_of(self.instance) if self.instance.pk else []
+        if not records or not all(record.is_published for record in records):
+            return
+        gaps = provenance.gaps(self.instance, self._after())
+        if gaps:
+            raise ValidationError(
+                _(
+                    "This record is published: every fact its public page shows needs a "
+                    "citation to a published source. %(gaps)s."
+                )
+                % {"gaps": provenance.gaps_message(gaps)}
+            )
+
+    def _refuse_markers(self):
         cited = {
             form.cleaned_data["source"].pk
             for form in self.forms
@@ -47,6 +113,7 @@ class CitationInline(GuardedInlineMixin, GenericTabularInline):
     for a 1280-pixel window: the quote is a two-line box (its corner drags it larger)."""
 
     model = Citation
+    form = CitationForm
     formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["source"]
@@ -58,6 +125,12 @@ class CitationInline(GuardedInlineMixin, GenericTabularInline):
     class Media:
         # Wherever the inline appears (records, positions, seats, statements).
         css = {"all": ["css/admin.css"]}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        form = type(
+            "CitationForm", (kwargs.get("form", self.form),), {"record_model": self.parent_model}
+        )
+        return super().get_formset(request, obj, **{**kwargs, "form": form})
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -8,18 +8,11 @@ numbers are handed out in the order the page asks for them.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from archive.core.provenance import MARKER, markers  # noqa: F401 (the markers' one home)
 from sources.models import GENERAL, Citation, PublicSource, record_key
-
-MARKER = re.compile(r"\[src:(\d+)\]")
-
-
-def markers(text: str) -> list[int]:
-    """Source ids named by ``[src:ID]`` markers in a text, in order."""
-    return [int(m) for m in MARKER.findall(text or "")]
 
 
 @dataclass

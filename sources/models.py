@@ -14,8 +14,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from archive.core import provenance
 from archive.core.dates import DAY, PartialDate
-from archive.core.models import Publishable, PublishableQuerySet, partial_date, workflow_permissions
+from archive.core.models import (
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+    WorkflowError,
+    partial_date,
+    public_records_of,
+    workflow_permissions,
+)
+from archive.core.provenance import GENERAL
 
 
 @dataclass(frozen=True)
@@ -177,14 +187,58 @@ class Source(Publishable):
         """What the public may see of this source (``PublicSource``)."""
         return PublicSource.of({name: getattr(self, name) for name in PublicSource.COLUMNS})
 
+    def check_publication_gate(self, status: str) -> None:
+        """A published source stays published while a published record would be left
+        with a fact that only it supports (the gate, the other way round)."""
+        super().check_publication_gate(status)
+        if not self.is_published or status == PublicationStatus.PUBLISHED:
+            return
+        blocked = [
+            (record, gaps)
+            for record in self.dependent_records()
+            if (gaps := record.publication_gaps(unpublished={self.pk}))
+        ]
+        if blocked:
+            raise WorkflowError(
+                _(
+                    "This source stays published: published records depend on it. "
+                    "%(records)s. Cite another published source for these facts, or "
+                    "withdraw the records first."
+                )
+                % {
+                    "records": "; ".join(
+                        f"{provenance.record_label(record)}: {provenance.gaps_message(gaps)}"
+                        for record, gaps in blocked
+                    )
+                }
+            )
+
+    def dependent_records(self) -> list[Publishable]:
+        """The published records whose page cites this source (directly, or through a
+        record shown on it: a perpetrator's position), read one query per record type."""
+        found = {}
+        cited = self.citations.values_list("content_type_id", "object_id")
+        by_type: dict[int, set[int]] = {}
+        for content_type_id, object_id in cited:
+            by_type.setdefault(content_type_id, set()).add(object_id)
+        for content_type_id, ids in by_type.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None:
+                continue
+            targets = model._default_manager.filter(pk__in=ids)
+            if issubclass(model, Publishable):
+                targets = targets.filter(publication_status=PublicationStatus.PUBLISHED)
+            for target in targets:
+                for record in public_records_of(target):
+                    if isinstance(record, Publishable) and record.is_published:
+                        found[(type(record), record.pk)] = record
+        return list(found.values())
+
 
 class Confidence(models.TextChoices):
     LOW = "low", _("low")
     MEDIUM = "medium", _("medium")
     HIGH = "high", _("high")
-
-
-GENERAL = "general"
 
 
 def record_key(obj) -> tuple[int, int]:
@@ -293,16 +347,23 @@ class Citation(models.Model):
         )
 
     def clean(self):
+        # A claim is chosen among the facts the record's page shows, never typed: a
+        # claim no page asks for ("date of death") would be a footnote nobody sees.
         model = self.content_type.model_class() if self.content_type_id else None
-        if model is not None and self.claim != GENERAL:
-            field_names = {f.name for f in model._meta.get_fields()}
-            if self.claim not in field_names:
-                raise ValidationError(
-                    {
-                        "claim": _("'%(claim)s' is not a field of %(model)s; use 'general'.")
-                        % {"claim": self.claim, "model": model._meta.verbose_name}
-                    }
-                )
+        if model is None:
+            return
+        claims = provenance.citable_claims(model)
+        if self.claim not in {claim for claim, _label in claims}:
+            choices = ", ".join(f"{claim} ({label})" for claim, label in claims)
+            raise ValidationError(
+                {
+                    "claim": _(
+                        "“%(claim)s” is not a fact that a %(model)s's page shows. Choose one "
+                        "of: %(choices)s."
+                    )
+                    % {"claim": self.claim, "model": model._meta.verbose_name, "choices": choices}
+                }
+            )
 
 
 @dataclass(frozen=True)

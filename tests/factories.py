@@ -3,6 +3,7 @@
 import factory
 from django.contrib.contenttypes.models import ContentType
 
+from archive.core import provenance
 from archive.core.models import Event, Organisation, Place
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from sources.models import Citation, Source
@@ -27,7 +28,56 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Test Organisation {n}")
 
 
-class EventFactory(factory.django.DjangoModelFactory):
+# --- Citations: a factory record is cited, as the publication gate asks ----------------
+
+FACTORY_SOURCE_TITLE = "Synthetic source citing every factory record (test data)"
+
+
+def factory_source():
+    """The one published source that factory records are cited to."""
+    source, _created = Source.objects.get_or_create(
+        title=FACTORY_SOURCE_TITLE,
+        defaults={"kind": Source.Kind.OTHER, "publication_status": "published"},
+    )
+    return source
+
+
+def cite_facts(record, source=None) -> None:
+    """Cites every fact ``record``'s public page shows (as it stands) to ``source`` (by
+    default the shared synthetic one): a general citation, one per other fact, and one
+    per marker in its texts. What a researcher does before a reviewer publishes."""
+    source = source or factory_source()
+    content_type = ContentType.objects.get_for_model(record)
+    claims = {provenance.GENERAL}
+    for fact in provenance.shown_facts(record):
+        if not (fact.general or fact.text):
+            claims.add(fact.claim)
+    done = set(
+        Citation.objects.filter(content_type=content_type, object_id=record.pk).values_list(
+            "claim", "source_id"
+        )
+    )
+    Citation.objects.bulk_create(
+        Citation(content_type=content_type, object_id=record.pk, source=source, claim=claim)
+        for claim in sorted(claims)
+        if (claim, source.pk) not in done
+    )
+
+
+class CitedFactory(factory.django.DjangoModelFactory):
+    """``cited=False`` leaves the record without citations (to test the gate)."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def cited(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            cite_facts(obj)
+
+
+class EventFactory(CitedFactory):
     class Meta:
         model = Event
 
@@ -47,7 +97,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     publication_status = "published"
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(CitedFactory):
     name_latin = factory.Sequence(lambda n: f"Testname Person{n}")
     publication_status = "published"
 
@@ -67,7 +117,7 @@ class PerpetratorFactory(PersonFactory):
     ref = factory.Sequence(lambda n: f"TEST-P{n:05d}")
 
 
-class CommissionFactory(factory.django.DjangoModelFactory):
+class CommissionFactory(CitedFactory):
     class Meta:
         model = Commission
 
@@ -76,7 +126,7 @@ class CommissionFactory(factory.django.DjangoModelFactory):
     publication_status = "published"
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(CitedFactory):
     class Meta:
         model = CommissionMembership
 
@@ -85,7 +135,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = "member"
 
 
-class PositionFactory(factory.django.DjangoModelFactory):
+class PositionFactory(CitedFactory):
     class Meta:
         model = Position
 
@@ -93,7 +143,7 @@ class PositionFactory(factory.django.DjangoModelFactory):
     title_en = factory.Sequence(lambda n: f"Test post {n}")
 
 
-class StatementFactory(factory.django.DjangoModelFactory):
+class StatementFactory(CitedFactory):
     class Meta:
         model = Statement
 

@@ -21,6 +21,7 @@ from archive.core.models import (
     partial_date,
     workflow_permissions,
 )
+from archive.core.provenance import Fact
 from archive.core.records import published
 from victims.attachments import attachment_upload_to, private_storage
 from victims.encryption import ContactField
@@ -122,6 +123,25 @@ class Victim(Person):
     )  # fmt: skip
     citations = GenericRelation("sources.Citation", related_query_name="victim")
     history = HistoricalRecords()
+
+    # What its public page shows (templates/victims/victim_detail.html), in that order:
+    # each needs a citation to a published source before the record is published.
+    FACTS = (
+        *Person.NAME_FACTS,
+        Fact("father_name", _("Father's name")),
+        Fact("gender", _("Gender")),
+        Fact("birth_year", _("Year of birth")),
+        Fact("affiliation", _("Affiliation")),
+        Fact("arrest_date", _("Date of arrest")),
+        Fact("prison", _("Prison")),
+        Fact("fate", _("Fate"), blank=(Fate.UNKNOWN,)),
+        Fact("death_date", _("Date of death")),
+        Fact("death_place", _("Place of death")),
+        Fact("burial_place", _("Burial place")),
+        Fact("event", _("Event")),
+        Fact("commission", _("Commission")),
+        Fact("biography", _("Biography"), text=True),
+    )
 
     objects = VictimQuerySet.as_manager()
 

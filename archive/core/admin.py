@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from archive.core import provenance
 from archive.core.dates import DAY, PartialDate
 from archive.core.display import format_partial
 from archive.core.models import (
@@ -129,7 +130,7 @@ def _move(modeladmin, request, queryset, status, verb):
             obj.move_to(status, user=request.user)
             done += 1
         except (PermissionDenied, ValidationError) as exc:
-            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             refused.append(f"{obj}: {message}")
     if done:
         modeladmin.message_user(
@@ -170,6 +171,8 @@ WORKFLOW_BUTTONS = [
     (PublicationStatus.WITHDRAWN, _("Withdraw from publication")),
     (PublicationStatus.DRAFT, _("Save and return to draft")),
 ]
+# The checklist's button: publish the record with the unpublished sources it cites.
+WITH_SOURCES = "published_with_sources"
 WORKFLOW_DONE = {
     PublicationStatus.IN_REVIEW: _("“%(record)s” was saved and sent for review."),
     PublicationStatus.PUBLISHED: _("“%(record)s” was saved and published."),
@@ -276,12 +279,32 @@ class PublishableAdmin(PartialDatesInListsMixin, SimpleHistoryAdmin):
             self.has_add_permission(request) if add else self.has_change_permission(request, obj)
         )
         context["workflow_buttons"] = self.workflow_buttons(request, obj) if editable else []
+        if obj is not None and provenance.facts_of(type(obj)):
+            context["publication_checklist"] = self.publication_checklist(request, obj, editable)
         if obj is not None and locked_for(request.user, obj):
             context["publication_lock"] = {
                 "message": locked_message([obj]),
                 "reviewers": publishers_of(obj),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def publication_checklist(self, request, obj, editable: bool) -> dict:
+        """What the reviewer sees before publishing: each fact the public page shows,
+        with its published sources or what is missing; and, when only unpublished sources
+        stand in the way and the user may publish them, the offer to publish them with
+        the record in one step."""
+        rows = provenance.checklist(obj)
+        gaps = [row.gap for row in rows if row.gap]
+        sources = provenance.draft_sources(gaps)
+        offer = (
+            editable
+            and not obj.is_published
+            and bool(sources)
+            and all(gap.reason == provenance.Gap.DRAFT_SOURCE for gap in gaps)
+            and obj.can_move_to(request.user, PublicationStatus.PUBLISHED)
+            and all(s.can_move_to(request.user, PublicationStatus.PUBLISHED) for s in sources)
+        )
+        return {"rows": rows, "gaps": gaps, "draft_sources": sources, "offer_sources": offer}
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_workflow" in request.POST:
@@ -296,9 +319,13 @@ class PublishableAdmin(PartialDatesInListsMixin, SimpleHistoryAdmin):
     def _workflow_response(self, request, obj):
         status = request.POST["_workflow"]
         try:
-            if status not in PublicationStatus.values:
+            if status == WITH_SOURCES:
+                provenance.publish_with_sources(obj, user=request.user)
+                status = PublicationStatus.PUBLISHED
+            elif status not in PublicationStatus.values:
                 raise ValidationError(_("Unknown publication status: %(s)s") % {"s": status})
-            obj.move_to(status, user=request.user)
+            else:
+                obj.move_to(status, user=request.user)
         except (PermissionDenied, ValidationError) as exc:
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             self.message_user(

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from archive.core import provenance
 from archive.core.dates import DAY, MONTH, YEAR, PartialDate, YearError, read_year
 
 
@@ -208,6 +209,7 @@ class Publishable(PartialDatesMixin, models.Model):
         """Change the publication status, checking the user's permission and the
         workflow; the change is kept in the record's history with who and why."""
         self.check_move(user, self.publication_status, status)
+        self.check_publication_gate(status)
         self._enter_status(status, user=user, reason=reason or f"status: {status}")
         self.full_clean()
         self.save()
@@ -240,6 +242,26 @@ class Publishable(PartialDatesMixin, models.Model):
         records an import publishes in bulk)."""
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
+
+    # The publication gate (archive.core.provenance): every fact the public page shows
+    # has a citation to a published source. A hook of its own, apart from the workflow.
+
+    def publication_gaps(self, **kwargs) -> list:
+        return provenance.publication_gaps(self, **kwargs)
+
+    def check_publication_gate(self, status: str) -> None:
+        """Refuses to publish a record with an uncited fact, naming every one."""
+        if status != PublicationStatus.PUBLISHED:
+            return
+        gaps = self.publication_gaps()
+        if gaps:
+            raise WorkflowError(
+                _(
+                    "Not published: every fact the public page shows needs a citation to a "
+                    "published source. %(gaps)s."
+                )
+                % {"gaps": provenance.gaps_message(gaps)}
+            )
 
     def send_for_review(self, *, user):
         self.move_to(PublicationStatus.IN_REVIEW, user=user)
@@ -454,6 +476,18 @@ class Event(BilingualNameMixin, Publishable):
     citations = GenericRelation("sources.Citation", related_query_name="event")
     history = HistoricalRecords()
 
+    # What its public page shows (templates/archive/event_detail.html), each cited.
+    FACTS = (
+        provenance.Fact("name_en", _("Name in Latin script"), general=True),
+        provenance.Fact("name_fa", _("Name in Persian script"), general=True),
+        provenance.Fact("start_date", _("From")),
+        provenance.Fact("end_date", _("Until")),
+        provenance.Fact(
+            "description_en", _("Description"), text=True,
+            fields=("description_en", "description_fa"),
+        ),
+    )  # fmt: skip
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -528,6 +562,14 @@ class Person(Publishable):
 
     class Meta:
         abstract = True
+
+    # A person's names, shown in the page's heading, cited by the record's general
+    # citations or by their own.
+    NAME_FACTS = (
+        provenance.Fact("name_latin", _("Name in Latin script"), general=True),
+        provenance.Fact("name_fa", _("Name in Persian script"), general=True),
+        provenance.Fact("aliases", _("Other spellings and aliases"), general=True),
+    )
 
     def __str__(self):
         return self.name_latin or self.name_fa or self.ref

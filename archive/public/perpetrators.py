@@ -48,7 +48,9 @@ class PerpetratorDetailView(TemplateView):
                 else 0,
                 "commissions": [m.commission for m in memberships],
                 "notes": Footnotes.for_objects(
+                    # The commissions too: the page shows where and from when they sat.
                     [perpetrator, *memberships, *positions, *statements]
+                    + [m.commission for m in memberships]
                 ),
             }
         )

@@ -241,7 +241,7 @@ def test_a_researcher_cannot_cite_a_new_source_on_a_published_record(researcher_
 
     assert response.status_code == 200
     assert "is published" in response.content.decode()
-    assert not Citation.objects.exists()
+    assert not Citation.objects.filter(source=source).exists()
 
 
 def test_a_researcher_sees_a_published_perpetrators_position_read_only(researcher_client):

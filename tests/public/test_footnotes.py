@@ -46,6 +46,7 @@ def test_footnotes_are_numbered_in_order_of_first_appearance_with_locators_joine
         death_date=datetime.date(1988, 8, 1),
         death_date_precision="month",
         gender="male",
+        cited=False,
     )
     # Entered in the other order: numbering follows the page, not the database.
     CitationFactory(content_object=victim, source=later, claim="death_date", locator="p. 4")

@@ -1,0 +1,271 @@
+"""What a record's public page shows, and whether each of those facts is cited.
+
+Each cited model declares ``FACTS``, the facts its public page shows, in the page's order.
+From them come the claims a citation may make (``citable_claims``: chosen, never typed)
+and the publication gate (``publication_gaps``): a record is published only when every
+fact its page shows has a citation to a published source. The same rule checks a change to
+a published record (the citations inline) and the withdrawal of a source that published
+records depend on.
+
+The kernel imports no app: a citation is read by what it has (``.claim``,
+``.source_id``, ``.source.publication_status``, ``.source.title``); a record by its
+``FACTS``, its ``citations`` relation and, when its page shows records of its own (a
+perpetrator's seats, positions and statements), its ``cited_parts()``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+GENERAL = "general"
+PUBLISHED = "published"
+
+# A footnote marker in a text: "… JVMI (2017) [src:2]." (the one home of this rule).
+MARKER = re.compile(r"\[src:(\d+)\]")
+
+
+def markers(text: str) -> list[int]:
+    """Source ids named by ``[src:ID]`` markers in a text, in order."""
+    return [int(m) for m in MARKER.findall(text or "")]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact a public page shows.
+
+    ``general``: a citation of the record as a whole ("general") covers it (a person's
+    names, every fact of a seat or a position). ``text``: a text whose ``[src:ID]``
+    markers place its footnotes (a biography, a description). ``fields``: where the value
+    is kept, when not in the field named like the claim (a description in two languages).
+    ``blank``: values that the page does not show (a fate "unknown")."""
+
+    claim: str
+    label: str
+    general: bool = False
+    text: bool = False
+    fields: tuple[str, ...] = ()
+    blank: tuple = ()
+
+    @property
+    def value_fields(self) -> tuple[str, ...]:
+        return self.fields or (self.claim,)
+
+    def shown_on(self, record) -> bool:
+        """Whether the page shows a value for this fact. A link to a publishable record
+        (an event, a commission) shows only when that record is published."""
+        for name in self.value_fields:
+            value = getattr(record, name, None)
+            if value is None or value == "" or value in self.blank:
+                continue
+            if getattr(value, "publication_status", PUBLISHED) != PUBLISHED:
+                continue
+            return True
+        return False
+
+    def texts(self, record) -> list[str]:
+        return [getattr(record, name, "") or "" for name in self.value_fields]
+
+
+def facts_of(model) -> tuple[Fact, ...]:
+    return tuple(getattr(model, "FACTS", ()))
+
+
+def citable_claims(model) -> list[tuple[str, str]]:
+    """(claim, label) of every claim a citation of ``model`` may make: "general" and each
+    fact its page shows. The one list the admin offers and every write checks."""
+    general = (GENERAL, _("General: the record as a whole"))
+    return [general, *((fact.claim, fact.label) for fact in facts_of(model))]
+
+
+def shown_facts(record) -> list[Fact]:
+    return [fact for fact in facts_of(type(record)) if fact.shown_on(record)]
+
+
+def record_label(record) -> str:
+    meta = getattr(record, "_meta", None)
+    kind = capfirst(meta.verbose_name) if meta is not None else type(record).__name__
+    return f"{kind} “{record}”"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A fact shown on a public page that no published source supports."""
+
+    UNCITED = "uncited"
+    DRAFT_SOURCE = "draft_source"
+    MARKER = "marker"
+
+    record: object
+    fact: Fact
+    reason: str
+    sources: tuple = ()  # the unpublished sources involved (DRAFT_SOURCE)
+    source_ids: tuple[int, ...] = ()  # the markers' sources that the record does not cite
+    part: bool = False  # a record shown on another's page (a perpetrator's position)
+
+    @property
+    def message(self) -> str:
+        label = str(self.fact.label)
+        if self.part:
+            label = f"{record_label(self.record)}, {label}"
+        titles = ", ".join(f"«{s.title}»" for s in self.sources)
+        if self.reason == self.DRAFT_SOURCE:
+            return gettext("%(fact)s: cited only to a source not yet published: %(sources)s") % {
+                "fact": label,
+                "sources": titles,
+            }
+        if self.reason == self.MARKER:
+            return gettext("%(fact)s: %(markers)s names a source this record does not cite") % {
+                "fact": label,
+                "markers": ", ".join(f"[src:{n}]" for n in self.source_ids),
+            }
+        return gettext("%(fact)s: no citation") % {"fact": label}
+
+    def __str__(self):
+        return self.message
+
+
+@dataclass
+class FactRow:
+    """A line of the checklist a reviewer sees before publishing: a fact shown, the
+    published sources that support it, and what is missing."""
+
+    record: object
+    fact: Fact
+    sources: list = field(default_factory=list)
+    gap: Gap | None = None
+    part: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.part:
+            return f"{record_label(self.record)}, {self.fact.label}"
+        return str(self.fact.label)
+
+
+def _published(citation, unpublished: set[int]) -> bool:
+    return (
+        citation.source_id not in unpublished
+        and getattr(citation.source, "publication_status", None) == PUBLISHED
+    )
+
+
+def _unique_sources(citations) -> list:
+    seen, out = set(), []
+    for citation in citations:
+        if citation.source_id not in seen:
+            seen.add(citation.source_id)
+            out.append(citation.source)
+    return out
+
+
+def fact_rows(
+    record, citations: Iterable, *, unpublished: Iterable[int] = (), part: bool = False
+) -> list[FactRow]:
+    """The checklist of ``record``'s own facts given its ``citations`` (pure: nothing is
+    read from the database). ``unpublished``: source ids to count as not published (a
+    source about to be withdrawn)."""
+    citations = list(citations)
+    unpublished = set(unpublished)
+    rows = []
+    for fact in shown_facts(record):
+        claims = {fact.claim, GENERAL} if (fact.general or fact.text) else {fact.claim}
+        covering = [c for c in citations if c.claim in claims]
+        good = [c for c in covering if _published(c, unpublished)]
+        row = FactRow(record=record, fact=fact, sources=_unique_sources(good), part=part)
+        if fact.text:
+            row.gap = _text_gap(record, fact, citations, good, unpublished, part)
+        elif not good:
+            drafts = _unique_sources(covering)
+            row.gap = Gap(
+                record=record,
+                fact=fact,
+                reason=Gap.DRAFT_SOURCE if drafts else Gap.UNCITED,
+                sources=tuple(drafts),
+                part=part,
+            )
+        rows.append(row)
+    return rows
+
+
+def _text_gap(record, fact, citations, good, unpublished, part) -> Gap | None:
+    """A text is cited when every marker names a published source the record cites, and
+    it has a marker or a citation of its own."""
+    named = [n for text in fact.texts(record) for n in markers(text)]
+    by_source = {c.source_id: c for c in citations}
+    missing = sorted({n for n in named if n not in by_source})
+    if missing:
+        return Gap(record, fact, Gap.MARKER, source_ids=tuple(missing), part=part)
+    drafts = _unique_sources(
+        by_source[n] for n in dict.fromkeys(named) if not _published(by_source[n], unpublished)
+    )
+    if drafts:
+        return Gap(record, fact, Gap.DRAFT_SOURCE, sources=tuple(drafts), part=part)
+    if not named and not good:
+        covering = [c for c in citations if c.claim in (fact.claim, GENERAL)]
+        drafts = _unique_sources(covering)
+        reason = Gap.DRAFT_SOURCE if drafts else Gap.UNCITED
+        return Gap(record, fact, reason, sources=tuple(drafts), part=part)
+    return None
+
+
+def gaps(record, citations: Iterable, *, unpublished: Iterable[int] = ()) -> list[Gap]:
+    """The gaps of ``record``'s own facts given its ``citations`` (pure)."""
+    return [row.gap for row in fact_rows(record, citations, unpublished=unpublished) if row.gap]
+
+
+def _citations_of(record) -> list:
+    return list(record.citations.select_related("source").order_by("pk"))
+
+
+def checklist(record, *, unpublished: Iterable[int] = ()) -> list[FactRow]:
+    """Every fact ``record``'s public page shows, its own and those of the records the
+    page shows with it (``cited_parts``), each with its sources or its gap."""
+    if not facts_of(type(record)):
+        return []
+    rows = fact_rows(record, _citations_of(record), unpublished=unpublished)
+    parts = getattr(record, "cited_parts", None)
+    for sub in parts() if parts else ():
+        rows += fact_rows(sub, _citations_of(sub), unpublished=unpublished, part=True)
+    return rows
+
+
+def publication_gaps(record, *, unpublished: Iterable[int] = ()) -> list[Gap]:
+    """Why ``record`` may not be published: each fact its public page would show without
+    a citation to a published source. Empty: it may be."""
+    return [row.gap for row in checklist(record, unpublished=unpublished) if row.gap]
+
+
+def gaps_message(gaps_: Iterable[Gap]) -> str:
+    return "; ".join(gap.message for gap in gaps_)
+
+
+def draft_sources(gaps_: Iterable[Gap]) -> list:
+    """The unpublished sources whose publication would close these gaps."""
+    seen, out = set(), []
+    for gap in gaps_:
+        for source in gap.sources:
+            if source.pk not in seen:
+                seen.add(source.pk)
+                out.append(source)
+    return out
+
+
+def publish_with_sources(record, *, user, reason: str = "") -> list:
+    """Publishes ``record`` together with the unpublished sources its facts are cited to,
+    in one step: each source through its own workflow (``move_to``, which checks that
+    ``user`` may publish it), then the record through the gate. Nothing is published
+    unless all of it is. Returns the sources published."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        sources = draft_sources(record.publication_gaps())
+        for source in sources:
+            source.move_to(PUBLISHED, user=user, reason=reason or f"published with {record}")
+        record.move_to(PUBLISHED, user=user, reason=reason)
+    return sources
