@@ -229,3 +229,18 @@ def test_a_source_whose_records_have_other_published_sources_may_be_withdrawn(re
 
     source.refresh_from_db()
     assert source.publication_status == "withdrawn"
+
+
+def test_moving_the_only_citation_of_a_fact_on_its_own_page_is_refused(reviewer_client):
+    victim = VictimFactory(name_latin="Testname Moved", cited=False)
+    CitationFactory(content_object=victim, claim="general")
+    fate = CitationFactory(content_object=victim, claim="fate")
+    url = f"/admin/sources/citation/{fate.pk}/change/"
+    page = reviewer_client.get(url)
+
+    response = reviewer_client.post(url, form_data(page, claim="general"))
+
+    assert response.status_code == 200
+    assert "Fate: no citation" in response.content.decode()
+    fate.refresh_from_db()
+    assert fate.claim == "fate"
