@@ -49,6 +49,41 @@ class CitationForm(forms.ModelForm):
         )  # fmt: skip
 
 
+def refuse_gaps(record, citations) -> None:
+    """Refuses ``citations`` (as they would be after a change) when they leave a fact of
+    a published ``record`` (or of one a published page shows) without a citation."""
+    records = public_records_of(record) if record is not None and record.pk else []
+    if not records or not all(r.is_published for r in records):
+        return
+    gaps = provenance.gaps(record, citations)
+    if gaps:
+        raise ValidationError(
+            _(
+                "This record is published: every fact its public page shows needs a "
+                "citation to a published source. %(gaps)s."
+            )
+            % {"gaps": provenance.gaps_message(gaps)}
+        )
+
+
+class CitationAdminForm(forms.ModelForm):
+    """A citation changed on its own page: not so as to leave a fact of a published
+    record uncited (its claim moved, its source swapped for a draft)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        citation = self.instance
+        record = citation.content_object if citation.pk else None
+        if record is not None and not self.errors and hasattr(record, "citations"):
+            others = record.citations.exclude(pk=citation.pk)
+            after = [*others.select_related("source"), SimpleNamespace(
+                claim=cleaned.get("claim"), source=cleaned.get("source"),
+                source_id=getattr(cleaned.get("source"), "pk", None),
+            )]  # fmt: skip
+            refuse_gaps(record, after)
+        return cleaned
+
+
 class CitationFormSet(BaseGenericInlineFormSet):
     """Refuses a ``[src:ID]`` marker in the record's text that points at no citation of
     the record: the public page would have nothing to number. On a published record (or
@@ -75,18 +110,7 @@ class CitationFormSet(BaseGenericInlineFormSet):
 
     def _refuse_gaps(self):
         # ``self.instance`` carries the values of the record's form as submitted.
-        records = public_records_of(self.instance) if self.instance.pk else []
-        if not records or not all(record.is_published for record in records):
-            return
-        gaps = provenance.gaps(self.instance, self._after())
-        if gaps:
-            raise ValidationError(
-                _(
-                    "This record is published: every fact its public page shows needs a "
-                    "citation to a published source. %(gaps)s."
-                )
-                % {"gaps": provenance.gaps_message(gaps)}
-            )
+        refuse_gaps(self.instance, self._after())
 
     def _refuse_markers(self):
         cited = {
@@ -156,6 +180,7 @@ class CitationAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     """A citation on its own page: read-only to those who may not publish the published
     record it supports (the footnotes of a public page)."""
 
+    form = CitationAdminForm
     list_display = ["source", "content_type", "object_id", "claim", "locator", "confidence"]
     list_filter = ["content_type", "confidence", "claim"]
     search_fields = ["source__title", "claim", "locator", "quote"]

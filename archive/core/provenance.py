@@ -87,10 +87,17 @@ def shown_facts(record) -> list[Fact]:
     return [fact for fact in facts_of(type(record)) if fact.shown_on(record)]
 
 
+def isolated(value) -> str:
+    """``value`` in Unicode isolates, so that a Latin title in a Persian sentence (or the
+    reverse) neither scrambles nor is scrambled by the quotes around it, in plain text
+    (messages) as in HTML."""
+    return f"\u2068{value}\u2069"
+
+
 def record_label(record) -> str:
     meta = getattr(record, "_meta", None)
     kind = capfirst(meta.verbose_name) if meta is not None else type(record).__name__
-    return f"{kind} “{record}”"
+    return f"{kind} “{isolated(record)}”"
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,7 @@ class Gap:
         label = str(self.fact.label)
         if self.part:
             label = f"{record_label(self.record)}, {label}"
-        titles = ", ".join(f"«{s.title}»" for s in self.sources)
+        titles = ", ".join(f"«{isolated(s.title)}»" for s in self.sources)
         if self.reason == self.DRAFT_SOURCE:
             return gettext("%(fact)s: cited only to a source not yet published: %(sources)s") % {
                 "fact": label,

@@ -17,12 +17,12 @@ def two_records(db):
     evin = PlaceFactory(name_en="Evin")
     keep = VictimFactory(
         ref="TEST-KEEP", name_latin="Mohammad Hosseini", name_fa="", father_name="Ali",
-        birth_year=1961, prison=evin,
+        birth_year=1961, prison=evin, cited=False,
     )  # fmt: skip
     other = VictimFactory(
         ref="TEST-OTHER", name_latin="Muhammad Husseini", name_fa="محمد حسینی",
         aliases="M. Hosseini", father_name="علی", birth_year=1960,
-        death_date=dt.date(1988, 8, 1), death_date_precision="month",
+        death_date=dt.date(1988, 8, 1), death_date_precision="month", cited=False,
     )  # fmt: skip
     CitationFactory(content_object=keep, claim="birth_year")
     CitationFactory(content_object=other, claim="birth_year")
