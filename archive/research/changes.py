@@ -182,9 +182,9 @@ class Page:
     next_cursor: Cursor | None
 
 
-def _diffed_fields(model, row) -> list[str]:
+def _diffed_fields(row) -> list[models.Field]:
     return [
-        f.name
+        f
         for f in row.tracked_fields
         if f.name not in _BOOKKEEPING and not getattr(f, "auto_now", False)
     ]
@@ -268,19 +268,24 @@ def _complete(changes: list[Change]) -> None:
 
 
 def _field_changes(model, row, previous, linked) -> list[FieldChange]:
-    delta = row.diff_against(previous, included_fields=_diffed_fields(model, row))
+    fields = _diffed_fields(row)
+    # diff_against compares the fields a form edits; the others (first published, merged
+    # into) are compared here by their stored value.
+    delta = row.diff_against(previous, included_fields=[f.name for f in fields if f.editable])
+    differences = [(d.field, d.old, d.new) for d in delta.changes] + [
+        (f.name, getattr(previous, f.attname), getattr(row, f.attname))
+        for f in fields
+        if not f.editable and getattr(previous, f.attname) != getattr(row, f.attname)
+    ]
     found = []
-    for difference in delta.changes:
-        model_field = model._meta.get_field(difference.field)
+    for name, old, new in differences:
+        model_field = model._meta.get_field(name)
         label_text = str(model_field.verbose_name)
-        if is_secret(model, difference.field):
-            found.append(FieldChange(difference.field, label_text, secret=True))
+        if is_secret(model, name):
+            found.append(FieldChange(name, label_text, secret=True))
             continue
-        old, new = (
-            _value(model_field, difference.old, linked),
-            _value(model_field, difference.new, linked),
-        )
-        found.append(FieldChange(difference.field, label_text, old, new))
+        old, new = _value(model_field, old, linked), _value(model_field, new, linked)
+        found.append(FieldChange(name, label_text, old, new))
     return found
 
 
