@@ -193,3 +193,12 @@ def test_a_page_of_the_log_costs_a_bounded_number_of_queries(
         second = admin_client.get(LOG + "?" + older.replace("&amp;", "&"))
     rows = log_rows(second)
     assert rows and not set(rows) & set(log_rows(first))
+
+
+def test_an_encrypted_field_is_one_whose_values_the_log_never_shows():
+    from archive.research.changes import is_secret
+    from victims.models import Submission
+
+    assert is_secret(Submission, "contact")
+    assert not is_secret(Submission, "staff_notes")
+    assert not is_secret(Victim, "name_latin")
