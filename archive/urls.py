@@ -7,8 +7,17 @@ from django.urls import include, path
 
 from archive.public import urls as public
 from archive.public import views
+from archive.research import views as research
 
 urlpatterns = [
+    # Researchers' tools: admin pages (staff with their second factor) outside any one
+    # model's admin, so before the admin's own catch-all.
+    path("admin/changes/", admin.site.admin_view(research.change_log), name="admin-changes"),
+    path(
+        "admin/data-quality/",
+        admin.site.admin_view(research.data_quality),
+        name="admin-data-quality",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("archive.api.urls")),

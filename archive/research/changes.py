@@ -1,0 +1,312 @@
+"""One log of every change: the rows django-simple-history keeps for each tracked model,
+merged newest first into one list.
+
+The cost of a page is bounded whatever the size of the history: each model gives at most
+one page of rows after the cursor (one query, served by the index on ``history_date``),
+``heapq.merge`` keeps the newest, and the rows shown then cost one query per model for the
+versions before them, one for the records themselves and one per kind of linked record
+named in a change. Pages go back in time with a cursor (date, model, history id), never an
+offset, so the thousandth page costs what the first does.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib import admin
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from encrypted_fields.fields import EncryptedFieldMixin
+
+PAGE_SIZE = 50
+# Dates the database keeps for itself: a change to them is never what someone did.
+_BOOKKEEPING = {"created_at", "updated_at", "received_at", "name_keys"}
+
+
+def tracked_models() -> list[type[models.Model]]:
+    """Every model whose changes are kept (``history = HistoricalRecords()``), in a
+    fixed order."""
+    found = [
+        model
+        for model in apps.get_models()
+        if getattr(model._meta, "simple_history_manager_attribute", None)
+        and not getattr(model, "instance_type", None)  # not a Historical* model itself
+    ]
+    return sorted(found, key=label)
+
+
+def label(model) -> str:
+    return model._meta.label_lower
+
+
+def visible_models(request) -> list[type[models.Model]]:
+    """The tracked models ``request.user`` may view: the admin's own answer where the
+    model has an admin, the view permission otherwise."""
+    shown = []
+    for model in tracked_models():
+        model_admin = admin.site._registry.get(model)
+        if model_admin is not None:
+            allowed = model_admin.has_view_permission(request)
+        else:
+            opts = model._meta
+            allowed = request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        if allowed:
+            shown.append(model)
+    return shown
+
+
+def is_secret(model, name: str) -> bool:
+    """A field whose values the log never shows, only that it changed: the encrypted
+    ones (a family's contact details)."""
+    try:
+        return isinstance(model._meta.get_field(name), EncryptedFieldMixin)
+    except Exception:  # a field the history keeps but the model no longer has
+        return True
+
+
+@dataclass
+class Cursor:
+    """Where a page starts: after the row (date, model label, history id)."""
+
+    date: datetime
+    model: str
+    history_id: int
+
+    def encode(self) -> str:
+        return f"{self.date.isoformat()}~{self.model}~{self.history_id}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        """Raises ValueError on anything that is not a cursor this module wrote."""
+        date, model, history_id = text.split("~")
+        parsed = datetime.fromisoformat(date)
+        if parsed.tzinfo is None:
+            raise ValueError(text)
+        return cls(parsed, model, int(history_id))
+
+    def condition(self, model) -> Q | None:
+        """Rows of ``model`` that come after the cursor in the order (date, label,
+        history id), all descending; None when none can."""
+        same_date = Q(history_date=self.date)
+        if label(model) < self.model:
+            tie = same_date
+        elif label(model) == self.model:
+            tie = same_date & Q(history_id__lt=self.history_id)
+        else:
+            tie = None
+        after = Q(history_date__lt=self.date)
+        return after | tie if tie is not None else after
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: str = ""
+    new: str = ""
+    secret: bool = False
+
+
+@dataclass
+class Change:
+    model: type[models.Model]
+    row: models.Model  # the historical row
+    previous: models.Model | None = None
+    record: models.Model | None = None  # the record as it is now; None once deleted
+    fields: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def key(self):
+        return (self.row.history_date, label(self.model), self.row.history_id)
+
+    @property
+    def kind(self) -> str:
+        return {"+": "created", "-": "deleted"}.get(self.row.history_type, "changed")
+
+    @property
+    def type_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def object_id(self):
+        return getattr(self.row, self.model._meta.pk.attname)
+
+    @property
+    def ref(self) -> str:
+        return getattr(self.row, "ref", "") or ""
+
+    @property
+    def record_name(self) -> str:
+        if self.record is not None:
+            return str(self.record)
+        # A deleted record: what its last row says of it, without following its links.
+        for name in ("ref", "name_latin", "name_fa", "name_en", "title", "slug"):
+            value = getattr(self.row, name, "")
+            if value:
+                return str(value)
+        return f"#{self.object_id}"
+
+    def _url(self, view: str, *args) -> str:
+        opts = self.model._meta
+        try:
+            return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+        except NoReverseMatch:
+            return ""
+
+    @property
+    def change_url(self) -> str:
+        return self._url("change", self.object_id) if self.record is not None else ""
+
+    @property
+    def history_url(self) -> str:
+        return self._url("history", self.object_id)
+
+    @property
+    def revert_url(self) -> str:
+        """The form that puts the record back as it was before this change."""
+        if self.previous is None or self.record is None:
+            return ""
+        return self._url("simple_history", self.object_id, self.previous.history_id)
+
+
+@dataclass
+class Page:
+    changes: list[Change]
+    next_cursor: Cursor | None
+
+
+def _diffed_fields(row) -> list[models.Field]:
+    return [
+        f
+        for f in row.tracked_fields
+        if f.name not in _BOOKKEEPING and not getattr(f, "auto_now", False)
+    ]
+
+
+def changes_page(
+    models_shown,
+    *,
+    user=None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    cursor: Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> Page:
+    """One page of changes, newest first, of ``models_shown``: by ``user`` (a user or
+    None for everyone), from ``start`` (included) to ``end`` (excluded), after ``cursor``."""
+    streams = []
+    for model in models_shown:
+        history = getattr(model, model._meta.simple_history_manager_attribute).model
+        pk_name = model._meta.pk.attname
+        rows = history.objects.all()
+        if user is not None:
+            rows = rows.filter(history_user=user)
+        if start is not None:
+            rows = rows.filter(history_date__gte=start)
+        if end is not None:
+            rows = rows.filter(history_date__lt=end)
+        if cursor is not None:
+            rows = rows.filter(cursor.condition(model))
+        earlier = history.objects.filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
+            **{pk_name: OuterRef(pk_name)},
+        ).order_by("-history_date", "-history_id")
+        rows = (
+            rows.select_related("history_user")
+            .annotate(previous_id=Subquery(earlier.values("history_id")[:1]))
+            .order_by("-history_date", "-history_id")[: size + 1]
+        )
+        streams.append([Change(model, row) for row in rows])
+    merged = list(heapq.merge(*streams, key=lambda change: change.key, reverse=True))
+    shown = merged[:size]
+    more = len(merged) > size
+    _complete(shown)
+    next_cursor = None
+    if more and shown:
+        last = shown[-1]
+        next_cursor = Cursor(last.row.history_date, label(last.model), last.row.history_id)
+    return Page(shown, next_cursor)
+
+
+def _complete(changes: list[Change]) -> None:
+    """Give each change the version before it, the record as it is now and its changed
+    fields: a fixed number of queries per model on the page, whatever its length."""
+    by_model = defaultdict(list)
+    for change in changes:
+        by_model[change.model].append(change)
+    linked = defaultdict(set)  # related model -> ids named in a change
+    for model, group in by_model.items():
+        history = group[0].row.__class__
+        previous_ids = [c.row.previous_id for c in group if c.row.previous_id]
+        previous = history.objects.in_bulk(previous_ids) if previous_ids else {}
+        relations = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.many_to_one and not f.null and f.related_model is not model
+        ]
+        records = model._base_manager.select_related(*relations).in_bulk(
+            {c.object_id for c in group}
+        )
+        for change in group:
+            change.previous = previous.get(change.row.previous_id)
+            change.record = records.get(change.object_id)
+            if change.kind == "changed" and change.previous is not None:
+                change.fields = _field_changes(model, change.row, change.previous, linked)
+    names = {related: related._base_manager.in_bulk(ids) for related, ids in linked.items() if ids}
+    for change in changes:
+        for item in change.fields:
+            item.old = _shown(item.old, names)
+            item.new = _shown(item.new, names)
+
+
+def _field_changes(model, row, previous, linked) -> list[FieldChange]:
+    fields = _diffed_fields(row)
+    # diff_against compares the fields a form edits; the others (first published, merged
+    # into) are compared here by their stored value.
+    delta = row.diff_against(previous, included_fields=[f.name for f in fields if f.editable])
+    differences = [(d.field, d.old, d.new) for d in delta.changes] + [
+        (f.name, getattr(previous, f.attname), getattr(row, f.attname))
+        for f in fields
+        if not f.editable and getattr(previous, f.attname) != getattr(row, f.attname)
+    ]
+    found = []
+    for name, old, new in differences:
+        model_field = model._meta.get_field(name)
+        label_text = str(model_field.verbose_name)
+        if is_secret(model, name):
+            found.append(FieldChange(name, label_text, secret=True))
+            continue
+        old, new = _value(model_field, old, linked), _value(model_field, new, linked)
+        found.append(FieldChange(name, label_text, old, new))
+    return found
+
+
+def _value(model_field, value, linked):
+    """A value as a reader understands it: a choice's label, a linked record by name
+    (looked up afterwards, all at once), a long text shortened."""
+    if value in (None, ""):
+        return ""
+    if model_field.many_to_one:
+        linked[model_field.related_model].add(value)
+        return (model_field.related_model, value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return Truncator(str(value)).chars(200)
+
+
+def _shown(value, names) -> str:
+    if isinstance(value, tuple):
+        related, pk = value
+        found = names.get(related, {}).get(pk)
+        return str(found) if found is not None else f"#{pk}"
+    return value
