@@ -10,25 +10,6 @@ from sources.footnotes import Footnotes
 from victims.filters import VictimFilter
 from victims.models import Victim
 
-# The facts of a victim's page, in reading order: (claim, field).
-FACTS = [
-    "name_latin",
-    "name_fa",
-    "aliases",
-    "father_name",
-    "gender",
-    "birth_year",
-    "affiliation",
-    "arrest_date",
-    "prison",
-    "fate",
-    "death_date",
-    "death_place",
-    "burial_place",
-    "event",
-    "commission",
-]
-
 
 class VictimListView(PublicListView):
     template_name = "victims/victim_list.html"

@@ -3,6 +3,7 @@ bounded list (the first ``LIMIT``) with its total count, in a fixed number of qu
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,23 +13,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.core.models import Event, PublicationStatus
+from archive.core import provenance
+from archive.core.models import Event, PublicationStatus, Publishable
 from perpetrators.models import Commission, Perpetrator
-from sources.models import Citation, Source
+from sources.models import Citation, Source, record_key
 from victims.models import Victim
-from victims.views import FACTS as VICTIM_FACTS
 
 LIMIT = 50
 WAITING = [PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW]
 PUBLISHABLE = [Victim, Perpetrator, Commission, Event, Source]
 PEOPLE = [Victim, Perpetrator]
-
-# The facts each page shows with its footnotes (the claims a citation can name).
-FACTS = {
-    Victim: VICTIM_FACTS,
-    # templates/perpetrators/perpetrator_detail.html: the names head the page uncited.
-    Perpetrator: ["aliases", "father_name", "birth_year"],
-}
 
 
 @dataclass
@@ -117,10 +111,13 @@ def _missing_script(person) -> str:
 
 
 # --- Uncited facts ------------------------------------------------------------------------
-# TODO(issue 18, items 1/2): swap both functions below for
-# archive.core.provenance.publication_gaps(record) once it is merged: it is the one home of
-# "which facts of a record are uncited". Until then a fact is uncited when its field is
-# filled and no citation naming that field (claim) points to a published source.
+# The rule is archive.core.provenance's (the facts each page shows, ``Model.FACTS``, and
+# what cites them). Counting it over every record in Python would read the whole archive,
+# so the count is the same declaration turned into one database condition per model (a
+# record's own facts, by claim); the records listed are then checked by the rule itself,
+# which also sees texts' markers and the records a page shows with it (a position).
+
+CITED_MODELS = [Victim, Perpetrator, Commission, Event]
 
 
 def _filled(model, name: str) -> Q:
@@ -131,47 +128,53 @@ def _filled(model, name: str) -> Q:
     return filled
 
 
+def _shown(model, fact: provenance.Fact) -> Q:
+    """Records of ``model`` whose page shows ``fact`` (``Fact.shown_on`` as a condition)."""
+    condition = Q(pk__in=[])
+    for name in fact.value_fields:
+        shown = _filled(model, name)
+        if fact.blank:
+            shown &= ~Q(**{f"{name}__in": list(fact.blank)})
+        target = model._meta.get_field(name).related_model
+        if target is not None and issubclass(target, Publishable):
+            shown &= Q(**{f"{name}__publication_status": PublicationStatus.PUBLISHED})
+        condition |= shown
+    return condition
+
+
 def _uncited_filter(model) -> Q:
-    """Records of ``model`` with at least one uncited fact, as one database condition.
-    ``NOT IN`` an uncorrelated list of cited ids, not ``NOT EXISTS`` per record: PostgreSQL
-    hashes each list once (for 5,000 drafts and 15 facts, 0.8 s a query down to 0.03 s)."""
+    """Records of ``model`` with at least one of their own facts uncited, as one database
+    condition. ``NOT IN`` an uncorrelated list of cited ids, not ``NOT EXISTS`` per record:
+    PostgreSQL hashes each list once (for 5,000 drafts and 15 facts, 0.8 s a query down to
+    0.03 s)."""
     content_type = ContentType.objects.get_for_model(model)
     condition = Q(pk__in=[])
-    for name in FACTS[model]:
+    for fact in provenance.facts_of(model):
+        if fact.text:
+            continue  # markers are read by the rule itself, on the records listed
+        claims = [fact.claim, provenance.GENERAL] if fact.general else [fact.claim]
         cited = Citation.objects.filter(
             content_type=content_type,
-            claim=name,
+            claim__in=claims,
             source__publication_status=PublicationStatus.PUBLISHED,
         ).values("object_id")
-        condition |= _filled(model, name) & ~Q(pk__in=cited)
+        condition |= _shown(model, fact) & ~Q(pk__in=cited)
     return condition
 
 
 def uncited_facts(records) -> dict[tuple[str, int], list[str]]:
-    """For each record (of a model in ``FACTS``), its filled facts that no citation to a
-    published source supports, keyed by (model label, pk): one query."""
+    """For each record, the labels of the facts its page shows that no published source
+    supports (``provenance.gaps``), its citations read in one query."""
     records = list(records)
-    if not records:
-        return {}
-    wanted = Q(pk__in=[])
-    for model in {type(r) for r in records}:
-        ids = [r.pk for r in records if type(r) is model]
-        wanted |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
-    cited = set(
-        Citation.objects.filter(wanted, source__publication_status=PublicationStatus.PUBLISHED)
-        .values_list("content_type__app_label", "content_type__model", "object_id", "claim")
-        .distinct()
-    )
-    found = {}
-    for record in records:
-        opts = record._meta
-        found[(opts.label_lower, record.pk)] = [
-            name
-            for name in FACTS[type(record)]
-            if getattr(record, name) not in (None, "")
-            and (opts.app_label, opts.model_name, record.pk, name) not in cited
+    by_record = defaultdict(list)
+    for citation in Citation.objects.for_objects(records):
+        by_record[citation.record_key].append(citation)
+    return {
+        (record._meta.label_lower, record.pk): [
+            str(gap.fact.label) for gap in provenance.gaps(record, by_record[record_key(record)])
         ]
-    return found
+        for record in records
+    }
 
 
 def records_with_uncited_facts() -> Section:
@@ -184,17 +187,16 @@ def records_with_uncited_facts() -> Section:
         default=Value(2),
         output_field=IntegerField(),
     )
-    for model in FACTS:
+    for model in CITED_MODELS:
         uncited = model.objects.filter(_uncited_filter(model)).exclude(
             publication_status=PublicationStatus.WITHDRAWN
         )
         total += uncited.count()
-        found += list(uncited.annotate(rank=rank).order_by("rank", "ref")[:LIMIT])
-    found = sorted(found, key=lambda r: (r.rank, r.ref))[:LIMIT]
+        found += list(uncited.annotate(rank=rank).order_by("rank", "pk")[:LIMIT])
+    found = sorted(found, key=lambda r: (r.rank, str(r)))[:LIMIT]
     facts = uncited_facts(found)
     items = []
     for record in found:
         names = facts[(record._meta.label_lower, record.pk)]
-        labels = [str(record._meta.get_field(n).verbose_name) for n in names]
-        items.append(Item(record, note=record.get_publication_status_display(), facts=labels))
+        items.append(Item(record, note=record.get_publication_status_display(), facts=names))
     return Section(items, total)
