@@ -150,7 +150,7 @@ def test_running_the_action_twice_makes_nothing_twice(researcher):
 
 
 def test_a_pre_linked_submission_is_attached_to_its_victim_unchanged(researcher):
-    victim = VictimFactory(name_latin="Testname Published", birth_year=1950)
+    victim = VictimFactory(name_latin="Testname Published", birth_year=1950, cited=False)
     submission = SubmissionFactory(victim=victim, name_latin="", birth_year=1951)
     result = create_victim_draft_from_submission(submission=submission, user=researcher)
     assert result == victim and Victim.objects.count() == 1
