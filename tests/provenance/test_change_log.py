@@ -58,7 +58,7 @@ def test_a_researchers_edit_appears_with_its_old_and_new_value_and_its_reason(
 def test_the_log_narrows_to_one_person_one_record_type_and_a_date_range(
     researcher_client, researcher, reviewer
 ):
-    victim = VictimFactory(publication_status="draft", name_latin="Testname Alpha")
+    victim = VictimFactory(publication_status="draft", name_latin="Testname Alpha", cited=False)
     source = SourceFactory(publication_status="draft", title="Test report Beta")
     edit(victim, researcher, name_latin="Testname Alpha Researcher")
     edit(source, reviewer, title="Test report Beta Reviewer")

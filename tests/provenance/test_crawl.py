@@ -24,11 +24,10 @@ from tests.factories import (
 )
 from victims.models import Victim
 
-# Gaps of the seed itself, reported to the lead rather than papered over with a citation
-# that its source text does not state: the NGOs' statement speaks of "the anti-government
-# protests of 2018", which does not say when they started. Remove the line once the
-# seed's record is corrected or cited.
-KNOWN_SEED_GAPS = {("Event", "2018-protests", "From: no citation")}
+# Gaps of the seed itself: none. (The event "2018-protests" had a start date that the NGOs'
+# statement does not give, only "the anti-government protests of 2018"; the seed no longer
+# states it rather than cite a source for what it does not say.)
+KNOWN_SEED_GAPS: set = set()
 
 FN = 'class="fn"'
 
@@ -148,8 +147,7 @@ def test_every_fact_on_every_published_page_has_a_footnote(client, reviewer, lan
             found = facts_without_footnote(response.content.decode(), general_labels(model))
             if found:
                 missing[url] = found
-        known = {"/events/2018-protests/": [f"row {translation.gettext('From')}"]}
-    assert missing == known
+    assert missing == {}
 
 
 def test_every_marker_of_a_published_text_becomes_a_footnote(client, reviewer):

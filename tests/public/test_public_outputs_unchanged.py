@@ -72,6 +72,7 @@ def records(seed):
         commission_id=1,
         affiliation=party,
         biography="A synthetic biography [src:9402].\n\nA second paragraph [src:9401].",
+        cited=False,
     )
     private = SourceFactory(
         pk=9401,
@@ -105,7 +106,7 @@ def records(seed):
     membership = CommissionMembership.objects.filter(perpetrator=raisi).first()
     statement = StatementFactory(perpetrator=raisi, summary_en="A test statement.",
                                  quote="Test words.", date=datetime.date(1989, 2, 1),
-                                 date_precision="day")  # fmt: skip
+                                 date_precision="day", cited=False)  # fmt: skip
     cite = [
         (victim, private, "death_date", f"{SECRET} words", f"{SECRET} page"),
         (victim, report, "death_date", "killed in 1988", "p. 3"),
