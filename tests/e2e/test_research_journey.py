@@ -35,8 +35,9 @@ def _victim(status: str, source) -> Victim:
     victim = VictimFactory(
         ref=REF, name_latin=NAME, name_fa=NAME_FA, fate="executed",
         death_date=datetime.date(1988, 8, 1), death_date_precision="month",
-        publication_status=status,
+        publication_status=status, cited=False,
     )  # fmt: skip
+    CitationFactory(content_object=victim, source=source, claim="general", locator="p. 3")
     CitationFactory(content_object=victim, source=source, claim="death_date", locator="p. 3")
     CitationFactory(content_object=victim, source=source, claim="fate", locator="p. 3")
     return victim

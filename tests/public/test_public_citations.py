@@ -42,11 +42,11 @@ def test_a_perpetrators_api_detail_reads_its_citations_at_once_however_many_post
 
 def test_the_public_citations_of_records_of_several_kinds_come_in_the_order_entered(db):
     draft = SourceFactory(publication_status="draft")
-    victim, perpetrator = VictimFactory(), PerpetratorFactory()
+    victim, perpetrator = VictimFactory(cited=False), PerpetratorFactory(cited=False)
     first = CitationFactory(content_object=perpetrator)
     CitationFactory(content_object=victim, source=draft)
     second = CitationFactory(content_object=victim)
-    CitationFactory(content_object=VictimFactory())  # another record's
+    CitationFactory(content_object=VictimFactory(cited=False))  # another record's
     found = Citation.objects.public().for_objects([victim, None, perpetrator])
     assert list(found) == [first, second]
     assert list(Citation.objects.public().for_objects([])) == []
