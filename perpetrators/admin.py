@@ -23,7 +23,7 @@ class PositionInline(GuardedInlineMixin, admin.TabularInline):
     autocomplete_fields = ["organisation"]
     fields = [
         "title_en", "title_fa", "organisation", "start_date", "start_date_precision",
-        "end_date", "end_date_precision", "as_of",
+        "end_date", "end_date_precision", "as_of", "as_of_fa",
     ]  # fmt: skip
     show_change_link = True  # citations of a position are entered on its own page
     classes = ["positions"]  # narrow columns: the row fits a 1280-pixel window (admin.css)
@@ -34,7 +34,8 @@ class PositionInline(GuardedInlineMixin, admin.TabularInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Each title in its own script's direction, also on Persian pages.
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        direction = {"title_en": "ltr", "title_fa": "rtl", "as_of": "auto"}.get(db_field.name)
+        directions = {"title_en": "ltr", "title_fa": "rtl", "as_of": "auto", "as_of_fa": "rtl"}
+        direction = directions.get(db_field.name)
         if direction and field is not None:
             field.widget.attrs["dir"] = direction
         return field

@@ -232,6 +232,10 @@ class Position(PartialDatesMixin, models.Model):
         _("as reported"), max_length=120, blank=True,
         help_text=_("When dates are unknown: when the source says the post was held."),
     )  # fmt: skip
+    as_of_fa = models.CharField(
+        _("as reported (Persian)"), max_length=120, blank=True,
+        help_text=_("The same words in Persian, for the Persian pages."),
+    )  # fmt: skip
     citations = GenericRelation("sources.Citation", related_query_name="position")
     history = HistoricalRecords()
 
@@ -240,7 +244,7 @@ class Position(PartialDatesMixin, models.Model):
         Fact("organisation", _("Organisation"), general=True),
         Fact("start_date", _("From"), general=True),
         Fact("end_date", _("Until"), general=True),
-        Fact("as_of", _("As reported"), general=True),
+        Fact("as_of", _("As reported"), general=True, fields=("as_of", "as_of_fa")),
     )
 
     objects = PositionQuerySet.as_manager()
@@ -258,6 +262,13 @@ class Position(PartialDatesMixin, models.Model):
         if lang.startswith("fa"):
             return self.title_fa or self.title_en
         return self.title_en or self.title_fa
+
+    def reported(self, lang=None):
+        """When the source says the post was held, in the reader's language if given."""
+        lang = lang or get_language() or "en"
+        if lang.startswith("fa"):
+            return self.as_of_fa or self.as_of
+        return self.as_of or self.as_of_fa
 
     def clean(self):
         errors = self.clean_partial_dates()

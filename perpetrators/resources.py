@@ -151,12 +151,17 @@ class PositionResource(IdKeyedResource):
         meaning="When dates are unknown: when the source says the post was held.",
         allowed="Up to 120 characters.", example="as of 2017",
     )  # fmt: skip
+    as_of_fa = Column(
+        attribute="as_of_fa", column_name="as_of_fa", widget=TextWidget(),
+        meaning="The same in Persian, for the Persian pages.",
+        allowed="Up to 120 characters.", example="از ۲۰۱۷",
+    )  # fmt: skip
 
     class Meta:
         model = Position
         fields = (
             "id", "perpetrator", "title_en", "title_fa", "organisation", "start_date",
-            "end_date", "as_of",
+            "end_date", "as_of", "as_of_fa",
         )  # fmt: skip
         import_id_fields = ("id",)
         skip_unchanged = True

@@ -41,6 +41,7 @@ def public_position(position) -> dict:
         ),
         **_period(position),
         "as_reported": position.as_of,
+        "as_reported_fa": position.as_of_fa,
     }
 
 
