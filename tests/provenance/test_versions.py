@@ -7,8 +7,6 @@ import datetime
 import re
 
 import pytest
-
-pytestmark = pytest.mark.django_db
 from django.core.exceptions import ValidationError
 
 from archive.core.models import PublicationStatus
@@ -16,6 +14,8 @@ from sources.models import Citation
 from tests.factories import CitationFactory, SourceFactory, VictimFactory
 from victims.models import MergeRecord, Victim
 from victims.services import merge_victims, unmerge_victims
+
+pytestmark = pytest.mark.django_db
 
 
 def text_of(response) -> str:
