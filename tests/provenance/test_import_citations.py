@@ -8,7 +8,7 @@ import pytest
 
 from sources.models import Citation
 from tests.factories import SourceFactory
-from tests.imports.conftest import manage, write_csv  # noqa: F401 (the fixture)
+from tests.imports.conftest import write_csv
 from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ SECOND = [
 def death_line(client, path: str) -> str:
     html = client.get(path).content.decode()
     lines = re.findall(r'<div class="fact"><dt>(.*?)</dt><dd>(.*?)</dd></div>', html)
-    death = [dd for dt, dd in lines if dt in ("Date of death", "تاریخ مرگ")][0]
+    death = next(dd for dt, dd in lines if dt in ("Date of death", "تاریخ مرگ"))
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", death)).strip()
 
 
