@@ -189,7 +189,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     def after_save_instance(self, instance, row, **kwargs):
         """The admin's import: the row's citations, saved one by one (with history)."""
         new, demoted = self.citations_to_write([instance])
-        for citation in [*new, *demoted]:
+        for citation in [*(row.as_model() for row in new), *demoted]:
             citation._change_reason = self.change_reason()
             if history_user(self.user) is not None:
                 citation._history_user = self.user

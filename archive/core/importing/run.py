@@ -211,7 +211,7 @@ def import_file(
                 resource.after_bulk_write(to_create, to_update)
                 cited, demoted = resource.citations_to_write([*to_create, *to_update, *to_cite])
                 if cited:
-                    citations = type(cited[0])
+                    citations = cited[0].model
                     create_with_history(
                         cited, citations, db=db, user=account,
                         reason=resource.change_reason(), when=now,
