@@ -139,8 +139,10 @@ class RowCiting:
 
     def check_gate(self, instance, errors: dict) -> None:
         """A row that publishes a record: every fact the page would show cited to a
-        published source, counting the citations this row adds."""
-        if not isinstance(instance, Publishable):
+        published source, counting the citations this row adds. A row refused for
+        another reason (a cell that could not be read) is not checked: its cells were
+        not cited, and the gate would only repeat the first reason."""
+        if errors or not isinstance(instance, Publishable):
             return
         if instance.publication_status != PublicationStatus.PUBLISHED:
             return
