@@ -48,7 +48,7 @@ def dcite(notes, obj, *claims):
     numbers = set()
     for claim in claims or ("general",):
         numbers.update(notes.cite(obj, claim))
-    return _sup(sorted(numbers)) + _versions(notes, obj, claims)
+    return format_html("{}{}", _sup(sorted(numbers)), _versions(notes, obj, claims))
 
 
 def _versions(notes, obj, claims) -> str:
