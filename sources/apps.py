@@ -11,3 +11,12 @@ class SourcesConfig(AppConfig):
         from sources.resources import SourceResource
 
         register("sources", SourceResource)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from sources.models import Citation, Source
+        from sources.services import refresh_keys_of_citation, refresh_keys_of_source
+
+        post_save.connect(refresh_keys_of_citation, sender=Citation, dispatch_uid="sources.keys")
+        post_delete.connect(refresh_keys_of_citation, sender=Citation, dispatch_uid="sources.keys-")
+        post_save.connect(refresh_keys_of_source, sender=Source, dispatch_uid="sources.src-keys")

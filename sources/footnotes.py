@@ -11,8 +11,31 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html
+
+from archive.core import provenance
+from archive.core.display import format_partial, localized_digits
+from archive.core.importing.widgets import parse_partial_date
 from archive.core.provenance import MARKER, markers  # noqa: F401 (the markers' one home)
 from sources.models import GENERAL, Citation, PublicSource, record_key
+
+
+def version_display(model, claim: str, value: str):
+    """A source's version as the record's own value is shown: a date at its precision
+    (Solar Hijri first on Persian pages), a year in the reader's digits, a choice by its
+    label, a name or a place as written (isolated in its own direction)."""
+    kind = provenance.value_kind(model, claim)
+    try:
+        if kind == provenance.DATE:
+            return format_partial(parse_partial_date(value))
+        if kind == provenance.YEAR_VALUE:
+            return localized_digits(value)
+    except ValueError:
+        pass  # a value stored before it was checked: shown as written
+    if kind == provenance.CHOICE:
+        labels = dict(model._meta.get_field(claim).choices)
+        value = labels.get(value, value)
+    return format_html('<bdi dir="auto">{}</bdi>', value)
 
 
 @dataclass
@@ -59,11 +82,30 @@ class Footnotes:
         return note.number
 
     def cite(self, obj, claim: str = GENERAL) -> list[int]:
-        """Footnote numbers for one claim of one record (sorted, without repeats)."""
+        """Footnote numbers for the record's own value of one claim (sorted, without
+        repeats): a source that gives another value is numbered with its version."""
         if obj is None:
             return []
-        numbers = {self._number(c) for c in self._claims.get((*record_key(obj), claim), [])}
+        numbers = {
+            self._number(c)
+            for c in self._claims.get((*record_key(obj), claim), [])
+            if provenance.supports(obj, c)
+        }
         return sorted(numbers)
+
+    def versions(self, obj, claim: str) -> list[tuple[object, list[int]]]:
+        """(the version as shown, its footnote numbers) for each other value that sources
+        give for one claim of one record, in the order first cited."""
+        if obj is None or claim == GENERAL:
+            return []
+        by_value: dict[str, set[int]] = {}
+        for citation in self._claims.get((*record_key(obj), claim), []):
+            if not provenance.supports(obj, citation):
+                by_value.setdefault(citation.value.strip(), set()).add(self._number(citation))
+        return [
+            (version_display(type(obj), claim, value), sorted(numbers))
+            for value, numbers in by_value.items()
+        ]
 
     def has(self, obj, claim: str = GENERAL) -> bool:
         return bool(obj is not None and self._claims.get((*record_key(obj), claim)))

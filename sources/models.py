@@ -309,6 +309,15 @@ class Citation(models.Model):
     confidence = models.CharField(
         _("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM
     )
+    value = models.TextField(
+        _("this source's value"),
+        blank=True,
+        help_text=_(
+            "What this source gives for the claim, when it differs from the record's (e.g. "
+            "1988-09 where the record says August 1988). Empty: the source supports the "
+            "record's value. Dates as 1988, 1988-09 or 1988-09-05; a place by its name."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -337,10 +346,11 @@ class Citation(models.Model):
         """What the public may see of this citation (``PublicCitation``)."""
         source = self.source.public_view()
         if source.private:
-            return PublicCitation(claim=self.claim, source=source)
+            return PublicCitation(claim=self.claim, source=source, value=self.value)
         return PublicCitation(
             claim=self.claim,
             source=source,
+            value=self.value,
             locator=self.locator,
             quote=self.quote,
             confidence=self.confidence,
@@ -353,6 +363,11 @@ class Citation(models.Model):
         if model is None:
             return
         claims = provenance.citable_claims(model)
+        if self.claim in {claim for claim, _label in claims} and self.value:
+            try:
+                self.value = provenance.normalise_value(model, self.claim, self.value)
+            except ValueError as exc:
+                raise ValidationError({"value": str(exc)}) from None
         if self.claim not in {claim for claim, _label in claims}:
             choices = ", ".join(f"{claim} ({label})" for claim, label in claims)
             raise ValidationError(
@@ -378,14 +393,38 @@ class PublicCitation:
     locator: str = ""
     quote: str = ""
     confidence: str = ""
+    # A source's own version of the fact (its value where it differs from the record's):
+    # what it says, never where in a private account it says it, so shown for both.
+    value: str = ""
 
     def record(self) -> dict:
         """The view as data (a dossier's citations, the base of the API's)."""
         if self.source.private:
-            return {"private_testimony_received": self.source.received_iso}
+            return {"private_testimony_received": self.source.received_iso, "value": self.value}
         return {
             "source": self.source.id,
             "locator": self.locator,
             "quote": self.quote,
             "confidence": self.confidence,
+            "value": self.value,
         }
+
+
+def public_versions(record, citations) -> dict[str, list[dict]]:
+    """Each other value sources give for a claim of ``record``, as data (the API's and
+    the dossiers' ``versions``): ``{"death_date": [{"value": "1988-09", "sources": [7]}]}``,
+    a private testimony named as ``{"private_testimony_received": "2024-05-02"}``.
+    ``citations``: the record's public citations (``Citation.objects.public()``)."""
+    found: dict[str, dict[str, list]] = {}
+    for citation in citations:
+        if citation.record_key != record_key(record) or provenance.supports(record, citation):
+            continue
+        shown = citation.public_view().source
+        name = shown.id if not shown.private else {"private_testimony_received": shown.received_iso}
+        sources = found.setdefault(citation.claim, {}).setdefault(citation.value.strip(), [])
+        if name not in sources:
+            sources.append(name)
+    return {
+        claim: [{"value": value, "sources": sources} for value, sources in values.items()]
+        for claim, values in found.items()
+    }

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive.core import provenance
 from archive.core.models import PublicationStatus, history_user
 from sources.models import GENERAL, Citation, Source
+from sources.services import refresh_name_keys
 from victims.models import Fate, Submission, Victim
 
 # Submission fields copied onto a new draft victim (same names on both models).
@@ -317,6 +319,40 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
         field = conflict["field"]
         conflict["chosen"] = choices.get(field, KEEP)
         conflicts[field] = conflict
+    # Every conflicting value not kept becomes a version: its record's citations of the
+    # fact now give it as their source's value (they move to the kept record with the
+    # rest). A value no citation supports is kept in the MergeRecord and the history.
+    victim_type = ContentType.objects.get_for_model(Victim)
+    citation_values: dict[int, str] = {}
+    versions: dict[int, str] = {}
+    uncited: dict[str, str] = {}
+    for field, conflict in conflicts.items():
+        loser = other if conflict["chosen"] == KEEP else keep
+        lost = (
+            provenance.record_value(loser, field)
+            or conflict[OTHER if conflict["chosen"] == KEEP else KEEP]
+        )
+        supporting = []
+        if provenance.value_kind(Victim, field) is not None:
+            supporting = [
+                c
+                for c in Citation.objects.filter(
+                    content_type=victim_type, object_id=loser.pk, claim=field
+                )
+                if provenance.supports(loser, c)
+            ]
+        if not supporting:
+            uncited[field] = lost
+        for citation in supporting:
+            citation_values[citation.pk] = citation.value
+            if loser is other:
+                versions[citation.pk] = lost  # written as the citation moves, below
+                continue
+            citation.value = lost
+            citation._change_reason = f"merge of {other.ref} into {keep.ref}: {field} not kept"
+            citation._history_user = history_user(user)
+            citation.save()
+
     for field, precision in MERGED_FIELDS:
         kv, ov = _value(keep, field), _value(other, field)
         if _blank(ov):
@@ -327,9 +363,9 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
             _copy(keep, other, field, precision)
 
     # Links: citations, submissions, pairs in the review queue.
-    victim_type = ContentType.objects.get_for_model(Victim)
     citation_ids = []
     for citation in Citation.objects.filter(content_type=victim_type, object_id=other.pk):
+        citation.value = versions.get(citation.pk, citation.value)
         citation.object_id = keep.pk
         citation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"
         citation._history_user = history_user(user)
@@ -354,8 +390,14 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
         DuplicatePair.objects.filter(pk=pair.pk).update(victim_a=a, victim_b=b)
 
     # The history's reason holds 100 characters; the full account is the MergeRecord's.
+    # Values no citation supports first: the history's reason is their only other home.
     notes = ", ".join(
-        f"{c['field']}={c[OTHER if c['chosen'] == KEEP else KEEP]}" for c in conflicts.values()
+        [f"{field}={value}" for field, value in uncited.items()]
+        + [
+            f"{c['field']}={c[OTHER if c['chosen'] == KEEP else KEEP]}"
+            for c in conflicts.values()
+            if c["field"] not in uncited
+        ]
     )
     _full_clean(keep, _("kept record"))
     reason = f"merged {other.ref}" + (f"; values not kept: {notes}" if notes else "")
@@ -381,6 +423,10 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
             "pairs": {str(k): v for k, v in pairs_moved.items()},
             "pair_statuses": {str(k): v for k, v in pair_statuses.items()},
             "keep_fields": sorted(set(changed_fields)),
+            # Citations that became versions: their value before (restored on undo).
+            "citation_values": {str(k): v for k, v in citation_values.items()},
+            # Values not kept that no citation supported.
+            "uncited_versions": uncited,
         },
         conflicts=conflicts,
     )
@@ -454,6 +500,13 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
         citation._change_reason = f"moved back to {other.ref}: merge undone"
         citation._history_user = history_user(user)
         citation.save()
+    for pk, value in record.moved.get("citation_values", {}).items():
+        citation = Citation.objects.filter(pk=int(pk)).first()
+        if citation is not None and citation.value != value:
+            citation.value = value
+            citation._change_reason = f"merge of {other.ref} undone: version reverted"
+            citation._history_user = history_user(user)
+            citation.save()
     Submission.objects.filter(pk__in=record.moved.get("submissions", []), victim=keep).update(
         victim=other
     )
@@ -467,6 +520,8 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
         if pair:
             pair.decide(status, user=user)
 
+    # The names the moved citations give search for the record they are back on.
+    refresh_name_keys([keep, other])
     record.undone_at = timezone.now()
     record.undone_by = history_user(user)
     record.save()

@@ -23,12 +23,15 @@ import logging
 from collections.abc import Iterator
 from itertools import chain
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from archive.api.views import _datasets
+from archive.core.models import Publishable
+from sources.models import Citation
 from victims.serializers import VictimLinks
 
 logger = logging.getLogger(__name__)
@@ -80,10 +83,73 @@ CSV_COLUMNS = {
         "id", "title", "kind", "publisher", "author", "date", "language", "source_url",
         "archived_url", "url",
     ],
+    "citations": [
+        "record_type", "record", "claim", "value", "source", "private_testimony_received",
+        "locator", "confidence",
+    ],
 }  # fmt: skip
 
 
+def _public_records(model):
+    """The records of ``model`` the public may see: published ones, or for a record
+    without a status of its own (a seat, a post, a statement) those whose every
+    publishable link is published."""
+    queryset = model._default_manager.all()
+    if issubclass(model, Publishable):
+        return queryset.published()
+    for field in model._meta.concrete_fields:
+        if field.is_relation and issubclass(field.related_model, Publishable):
+            queryset = queryset.filter(**{f"{field.name}__publication_status": "published"})
+    return queryset
+
+
+def _public_key(model) -> str:
+    """How a reuser finds the record: its ref, its slug, or its id."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return next((name for name in ("ref", "slug") if name in names), "pk")
+
+
+def _citation_rows(request) -> Iterator[dict]:
+    """Every public citation of every published record (provenance for reusers): the
+    record, the claim, the source's value where it differs from the record's, the
+    source (a private testimony only as the date it was received, with no locator), the
+    locator and the confidence. One query per kind of record for its keys, then the
+    citations streamed in chunks."""
+    kinds = (
+        Citation.objects.public().order_by().values_list("content_type_id", flat=True).distinct()
+    )
+    for content_type_id in sorted(kinds):
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        key = _public_key(model)
+        keys = dict(_public_records(model).values_list("pk", key))
+        citations = (
+            Citation.objects.public()
+            .filter(content_type_id=content_type_id)
+            .select_related("source")
+            .order_by("object_id", "pk")
+        )
+        for citation in citations.iterator(chunk_size=2000):
+            if citation.object_id not in keys:
+                continue
+            shown = citation.public_view()
+            yield {
+                "record_type": model._meta.model_name,
+                "record": keys[citation.object_id],
+                "claim": shown.claim,
+                "value": shown.value,
+                "source": None if shown.source.private else shown.source.id,
+                "private_testimony_received": shown.source.received_iso,
+                "locator": shown.locator,
+                "confidence": shown.confidence,
+            }
+
+
 def _rows(request, dataset: str) -> Iterator[dict]:
+    if dataset == "citations":
+        yield from _citation_rows(request)
+        return
     spec = _datasets()[dataset]
     visible = VictimLinks() if dataset == "victims" else None
     # iterator(): rows stream from the database in chunks, never all in memory.

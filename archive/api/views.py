@@ -50,7 +50,7 @@ from perpetrators.filters import PerpetratorFilter
 from perpetrators.models import Perpetrator
 from sources.filters import SourceFilter
 from sources.footnotes import MARKER
-from sources.models import Citation, PublicSource, Source, record_key
+from sources.models import Citation, PublicSource, Source, public_versions, record_key
 from victims import serializers as victim_public
 from victims.filters import VictimFilter
 from victims.models import Victim
@@ -309,16 +309,24 @@ def _citation_item(shown) -> dict:
         "locator": shown.locator,
         "quote": shown.quote,
         "confidence": shown.confidence,
+        "value": shown.value,
     }
 
 
 def _public_citations(objects):
     """``cited(obj)``: the public citations of each of ``objects`` in the API's shape,
-    all read in one query."""
+    all read in one query; ``cited.versions(obj)``: each other value its sources give."""
     by_record: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    rows: dict[tuple[int, int], list] = defaultdict(list)
     for citation in Citation.objects.public().for_objects(objects):
         by_record[citation.record_key].append(_citation_item(citation.public_view()))
-    return lambda obj: by_record.get(record_key(obj), [])
+        rows[citation.record_key].append(citation)
+
+    def cited(obj):
+        return by_record.get(record_key(obj), [])
+
+    cited.versions = lambda obj: public_versions(obj, rows.get(record_key(obj), []))
+    return cited
 
 
 def _strip_markers(text: str) -> str:
@@ -352,6 +360,7 @@ def api_detail(request, dataset: str, key):
     cited = _public_citations([obj, *(part for group in parts.values() for part in group)])
     item["biography"] = _strip_markers(obj.biography)
     item["citations"] = cited(obj)
+    item["versions"] = cited.versions(obj)
     if dataset == "perpetrators":
         item.update(_perpetrator_extra(parts, cited))
     return JsonResponse(item, json_dumps_params={"ensure_ascii": False})

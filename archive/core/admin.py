@@ -411,8 +411,67 @@ class ArchiveImportExportMixin:
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
+    def _source_fields(self) -> dict:
+        """The import's source chooser (archive.core.importing.citing): every filled
+        cell is cited to it, "row N" as locator. Only for records that have citations."""
+        from archive.core.importing.citing import citation_model
+
+        citations = citation_model(self.model)
+        if citations is None:
+            return {}
+        sources = citations._meta.get_field("source").related_model
+        return {
+            "source": forms.ModelChoiceField(
+                queryset=sources._default_manager.order_by("title"),
+                required=False,
+                label=_("Source of this file"),
+                help_text=_(
+                    "Each filled cell is cited to this source, with the row as locator. "
+                    "Needed for rows that publish a record; a source still in draft "
+                    "cites, but publishes nothing."
+                ),
+            ),
+            "prefer_source": forms.BooleanField(
+                required=False,
+                label=_("Prefer this source's values"),
+                help_text=_(
+                    "Where a record exists and the file gives another value, replace the "
+                    "record's (kept as the old sources' version). Unticked: the record "
+                    "keeps its value and the file's is kept as this source's version."
+                ),
+            ),
+        }
+
+    def get_import_form_class(self, request):
+        base = super().get_import_form_class(request)
+        fields = self._source_fields()
+        return type("ImportFormWithSource", (base,), fields) if fields else base
+
+    def get_confirm_form_class(self, request):
+        base = super().get_confirm_form_class(request)
+        fields = self._source_fields()
+        if not fields:
+            return base
+        fields["source"].widget = forms.HiddenInput()
+        fields["prefer_source"].widget = forms.HiddenInput()
+        return type("ConfirmImportFormWithSource", (base,), fields)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None and "source" in import_form.cleaned_data:
+            source = import_form.cleaned_data.get("source")
+            initial["source"] = source.pk if source else ""
+            initial["prefer_source"] = import_form.cleaned_data.get("prefer_source") or ""
+        return initial
+
     def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+        extra = {"user": request.user}
+        form = kwargs.get("form")
+        data = getattr(form, "cleaned_data", None) or {}
+        if data.get("source") is not None:
+            extra["source"] = data["source"]
+            extra["prefer_source"] = bool(data.get("prefer_source"))
+        return {**super().get_import_resource_kwargs(request, **kwargs), **extra}
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}

@@ -615,12 +615,32 @@ class Person(Publishable):
     def all_names(self) -> list[str]:
         return [n for n in (self.name_latin, self.name_fa, *self.alias_list()) if n]
 
+    def version_names(self) -> list[str]:
+        """The names that published sources give for this person where they differ from
+        the record's (citations of a name claim with a value of their own): search finds
+        a person by a name only one source gives. Read from the record's ``citations``
+        (or set beforehand as ``_version_names`` by a bulk write)."""
+        cached = getattr(self, "_version_names", None)
+        if cached is not None:
+            return cached
+        relation = getattr(self, "citations", None)
+        if self.pk is None or relation is None:
+            return []
+        values = (
+            relation.filter(
+                claim__in=provenance.NAME_CLAIMS, source__publication_status="published"
+            )
+            .exclude(value="")
+            .values_list("value", flat=True)
+        )
+        return [line.strip() for value in values for line in value.splitlines() if line.strip()]
+
     def refresh_name_keys(self) -> None:
         from archive.core import names
 
         # The father's keys follow a "|" (``names.score`` reads them as context), so the
         # index can also narrow "Ali Karimi son of Hassan" to the right namesakes.
-        keys = names.name_keys(*self.all_names())
+        keys = names.name_keys(*self.all_names(), *self.version_names())
         father = names.name_keys(self.father_name) if self.father_name else ""
         self.name_keys = f"{keys} | {father}" if father else keys
 

@@ -72,6 +72,121 @@ class Fact:
         return [getattr(record, name, "") or "" for name in self.value_fields]
 
 
+# --- A source's version of a fact ------------------------------------------------------------
+#
+# A citation may carry ``value``: what its source gives for the claim when it differs from
+# the record's. An empty value (or one equal to the record's) supports the record's value;
+# another value is that source's version, shown beside the record's with its own footnotes,
+# and no support for the record's value (the gate counts only support).
+
+DATE, YEAR_VALUE, CHOICE, RECORD, TEXT = "date", "year", "choice", "record", "text"
+NAME_CLAIMS = ("name_latin", "name_fa", "aliases")
+
+
+def value_kind(model, claim: str) -> str | None:
+    """How a version of ``claim`` is written: DATE (ISO at its precision, "1988-09"),
+    YEAR_VALUE (a Gregorian year), CHOICE (one of the field's choices), RECORD (free text
+    naming a place or an organisation), TEXT; None when the claim takes no version (general,
+    a text with its own footnotes, a claim the model has no field for)."""
+    fact = next((f for f in facts_of(model) if f.claim == claim), None)
+    if fact is None or fact.text or fact.fields:
+        return None
+    try:
+        field_ = model._meta.get_field(claim)
+    except Exception:
+        return None
+    names = {f.name for f in model._meta.concrete_fields}
+    if f"{claim}_precision" in names:
+        return DATE
+    if field_.is_relation:
+        return RECORD
+    if field_.choices:
+        return CHOICE
+    if field_.get_internal_type() in {"PositiveSmallIntegerField", "IntegerField"}:
+        return YEAR_VALUE
+    return TEXT
+
+
+def normalise_value(model, claim: str, text: str) -> str:
+    """A version as stored: a date as ISO at its precision, a year as its Gregorian
+    number, a choice as its key, other text stripped. Raises ``ValueError`` naming what is
+    wrong. The readings are the imports' (``parse_partial_date``, ``read_year``)."""
+    from django.utils.translation import override
+
+    from archive.core.dates import YearError, read_year
+    from archive.core.importing.widgets import parse_partial_date
+
+    text = " ".join(str(text or "").split()) if claim != "aliases" else str(text or "").strip()
+    if not text:
+        return ""
+    kind = value_kind(model, claim)
+    if kind is None:
+        raise ValueError(
+            gettext(
+                "a source's own value can be given for a fact such as a date, a place or a "
+                "name, not for “%(claim)s”"
+            )
+            % {"claim": claim}
+        )
+    if kind == DATE:
+        return parse_partial_date(text).iso()
+    if kind == YEAR_VALUE:
+        try:
+            return str(read_year(text).gregorian)
+        except YearError as exc:
+            raise ValueError(gettext("'%(v)s' is not a plausible year") % {"v": exc.text}) from None
+    if kind == CHOICE:
+        choices = model._meta.get_field(claim).choices
+        lookup = {}
+        for key, label in choices:
+            lookup[str(key).casefold()] = key
+            for lang in ("en", "fa"):
+                with override(lang):
+                    lookup[str(label).casefold()] = key
+        found = lookup.get(text.casefold())
+        if found is None:
+            raise ValueError(
+                gettext("'%(v)s' is not one of: %(allowed)s")
+                % {"v": text, "allowed": ", ".join(str(k) for k, _l in choices if k)}
+            )
+        return str(found)
+    return text
+
+
+def record_value(record, claim: str) -> str:
+    """The record's own value of ``claim`` written as a version would be."""
+    kind = value_kind(type(record), claim)
+    if kind == DATE:
+        date = record.partial(claim)
+        return date.iso() if date else ""
+    if kind == RECORD:
+        related = getattr(record, claim, None)
+        return str(related) if related is not None else ""
+    value = getattr(record, claim, None)
+    return "" if value is None else str(value).strip()
+
+
+def _record_names(record, claim: str) -> set[str]:
+    related = getattr(record, claim, None)
+    if related is None:
+        return set()
+    names = {str(related)}
+    for attribute in ("name_en", "name_fa", "name_latin"):
+        names.add(getattr(related, attribute, "") or "")
+    return {" ".join(n.casefold().split()) for n in names if n}
+
+
+def supports(record, citation) -> bool:
+    """Whether ``citation`` supports ``record``'s own value (no value of its own, or the
+    same one) rather than giving its source's version."""
+    value = (getattr(citation, "value", "") or "").strip()
+    if not value or citation.claim == GENERAL:
+        return True
+    if value_kind(type(record), citation.claim) == RECORD:
+        return " ".join(value.casefold().split()) in _record_names(record, citation.claim)
+    return value == record_value(record, citation.claim)
+
+
 def facts_of(model) -> tuple[Fact, ...]:
     return tuple(getattr(model, "FACTS", ()))
 
@@ -182,7 +297,8 @@ def fact_rows(
     rows = []
     for fact in shown_facts(record):
         claims = {fact.claim, GENERAL} if (fact.general or fact.text) else {fact.claim}
-        covering = [c for c in citations if c.claim in claims]
+        # A source's other version of the fact is no support for the record's value.
+        covering = [c for c in citations if c.claim in claims and supports(record, c)]
         good = [c for c in covering if _published(c, unpublished)]
         row = FactRow(record=record, fact=fact, sources=_unique_sources(good), part=part)
         if fact.text:

@@ -23,7 +23,7 @@ from archive.dossiers import common
 from perpetrators import serializers as perpetrator_public
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from sources.footnotes import Footnotes
-from sources.models import Citation, record_key
+from sources.models import Citation, public_versions, record_key
 from victims import serializers as victim_public
 from victims.models import Victim
 from victims.serializers import LinksById, VictimLinks
@@ -57,6 +57,10 @@ class Dossier:
     def cited(self, obj) -> dict:
         return common.citations_by_claim(self._by_owner.get(record_key(obj), []))
 
+    def versions(self, obj) -> dict:
+        """Each other value the sources give for a fact of ``obj`` (``public_versions``)."""
+        return public_versions(obj, self._by_owner.get(record_key(obj), []))
+
     def sources(self) -> list:
         seen = {}
         for citation in self.citations:
@@ -75,7 +79,11 @@ class Dossier:
         return {
             **self.victims.content(),
             "listed": [
-                {**_victim_content(v, links), "citations": self.cited(v)}
+                {
+                    **_victim_content(v, links),
+                    "citations": self.cited(v),
+                    "versions": self.versions(v),
+                }
                 for v in self.victims.listed
             ],
         }
@@ -154,6 +162,7 @@ class PerpetratorDossier(Dossier):
                 **perpetrator_public.public_perpetrator(columns(p, perpetrator_public.COLUMNS)),
                 "biography": p.biography,
                 "citations": self.cited(p),
+                "versions": self.versions(p),
             },
             "positions": [
                 {**perpetrator_public.public_position(pos), "citations": self.cited(pos)}
@@ -207,6 +216,7 @@ def _commission_content(dossier: Dossier, c: Commission) -> dict:
         "description_en": c.description_en,
         "description_fa": c.description_fa,
         "citations": dossier.cited(c),
+        "versions": dossier.versions(c),
     }
 
 
@@ -276,6 +286,7 @@ class EventDossier(Dossier):
                 "description_en": e.description_en,
                 "description_fa": e.description_fa,
                 "citations": self.cited(e),
+                "versions": self.versions(e),
             },
             "commissions": [_commission_content(self, c) for c in self.commissions],
             "memberships": [

@@ -8,6 +8,7 @@ from django import template
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from archive.core.dates import DAY, GREGORIAN_MONTHS_EN, PartialDate
 from archive.core.digits import persian_digits
@@ -47,7 +48,23 @@ def dcite(notes, obj, *claims):
     numbers = set()
     for claim in claims or ("general",):
         numbers.update(notes.cite(obj, claim))
-    return _sup(sorted(numbers))
+    return format_html("{}{}", _sup(sorted(numbers)), _versions(notes, obj, claims))
+
+
+def _versions(notes, obj, claims) -> str:
+    """ "; September 1988 according to ³" for each other value a source gives (one fact:
+    a single claim other than ``general``)."""
+    if len(claims) != 1 or claims[0] == "general":
+        return ""
+    found = notes.versions(obj, claims[0])
+    return format_html_join(
+        "",
+        '<span class="version">{} <bdi>{}</bdi> {}{}</span>',
+        (
+            (mark_safe("؛" if _persian() else ";"), value, gettext("according to"), _sup(nums))
+            for value, nums in found
+        ),
+    )
 
 
 @register.simple_tag

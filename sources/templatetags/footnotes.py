@@ -77,19 +77,49 @@ def quotations(notes, obj, claim="general"):
     return _quotations(notes, obj, claim)
 
 
+def _versions(notes, obj, claim):
+    """ "; September 1988 according to ³": each other value a source gives, with its own
+    footnotes, after the record's value and its footnotes."""
+    found = notes.versions(obj, claim) if notes is not None else []
+    if not found:
+        return ""
+    # "according to" is a phrase of its own in each language; the numbers follow it.
+    items = format_html_join(
+        "",
+        '<span class="version">{} <bdi>{}</bdi> {}{}</span>',
+        (
+            (mark_safe("؛" if _persian() else ";"), value, gettext("according to"), _sup(numbers))
+            for value, numbers in found
+        ),
+    )
+    return format_html('<span class="versions">{}</span>', items)
+
+
+def _persian() -> bool:
+    return (get_language() or "").startswith("fa")
+
+
+@register.simple_tag
+def versions(notes, obj, claim):
+    """The other versions of one claim, each with its footnotes (nothing when none)."""
+    return _versions(notes, obj, claim)
+
+
 @register.simple_tag
 def fact(notes, obj, claim, label, value):
-    """One line of a record's facts: the value, its footnotes, and where sources differ
-    what each says. Nothing when the value is unknown."""
+    """One line of a record's facts: the value, its footnotes, each other source's
+    version with its own, and where sources differ what each says. Nothing when the
+    value is unknown."""
     if value is None or value == "" or value == []:
         return ""
     # The value is isolated in its own direction: an English alias on a Persian page (or
     # a Persian name on an English one) neither scrambles nor is scrambled by its line.
     return format_html(
-        '<div class="fact"><dt>{}</dt><dd><bdi dir="auto">{}</bdi>{}{}</dd></div>',
+        '<div class="fact"><dt>{}</dt><dd><bdi dir="auto">{}</bdi>{}{}{}</dd></div>',
         label,
         value,
         cite(notes, obj, claim),
+        _versions(notes, obj, claim),
         _quotations(notes, obj, claim),
     )
 

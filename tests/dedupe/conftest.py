@@ -32,5 +32,11 @@ def synthetic_file(path, n: int, rate: float, seed: int):
 
 def import_file(path, reviewer):
     """As a reviewer (most synthetic people are published, which the command line alone may
-    not import)."""
-    call_command("import_records", "victims", str(path), "--as", reviewer.username, verbosity=0)
+    not import), citing a synthetic published source (the publication gate)."""
+    from tests.factories import SourceFactory
+
+    source = SourceFactory(title="Synthetic list with duplicates (test data)")
+    call_command(
+        "import_records", "victims", str(path), "--as", reviewer.username,
+        "--source", str(source.pk), verbosity=0,
+    )  # fmt: skip

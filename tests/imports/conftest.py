@@ -78,3 +78,12 @@ def rows():
          "father_name": "محمد", "gender": "", "birth_year": "",
          "publication_status": "published"},
     ]  # fmt: skip
+
+
+@pytest.fixture
+def cited(db):
+    """``--source ID`` of a published synthetic source: a file that publishes records
+    cites each filled cell to it (the publication gate)."""
+    from tests.factories import SourceFactory
+
+    return ["--source", str(SourceFactory(title="Synthetic list imported in a test").pk)]

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.factories import SourceFactory
 from tests.imports.conftest import format_value
 from victims.models import Victim
 
@@ -17,19 +18,21 @@ GOOD = (
 )
 
 
-def _upload(client, text, name="list.csv"):
+def _upload(client, text, name="list.csv", **extra):
     url = reverse("admin:victims_victim_import")
     return client.post(
         url,
         {
             "format": format_value(client, url),
             "import_file": SimpleUploadedFile(name, text.encode("utf-8"), "text/csv"),
+            **extra,
         },
     )
 
 
 def test_a_reviewer_imports_a_file_through_preview_and_confirm(reviewer_client, reviewer):
-    preview = _upload(reviewer_client, GOOD)
+    source = SourceFactory(title="Synthetic list the file comes from")
+    preview = _upload(reviewer_client, GOOD, source=source.pk)
     assert preview.status_code == 200
     assert Victim.objects.count() == 0  # the preview writes nothing
     form = preview.context["confirm_form"]
@@ -47,6 +50,19 @@ def test_a_reviewer_imports_a_file_through_preview_and_confirm(reviewer_client, 
     entry = ali.history.get()
     assert entry.history_user == reviewer
     assert entry.history_change_reason == "import from list.csv"
+    cited = ali.citations.filter(source=source)
+    assert sorted(cited.values_list("claim", "locator")) == [
+        ("birth_year", "row 2"), ("death_date", "row 2"), ("name_fa", "row 2"),
+        ("name_latin", "row 2"),
+    ]  # fmt: skip
+
+
+def test_the_admin_refuses_to_publish_a_row_when_no_source_is_chosen(reviewer_client):
+    page = _upload(reviewer_client, GOOD)
+
+    text = page.content.decode()
+    assert "this row publishes the record, but the import cites no source" in text
+    assert reverse("admin:victims_victim_process_import") not in text  # nothing to confirm
 
 
 def test_the_preview_shows_the_same_row_errors_as_the_command(reviewer_client):

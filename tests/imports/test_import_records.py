@@ -12,10 +12,10 @@ from victims.models import Victim
 pytestmark = pytest.mark.django_db
 
 
-def test_a_good_file_creates_every_record(tmp_path, manage, rows, reviewer):
+def test_a_good_file_creates_every_record(tmp_path, manage, cited, rows, reviewer):
     path = write_csv(tmp_path / "good.csv", rows)
 
-    run = manage("import_records", "victims", path, "--as", "reviewer")
+    run = manage("import_records", "victims", path, "--as", "reviewer", *cited)
 
     assert run.code == 0
     assert "3 victims were created, 0 updated" in run.out
@@ -27,10 +27,10 @@ def test_a_good_file_creates_every_record(tmp_path, manage, rows, reviewer):
     assert Victim.objects.get(ref="T-3").published_at is not None
 
 
-def test_a_dry_run_reports_the_same_and_writes_nothing(tmp_path, manage, rows, reviewer):
+def test_a_dry_run_reports_the_same_and_writes_nothing(tmp_path, manage, cited, rows, reviewer):
     path = write_csv(tmp_path / "good.csv", rows)
 
-    run = manage("import_records", "victims", path, "--dry-run", "--as", "reviewer")
+    run = manage("import_records", "victims", path, "--dry-run", "--as", "reviewer", *cited)
 
     assert run.code == 0
     assert "3 victims would be created" in run.out
@@ -67,9 +67,11 @@ def test_a_known_ref_updates_that_record_and_leaves_absent_columns_alone(tmp_pat
     assert victim in search(Victim.objects.all(), "Ali Karimy")
 
 
-def test_an_unchanged_row_is_left_alone_without_a_history_entry(tmp_path, manage, rows, reviewer):
+def test_an_unchanged_row_is_left_alone_without_a_history_entry(
+    tmp_path, manage, cited, rows, reviewer
+):
     path = write_csv(tmp_path / "good.csv", rows)
-    manage("import_records", "victims", path, "--as", "reviewer")
+    manage("import_records", "victims", path, "--as", "reviewer", *cited)
 
     run = manage("import_records", "victims", path)  # unchanged rows need no reviewer
 
@@ -77,11 +79,15 @@ def test_an_unchanged_row_is_left_alone_without_a_history_entry(tmp_path, manage
     assert Victim.history.count() == 3
 
 
-def test_history_says_who_imported_and_from_which_file(tmp_path, manage, rows, reviewer):
+def test_history_says_who_imported_and_from_which_file(tmp_path, manage, cited, rows, reviewer):
     VictimFactory(ref="T-1", name_latin="Old", publication_status="draft")
     path = write_csv(tmp_path / "ngo-list-2024.csv", rows)
 
-    assert manage("import_records", "victims", path, "--as", "reviewer").code == 0
+    # --update: the file is preferred, so T-1's name changes (without it, the file's
+    # name would be kept as its source's version and the record's stay).
+    assert (
+        manage("import_records", "victims", path, "--as", "reviewer", *cited, "--update").code == 0
+    )
 
     created = Victim.history.filter(ref="T-2").get()
     assert created.history_type == "+"
@@ -119,8 +125,10 @@ def test_an_unknown_user_is_refused(tmp_path, manage, rows):
     assert Victim.objects.count() == 0
 
 
-def test_imported_people_have_search_keys_and_are_found(tmp_path, manage, rows, reviewer):
-    manage("import_records", "victims", write_csv(tmp_path / "l.csv", rows), "--as", "reviewer")
+def test_imported_people_have_search_keys_and_are_found(tmp_path, manage, cited, rows, reviewer):
+    manage(
+        "import_records", "victims", write_csv(tmp_path / "l.csv", rows), "--as", "reviewer", *cited
+    )
 
     assert all(Victim.objects.values_list("name_keys", flat=True))
     assert "T-1" in [v.ref for v in search(Victim.objects.all(), "Ali Karimi")]
@@ -144,16 +152,16 @@ def test_json_rows_are_counted_as_records(tmp_path, manage):
     assert "record 2, name_latin/name_fa" in run.err
 
 
-def test_a_progress_line_is_written_when_asked(tmp_path, manage, rows, reviewer):
+def test_a_progress_line_is_written_when_asked(tmp_path, manage, cited, rows, reviewer):
     path = write_csv(tmp_path / "l.csv", rows)
-    run = manage("import_records", "victims", path, "--progress", "--as", "reviewer")
+    run = manage("import_records", "victims", path, "--progress", "--as", "reviewer", *cited)
     assert run.code == 0, run.err
     assert "3 rows done" in run.err
     assert "rows/s" in run.err
 
 
-def test_no_progress_line_when_not_on_a_terminal(tmp_path, manage, rows, reviewer):
+def test_no_progress_line_when_not_on_a_terminal(tmp_path, manage, cited, rows, reviewer):
     path = write_csv(tmp_path / "l.csv", rows)
-    run = manage("import_records", "victims", path, "--as", "reviewer")
+    run = manage("import_records", "victims", path, "--as", "reviewer", *cited)
     assert run.code == 0, run.err
     assert "rows done" not in run.err

@@ -10,10 +10,10 @@ from victims.models import Victim
 pytestmark = pytest.mark.django_db
 
 
-def _import_statuses(manage, tmp_path, *rows, user=None):
+def _import_statuses(manage, tmp_path, *rows, user=None, extra=()):
     cells = [{"ref": r, "name_latin": name, "publication_status": s} for r, name, s in rows]
     path = write_csv(tmp_path / "s.csv", cells)
-    return manage("import_records", "victims", path, *(["--as", user] if user else []))
+    return manage("import_records", "victims", path, *(["--as", user] if user else []), *extra)
 
 
 def test_a_reviewers_import_cannot_take_a_published_record_back_to_draft(
@@ -28,14 +28,16 @@ def test_a_reviewers_import_cannot_take_a_published_record_back_to_draft(
     assert Victim.objects.get(ref="T-PUB").publication_status == "published"
 
 
-def test_a_reviewers_import_withdraws_and_publishes_as_the_admin_does(tmp_path, manage, reviewer):
+def test_a_reviewers_import_withdraws_and_publishes_as_the_admin_does(
+    tmp_path, manage, reviewer, cited
+):
     VictimFactory(ref="T-PUB", name_latin="Test Published", publication_status="published")
     VictimFactory(ref="T-REV", name_latin="Test Reviewed", publication_status="in_review")
 
     run = _import_statuses(
         manage, tmp_path, ("T-PUB", "Test Published", "withdrawn"),
         ("T-REV", "Test Reviewed", "published"), ("T-NEW", "Test Restored", "withdrawn"),
-        user="reviewer",
+        user="reviewer", extra=cited,
     )  # fmt: skip
 
     assert run.code == 0, run.err

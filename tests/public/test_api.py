@@ -69,8 +69,10 @@ def test_only_public_fields_are_given(client, unpublished):
     detail = client.get("/api/victims/TEST-LINKED/").json()
     assert detail["event"] is None and detail["commission"] is None
     private = [c for c in detail["citations"] if c["source"] is None]
+    # "value": what the testimony gives for the fact where it differs (a version shown
+    # on the page), never where in it the words stand.
     assert private == [{"claim": "fate", "source": None,
-                        "private_testimony_received": "2024-03-05"}]  # fmt: skip
+                        "private_testimony_received": "2024-03-05", "value": ""}]  # fmt: skip
     sources = client.get("/api/sources/?page_size=100")
     assert sources.status_code == 200 and sources.json()["results"]
     text = json.dumps(sources.json())

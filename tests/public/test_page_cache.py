@@ -158,8 +158,10 @@ def test_an_import_refreshes_cached_pages_when_it_commits(
         "ref,name_latin,publication_status\nTEST-IMP-1,Cachetest Imported,published\n",
         encoding="utf-8",
     )
+    source = SourceFactory(title="Synthetic list for the cache test")
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("import_records", "victims", str(path), "--as", "reviewer", verbosity=0)
+        call_command("import_records", "victims", str(path), "--as", "reviewer",
+                     "--source", str(source.pk), verbosity=0)  # fmt: skip
     assert "Cachetest Imported" in client.get("/victims/").content.decode()
 
 

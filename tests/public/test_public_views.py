@@ -42,7 +42,7 @@ def test_a_citation_of_a_private_testimony_shows_neither_its_words_nor_where_the
     shown = citation.public_view()
     assert (shown.quote, shown.locator, shown.confidence) == ("", "", "")
     assert SECRET not in repr(shown)
-    assert shown.record() == {"private_testimony_received": "2024-03-05"}
+    assert shown.record() == {"private_testimony_received": "2024-03-05", "value": ""}
 
 
 def test_a_published_source_is_seen_whole_but_for_the_staff_notes(db):

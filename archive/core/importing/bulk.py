@@ -3,6 +3,8 @@ bulk writes send no signals (django-simple-history records nothing by itself).""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import connections, models
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -37,11 +39,22 @@ def _row_builder(fields, connection):
         if not isinstance(f, _PASS_THROUGH) or isinstance(f, models.FileField)
     ]
 
+    # A batch's rows share their timestamps (one ``when`` per import): each distinct
+    # value is converted once.
+    converted: dict = {}
+
     def build(obj):
         row = list(get(obj)) if get else [getattr(obj, fields[0].attname)]
         for i, f in special:
-            if row[i] is not None:
-                row[i] = f.get_db_prep_save(row[i], connection)
+            value = row[i]
+            if value is not None:
+                key = (i, value) if isinstance(value, datetime) else None
+                if key is None:
+                    row[i] = f.get_db_prep_save(value, connection)
+                elif key in converted:
+                    row[i] = converted[key]
+                else:
+                    row[i] = converted[key] = f.get_db_prep_save(value, connection)
         return row
 
     return build

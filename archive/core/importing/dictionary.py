@@ -18,7 +18,8 @@ edit by hand (a test fails when this file and the resources disagree).
 
 ## Files
 
-- `python manage.py import_records KIND FILE [--dry-run] [--as USERNAME]` and
+- `python manage.py import_records KIND FILE [--source ID [--update]] [--dry-run]
+  [--as USERNAME]` and
   `python manage.py export_records KIND FILE [--as USERNAME]`, where KIND is one of:
   {kinds}. The admin's Import and Export buttons read and write the same columns.
 - **Permissions** (docs/security.md, "Staff accounts and roles") are those of the account
@@ -28,6 +29,18 @@ edit by hand (a test fails when this file and the resources disagree).
   otherwise. A status changes as in the admin: a published record is withdrawn, never
   taken back to draft, and only a published one is withdrawn. Without `--as`, the command
   line writes drafts only: such rows are refused.
+- **Sources** (`--source ID`; in the admin, "Source of this file"): every filled cell of
+  a fact the record's public page shows (a name, a date, a place, ...) is cited to that
+  source, with the locator "row N" (as messages number rows). On a record that exists, a
+  value that differs from the record's is kept as that source's version (a citation with
+  the source's value, shown on the page beside the record's, each with its footnotes):
+  the record keeps its value. With `--update` the source is preferred: its value replaces
+  the record's, and the citations that supported the old value keep it as their version.
+  A text (a biography) has no versions: without `--update` the record's stays, with a
+  warning. Without `--source`, a row that publishes a record is refused by its row
+  number; with a source still in draft the cells are cited but no row may publish (the
+  publication gate names why); the source must exist (its id in the admin or in
+  `/data/sources.csv`). Kinds without citations (sources) take no `--source`.
 - The format follows the extension: `.csv` (UTF-8, comma-separated; a semicolon- or
   tab-separated file is recognised by its header), `.xlsx` (the first sheet), `.json` (a
   list of objects, read as a stream) or `.jsonl` (one object per line).

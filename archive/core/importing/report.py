@@ -48,6 +48,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     new_references: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    citations: int = 0  # cells cited to the import's source
+    versions: int = 0  # of which a value differing from the record's (a version)
 
     @property
     def ok(self) -> bool:
@@ -79,6 +81,10 @@ class ImportReport:
             f"{self.file_name}: {self.rows} rows read; {self.created} {self.name} {verb} "
             f"created, {self.updated} updated, {self.unchanged} unchanged"
         )
+        if self.citations:
+            text += f"; {self.citations} cells cited to the source"
+            if self.versions:
+                text += f" ({self.versions} kept as the source's version of a differing value)"
         if self.dry_run:
             text += " (dry run: nothing was written)"
         if self.seconds:

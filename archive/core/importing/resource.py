@@ -12,6 +12,7 @@ from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from archive.core.digits import ascii_digits
+from archive.core.importing.citing import RowCiting
 from archive.core.importing.columns import Column
 from archive.core.importing.permissions import PermissionRules
 from archive.core.importing.readers import cell_text, normalise_header
@@ -22,7 +23,7 @@ from archive.core.models import Publishable, history_user
 # --- Resources ---------------------------------------------------------------------------
 
 
-class ArchiveResource(PermissionRules, resources.ModelResource):
+class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     """Shared behaviour of the archive's resources; see the module docstring."""
 
     # Columns that must be present in a file (names, or tuples of alternatives).
@@ -36,6 +37,9 @@ class ArchiveResource(PermissionRules, resources.ModelResource):
         super().__init__(**kwargs)
         self.user = kwargs.get("user")
         self.file_name = kwargs.get("file_name") or ""
+        # The source every filled cell is cited to (archive.core.importing.citing).
+        self.source = kwargs.get("source")
+        self.prefer_source = bool(kwargs.get("prefer_source"))
         self.new_references: list[str] = []
         for column in self.fields.values():
             widget = column.widget
@@ -130,16 +134,26 @@ class ArchiveResource(PermissionRules, resources.ModelResource):
             for key, value in exc.update_error_dict({}).items():
                 errors.setdefault(key, value)
         self.check_permission(instance, errors)
+        self.check_gate(instance, errors)
         if errors:
             raise ValidationError(errors)
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self.remember_before_import(instance, new, row)
 
-    def import_instance(self, instance, row, **kwargs):
-        """Each cell through its column's widget; the errors of all cells at once."""
+    def _row_label(self, number) -> str:
+        """The admin's row as the report names it (``after_import``)."""
+        records = Path(self.file_name).suffix.lower() in {".json", ".jsonl", ".yaml", ".yml"}
+        return f"record {number}" if records else f"row {number + 1}"
+
+    def import_instance(self, instance, row, where: str | None = None, **kwargs):
+        """Each cell through its column's widget; the errors of all cells at once; then
+        the row's citations (``cite_cells``)."""
         if not hasattr(instance, "_import_new"):
             self.after_init_instance(instance, instance.pk is None, row)
+        before = self.before_cells(instance, instance._import_new)
+        if where is None:
+            where = self._row_label(kwargs.get("row_number") or 0)
         present = frozenset(row)
         if getattr(self, "_present", None) != present:
             # Rows of one file have the same columns: look the fields up once per file.
@@ -159,6 +173,7 @@ class ArchiveResource(PermissionRules, resources.ModelResource):
                 errors[column.attribute] = ValidationError(str(exc), code="invalid")
         if errors:
             raise ValidationError(errors)
+        self.cite_cells(instance, row, where, before)
 
     def prepare_instance(self, instance) -> None:
         """What a save through the admin would do, for bulk writes that send no signals."""
@@ -170,6 +185,15 @@ class ArchiveResource(PermissionRules, resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         self.prepare_instance(instance)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """The admin's import: the row's citations, saved one by one (with history)."""
+        new, demoted = self.citations_to_write([instance])
+        for citation in [*(row.as_model() for row in new), *demoted]:
+            citation._change_reason = self.change_reason()
+            if history_user(self.user) is not None:
+                citation._history_user = self.user
+            citation.save()
 
     # Export: what the user may see (``PermissionRules.filter_export``), in the key's order.
     def export_queryset(self):

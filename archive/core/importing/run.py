@@ -18,6 +18,7 @@ from archive.core.importing.bulk import (
     create_with_history,
     update_with_history,
 )
+from archive.core.importing.citing import add_version_names, prefetch_version_names
 from archive.core.importing.readers import open_table
 from archive.core.importing.report import FileProblem, ImportReport, Problem, messages_of
 from archive.core.importing.resource import get_resource_class
@@ -71,8 +72,14 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    source=None,
+    prefer_source: bool = False,
 ) -> ImportReport:
     """Import one file of ``name`` records (``"victims"``) in one transaction.
+
+    ``source``: every filled cell of a citable fact is cited to it, "row N" as locator;
+    a value differing from an existing record's is kept as the source's version unless
+    ``prefer_source`` (``archive.core.importing.citing``).
 
     Raises ``FileProblem`` when the file cannot be read at all; otherwise returns a report
     whose ``problems`` name every bad row (and then nothing was written).
@@ -80,8 +87,10 @@ def import_file(
     resource_class = get_resource_class(name)
     path = Path(path)
     started = time.monotonic()
-    resource = resource_class(user=user, file_name=path.name)
-    refused = resource_class.import_refused(resource.acting_user)
+    resource = resource_class(
+        user=user, file_name=path.name, source=source, prefer_source=prefer_source
+    )
+    refused = resource_class.import_refused(resource.acting_user) or resource.source_refused()
     if refused:
         raise FileProblem(str(refused))
     table = open_table(path)
@@ -127,7 +136,8 @@ def import_file(
         for batch in _batches(table.rows, batch_size):
             keys = [resource.row_key(row) for _where, row in batch]
             existing = resource.existing([k for k in keys if k])
-            to_create, to_update = [], []
+            prefetch_version_names(existing.values())
+            to_create, to_update, to_cite = [], [], []
             for (where, row), key in zip(batch, keys, strict=True):
                 report.rows += 1
                 if "__error__" in row:
@@ -156,7 +166,7 @@ def import_file(
                 try:
                     errors = {}
                     try:
-                        resource.import_instance(instance, row)
+                        resource.import_instance(instance, row, where=where)
                     except ValidationError as exc:
                         errors = exc.update_error_dict(errors)
                     resource.validate_instance(instance, errors)
@@ -168,7 +178,9 @@ def import_file(
                     continue  # keep checking rows; nothing more will be written
                 if not new and before == [f.export(instance) for f in import_fields]:
                     report.unchanged += 1
+                    to_cite.append(instance)
                     continue
+                add_version_names(instance, resource.source)
                 resource.prepare_instance(instance)
                 if new:
                     to_create.append(instance)
@@ -197,6 +209,20 @@ def import_file(
                         when=now,
                     )
                 resource.after_bulk_write(to_create, to_update)
+                cited, demoted = resource.citations_to_write([*to_create, *to_update, *to_cite])
+                if cited:
+                    citations = cited[0].model
+                    create_with_history(
+                        cited, citations, db=db, user=account,
+                        reason=resource.change_reason(), when=now,
+                    )  # fmt: skip
+                    report.citations += len(cited)
+                    report.versions += sum(1 for c in cited if c.value)
+                if demoted:
+                    update_with_history(
+                        demoted, type(demoted[0]), ["value"], db=db, user=account,
+                        reason=resource.change_reason(), when=now,
+                    )  # fmt: skip
                 report.created += len(to_create)
                 report.updated += len(to_update)
             if progress:
@@ -210,7 +236,9 @@ def import_file(
     if progress:
         progress.update(report.rows, final=True)
     report.new_references = list(resource.new_references)
+    report.warnings.extend(resource.import_warnings)
     if not report.ok:
         report.created = report.updated = report.unchanged = 0
+        report.citations = report.versions = 0
     report.seconds = time.monotonic() - started
     return report

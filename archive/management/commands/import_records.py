@@ -1,5 +1,5 @@
-"""``python manage.py import_records victims FILE [--dry-run] [--as USER]``: see
-archive.core.importing and archive.core.importing.permissions."""
+"""``python manage.py import_records victims FILE [--source ID [--update]] [--dry-run]
+[--as USER]``: see archive.core.importing, its permissions and its citing."""
 
 import sys
 
@@ -8,6 +8,7 @@ from django.db import connection
 
 from archive.core.groups import account_for_command
 from archive.core.importing import REGISTRY, FileProblem, Progress, import_file
+from sources.models import Source
 
 
 class Command(BaseCommand):
@@ -17,7 +18,11 @@ class Command(BaseCommand):
         "imported or nothing is: every bad row is reported by its row number (row 1 is the "
         "header, so the first record is row 2) and the command exits with status 1. "
         "The permissions of the account named with --as apply, and the history names it; "
-        "without --as, rows that create or change a published record are refused."
+        "without --as, rows that create or change a published record are refused. "
+        "With --source ID every filled cell of a fact the record's page shows is cited to "
+        "that source, with the locator 'row N'; on a record that exists, a value that "
+        "differs from the record's is kept as that source's version (the record keeps its "
+        "value) unless --update. Without --source, rows that publish a record are refused."
     )
 
     def add_arguments(self, parser):
@@ -41,17 +46,50 @@ class Command(BaseCommand):
             help="Show rows done and rows per second on stderr even when it is not a terminal.",
         )
         parser.add_argument("--batch-size", type=int, default=2000, help="Rows per bulk write.")
+        parser.add_argument(
+            "--source",
+            type=int,
+            metavar="ID",
+            help="The id of the source the file comes from (it must exist): every filled "
+            "cell of a citable fact is cited to it, locator 'row N'. A draft source may be "
+            "used, but then no row may publish its record (the gate names why, per row). "
+            "Without it, rows with publication_status=published are refused.",
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="With --source: the source is preferred. A value differing from an "
+            "existing record's replaces it; the citations that supported the old value keep "
+            "it as their version. Without --update the record keeps its value and the "
+            "source's is kept as its version.",
+        )
 
     def handle(self, *args, kind, file, dry_run, as_user, progress, batch_size, **options):
         try:
             importer = account_for_command(as_user)
         except LookupError as exc:
             raise CommandError(str(exc)) from None
+        source = None
+        if options.get("source") is not None:
+            source = Source.objects.filter(pk=options["source"]).first()
+            if source is None:
+                raise CommandError(
+                    f"There is no source with id {options['source']}: add the source first "
+                    "(admin, or import_records sources) and give its id to --source."
+                )
+            if not source.is_published:
+                self.stderr.write(
+                    f"warning: source {source.pk} «{source}» is not published: its citations "
+                    "are written, but no row may publish its record."
+                )
+        elif options.get("update"):
+            raise CommandError("--update says the source is preferred: give it with --source ID.")
         meter = Progress(stream=sys.stderr, enabled=True if progress else None)
         try:
             report = import_file(
-                kind, file, user=importer, dry_run=dry_run, progress=meter, batch_size=batch_size
-            )
+                kind, file, user=importer, dry_run=dry_run, progress=meter,
+                batch_size=batch_size, source=source, prefer_source=options.get("update"),
+            )  # fmt: skip
         except FileProblem as exc:
             raise CommandError(str(exc)) from None
         for warning in report.warnings:
