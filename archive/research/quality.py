@@ -200,3 +200,39 @@ def records_with_uncited_facts() -> Section:
         names = facts[(record._meta.label_lower, record.pk)]
         items.append(Item(record, note=record.get_publication_status_display(), facts=names))
     return Section(items, total)
+
+
+# --- Facts where sources disagree -------------------------------------------------------
+
+
+def facts_where_sources_disagree() -> Section:
+    """Records with a citation that gives another value for a fact than the record does
+    (a source's version): what a researcher weighs before choosing the record's value.
+    A bounded number of queries: the count, the first owners, their records (one query a
+    record type) and their citations."""
+    versions = Citation.objects.exclude(value="").order_by("content_type_id", "object_id")
+    owners = versions.values_list("content_type_id", "object_id").distinct()
+    total = owners.count()
+    by_type = defaultdict(list)
+    for content_type_id, object_id in owners[: LIMIT * 4]:
+        by_type[content_type_id].append(object_id)
+    found = []
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        records = model._default_manager.filter(pk__in=ids)
+        if issubclass(model, Publishable):
+            records = records.exclude(publication_status=PublicationStatus.WITHDRAWN)
+        found += list(records)
+    found = sorted(found, key=str)[:LIMIT]
+    claims = defaultdict(set)
+    for citation in versions.for_objects(found):
+        claims[citation.record_key].add(citation.claim)
+    items = []
+    for record in found:
+        labels = dict(provenance.citable_claims(type(record)))
+        names = sorted(str(labels.get(c, c)) for c in claims[record_key(record)])
+        note = record.get_publication_status_display() if isinstance(record, Publishable) else ""
+        items.append(Item(record, note=note, facts=names))
+    return Section(items, total)

@@ -121,5 +121,6 @@ def data_quality(request):
         "unarchived": quality.sources_without_archived_copy(),
         "one_script": quality.people_without_both_scripts(),
         "uncited": quality.records_with_uncited_facts(),
+        "disagree": quality.facts_where_sources_disagree(),
     }
     return TemplateResponse(request, "admin/research/data_quality.html", context)

@@ -1,5 +1,6 @@
 """The data-quality view (issue 18, item 6): what researchers should look at next."""
 
+import datetime
 import re
 from datetime import timedelta
 
@@ -116,3 +117,20 @@ def test_the_admin_home_links_to_both_tools(researcher_client):
     html = researcher_client.get("/admin/").content.decode()
     assert 'href="/admin/changes/"' in html
     assert 'href="/admin/data-quality/"' in html
+
+
+def test_a_fact_that_a_source_gives_otherwise_is_listed_with_its_label(researcher_client):
+    differs = VictimFactory(
+        name_latin="Testname Two Dates",
+        death_date=datetime.date(1988, 8, 1),
+        death_date_precision="month",
+    )
+    CitationFactory(content_object=differs, claim="death_date", value="1988-09")
+    agrees = VictimFactory(name_latin="Testname One Date")
+    CitationFactory(content_object=agrees, claim="death_date")
+
+    disagree = section(researcher_client.get(PAGE), "disagree")
+
+    row = re.search(r"<tr>(?:(?!</tr>).)*Testname Two Dates.*?</tr>", disagree, re.S).group(0)
+    assert "Date of death" in row
+    assert "Testname One Date" not in disagree
