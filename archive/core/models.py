@@ -253,7 +253,9 @@ class Publishable(PartialDatesMixin, models.Model):
         """Refuses to publish a record with an uncited fact, naming every one."""
         if status != PublicationStatus.PUBLISHED:
             return
-        gaps = self.publication_gaps()
+        # Its own page, and the published pages that would start to show it (a victim's
+        # page shows its event only once the event is published).
+        gaps = [*self.publication_gaps(), *provenance.linked_gaps(self)]
         if gaps:
             raise WorkflowError(
                 _(

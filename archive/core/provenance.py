@@ -364,6 +364,56 @@ def publication_gaps(record, *, unpublished: Iterable[int] = ()) -> list[Gap]:
     return [row.gap for row in checklist(record, unpublished=unpublished) if row.gap]
 
 
+# How many linked records a refusal names (the data-quality view lists them all).
+LINKED_LIMIT = 20
+
+
+def linked_gaps(record) -> list[Gap]:
+    """The published pages that would start to show ``record`` once it is published (a
+    victim's event or commission, a perpetrator's seat on a commission) without a
+    citation for that link: publishing ``record`` would put an uncited fact on them.
+    Read from the models' ``FACTS`` (the facts that show a link to ``record``'s model),
+    one query per such fact for the records, one for their citations."""
+    found: list[Gap] = []
+    for relation in record._meta.related_objects:
+        if not (relation.one_to_many or relation.one_to_one):  # a foreign key to it
+            continue
+        model, name = relation.related_model, relation.field.name
+        for fact in facts_of(model):
+            if name not in fact.value_fields:
+                continue
+            shown = model._default_manager.filter(**{name: record.pk})
+            if hasattr(model, "publication_status"):
+                shown = shown.filter(publication_status=PUBLISHED)
+            else:  # a record shown on its owners' pages (a seat on a perpetrator's)
+                for other in model._meta.concrete_fields:
+                    target = other.related_model
+                    if (
+                        other.is_relation
+                        and other.name != name
+                        and hasattr(target, "publication_status")
+                    ):
+                        shown = shown.filter(**{f"{other.name}__publication_status": PUBLISHED})
+            ids = list(shown.values_list("pk", flat=True)[: LINKED_LIMIT + 1])
+            if not ids:
+                continue
+            citations = model._meta.get_field("citations").related_model._default_manager
+            claims = [fact.claim, GENERAL] if fact.general else [fact.claim]
+            cited = set(
+                citations.filter(
+                    content_type__app_label=model._meta.app_label,
+                    content_type__model=model._meta.model_name,
+                    object_id__in=ids,
+                    claim__in=claims,
+                    source__publication_status=PUBLISHED,
+                ).values_list("object_id", flat=True)
+            )
+            uncited = [pk for pk in ids if pk not in cited]
+            for other in model._default_manager.filter(pk__in=uncited[:LINKED_LIMIT]):
+                found.append(Gap(record=other, fact=fact, reason=Gap.UNCITED, part=True))
+    return found
+
+
 def gaps_message(gaps_: Iterable[Gap]) -> str:
     return "; ".join(gap.message for gap in gaps_)
 
