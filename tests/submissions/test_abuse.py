@@ -1,6 +1,8 @@
 """Abuse is held off without a third party: a per-client rate limit with a readable 429
 page, CSRF protection with a readable failure page, and receipts that tell nothing."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -32,7 +34,11 @@ def test_the_429_page_is_in_persian_on_persian_pages(client, settings):
     client.post("/fa/submit/", answers())
     response = client.post("/fa/submit/", answers())
     assert response.status_code == 429
-    assert "دقیقهٔ دیگر دوباره امتحان کنید" in response.content.decode()
+    page = response.content.decode()
+    assert "دقیقهٔ دیگر دوباره امتحان کنید" in page
+    # The minutes in Persian digits, as every number on a Persian page.
+    assert re.search(r"حدود [۰-۹]+ دقیقهٔ دیگر", page)
+    assert not re.search(r"حدود [0-9]+ دقیقه", page)
 
 
 def test_a_flood_of_posts_is_refused_before_any_file_is_decoded(client, settings):
