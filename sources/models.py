@@ -196,7 +196,7 @@ class Source(Publishable):
         blocked = [
             (record, gaps)
             for record in self.dependent_records()
-            if (gaps := record.publication_gaps(unpublished={self.pk}))
+            if (gaps := self._gaps_it_would_open(record))
         ]
         if blocked:
             raise WorkflowError(
@@ -212,6 +212,16 @@ class Source(Publishable):
                     )
                 }
             )
+
+    def _gaps_it_would_open(self, record) -> list:
+        """The facts of ``record`` that only this source supports: counted as unpublished,
+        it is among the sources of each such gap. A fact that was uncited already is not
+        this source's to answer for."""
+        return [
+            gap
+            for gap in record.publication_gaps(unpublished={self.pk})
+            if any(source.pk == self.pk for source in gap.sources)
+        ]
 
     def dependent_records(self) -> list[Publishable]:
         """The published records whose page cites this source (directly, or through a

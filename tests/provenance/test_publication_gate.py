@@ -239,6 +239,22 @@ def test_a_source_whose_records_have_other_published_sources_may_be_withdrawn(re
     assert source.publication_status == "withdrawn"
 
 
+def test_a_source_is_not_held_for_a_gap_it_does_not_support(reviewer):
+    """A fact uncited before (an old record) is not this source's to answer for: the
+    refusal names only what withdrawing it would leave uncited."""
+    source = SourceFactory(title="Names only")
+    other = SourceFactory(title="Names too")
+    victim = VictimFactory(name_latin="Testname Old Gap", fate="executed", cited=False)
+    CitationFactory(content_object=victim, source=source, claim="general")
+    CitationFactory(content_object=victim, source=other, claim="general")
+    assert [g.fact.claim for g in victim.publication_gaps()] == ["fate"]  # the old gap
+
+    source.move_to(PublicationStatus.WITHDRAWN, user=reviewer)
+
+    source.refresh_from_db()
+    assert source.publication_status == "withdrawn"
+
+
 def test_moving_the_only_citation_of_a_fact_on_its_own_page_is_refused(reviewer_client):
     victim = VictimFactory(name_latin="Testname Moved", cited=False)
     CitationFactory(content_object=victim, claim="general")
