@@ -52,11 +52,13 @@ def dcite(notes, obj, *claims):
 
 
 def _versions(notes, obj, claims) -> str:
-    """ "; September 1988 according to ³" for each other value a source gives (one fact:
-    a single claim other than ``general``)."""
-    if len(claims) != 1 or claims[0] == "general":
+    """ "; September 1988 according to ³" for each other value a source gives, when the
+    footnotes are those of one fact (``general`` beside it has no value). A heading that
+    gathers several facts (both names) shows no versions: each has its own row."""
+    facts = [claim for claim in claims if claim != "general"]
+    if len(facts) != 1:
         return ""
-    found = notes.versions(obj, claims[0])
+    found = notes.versions(obj, facts[0])
     return format_html_join(
         "",
         '<span class="version">{} <bdi>{}</bdi> {}{}</span>',

@@ -28,8 +28,13 @@ def _sup(numbers):
 
 @register.simple_tag
 def cite(notes, obj, claim="general"):
-    """Superscript footnote numbers for a claim (nothing when no public source)."""
-    return _sup(notes.cite(obj, claim)) if notes is not None else ""
+    """Superscript footnote numbers for a claim (nothing when no public source), then
+    each other source's version of it with its own numbers: wherever a value is shown
+    with its footnotes, what other sources say of it follows (a commission's place, a
+    seat's role, a post's dates as much as a victim's date of death)."""
+    if notes is None:
+        return ""
+    return format_html("{}{}", _sup(notes.cite(obj, claim)), _versions(notes, obj, claim))
 
 
 @register.simple_tag
@@ -115,11 +120,10 @@ def fact(notes, obj, claim, label, value):
     # The value is isolated in its own direction: an English alias on a Persian page (or
     # a Persian name on an English one) neither scrambles nor is scrambled by its line.
     return format_html(
-        '<div class="fact"><dt>{}</dt><dd><bdi dir="auto">{}</bdi>{}{}{}</dd></div>',
+        '<div class="fact"><dt>{}</dt><dd><bdi dir="auto">{}</bdi>{}{}</dd></div>',
         label,
         value,
         cite(notes, obj, claim),
-        _versions(notes, obj, claim),
         _quotations(notes, obj, claim),
     )
 
