@@ -186,3 +186,13 @@ class CitationAdmin(GuardedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["source__title", "claim", "locator", "quote"]
     autocomplete_fields = ["source"]
     list_select_related = ["source", "content_type"]
+
+    def get_deleted_objects(self, objs, request):
+        """A deletion that would leave a fact of a published page uncited is refused the
+        way Django refuses one that protected objects block: the confirmation page lists
+        each record and its facts, and offers no button (one citation or many)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        doomed = Citation.objects.filter(pk__in=[obj.pk for obj in objs])
+        for record, gaps in doomed.gaps_if_deleted():
+            protected.append(f"{provenance.record_label(record)}: {provenance.gaps_message(gaps)}")
+        return deleted, counts, perms_needed, protected

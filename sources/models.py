@@ -284,6 +284,29 @@ class CitationQuerySet(models.QuerySet):
         show as ``Citation.public_view()`` says)."""
         return self.filter(source__publication_status="published")
 
+    def gaps_if_deleted(self) -> list[tuple[object, list]]:
+        """(record, the facts it would leave uncited) for each record shown on a published
+        page that deleting these citations together would leave with a fact no published
+        source supports. A fact uncited already is not theirs to answer for. One read of
+        the records' citations per record."""
+        doomed = set(self.values_list("pk", flat=True))
+        records = {}
+        for citation in self.model.objects.filter(pk__in=doomed).prefetch_related("content_object"):
+            if citation.content_object is not None:
+                records[record_key(citation.content_object)] = citation.content_object
+        found = []
+        for record in records.values():
+            shown_on = public_records_of(record)
+            if not shown_on or not all(r.is_published for r in shown_on):
+                continue
+            before = list(record.citations.select_related("source"))
+            after = [c for c in before if c.pk not in doomed]
+            already = {gap.fact.claim for gap in provenance.gaps(record, before)}
+            opened = [g for g in provenance.gaps(record, after) if g.fact.claim not in already]
+            if opened:
+                found.append((record, opened))
+        return found
+
     def citing(self, source):
         """The citations of ``source`` (an instance or an id) when it has a public page:
         what "the records citing this source" lists. A private testimony lists nothing,
