@@ -80,3 +80,35 @@ def test_a_researcher_cannot_publish_through_the_import_screen(researcher_client
     text = page.content.decode()
     assert "only a reviewer may publish" in text
     assert reverse("admin:victims_victim_process_import") not in text
+
+
+def _import_through_admin(client, text, **extra):
+    preview = _upload(client, text, **extra)
+    form = preview.context["confirm_form"]
+    return client.post(
+        reverse("admin:victims_victim_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefer", "record_date", "version"), [("", "1988-08", "1988-09"), ("on", "1988-09", "")]
+)
+def test_the_admin_import_keeps_a_differing_date_as_a_version_unless_the_source_is_preferred(
+    reviewer_client, prefer, record_date, version
+):
+    first = SourceFactory(title="Synthetic first list")
+    second = SourceFactory(title="Synthetic second list")
+    _import_through_admin(reviewer_client, GOOD, source=first.pk)
+    other = GOOD.replace("1955,1988-08", "1955,1988-09").replace(
+        "T-2,,مریم احمدی,,1988,draft\n", ""
+    )
+
+    _import_through_admin(reviewer_client, other, source=second.pk, prefer_source=prefer)
+
+    ali = Victim.objects.get(ref="T-1")
+    assert ali.death_date.isoformat()[:7] == record_date
+    by_second = ali.citations.get(source=second, claim="death_date")
+    assert by_second.value == version
+    if prefer:  # the first list's August is kept as its version, not lost
+        assert ali.citations.get(source=first, claim="death_date").value == "1988-08"

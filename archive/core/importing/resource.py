@@ -186,6 +186,15 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         self.prepare_instance(instance)
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row whose values the record already has (or keeps: the source's differing
+        value becomes its version) still brings the source's citations: it is not
+        skipped while it has some to write, or the admin would drop them unseen."""
+        brings = self.source is not None and instance.pk is not None
+        if brings and self.citations_to_write([instance])[0]:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def after_save_instance(self, instance, row, **kwargs):
         """The admin's import: the row's citations, saved one by one (with history)."""
         new, demoted = self.citations_to_write([instance])
