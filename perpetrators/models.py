@@ -67,11 +67,19 @@ class Perpetrator(Person):
     def cited_parts(self) -> list:
         """The records its public page shows with it, each cited on its own: seats on
         published commissions, positions, statements."""
-        return [
-            *self.memberships.public().select_related("commission"),
-            *self.positions.all(),
-            *self.statements.all(),
-        ]
+        if "memberships" in getattr(self, "_prefetched_objects_cache", {}):
+            seats = [m for m in self.memberships.all() if m.commission.is_published]
+        else:
+            seats = self.memberships.public().select_related("commission")
+        return [*seats, *self.positions.all(), *self.statements.all()]
+
+    @classmethod
+    def prefetch_cited_parts(cls, perpetrators) -> None:
+        """Reads the parts of many perpetrators in one query per kind (the gate's checks
+        of every record a source supports)."""
+        models.prefetch_related_objects(
+            perpetrators, "memberships__commission", "positions", "statements"
+        )
 
 
 class CommissionQuerySet(PublishableQuerySet):
@@ -139,11 +147,17 @@ class Commission(BilingualNameMixin, Publishable):
 
     def cited_parts(self) -> list:
         """Its seats that published members' pages show."""
+        if "memberships" in getattr(self, "_prefetched_objects_cache", {}):
+            return [m for m in self.memberships.all() if m.perpetrator.is_published]
         return list(
             self.memberships.filter(perpetrator__publication_status="published").select_related(
                 "perpetrator"
             )
         )
+
+    @classmethod
+    def prefetch_cited_parts(cls, commissions) -> None:
+        models.prefetch_related_objects(commissions, "memberships__perpetrator")
 
 
 class Role(models.TextChoices):

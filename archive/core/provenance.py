@@ -346,22 +346,32 @@ def _citations_of(record) -> list:
     return list(record.citations.select_related("source").order_by("pk"))
 
 
-def checklist(record, *, unpublished: Iterable[int] = ()) -> list[FactRow]:
+def checklist(record, *, unpublished: Iterable[int] = (), citations_of=None) -> list[FactRow]:
     """Every fact ``record``'s public page shows, its own and those of the records the
-    page shows with it (``cited_parts``), each with its sources or its gap."""
+    page shows with it (``cited_parts``), each with its sources or its gap.
+    ``citations_of(obj)``: the citations of a record already read in a batch (checks of
+    many records at once); by default each record's are read."""
     if not facts_of(type(record)):
         return []
-    rows = fact_rows(record, _citations_of(record), unpublished=unpublished)
+    read = citations_of or _citations_of
+    rows = fact_rows(record, read(record), unpublished=unpublished)
     parts = getattr(record, "cited_parts", None)
     for sub in parts() if parts else ():
-        rows += fact_rows(sub, _citations_of(sub), unpublished=unpublished, part=True)
+        rows += fact_rows(sub, read(sub), unpublished=unpublished, part=True)
     return rows
 
 
-def publication_gaps(record, *, unpublished: Iterable[int] = ()) -> list[Gap]:
+def parts_of(record) -> list:
+    """The records ``record``'s page shows with it, each cited on its own."""
+    parts = getattr(record, "cited_parts", None)
+    return list(parts()) if parts else []
+
+
+def publication_gaps(record, *, unpublished: Iterable[int] = (), citations_of=None) -> list[Gap]:
     """Why ``record`` may not be published: each fact its public page would show without
     a citation to a published source. Empty: it may be."""
-    return [row.gap for row in checklist(record, unpublished=unpublished) if row.gap]
+    rows = checklist(record, unpublished=unpublished, citations_of=citations_of)
+    return [row.gap for row in rows if row.gap]
 
 
 # How many linked records a refusal names (the data-quality view lists them all).

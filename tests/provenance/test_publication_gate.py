@@ -268,3 +268,27 @@ def test_moving_the_only_citation_of_a_fact_on_its_own_page_is_refused(reviewer_
     assert "Fate: no citation" in response.content.decode()
     fate.refresh_from_db()
     assert fate.claim == "fate"
+
+
+@pytest.mark.parametrize("kind", ["victims", "perpetrators"])
+def test_withdrawing_a_source_reads_its_records_in_a_number_of_queries_that_does_not_grow(
+    reviewer, kind
+):
+    """A source an import cited ten thousand times must still be withdrawable in one
+    request: the check reads the records and their citations in batches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def withdraw_with(count: int) -> int:
+        source = SourceFactory(title=f"Synthetic list of {count}")
+        for _ in range(count):
+            record = VictimFactory() if kind == "victims" else PositionFactory().perpetrator
+            CitationFactory(content_object=record, source=source, claim="general")
+        with CaptureQueriesContext(connection) as queries:
+            source.move_to(PublicationStatus.WITHDRAWN, user=reviewer)
+        source.refresh_from_db()
+        assert source.publication_status == "withdrawn"
+        return len(queries)
+
+    withdraw_with(1)  # the content types' cache warmed, as in a running server
+    assert withdraw_with(12) == withdraw_with(3)
