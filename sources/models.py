@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from archive.core import provenance
@@ -207,12 +208,7 @@ class Source(Publishable):
                     "%(records)s. Cite another published source for these facts, or "
                     "withdraw the records first."
                 )
-                % {
-                    "records": "; ".join(
-                        f"{provenance.record_label(record)}: {provenance.gaps_message(gaps)}"
-                        for record, gaps in blocked
-                    )
-                }
+                % {"records": _named_records(blocked)}
             )
 
     def _gaps_it_would_open(self, record, citations_of=None) -> list:
@@ -251,6 +247,23 @@ class Source(Publishable):
                     if isinstance(record, Publishable) and record.is_published:
                         found[(type(record), record.pk)] = record
         return list(found.values())
+
+
+NAMED_RECORDS = 20  # a refusal names this many records and counts the rest
+
+
+def _named_records(blocked) -> str:
+    """ "Victim “…”: Date of death: no citation; …" for the first records, then how many
+    more: a source an import cited ten thousand times is refused in a readable line."""
+    named = "; ".join(
+        f"{provenance.record_label(record)}: {provenance.gaps_message(gaps)}"
+        for record, gaps in blocked[:NAMED_RECORDS]
+    )
+    rest = len(blocked) - NAMED_RECORDS
+    if rest > 0:
+        more = ngettext("and %(n)s more record", "and %(n)s more records", rest) % {"n": rest}
+        named = f"{named}; {more}"
+    return named
 
 
 def _read_together(records):

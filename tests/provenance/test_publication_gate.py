@@ -292,3 +292,17 @@ def test_withdrawing_a_source_reads_its_records_in_a_number_of_queries_that_does
 
     withdraw_with(1)  # the content types' cache warmed, as in a running server
     assert withdraw_with(12) == withdraw_with(3)
+
+
+def test_a_refusal_for_many_records_names_twenty_and_counts_the_rest(reviewer):
+    source = SourceFactory(title="Synthetic list of 23")
+    for n in range(23):
+        victim = VictimFactory(name_latin=f"Testname Many{n:02d}", cited=False)
+        CitationFactory(content_object=victim, source=source, claim="general")
+
+    with pytest.raises(ValidationError) as refused:
+        source.move_to(PublicationStatus.WITHDRAWN, user=reviewer)
+
+    text = plain(refused.value)
+    assert len(re.findall(r"Testname Many\d\d", text)) == 20
+    assert "and 3 more records" in text
