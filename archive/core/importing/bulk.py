@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 BATCH_SIZE = 2000
@@ -185,8 +185,12 @@ class _History:
         }
         get = self.historical._meta.get_field
         self.extra_fields = [get(name) for name in extra]
+        # A reason longer than its column (a long file name) is cut, not refused: the
+        # same on every database and path (a CAST to varchar(n) would cut it silently).
         self.extra_values = [
-            f.get_db_prep_save(v, connection) if v is not None else None
+            f.get_db_prep_save(v[: f.max_length] if isinstance(v, str) else v, connection)
+            if v is not None
+            else None
             for f, v in zip(self.extra_fields, extra.values(), strict=True)
         ]
         self.columns = [get(f.name).column for f in self.tracked] + [
@@ -229,7 +233,9 @@ def _copy_create(objs, model, connection, when, with_pk: bool, history: _History
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 setattr(obj, f.attname, when)
     build = _row_builder(fields, connection)
-    with connection.cursor() as cursor:
+    # In a transaction of its own when the caller has none: the staging table lives
+    # until the transaction ends.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         ids = None
         if not with_pk:
             ids = new_ids(cursor, meta.db_table, meta.pk.column, len(objs))
@@ -268,7 +274,7 @@ def _copy_update(objs, model, columns, connection, history: _History) -> bool:
         return False
     qn = connection.ops.quote_name
     table, pk = qn(meta.db_table), qn(meta.pk.column)
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         staged = stage(
             cursor, qn, meta.db_table, [meta.pk.column, *[f.column for f in columns]], text
         )
