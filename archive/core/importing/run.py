@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from archive.core.importing.bulk import (
@@ -22,7 +22,6 @@ from archive.core.importing.citing import add_version_names, prefetch_version_na
 from archive.core.importing.readers import open_table
 from archive.core.importing.report import FileProblem, ImportReport, Problem, messages_of
 from archive.core.importing.resource import get_resource_class
-from archive.core.importing.staging import pending_lists
 from archive.core.models import history_user
 from archive.core.versions import data_changed
 
@@ -134,102 +133,100 @@ def import_file(
         # The multi-row INSERTs send no signals: cached public pages learn of the import
         # when it commits (nothing, if it rolls back).
         data_changed(db)
-        # The search indexes take the rows in one pass at the end (see pending_lists).
-        with pending_lists(connections[db], [model._meta.db_table]):
-            for batch in _batches(table.rows, batch_size):
-                keys = [resource.row_key(row) for _where, row in batch]
-                existing = resource.existing([k for k in keys if k])
-                prefetch_version_names(existing.values())
-                to_create, to_update, to_cite = [], [], []
-                for (where, row), key in zip(batch, keys, strict=True):
-                    report.rows += 1
-                    if "__error__" in row:
-                        report.add_problem(Problem(where, "", row["__error__"]))
-                        continue
-                    if key:
-                        if key in seen:
-                            first = f"{where.split()[0]} {seen[key]}"
-                            report.add_problem(
-                                Problem(
-                                    where,
-                                    resource.key_column,
-                                    f"'{key}' is also the {resource.key_column} of {first}; "
-                                    f"each record may appear once in a file",
-                                )
+        for batch in _batches(table.rows, batch_size):
+            keys = [resource.row_key(row) for _where, row in batch]
+            existing = resource.existing([k for k in keys if k])
+            prefetch_version_names(existing.values())
+            to_create, to_update, to_cite = [], [], []
+            for (where, row), key in zip(batch, keys, strict=True):
+                report.rows += 1
+                if "__error__" in row:
+                    report.add_problem(Problem(where, "", row["__error__"]))
+                    continue
+                if key:
+                    if key in seen:
+                        first = f"{where.split()[0]} {seen[key]}"
+                        report.add_problem(
+                            Problem(
+                                where,
+                                resource.key_column,
+                                f"'{key}' is also the {resource.key_column} of {first}; "
+                                f"each record may appear once in a file",
                             )
-                            continue
-                        # The number alone: a million keys must not hold a million labels too.
-                        seen[key] = int(where.split()[-1])
-                    instance = existing.get(key)
-                    new = instance is None
-                    if new:
-                        instance = resource.init_instance(row)
-                    before = None if new else [f.export(instance) for f in import_fields]
-                    resource.after_init_instance(instance, new, row)
+                        )
+                        continue
+                    # The number alone: a million keys must not hold a million labels too.
+                    seen[key] = int(where.split()[-1])
+                instance = existing.get(key)
+                new = instance is None
+                if new:
+                    instance = resource.init_instance(row)
+                before = None if new else [f.export(instance) for f in import_fields]
+                resource.after_init_instance(instance, new, row)
+                try:
+                    errors = {}
                     try:
-                        errors = {}
-                        try:
-                            resource.import_instance(instance, row, where=where)
-                        except ValidationError as exc:
-                            errors = exc.update_error_dict(errors)
-                        resource.validate_instance(instance, errors)
+                        resource.import_instance(instance, row, where=where)
                     except ValidationError as exc:
-                        for problem in messages_of(exc, resource, where):
-                            report.add_problem(problem)
-                        continue
-                    if report.problems:
-                        continue  # keep checking rows; nothing more will be written
-                    if not new and before == [f.export(instance) for f in import_fields]:
-                        report.unchanged += 1
-                        to_cite.append(instance)
-                        continue
-                    add_version_names(instance, resource.source)
-                    resource.prepare_instance(instance)
-                    if new:
-                        to_create.append(instance)
-                    else:
-                        if hasattr(instance, "updated_at"):
-                            instance.updated_at = now
-                        to_update.append(instance)
-                if not report.problems:
-                    if to_create:
-                        create_with_history(
-                            to_create,
-                            model,
-                            db=db,
-                            user=account,
-                            reason=resource.change_reason(),
-                            when=now,
-                        )
-                    if to_update:
-                        update_with_history(
-                            to_update,
-                            model,
-                            update_fields,
-                            db=db,
-                            user=account,
-                            reason=resource.change_reason(),
-                            when=now,
-                        )
-                    resource.after_bulk_write(to_create, to_update)
-                    cited, demoted = resource.citations_to_write([*to_create, *to_update, *to_cite])
-                    if cited:
-                        citations = cited[0].model
-                        create_with_history(
-                            cited, citations, db=db, user=account,
-                            reason=resource.change_reason(), when=now,
-                        )  # fmt: skip
-                        report.citations += len(cited)
-                        report.versions += sum(1 for c in cited if c.value)
-                    if demoted:
-                        update_with_history(
-                            demoted, type(demoted[0]), ["value"], db=db, user=account,
-                            reason=resource.change_reason(), when=now,
-                        )  # fmt: skip
-                    report.created += len(to_create)
-                    report.updated += len(to_update)
-                if progress:
-                    progress.update(report.rows)
+                        errors = exc.update_error_dict(errors)
+                    resource.validate_instance(instance, errors)
+                except ValidationError as exc:
+                    for problem in messages_of(exc, resource, where):
+                        report.add_problem(problem)
+                    continue
+                if report.problems:
+                    continue  # keep checking rows; nothing more will be written
+                if not new and before == [f.export(instance) for f in import_fields]:
+                    report.unchanged += 1
+                    to_cite.append(instance)
+                    continue
+                add_version_names(instance, resource.source)
+                resource.prepare_instance(instance)
+                if new:
+                    to_create.append(instance)
+                else:
+                    if hasattr(instance, "updated_at"):
+                        instance.updated_at = now
+                    to_update.append(instance)
+            if not report.problems:
+                if to_create:
+                    create_with_history(
+                        to_create,
+                        model,
+                        db=db,
+                        user=account,
+                        reason=resource.change_reason(),
+                        when=now,
+                    )
+                if to_update:
+                    update_with_history(
+                        to_update,
+                        model,
+                        update_fields,
+                        db=db,
+                        user=account,
+                        reason=resource.change_reason(),
+                        when=now,
+                    )
+                resource.after_bulk_write(to_create, to_update)
+                cited, demoted = resource.citations_to_write([*to_create, *to_update, *to_cite])
+                if cited:
+                    citations = cited[0].model
+                    create_with_history(
+                        cited, citations, db=db, user=account,
+                        reason=resource.change_reason(), when=now,
+                    )  # fmt: skip
+                    report.citations += len(cited)
+                    report.versions += sum(1 for c in cited if c.value)
+                if demoted:
+                    update_with_history(
+                        demoted, type(demoted[0]), ["value"], db=db, user=account,
+                        reason=resource.change_reason(), when=now,
+                    )  # fmt: skip
+                report.created += len(to_create)
+                report.updated += len(to_update)
+            if progress:
+                progress.update(report.rows)
         if report.rows == 0:
             raise FileProblem(f"{path.name} has a header but no records.")
         if report.problems or dry_run:

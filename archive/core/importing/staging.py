@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from uuid import UUID
-
-from django.db import DatabaseError, transaction
 
 
 class CannotCopy(Exception):
@@ -101,41 +98,3 @@ def new_ids(cursor, table: str, pk_column: str, count: int) -> list[int] | None:
         return None
     cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
     return [row[0] for row in cursor.fetchall()]
-
-
-@contextmanager
-def pending_lists(connection, tables: list[str]):
-    """For the length of a bulk write, the GIN indexes of ``tables`` that take each row
-    straight into their trees (``fastupdate = off``, ``migration_ops``) gather new entries
-    in their pending list instead, merged into the trees at the end in one pass
-    (``gin_clean_pending_list``), before the option is set back: all inside the import's
-    transaction, so that nothing of it outlives the import, even when it rolls back.
-
-    Inserting 10,000 victims into the trigram index entry by entry took 1.33 s on this
-    machine, through the pending list and one merge 0.18 s. Searches made while the
-    import runs read the list (at most ``gin_pending_list_limit``, 4 MB); after it, none.
-    Two imports of one kind wait for each other (the option's lock). Where the account
-    may not alter the indexes (it does not own them), the import goes on without."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.oid::regclass::text FROM pg_index i "
-            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
-            "WHERE i.indrelid = ANY(%s::regclass[]) AND a.amname = 'gin' "
-            "AND 'fastupdate=off' = ANY(c.reloptions) ORDER BY 1",
-            [tables],
-        )
-        names = [row[0] for row in cursor.fetchall()]
-        try:
-            with transaction.atomic(using=connection.alias):
-                for name in names:
-                    cursor.execute(f"ALTER INDEX {name} SET (fastupdate = on)")
-        except DatabaseError:
-            names = []
-    yield
-    with connection.cursor() as cursor:
-        for name in names:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
-            cursor.execute(f"ALTER INDEX {name} SET (fastupdate = off)")
