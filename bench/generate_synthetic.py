@@ -4,7 +4,8 @@ of the installed package (tests call its ``Command`` through ``call_command``).
 
 Rows come from ``bench.synthetic.synthetic_people`` (refs ``SYN-0000001`` and up, names
 recombined from the lexicon) and are written through the import command's bulk writer
-(``archive.core.importing.create_with_history``): one multi-row INSERT per few hundred records,
+(``archive.core.importing.create_with_history``): on PostgreSQL a COPY into a staging table
+and one INSERT ... SELECT per batch, elsewhere a multi-row INSERT per few hundred records;
 a "created" history entry for each, search keys computed as for a saved record. Prisons and
 events are created the first time a row names them. Each batch is its own transaction, so
 a build of a million rows can be stopped and resumed with ``--start``.

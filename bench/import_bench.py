@@ -3,7 +3,13 @@ CSV (refs SYN-..., names drawn from the archive's lexicon, clearly synthetic) an
 them with ``manage.py import_records victims --source ID`` in a child process on the
 current DATABASE_URL (every filled cell cited to a synthetic published source, as the
 publication gate asks of published rows), then prints rows per second and the child's
-peak memory.
+peak memory. ``--no-source``: every row a draft, imported without a source (no
+citations).
+
+On PostgreSQL it then COPYs the same file into a bare temporary table (text columns, no
+index, dropped at once) on the same server, and prints the import's rows/s as a ratio of
+that: the floor the import is measured against, in the same run so that the ratio holds
+on a busy machine. Only a server on 127.0.0.1 (or localhost) is used.
 
 The database must be migrated and should hold no SYN- records (each run uses a fresh
 range of refs with --start, or --flush to delete earlier SYN- victims first). Never run
@@ -79,6 +85,34 @@ def local_people(n: int, seed: int = 0, start: int = 1):
         }
 
 
+def copy_baseline(url: str, path: Path) -> float:
+    """Seconds to COPY the CSV at ``path`` into a bare temporary table on ``url``."""
+    from urllib.parse import urlsplit
+
+    import psycopg2
+
+    parts = urlsplit(url)
+    if parts.hostname not in {"127.0.0.1", "localhost"}:
+        raise SystemExit(f"the COPY baseline runs against 127.0.0.1 only, not {parts.hostname}")
+    with path.open(encoding="utf-8") as handle:
+        header = handle.readline().strip().split(",")
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cursor:
+            columns = ", ".join(f'"{c}" text' for c in header)
+            cursor.execute(f"CREATE TEMPORARY TABLE bench_bare_copy ({columns})")
+            with path.open(encoding="utf-8") as handle:
+                t0 = time.monotonic()
+                cursor.copy_expert(
+                    "COPY bench_bare_copy FROM STDIN WITH (FORMAT csv, HEADER true)", handle
+                )
+                seconds = time.monotonic() - t0
+        conn.rollback()
+    finally:
+        conn.close()
+    return seconds
+
+
 def people(n: int, seed: int, start: int):
     try:
         from bench.synthetic import synthetic_people
@@ -87,7 +121,7 @@ def people(n: int, seed: int, start: int):
     return synthetic_people(n, seed=seed, start=start)
 
 
-def write_csv(path: Path, n: int, seed: int, start: int) -> None:
+def write_csv(path: Path, n: int, seed: int, start: int, *, drafts: bool = False) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
@@ -100,6 +134,8 @@ def write_csv(path: Path, n: int, seed: int, start: int) -> None:
                 row["death_date"] = row["death_date"][: 4 if precision == "year" else 7]
             if isinstance(row["aliases"], (list, tuple)):
                 row["aliases"] = " | ".join(row["aliases"])
+            if drafts:
+                row["publication_status"] = "draft"
             writer.writerow(row)
 
 
@@ -110,6 +146,9 @@ def main(argv=None) -> int:
     parser.add_argument("--start", type=int, default=1, help="first SYN- number")
     parser.add_argument("--flush", action="store_true", help="delete SYN- victims first")
     parser.add_argument("--keep", action="store_true", help="keep the generated CSV")
+    parser.add_argument(
+        "--no-source", action="store_true", help="drafts only, imported without a source"
+    )
     args = parser.parse_args(argv)
 
     env = {**os.environ}
@@ -130,7 +169,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"synthetic-{args.n}.csv"
         t0 = time.monotonic()
-        write_csv(path, args.n, args.seed, args.start)
+        write_csv(path, args.n, args.seed, args.start, drafts=args.no_source)
         made = time.monotonic() - t0
         size = path.stat().st_size
         t0 = time.monotonic()
@@ -141,13 +180,15 @@ def main(argv=None) -> int:
             text=True,
         )  # fmt: skip
         source = made_source.stdout.strip().splitlines()[-1]
+        cite = [] if args.no_source else ["--source", source]
         t0 = time.monotonic()
         child = subprocess.run(
-            [*manage, "import_records", "victims", str(path), "--as", "bench-reviewer",
-             "--source", source],
+            [*manage, "import_records", "victims", str(path), "--as", "bench-reviewer", *cite],
             env=env, capture_output=True, text=True,
         )  # fmt: skip
         seconds = time.monotonic() - t0
+        url = env.get("DATABASE_URL", "")
+        copy_seconds = copy_baseline(url, path) if url.startswith("postgres") else None
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         peak_kb = usage.ru_maxrss
         cpu = usage.ru_utime + usage.ru_stime
@@ -162,6 +203,11 @@ def main(argv=None) -> int:
     print(f"rows                {args.n:,} ({size / 1e6:.1f} MB CSV, generated in {made:.1f} s)")
     print(f"import time         {seconds:.1f} s (whole command: start-up, history, search keys)")
     print(f"import rows/s       {args.n / seconds:,.0f}")
+    cited = "no (drafts)" if args.no_source else "yes (every filled cell cited)"
+    print(f"with source         {cited}")
+    if copy_seconds:
+        print(f"COPY rows/s         {args.n / copy_seconds:,.0f} (the same file into a bare table)")
+        print(f"import / COPY       {copy_seconds / seconds:.4f}")
     print(f"import CPU time     {cpu:.1f} s in the command (the database works apart)")
     print(f"peak memory (RSS)   {peak_kb / 1024:,.0f} MB")
     print(f"load average        {os.getloadavg()[0]:.1f} (2 cores: figures above 2 mean waiting)")

@@ -183,13 +183,16 @@ def build(env: dict, size: int, batch_size: int) -> tuple[int, float]:
 IMPORT_START = 9_000_001  # SYN-9000001 on: the import benchmark's rows, removed after
 
 
-def import_benchmark(env: dict, rows: int) -> dict:
+def import_benchmark(env: dict, rows: int, *, source: bool = True) -> dict:
+    extra = [] if source else ["--no-source"]
     result = subprocess.run(
         [PY, str(ROOT / "bench" / "import_bench.py"), str(rows), "--start", str(IMPORT_START),
-         "--seed", "8"], env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+         "--seed", "8", *extra], env=env, cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     cleanup = (
         "from victims.models import Victim; "
+        "from sources.models import Citation; "
+        "Citation.objects.filter(victim__ref__gte='SYN-9', victim__ref__startswith='SYN-').delete(); "  # noqa: E501
         "Victim.history.filter(ref__gte='SYN-9').filter(ref__startswith='SYN-').delete(); "
         "qs = Victim.objects.filter(ref__gte='SYN-9').filter(ref__startswith='SYN-'); "
         "qs.update(publication_status='draft'); qs.delete()"
@@ -204,6 +207,10 @@ def import_benchmark(env: dict, rows: int) -> dict:
             figures["rows_per_s"] = int(m.group(1).replace(",", ""))
         if m := re.match(r"peak memory \(RSS\)\s+([\d,]+) MB", line):
             figures["peak_mb"] = int(m.group(1).replace(",", ""))
+        if m := re.match(r"COPY rows/s\s+([\d,]+)", line):
+            figures["copy_rows_per_s"] = int(m.group(1).replace(",", ""))
+        if m := re.match(r"import / COPY\s+([\d.]+)", line):
+            figures["ratio"] = float(m.group(1))
     return figures
 
 
@@ -397,7 +404,9 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
     print(f"{label}: {url.split('@')[-1]}", flush=True)
     _before, build_rate = build(env, size, args.batch_size)
     imported = {} if args.skip_import else import_benchmark(env, args.import_rows)
-    print(f"  import: {imported or 'skipped'}", flush=True)
+    print(f"  import with --source: {imported or 'skipped'}", flush=True)
+    drafts = {} if args.skip_import else import_benchmark(env, args.import_rows, source=False)
+    print(f"  import of drafts without a source: {drafts or 'skipped'}", flush=True)
     if url.startswith("postgres"):
         vacuum(url)
     prepared = probe(env, "prepare")
@@ -430,7 +439,7 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
         results[name]["queries"] = counted.get(urls[0], [0, None])[1]
     return {
         "label": label, "size": prepared["victims"], "published": prepared["published"],
-        "build_rate": build_rate, "import": imported, "results": results,
+        "build_rate": build_rate, "import": imported, "import_drafts": drafts, "results": results,
         "worker_peak_mb": max(peaks) / 1024 if peaks else None, "workers": len(peaks),
         "indexes": prepared.get("name_key_indexes", []),
         "table_bytes": prepared.get("table_bytes"),
@@ -470,15 +479,24 @@ def table(runs: list[dict], args) -> str:
     )
     lines.append("")
     for run in runs:
-        imp = run["import"]
         parts = [f"**{run['label']}** ({run['size']:,} victims, {run['published']:,} published)"]
-        if imp:
-            parts.append(
-                f"import {imp.get('rows_per_s', 0):,} rows/s "
-                f"({1e6 / imp['rows_per_s'] / 60:.1f} min per million), "
-                f"import peak memory {imp.get('peak_mb')} MB for {args.import_rows:,} rows"
-                if imp.get("rows_per_s") else "import: see log"
+        for key, what in (("import", "with --source"), ("import_drafts", "of drafts, no source")):
+            imp = run.get(key)
+            if not imp:
+                continue
+            if not imp.get("rows_per_s"):
+                parts.append(f"import {what}: see log")
+                continue
+            ratio = (
+                f", {imp['ratio']:.3f} of a COPY of the same file into a bare table "
+                f"({imp['copy_rows_per_s']:,} rows/s)"
+                if imp.get("ratio") else ""
             )  # fmt: skip
+            parts.append(
+                f"import {what} {imp['rows_per_s']:,} rows/s{ratio} "
+                f"({1e6 / imp['rows_per_s'] / 60:.1f} min per million), "
+                f"peak memory {imp.get('peak_mb')} MB for {args.import_rows:,} rows"
+            )
         if run["build_rate"]:
             parts.append(f"build (generate_synthetic) {run['build_rate']:,.0f} rows/s")
         if run["worker_peak_mb"]:

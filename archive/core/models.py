@@ -3,6 +3,7 @@ names and the publication workflow that every public record goes through."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -46,6 +47,17 @@ def partial_date(verbose_name, help_text=""):
     )
 
 
+@functools.cache
+def _partial_date_fields(model) -> list[str]:
+    """The date fields of ``model`` that have a precision beside them (once per model)."""
+    names = {f.name for f in model._meta.fields}
+    return [
+        f.name
+        for f in model._meta.fields
+        if isinstance(f, models.DateField) and f"{f.name}_precision" in names
+    ]
+
+
 class PartialDatesMixin:
     """Gives a model ``partial("death_date")`` and checks each date/precision pair."""
 
@@ -55,12 +67,7 @@ class PartialDatesMixin:
         )
 
     def partial_date_fields(self) -> list[str]:
-        return [
-            f.name
-            for f in self._meta.fields
-            if isinstance(f, models.DateField)
-            and any(g.name == f"{f.name}_precision" for g in self._meta.fields)
-        ]
+        return _partial_date_fields(type(self))
 
     def clean_partial_dates(self) -> dict:
         errors = {}
@@ -625,8 +632,10 @@ class Person(Publishable):
         cached = getattr(self, "_version_names", None)
         if cached is not None:
             return cached
+        if self.pk is None:  # before the manager: an import asks this of every new row
+            return []
         relation = getattr(self, "citations", None)
-        if self.pk is None or relation is None:
+        if relation is None:
             return []
         values = (
             relation.filter(

@@ -1,11 +1,15 @@
 """Bulk writes with history: multi-row INSERTs and UPDATEs and their history rows, since
-bulk writes send no signals (django-simple-history records nothing by itself)."""
+bulk writes send no signals (django-simple-history records nothing by itself).
+
+On PostgreSQL the rows go through COPY into a staging table (``importing.staging``) and
+from there into the records' table and the history table with one set-based statement
+each; SQLite takes multi-row INSERTs."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 BATCH_SIZE = 2000
@@ -16,8 +20,9 @@ BATCH_SIZE = 2000
 # Django's bulk_create compiles every value of every row through the ORM's SQL compiler,
 # and django-simple-history builds a model instance per historical row: together about
 # half the time of an import. For new records the command writes the same rows with one
-# multi-row INSERT per few hundred records (psycopg2's execute_values on PostgreSQL,
-# INSERT ... RETURNING on SQLite), converting only values that are not already plain
+# COPY and INSERT ... SELECT on PostgreSQL (``staging``), a multi-row INSERT ... RETURNING
+# per few hundred records elsewhere (psycopg2's execute_values when COPY cannot take a
+# value), converting only values that are not already plain
 # (dates, times, files) through the field's own get_db_prep_save. What is written is what
 # bulk_create_with_history would write; other databases use it.
 
@@ -114,15 +119,20 @@ def create_with_history(objs: list, model, *, db: str, user, reason: str, when) 
             default_change_reason=reason, default_date=when,
         )  # fmt: skip
         return
+    history = _History(model, connection, user=user, reason=reason, when=when, kind="+")
     for with_pk in (True, False):
         group = [obj for obj in objs if (obj.pk is not None) == with_pk]
-        if group:
-            _create(group, model, connection, when, with_pk)
+        if not group:
+            continue
+        if connection.vendor == "postgresql" and _copy_create(
+            group, model, connection, when, with_pk, history
+        ):
+            continue
+        _create(group, model, connection, when, with_pk)
+        history.insert(group)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db
-
-    _insert_history(objs, model, connection, user=user, reason=reason, when=when, kind="+")
 
 
 def update_with_history(
@@ -138,8 +148,13 @@ def update_with_history(
             default_change_reason=reason, default_date=when,
         )  # fmt: skip
         return
+    history = _History(model, connection, user=user, reason=reason, when=when, kind="~")
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
+    if connection.vendor == "postgresql" and _copy_update(
+        objs, model, columns, connection, history
+    ):
+        return
     qn = connection.ops.quote_name
     sets = ", ".join(f"{qn(f.column)} = %s" for f in columns)
     # Table and column names come from model metadata, never from the file.
@@ -147,38 +162,128 @@ def update_with_history(
     build = _row_builder([*columns, meta.pk], connection)
     rows = [build(obj) for obj in objs]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_batch
-
-            execute_batch(cursor.cursor, sql, rows, page_size=500)
-        else:
-            cursor.executemany(sql, rows)
-    _insert_history(objs, model, connection, user=user, reason=reason, when=when, kind="~")
+        cursor.executemany(sql, rows)
+    history.insert(objs)
 
 
-def _insert_history(objs, model, connection, *, user, reason, when, kind) -> None:
-    history = getattr(model, "history", None)
-    if history is None:
-        return
-    historical = history.model
-    tracked = list(historical.tracked_fields)
-    extra = {
-        "history_date": when,
-        "history_change_reason": reason,
-        "history_type": kind,
-        "history_user_id": getattr(user, "pk", None),
-    }
-    hfields = [historical._meta.get_field(f.name) for f in tracked] + [
-        historical._meta.get_field(name) for name in ("history_date", "history_change_reason",
-                                                      "history_type", "history_user")
-    ]  # fmt: skip
-    fixed = [
-        f.get_db_prep_save(v, connection) if v is not None else None
-        for f, v in zip(hfields[len(tracked) :], extra.values(), strict=True)
-    ]
-    build = _row_builder(tracked, connection)
-    hrows = [build(obj) + fixed for obj in objs]
-    _insert(connection, historical._meta.db_table, [f.column for f in hfields], hrows, "")
+class _History:
+    """The history rows of one bulk write: the tracked fields of each record, then when,
+    why, what ("+" created, "~" changed) and who."""
+
+    def __init__(self, model, connection, *, user, reason, when, kind):
+        self.connection = connection
+        history = getattr(model, "history", None)
+        self.historical = history.model if history is not None else None
+        if self.historical is None:
+            return
+        self.tracked = list(self.historical.tracked_fields)
+        extra = {
+            "history_date": when,
+            "history_change_reason": reason,
+            "history_type": kind,
+            "history_user": getattr(user, "pk", None),
+        }
+        get = self.historical._meta.get_field
+        self.extra_fields = [get(name) for name in extra]
+        # A reason longer than its column (a long file name) is cut, not refused: the
+        # same on every database and path (a CAST to varchar(n) would cut it silently).
+        self.extra_values = [
+            f.get_db_prep_save(v[: f.max_length] if isinstance(v, str) else v, connection)
+            if v is not None
+            else None
+            for f, v in zip(self.extra_fields, extra.values(), strict=True)
+        ]
+        self.columns = [get(f.name).column for f in self.tracked] + [
+            f.column for f in self.extra_fields
+        ]
+
+    def insert(self, objs) -> None:
+        """From the records in memory (multi-row INSERT)."""
+        if self.historical is None:
+            return
+        build = _row_builder(self.tracked, self.connection)
+        rows = [build(obj) + self.extra_values for obj in objs]
+        _insert(self.connection, self.historical._meta.db_table, self.columns, rows, "")
+
+    def insert_select(self, cursor, source: str, where: str = "") -> None:
+        """From the rows the server holds: ``source`` (a table expression whose columns
+        carry the model's column names, aliased ``t``)."""
+        if self.historical is None:
+            return
+        qn = self.connection.ops.quote_name
+        casts = ", ".join(f"CAST(%s AS {f.db_type(self.connection)})" for f in self.extra_fields)
+        picked = ", ".join(f"t.{qn(f.column)}" for f in self.tracked)
+        cursor.execute(
+            f"INSERT INTO {qn(self.historical._meta.db_table)} "  # noqa: S608
+            f"({', '.join(qn(c) for c in self.columns)}) SELECT {picked}, {casts} "
+            f"FROM {source} {where}",
+            self.extra_values,
+        )
+
+
+def _copy_create(objs, model, connection, when, with_pk: bool, history: _History) -> bool:
+    """New records through a staging table (``staging``); False when COPY cannot take
+    them (nothing was written then)."""
+    from archive.core.importing.staging import CannotCopy, copy_text, new_ids, stage
+
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    for obj in objs:
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                setattr(obj, f.attname, when)
+    build = _row_builder(fields, connection)
+    # In a transaction of its own when the caller has none: the staging table lives
+    # until the transaction ends.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        ids = None
+        if not with_pk:
+            ids = new_ids(cursor, meta.db_table, meta.pk.column, len(objs))
+            if ids is None:
+                return False
+            for obj, pk in zip(objs, ids, strict=True):
+                obj.pk = pk
+        try:
+            text = copy_text([build(obj) for obj in objs])
+        except CannotCopy:
+            if ids is not None:
+                for obj in objs:
+                    obj.pk = None
+            return False
+        qn = connection.ops.quote_name
+        columns = [f.column for f in fields]
+        staged = stage(cursor, qn, meta.db_table, columns, text)
+        cols = ", ".join(qn(c) for c in columns)
+        cursor.execute(
+            f"INSERT INTO {qn(meta.db_table)} ({cols}) SELECT {cols} FROM {staged}"  # noqa: S608
+        )
+        history.insert_select(cursor, f"{staged} AS t")
+    return True
+
+
+def _copy_update(objs, model, columns, connection, history: _History) -> bool:
+    """Changed records through a staging table: one ``UPDATE ... FROM``, then their
+    history rows read back from the table; False when COPY cannot take them."""
+    from archive.core.importing.staging import CannotCopy, copy_text, stage
+
+    meta = model._meta
+    build = _row_builder([meta.pk, *columns], connection)
+    try:
+        text = copy_text([build(obj) for obj in objs])
+    except CannotCopy:
+        return False
+    qn = connection.ops.quote_name
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        staged = stage(
+            cursor, qn, meta.db_table, [meta.pk.column, *[f.column for f in columns]], text
+        )
+        sets = ", ".join(f"{qn(f.column)} = s.{qn(f.column)}" for f in columns)
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM {staged} AS s WHERE {table}.{pk} = s.{pk}"  # noqa: S608
+        )
+        history.insert_select(cursor, f"{table} AS t JOIN {staged} AS s ON s.{pk} = t.{pk}")
+    return True
 
 
 def _reset_sequence(model, db) -> None:

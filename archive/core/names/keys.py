@@ -396,23 +396,32 @@ def name_keys(*names: str) -> str:
     of the first name first).
     """
     out: dict[str, None] = {}
-    titles = title_keys()
     for name in names:
-        if not name:
-            continue
-        pairs = [(t, k) for t in tokens(name) if (k := token_key(*t))]
-        toks = [t for t, _ in pairs]
-        keys = [k for _, k in pairs]
-        for (script, tok), key in pairs:
-            _add(out, key)
-            parts = _split_compound(script, tok)
-            if parts:
-                _add(out, "".join(token_key(script, p) for p in parts))
-        _span_keys(toks, keys, out)
-        plain = [(t, k) for t, k in pairs if k not in titles]
-        if len(plain) < len(pairs):
-            _span_keys([t for t, _ in plain], [k for _, k in plain], out)
+        if name:
+            out.update(dict.fromkeys(_keys_of_name(name)))
     return " ".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _keys_of_name(name: str) -> tuple[str, ...]:
+    """The keys one name adds, in order (``name_keys`` joins those of all names). Kept
+    for the names seen last: an import of a list meets the same names, fathers' names
+    above all, again and again."""
+    out: dict[str, None] = {}
+    titles = title_keys()
+    pairs = [(t, k) for t in tokens(name) if (k := token_key(*t))]
+    toks = [t for t, _ in pairs]
+    keys = [k for _, k in pairs]
+    for (script, tok), key in pairs:
+        _add(out, key)
+        parts = _split_compound(script, tok)
+        if parts:
+            _add(out, "".join(token_key(script, p) for p in parts))
+    _span_keys(toks, keys, out)
+    plain = [(t, k) for t, k in pairs if k not in titles]
+    if len(plain) < len(pairs):
+        _span_keys([t for t, _ in plain], [k for _, k in plain], out)
+    return tuple(out)
 
 
 # ------------------------------------------------------------------------------ queries
