@@ -30,17 +30,23 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
+from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, patch_cache_control
 
-from archive.core.caching import fail_soft
+from archive.core.caching import PREVIOUS_FIGURES, fail_soft
 from archive.core.pagination import cache_key
 from archive.core.versions import REQUEST_VERSION, site_version
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
+# One worker renders a page that many readers miss at once (after an edit); the others
+# wait for it this long at most, then render it themselves.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.02
 
 
 def anonymous_request(request) -> bool:
@@ -113,11 +119,23 @@ class PublicPageCacheMiddleware:
         return getattr(caches[self.shared_alias], method)(*args)
 
     def __call__(self, request):
+        # Figures from before the last change are marked per request (``kept``): a
+        # worker's next request starts unmarked.
+        marked = PREVIOUS_FIGURES.set(None)
+        try:
+            response = self._serve(request)
+        finally:
+            PREVIOUS_FIGURES.reset(marked)
+        return response
+
+    def _serve(self, request):
         # A Host we do not answer to is refused (DisallowedHost: a 400) before any page
         # is read or kept: pages hold absolute links built on the request's host.
         host = request.get_host()
         if not self.timeout or not anonymous_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            _mark_previous_figures(response)
+            return response
         local = caches[CACHE_ALIAS]
         try:
             version = site_version()
@@ -147,12 +165,25 @@ class PublicPageCacheMiddleware:
         if response is not None:
             response["X-Cache"] = "hit"
             return response
+        lock = None
+        if shared and view not in self.cheap_views:
+            # Twenty readers arriving together after an edit: one renders the page, the
+            # others wait for it in the shared level (a page is never served from
+            # before the change: a withdrawn record must leave every page at once).
+            lock = self._take_or_wait(key)
+            if isinstance(lock, HttpResponseBase):
+                local.set(key, lock, self.timeout)
+                lock["X-Cache"] = "hit"
+                return lock
         token = REQUEST_VERSION.set(version)
         started = time.thread_time()
         try:
             response = self.get_response(request)
         finally:
             REQUEST_VERSION.reset(token)
+            if lock:
+                self._shared("delete", lock)
+        _mark_previous_figures(response)
         if request.method == "GET" and _cacheable_response(request, response):
             local.set(key, response, self.timeout)
             # Storing in the database cache costs a few queries and 1-3 ms: worth it for
@@ -165,3 +196,27 @@ class PublicPageCacheMiddleware:
                 self.cheap_views.add(view)
             response["X-Cache"] = "miss"  # set after storing: a hit says so itself
         return response
+
+    def _take_or_wait(self, key: str):
+        """The lock's key when this worker is to render the page; the page when another
+        worker rendered it meanwhile; None when no lock can be had (the shared level
+        unavailable, or the wait over): then render without one."""
+        lock = f"render:{key}"
+        if self._shared("add", lock, 1, RENDER_LOCK_SECONDS):
+            return lock
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            page = self._shared("get", key)
+            if page is not None:
+                return page
+            if not self._shared("get", lock):
+                return None  # the render failed or was not kept: render here
+        return None
+
+
+def _mark_previous_figures(response) -> None:
+    """A page that shows figures from before the last change (``kept``) is kept by no
+    cache: the next reader gets the new figures."""
+    if PREVIOUS_FIGURES.get() is not None:
+        patch_cache_control(response, no_cache=True, max_age=0)
