@@ -43,9 +43,11 @@ logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 # One worker renders a page that many readers miss at once (after an edit); the others
-# wait for it this long at most, then render it themselves.
+# wait for it this long at most, then render it themselves. Short: a page whose figures
+# are being counted anew (``kept``) renders at once with the previous ones, and a waiting
+# worker is a worker not serving (sync workers).
 RENDER_LOCK_SECONDS = 10
-RENDER_WAIT_SECONDS = 2.0
+RENDER_WAIT_SECONDS = 0.25
 RENDER_POLL_SECONDS = 0.02
 
 
