@@ -30,7 +30,6 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
-from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_cache_control
@@ -42,13 +41,6 @@ from archive.core.versions import REQUEST_VERSION, site_version
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
-# One worker renders a page that many readers miss at once (after an edit); the others
-# wait for it this long at most, then render it themselves. Short: a page whose figures
-# are being counted anew (``kept``) renders at once with the previous ones, and a waiting
-# worker is a worker not serving (sync workers).
-RENDER_LOCK_SECONDS = 10
-RENDER_WAIT_SECONDS = 0.25
-RENDER_POLL_SECONDS = 0.02
 
 
 def anonymous_request(request) -> bool:
@@ -167,24 +159,12 @@ class PublicPageCacheMiddleware:
         if response is not None:
             response["X-Cache"] = "hit"
             return response
-        lock = None
-        if shared and view not in self.cheap_views:
-            # Twenty readers arriving together after an edit: one renders the page, the
-            # others wait for it in the shared level (a page is never served from
-            # before the change: a withdrawn record must leave every page at once).
-            lock = self._take_or_wait(key)
-            if isinstance(lock, HttpResponseBase):
-                local.set(key, lock, self.timeout)
-                lock["X-Cache"] = "hit"
-                return lock
         token = REQUEST_VERSION.set(version)
         started = time.thread_time()
         try:
             response = self.get_response(request)
         finally:
             REQUEST_VERSION.reset(token)
-            if lock:
-                self._shared("delete", lock)
         _mark_previous_figures(response)
         if request.method == "GET" and _cacheable_response(request, response):
             local.set(key, response, self.timeout)
@@ -198,23 +178,6 @@ class PublicPageCacheMiddleware:
                 self.cheap_views.add(view)
             response["X-Cache"] = "miss"  # set after storing: a hit says so itself
         return response
-
-    def _take_or_wait(self, key: str):
-        """The lock's key when this worker is to render the page; the page when another
-        worker rendered it meanwhile; None when no lock can be had (the shared level
-        unavailable, or the wait over): then render without one."""
-        lock = f"render:{key}"
-        if self._shared("add", lock, 1, RENDER_LOCK_SECONDS):
-            return lock
-        deadline = time.monotonic() + RENDER_WAIT_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(RENDER_POLL_SECONDS)
-            page = self._shared("get", key)
-            if page is not None:
-                return page
-            if not self._shared("get", lock):
-                return None  # the render failed or was not kept: render here
-        return None
 
 
 def _mark_previous_figures(response) -> None:

@@ -1,13 +1,12 @@
 """No stall after an edit: the statistics (and the counts) are computed by one worker
-while the others serve the previous figures, marked with their time; a page many readers
-miss at once is rendered once; a withdrawal is never hidden behind old figures."""
+while the others serve the previous figures, marked with their time; a withdrawal is never
+hidden behind old figures."""
 
 import threading
 import time
 
 import pytest
 from django.core.cache import cache
-from django.test import RequestFactory
 
 from archive.core import caching
 from archive.core.caching import PREVIOUS_FIGURES, kept
@@ -121,38 +120,3 @@ def test_a_persian_statistics_page_gives_the_time_in_persian_digits(shared_memor
     notice = page[page.index('class="notice"') :][:300]
     assert "به وقت جهانی" in notice
     assert not any(c.isascii() and c.isdigit() for c in notice.split(">", 1)[1])
-
-
-def test_a_page_many_readers_miss_at_once_is_rendered_once(shared_memory_cache, settings):
-    from archive import pagecache
-
-    settings.PAGE_CACHE_SECONDS = 600
-    settings.PAGE_CACHE_SHARED = "default"
-    settings.PAGE_CACHE_SHARE_MS = 0
-    renders = []
-
-    def render(request):
-        from django.http import HttpResponse
-
-        renders.append(1)
-        time.sleep(0.1)  # within the others' wait (RENDER_WAIT_SECONDS)
-        return HttpResponse("a synthetic list page")
-
-    middleware = pagecache.PublicPageCacheMiddleware(render)
-    answers = []
-
-    def reader():
-        request = RequestFactory().get("/victims/")
-        answers.append(middleware(request).content)
-
-    import unittest.mock
-
-    with unittest.mock.patch.object(pagecache, "site_version", return_value="v1"):
-        readers = [threading.Thread(target=reader) for _ in range(6)]
-        for thread in readers:
-            thread.start()
-        for thread in readers:
-            thread.join()
-
-    assert len(renders) == 1
-    assert answers == [b"a synthetic list page"] * 6
