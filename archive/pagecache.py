@@ -32,9 +32,9 @@ from django.core.cache import caches
 from django.db import DatabaseError
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, patch_cache_control
 
-from archive.core.caching import fail_soft
+from archive.core.caching import PREVIOUS_FIGURES, fail_soft
 from archive.core.pagination import cache_key
 from archive.core.versions import REQUEST_VERSION, site_version
 
@@ -113,11 +113,23 @@ class PublicPageCacheMiddleware:
         return getattr(caches[self.shared_alias], method)(*args)
 
     def __call__(self, request):
+        # Figures from before the last change are marked per request (``kept``): a
+        # worker's next request starts unmarked.
+        marked = PREVIOUS_FIGURES.set(None)
+        try:
+            response = self._serve(request)
+        finally:
+            PREVIOUS_FIGURES.reset(marked)
+        return response
+
+    def _serve(self, request):
         # A Host we do not answer to is refused (DisallowedHost: a 400) before any page
         # is read or kept: pages hold absolute links built on the request's host.
         host = request.get_host()
         if not self.timeout or not anonymous_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            _mark_previous_figures(response)
+            return response
         local = caches[CACHE_ALIAS]
         try:
             version = site_version()
@@ -153,6 +165,7 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
         finally:
             REQUEST_VERSION.reset(token)
+        _mark_previous_figures(response)
         if request.method == "GET" and _cacheable_response(request, response):
             local.set(key, response, self.timeout)
             # Storing in the database cache costs a few queries and 1-3 ms: worth it for
@@ -165,3 +178,10 @@ class PublicPageCacheMiddleware:
                 self.cheap_views.add(view)
             response["X-Cache"] = "miss"  # set after storing: a hit says so itself
         return response
+
+
+def _mark_previous_figures(response) -> None:
+    """A page that shows figures from before the last change (``kept``) is kept by no
+    cache: the next reader gets the new figures."""
+    if PREVIOUS_FIGURES.get() is not None:
+        patch_cache_control(response, no_cache=True, max_age=0)

@@ -8,7 +8,7 @@ import secrets
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from archive.core import provenance
+from archive.core.caching import forget_previous
 from archive.core.dates import DAY, MONTH, YEAR, PartialDate, YearError, read_year
 
 
@@ -239,6 +240,9 @@ class Publishable(PartialDatesMixin, models.Model):
     def _enter_status(self, status: str, *, user, reason: str) -> None:
         """The one place a record's status is set, once the move was checked: who and
         why go to the history with the record's next save."""
+        if self.is_published and status != PublicationStatus.PUBLISHED:
+            # Figures counted while it was public are not served again once it leaves.
+            transaction.on_commit(forget_previous)
         self.publication_status = status
         self.stamp_first_publication()
         self._change_reason = reason

@@ -30,7 +30,7 @@ from django.db.models import F, IntegerField, Max
 # ordering's index from the cursor on; an OR expansion elsewhere.
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
-from archive.core.caching import fail_soft
+from archive.core.caching import fail_soft, kept
 from archive.core.search import Ranked
 
 COUNT_TIMEOUT = 6 * 3600
@@ -72,12 +72,10 @@ def cache_key(prefix: str, *parts) -> str:
 def cached_count(queryset, *, version: str) -> int:
     """``queryset.count()``, computed once per distinct query and data version."""
     sql, params = queryset.order_by().query.sql_with_params()
-    key = cache_key("count", queryset.model._meta.label, sql, params, version)
-    count = cache_get(key)
-    if count is None:
-        count = queryset.count()
-        cache_set(key, count, COUNT_TIMEOUT)
-    return count
+    # One count per query for all workers; after a change, the previous count while one
+    # worker counts again (the page that shows it is then kept by no cache).
+    name = cache_key("count", queryset.model._meta.label, sql, params)
+    return kept(name, version, queryset.count, timeout=COUNT_TIMEOUT)
 
 
 def _plain(value):

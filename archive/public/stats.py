@@ -15,9 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.digits import number, persian_digits
 from archive.core.models import Event, Place
-from archive.core.pagination import cache_get, cache_key, cache_set, data_version
+from archive.core.pagination import data_version
 from victims.models import Victim
 
 STATS_TIMEOUT = 24 * 3600
@@ -102,12 +103,18 @@ def stats_version() -> str:
 
 
 def get_stats() -> dict:
-    """The figures, from the cache while no victim or event has changed."""
-    key = cache_key("stats", stats_version())
-    figures = cache_get(key)
-    if figures is None:
-        figures = compute()
-        cache_set(key, figures, STATS_TIMEOUT)
+    """The figures, from the cache while no victim or event has changed; after a change,
+    computed by one worker while the others serve the previous ones (``kept``), whose
+    events are read again so that a withdrawn event's name is never shown."""
+    figures = kept("stats", stats_version(), compute, timeout=STATS_TIMEOUT)
+    if PREVIOUS_FIGURES.get() is not None:
+        published = set(Event.objects.published().values_list("pk", flat=True))
+        by_event = [e for e in figures["by_event"] if e["id"] in published]
+        figures = {
+            **figures,
+            "by_event": by_event,
+            "event_counts": {e["id"]: e["n"] for e in by_event},
+        }
     return figures
 
 

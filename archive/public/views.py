@@ -12,12 +12,10 @@ from django.views import defaults
 from django.views.generic import TemplateView
 
 from archive.api import views as api
+from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.listing import LINKED_LIMIT, by_name, is_persian
 from archive.core.models import Event
 from archive.core.pagination import (
-    cache_get,
-    cache_key,
-    cache_set,
     cached_count,
     data_version,
 )
@@ -36,17 +34,16 @@ LATEST = 8
 def archive_counts() -> dict:
     """How many published records of each kind, cached until any of them changes."""
     version = data_version(Victim, Perpetrator, Source, Event)
-    key = cache_key("home-counts", version)
-    counts = cache_get(key)
-    if counts is None:
-        counts = {
+
+    def count():
+        return {
             "victims": Victim.objects.published().count(),
             "perpetrators": Perpetrator.objects.published().count(),
             "sources": Source.objects.public().count(),
             "events": Event.objects.published().count(),
         }
-        cache_set(key, counts, 6 * 3600)
-    return counts
+
+    return kept("home-counts", version, count, timeout=6 * 3600)
 
 
 class HomeView(TemplateView):
@@ -116,6 +113,8 @@ class StatsView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["stats"] = stats.get_stats()
         context["charts"] = stats.charts(context["stats"], rtl=is_persian())
+        # Set while another worker computes the figures after a change: their time.
+        context["figures_as_of"] = PREVIOUS_FIGURES.get()
         return context
 
 

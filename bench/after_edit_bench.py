@@ -1,0 +1,127 @@
+"""Pages right after an edit, against the same pages warm (issue 26, item 2).
+
+On a database of synthetic victims (built by ``bench/run.py``'s builder if short), starts
+gunicorn (2 workers, DEBUG off) on 127.0.0.1 and, for each page:
+
+1. warm: ``--clients`` readers ask for it together, ``--rounds`` times, nothing changing;
+2. after an edit: before each round one synthetic victim is saved (its ``updated_at`` and
+   the change counter move, as a researcher's save does), then the readers arrive
+   together, as they do on a busy site.
+
+Prints the median and p95 of each, and their ratio (after an edit ÷ warm), in one run so
+that the ratio holds on a noisy machine. Bounded: rounds × clients requests per page.
+Writes only to its own database (synthetic rows; never point it at real data).
+
+    .venv/bin/python bench/after_edit_bench.py --size 100000
+    .venv/bin/python bench/after_edit_bench.py --database postgres://…/archive_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import HOST, SQLITE_PATH, build, django_env, manage, start_gunicorn, stop
+
+PAGES = ["/stats/", "/victims/", "/", "/victims/?fate=executed"]
+EDIT = (
+    "import sys; from django.db import transaction; from victims.models import Victim; "
+    "from django.utils import timezone\n"
+    "for line in sys.stdin:\n"
+    "    with transaction.atomic():\n"
+    "        v = Victim.objects.filter(ref__startswith='SYN-').order_by('pk').first()\n"
+    "        v.save(update_fields=['updated_at'])\n"
+    "    print('edited', flush=True)\n"
+)
+
+
+def together(port: int, url: str, clients: int) -> list[float]:
+    """``clients`` readers asking for ``url`` at the same moment; their latencies (ms)."""
+    start = threading.Barrier(clients)
+    out: list[float] = []
+    lock = threading.Lock()
+
+    def reader():
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        start.wait()
+        t0 = time.perf_counter()
+        conn.request("GET", url, headers={"Accept-Language": "en"})
+        response = conn.getresponse()
+        response.read()
+        elapsed = (time.perf_counter() - t0) * 1000
+        conn.close()
+        if response.status != 200:
+            raise SystemExit(f"{url}: {response.status}")
+        with lock:
+            out.append(elapsed)
+
+    threads = [threading.Thread(target=reader) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[max(0, int(len(values) * 0.95) - 1)]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", default=f"sqlite:///{SQLITE_PATH}")
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--port", type=int, default=8131)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+
+    env = django_env(args.database)
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    build(env, args.size, 5000)
+    manage(env, "shell", "-c", "from django.core.cache import caches; caches['default'].clear()")
+    import subprocess
+
+    editor = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", EDIT], env=env, cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    server = start_gunicorn(env, args.port, args.workers)
+    rows = []
+    try:
+        for url in PAGES:
+            together(args.port, url, args.clients)  # computed once: what warm means
+            warm, after = [], []
+            for _ in range(args.rounds):
+                warm += together(args.port, url, args.clients)
+            for _ in range(args.rounds):
+                editor.stdin.write("edit\n")
+                editor.stdin.flush()
+                editor.stdout.readline()
+                after += together(args.port, url, args.clients)
+            rows.append((url, warm, after))
+            print(
+                f"{url:28} warm median {statistics.median(warm):7.1f} p95 {p95(warm):7.1f} ms"
+                f" | after an edit median {statistics.median(after):7.1f}"
+                f" p95 {p95(after):7.1f} ms | p95 ratio {p95(after) / p95(warm):5.1f}",
+                flush=True,
+            )
+    finally:
+        stop(server)
+        editor.stdin.close()
+        editor.wait(30)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

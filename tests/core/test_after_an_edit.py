@@ -1,0 +1,122 @@
+"""No stall after an edit: the statistics (and the counts) are computed by one worker
+while the others serve the previous figures, marked with their time; a withdrawal is never
+hidden behind old figures."""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import cache
+
+from archive.core import caching
+from archive.core.caching import PREVIOUS_FIGURES, kept
+from archive.core.models import PublicationStatus
+from tests.factories import VictimFactory
+
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+}
+
+
+@pytest.fixture
+def shared_memory_cache(settings):
+    """Caches every thread of this process shares (the database cache's role)."""
+    settings.CACHES = {**settings.CACHES, **LOCMEM}
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_one_computation_serves_every_reader_arriving_together(shared_memory_cache):
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return {"total": 7}
+
+    results = []
+
+    def reader():
+        results.append(kept("synthetic-figures", "v1", slow, timeout=60))
+
+    readers = [threading.Thread(target=reader) for _ in range(8)]
+    for thread in readers:
+        thread.start()
+    for thread in readers:
+        thread.join()
+
+    assert len(calls) == 1
+    assert results == [{"total": 7}] * 8
+
+
+def test_while_another_worker_counts_anew_the_previous_figures_are_served_marked(
+    shared_memory_cache,
+):
+    kept("synthetic-figures", "v1", lambda: {"total": 7}, timeout=60)
+    cache.add("kept-lock:synthetic-figures", "v2", 60)  # another worker is counting
+    token = PREVIOUS_FIGURES.set(None)
+    try:
+        value = kept("synthetic-figures", "v2", lambda: {"total": 8}, timeout=60)
+        marked = PREVIOUS_FIGURES.get()
+    finally:
+        PREVIOUS_FIGURES.reset(token)
+
+    assert value == {"total": 7}
+    assert marked is not None
+
+
+@pytest.mark.django_db
+def test_after_a_withdrawal_the_previous_figures_are_not_served(
+    shared_memory_cache, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(caching, "WAIT_SECONDS", 0.2)
+    kept("synthetic-figures", "v1", lambda: {"total": 7}, timeout=60)
+    victim = VictimFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        victim.move_to(PublicationStatus.WITHDRAWN, user=reviewer)
+    cache.add("kept-lock:synthetic-figures", "v2", 60)  # another worker is counting
+
+    value = kept("synthetic-figures", "v2", lambda: {"total": 6}, timeout=60)
+
+    assert value == {"total": 6}
+
+
+@pytest.mark.django_db
+def test_the_statistics_page_says_its_figures_are_from_before_and_is_not_kept(
+    shared_memory_cache, client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    VictimFactory()
+    assert client.get("/stats/").status_code == 200  # the figures are counted and kept
+    VictimFactory()  # an edit: the data's version moves
+    cache.add("kept-lock:stats", "busy", 60)  # another worker is counting anew
+
+    first = client.get("/stats/")
+    second = client.get("/stats/")
+
+    page = first.content.decode()
+    assert "These figures were counted at" in page
+    assert "Counts over 1 published victim record" in page  # the previous figures
+    assert "no-cache" in first["Cache-Control"]
+    assert second.get("X-Cache") != "hit"  # the page with old figures was not kept
+
+    cache.delete("kept-lock:stats")
+    fresh = client.get("/stats/").content.decode()
+    assert "Counts over 2 published victim records" in fresh
+    assert "These figures were counted at" not in fresh
+
+
+@pytest.mark.django_db
+def test_a_persian_statistics_page_gives_the_time_in_persian_digits(shared_memory_cache, client):
+    VictimFactory()
+    client.get("/fa/stats/")
+    VictimFactory()
+    cache.add("kept-lock:stats", "busy", 60)
+
+    page = client.get("/fa/stats/").content.decode()
+
+    notice = page[page.index('class="notice"') :][:300]
+    assert "به وقت جهانی" in notice
+    assert not any(c.isascii() and c.isdigit() for c in notice.split(">", 1)[1])
