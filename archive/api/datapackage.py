@@ -1,0 +1,5 @@
+"""placeholder"""
+
+
+def view(request):
+    raise NotImplementedError
