@@ -188,9 +188,9 @@ def _path(dataset: str, fmt: str) -> str:
 
 
 def descriptor(*, homepage: str = "", version: str = "") -> dict:
-    """The Data Package (v1 profile ``data-package``: not every file is a table; read by frictionless 5):
-    a CSV resource with its Table Schema per download, and the JSON and FollowTheMoney
-    files beside them."""
+    """The Data Package (v1 profile ``data-package``, read by frictionless 5: not every
+    file is a table): a CSV resource with its Table Schema per download, and the JSON and
+    FollowTheMoney files beside them."""
     resources = []
     for dataset in CSV_COLUMNS:
         resources.append(
