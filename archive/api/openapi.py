@@ -294,7 +294,8 @@ def _filter_parameters(filterset) -> list[dict]:
         schema: dict = {"type": "string"}
         choices = filter_.extra.get("choices")
         if isinstance(filter_, ChoiceFilter) and choices and not callable(choices):
-            schema["enum"] = [value for value, _label in choices if value]
+            # An empty value means "any", as on the pages.
+            schema["enum"] = ["", *(value for value, _label in choices if value)]
         label = filter_.label or name
         parameters.append(
             {
