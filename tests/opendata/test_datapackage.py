@@ -35,7 +35,7 @@ def test_each_table_has_the_columns_its_download_writes(client, records, tmp_pat
     descriptor = _save(client, tmp_path)
     tables = {r["name"]: r for r in descriptor["resources"] if "schema" in r}
     assert set(tables) == set(CSV_COLUMNS)
-    for name, resource in tables.items():
+    for resource in tables.values():
         header = (tmp_path / resource["path"]).read_text(encoding="utf-8").splitlines()[0]
         assert [f["name"] for f in resource["schema"]["fields"]] == json.loads(f"[{header}]")
     fields = {f["name"]: f for f in tables["victims"]["schema"]["fields"]}
