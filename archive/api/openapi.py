@@ -24,6 +24,7 @@ from django.utils.translation import override
 from django_filters import ChoiceFilter
 
 from archive.api.views import read_only
+from archive.core.display import localized_digits
 from archive.core.models import Gender
 from perpetrators.filters import PerpetratorFilter
 from perpetrators.models import Role
@@ -316,8 +317,8 @@ def _paging(searchable: bool) -> list[dict]:
             "name": "page_size",
             "in": "query",
             "description": str(
-                _("Results per page (1 to %(max)d; a larger number is capped).")
-                % {"max": settings.API_MAX_PAGE_SIZE}
+                _("Results per page (1 to %(max)s; a larger number is capped).")
+                % {"max": localized_digits(settings.API_MAX_PAGE_SIZE)}
             ),
             "schema": {"type": "string"},
         },
@@ -359,7 +360,7 @@ def _paging(searchable: bool) -> list[dict]:
 def _responses(ok: dict, errors: tuple[str, ...], *, redirect: bool = False) -> dict:
     responses = {
         "200": {
-            "description": "OK",
+            "description": str(_("OK")),
             "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
             "content": {"application/json": {"schema": ok}},
         },
@@ -427,10 +428,14 @@ def schema() -> dict:
             "summary": str(_("This description (OpenAPI 3.1)")),
             "responses": {
                 "200": {
-                    "description": "OK",
+                    "description": str(_("OK")),
                     "content": {"application/json": {"schema": {"type": "object"}}},
                 },
-                "304": {"description": "Not modified"},
+                "304": {
+                    "description": str(
+                        _("Not modified: the ETag sent in If-None-Match is current.")
+                    )
+                },
                 **{
                     str(ERRORS[name][0]): {"$ref": f"#/components/responses/{name}"}
                     for name in COMMON_ERRORS

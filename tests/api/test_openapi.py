@@ -118,3 +118,11 @@ def test_a_field_the_description_does_not_know_is_caught(client, spec, seed, mon
     monkeypatch.setattr(views, "source_row", lambda *a: {**original(*a), "undescribed": 1})
     with pytest.raises(Exception, match=r"undescribed|Additional properties"):
         checked(spec, client.get("/api/sources/2/"))
+
+
+def test_the_persian_documentation_page_gives_its_numbers_in_persian_digits(client, db):
+    """The page's prose in Persian digits throughout ("۱ تا ۱۰۰", not "۱ تا 100"), and
+    each answer's meaning in Persian (not HTTP's "OK")."""
+    page = client.get("/fa/data/api/").content.decode()
+    assert "۱ تا ۱۰۰" in page and "۱ تا 100" not in page
+    assert ">OK<" not in page
