@@ -13,7 +13,8 @@ PORT ?= 8000
 
 
 .PHONY: data-dictionary run test test-fast lint format migrations-check messages install system-deps \
-        migrate seed admin-user bench eval-search backup restore clean e2e-deps fonts
+        migrate seed admin-user bench eval-search backup restore clean e2e-deps fonts \
+        api-schema-check ftm-bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +30,7 @@ system-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	pkg-config --exists icu-uc 2>/dev/null || missing="$$missing libicu-dev pkg-config g++"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -77,6 +79,15 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# schemathesis against the OpenAPI description of a running dev server (`make run`):
+# bounded, finds any server error or answer that breaks /api/schema/ (bench/api_schema_check.sh).
+api-schema-check: install
+	bash bench/api_schema_check.sh $${API_URL:-http://$(HOST):$(PORT)}
+
+# The FollowTheMoney export's peak memory at growing sizes (bench/ftm_bench.py).
+ftm-bench: install
+	$(PY) bench/ftm_bench.py $(FTM_BENCH_ARGS)
 
 # docs/data-dictionary.md from the import resources (a test fails when it is stale).
 data-dictionary: install

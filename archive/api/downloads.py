@@ -85,7 +85,7 @@ CSV_COLUMNS = {
     ],
     "citations": [
         "record_type", "record", "claim", "value", "source", "private_testimony_received",
-        "locator", "confidence",
+        "locator", "confidence", "victim", "perpetrator",
     ],
 }  # fmt: skip
 
@@ -134,8 +134,9 @@ def _citation_rows(request) -> Iterator[dict]:
             if citation.object_id not in keys:
                 continue
             shown = citation.public_view()
+            record_type = model._meta.model_name
             yield {
-                "record_type": model._meta.model_name,
+                "record_type": record_type,
                 "record": keys[citation.object_id],
                 "claim": shown.claim,
                 "value": shown.value,
@@ -143,6 +144,10 @@ def _citation_rows(request) -> Iterator[dict]:
                 "private_testimony_received": shown.source.received_iso,
                 "locator": shown.locator,
                 "confidence": shown.confidence,
+                # The same key again in a column of its own per kind, so that a data
+                # package can declare it a foreign key (datapackage.json).
+                "victim": keys[citation.object_id] if record_type == "victim" else None,
+                "perpetrator": keys[citation.object_id] if record_type == "perpetrator" else None,
             }
 
 

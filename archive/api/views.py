@@ -233,6 +233,8 @@ def api_index(request):
             "victims": request.build_absolute_uri(reverse("api:victim-list")),
             "perpetrators": request.build_absolute_uri(reverse("api:perpetrator-list")),
             "sources": request.build_absolute_uri(reverse("api:source-list")),
+            "schema": request.build_absolute_uri(reverse("api:schema")),
+            "documentation": request.build_absolute_uri(reverse("archive:api-docs")),
         }
     )
 

@@ -6,7 +6,7 @@ victims of their commissions; a source's page lists what cites it)."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from archive.api import downloads
+from archive.api import datapackage, docs, downloads, ftm
 from archive.dossiers import views as dossiers
 from archive.public import perpetrators, sources, views
 from archive.public.sitemaps import SITEMAPS
@@ -23,6 +23,9 @@ site = (
         path("stats/", views.StatsView.as_view(), name="stats"),
         path("about/", views.AboutView.as_view(), name="about"),
         path("data/", views.OpenDataView.as_view(), name="open-data"),
+        path("data/api/", docs.ApiDocsView.as_view(), name="api-docs"),
+        path("data/datapackage.json", datapackage.view, name="datapackage"),
+        path(f"data/{ftm.FILENAME}", ftm.download, name="download-ftm"),
         path("data/<str:dataset>.<str:fmt>", downloads.download, name="download"),
         path(
             "sitemap.xml",

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.views import defaults
 from django.views.generic import TemplateView
 
+from archive.api import datapackage
 from archive.api import views as api
 from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.listing import LINKED_LIMIT, by_name, is_persian
@@ -129,6 +130,7 @@ class OpenDataView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["counts"] = archive_counts()
         context["datasets"] = ["victims", "perpetrators", "sources"]
+        context["licence"] = datapackage.LICENSE
         return context
 
 
