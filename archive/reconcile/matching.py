@@ -55,9 +55,10 @@ class QueryError(ValueError):
     """A batch that cannot be read; ``field`` names what is wrong (the parameter, or the
     query's key)."""
 
-    def __init__(self, field_name: str, message: str):
+    def __init__(self, field_name: str, message: str, status: int = 400):
         super().__init__(message)
         self.field = field_name
+        self.status = status  # 413 for a batch larger than the manifest says
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def read_batch(batch) -> list[Query]:
         raise QueryError(
             "queries",
             gettext("At most %(n)s queries in one batch.") % {"n": BATCH_SIZE},
+            status=413,
         )
     return [read_query(str(key), raw) for key, raw in batch.items()]
 

@@ -119,8 +119,7 @@ def service(request):
             query = extension.read_query(_read_json(request, "extend"))
             return _json(request, extension.extend(request, query))
     except QueryError as error:
-        status = 413 if error.field == "queries" and "At most" in str(error) else 400
-        return _error(request, error.field, str(error), status=status)
+        return _error(request, error.field, str(error), status=error.status)
     return _json(request, manifest(request))
 
 
