@@ -120,6 +120,50 @@ def table(reconciled: dict, searched: dict | None) -> str:
     return "\n".join(lines)
 
 
+def make_database(args, rows, workdir: Path) -> tuple[str, callable]:
+    """A fresh database holding the corpus, published and cited to a synthetic source,
+    and the function that drops it."""
+    csv_path = workdir / "people.csv"
+    write_csv(rows, csv_path)
+    if args.backend == "postgres":
+        env_url = os.environ.get("DATABASE_URL", "")
+        made = postgres_url(env_url if env_url.startswith("postgres") else DEFAULT_PG)
+        if made is None:
+            raise SystemExit("no PostgreSQL server answers")
+    else:
+        made = sqlite_url(workdir)
+    url, drop = made
+    try:
+        env = child_env(url)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "shell", "-c", BENCH_REVIEWER)
+        # Published rows are cited (the publication gate): to one synthetic source.
+        made = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "shell", "-c", BENCH_SOURCE],
+            env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        source = made.stdout.strip().splitlines()[-1]
+        started = time.perf_counter()
+        manage(
+            env, "import_records", "victims", str(csv_path), "--as", "bench-reviewer",
+            "--source", source,
+        )  # fmt: skip
+        print(f"{len(rows):,} people imported in {time.perf_counter() - started:.0f} s "
+              f"({args.backend})")  # fmt: skip
+        if url.startswith("postgres"):
+            import psycopg2
+
+            conn = psycopg2.connect(url)
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute("VACUUM ANALYZE")
+            conn.close()
+    except BaseException:
+        drop()
+        raise
+    return url, drop
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=20_000, help="people in the corpus")
@@ -128,6 +172,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8103)
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--compare-api", action="store_true", help="the API's recall too")
+    parser.add_argument(
+        "--existing",
+        metavar="DATABASE_URL",
+        help="a database that already holds this corpus (same -n and --seed, imported "
+        "published): no import, nothing dropped",
+    )
     args = parser.parse_args()
 
     rows = corpus(args.n, args.seed)
@@ -135,42 +185,13 @@ def main() -> None:
     queries = build_queries(rows, seed=args.seed, per_kind=per_kind)[: args.queries]
     with tempfile.TemporaryDirectory(prefix="reconcile-bench-") as tmp:
         workdir = Path(tmp)
-        csv_path = workdir / "people.csv"
-        write_csv(rows, csv_path)
-        if args.backend == "postgres":
-            env_url = os.environ.get("DATABASE_URL", "")
-            made = postgres_url(env_url if env_url.startswith("postgres") else DEFAULT_PG)
-            if made is None:
-                raise SystemExit("no PostgreSQL server answers")
+        if args.existing:
+            url, drop = args.existing, lambda: None
         else:
-            made = sqlite_url(workdir)
-        url, drop = made
+            url, drop = make_database(args, rows, workdir)
         try:
             env = child_env(url)
             env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
-            manage(env, "migrate", "--noinput", "-v", "0")
-            manage(env, "shell", "-c", BENCH_REVIEWER)
-            # Published rows are cited (the publication gate): to one synthetic source.
-            made = subprocess.run(
-                [sys.executable, str(ROOT / "manage.py"), "shell", "-c", BENCH_SOURCE],
-                env=env, cwd=ROOT, check=True, capture_output=True, text=True,
-            )  # fmt: skip
-            source = made.stdout.strip().splitlines()[-1]
-            started = time.perf_counter()
-            manage(
-                env, "import_records", "victims", str(csv_path), "--as", "bench-reviewer",
-                "--source", source,
-            )  # fmt: skip
-            print(f"{len(rows):,} people imported in {time.perf_counter() - started:.0f} s "
-                  f"({args.backend})")  # fmt: skip
-            if url.startswith("postgres"):
-                import psycopg2
-
-                conn = psycopg2.connect(url)
-                conn.autocommit = True
-                with conn.cursor() as cur:
-                    cur.execute("VACUUM ANALYZE")
-                conn.close()
             server = start_server(env, args.port)
             try:
                 post(args.port, {"warm": {"query": "warm up"}})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
+from archive.core.listing import possible_ref
 from archive.reconcile.matching import KINDS, Kind, QueryError, Reconciler, record_url
 
 MAX_IDS = 500  # records in one extension query
@@ -97,7 +98,7 @@ def extend(request, query: tuple[list[str], list[str]]) -> dict:
     names = _fields()
     reconciler = Reconciler()
     records: dict[str, dict] = {}
-    wanted = [ref for ref in dict.fromkeys(ids) if ref]
+    wanted = [ref for ref in dict.fromkeys(ids) if possible_ref(ref)]
     for kind in KINDS.values():
         missing = [ref for ref in wanted if ref not in records]
         if not missing:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
@@ -330,8 +331,10 @@ class Candidate:
 
 
 class Reconciler:
-    """Answers the queries of one request, reading what every query shares (the names
-    of places, the published events) once."""
+    """Answers the queries of one request. Each query is ranked by the people search on
+    its own; the rows the answers show are then read together, one query per type for
+    the whole batch, with what every query shares (the names of places, the published
+    events)."""
 
     def __init__(self):
         self._links = None
@@ -346,20 +349,31 @@ class Reconciler:
         links = self.links if kind.id == "victim" else None
         return [public_record(kind, row, links) for row in rows]
 
-    def candidates(self, query: Query) -> list[Candidate]:
+    def _plan(self, query: Query, kind: Kind) -> tuple[list[tuple[int, float]], int, bool]:
+        """The search's ranking to read for ``query`` among ``kind``, how many more of
+        its matches are the same name (not read: they rank below, but make no match
+        sure), and whether the query may be a ref."""
+        ranking = kind.model.objects.published().search(query.text).ranking
+        # Without properties the search's own ranking is the answer: read only the rows
+        # shown. With them, read more, for the properties to re-rank.
+        wanted = max(query.limit, RANKED) if query.given else query.limit
+        unread_exact = sum(names.is_exact_score(score) for _, score in ranking[wanted:])
+        # A ref has no spaces: a name of several words is not looked up as one.
+        maybe_ref = possible_ref(query.text) and " " not in query.text
+        return ranking[:wanted], unread_exact, maybe_ref
+
+    def _candidates(self, query: Query, plans: dict, rows: dict) -> tuple[list[Candidate], int]:
         found: list[Candidate] = []
-        seen: set[tuple[str, str]] = set()
+        unread = 0
         for kind in query.kinds:
-            published = kind.model.objects.published()
-            if possible_ref(query.text):
-                rows = list(published.filter(ref=query.text).values(*kind.columns))
-                for record in self.records(kind, rows):
-                    found.append(Candidate(kind, record, 1.0, by_ref=True))
-                    seen.add((kind.id, record["ref"]))
-            ranked = published.search(query.text).values(*kind.columns)[:RANKED]
-            scores = [row["search_score"] for row in ranked]
-            for record, score in zip(self.records(kind, ranked), scores, strict=True):
-                if (kind.id, record["ref"]) not in seen:
+            ranking, unread_exact, maybe_ref = plans[kind.id]
+            unread += unread_exact
+            by_ref = rows[kind.id]["refs"].get(query.text) if maybe_ref else None
+            if by_ref is not None:
+                found.append(Candidate(kind, by_ref, 1.0, by_ref=True))
+            for pk, score in ranking:
+                record = rows[kind.id]["pks"].get(pk)
+                if record is not None and record is not by_ref:
                     found.append(Candidate(kind, record, score))
         for candidate in found:
             for pid, values in query.given.items():
@@ -369,20 +383,57 @@ class Reconciler:
                         candidate.features[pid] = value
                     else:
                         candidate.unstated.append(pid)
-        return found
+        return found, unread
+
+    def _read(self, kind: Kind, pks: set[int], refs: set[str]) -> dict:
+        """The published rows of ``kind`` by pk and by ref, in public form: one query."""
+        out = {"pks": {}, "refs": {}}
+        if not pks and not refs:
+            return out
+        condition = Q(pk__in=pks) | Q(ref__in=refs)
+        rows = list(kind.model.objects.published().filter(condition).values(*kind.columns))
+        for row, record in zip(rows, self.records(kind, rows), strict=True):
+            out["pks"][row["id"]] = record
+            out["refs"][row["ref"]] = record
+        return out
+
+    def answers(self, queries: list[Query]) -> list[list[dict]]:
+        plans = {}
+        wanted = {kind_id: (set(), set()) for kind_id in KINDS}
+        for query in queries:
+            if not query.text:
+                continue  # properties alone find nobody: the search is by name
+            plans[query.key] = {}
+            for kind in query.kinds:
+                plan = plans[query.key][kind.id] = self._plan(query, kind)
+                wanted[kind.id][0].update(pk for pk, _ in plan[0])
+                if plan[2]:
+                    wanted[kind.id][1].add(query.text)
+        rows = {kind_id: self._read(KINDS[kind_id], *wanted[kind_id]) for kind_id in KINDS}
+        out = []
+        for query in queries:
+            if query.key not in plans:
+                out.append([])
+                continue
+            found, unread_exact = self._candidates(query, plans[query.key], rows)
+            found.sort(key=lambda c: (-c.score, not c.exact, c.record["ref"]))
+            sure = [c for c in found if c.exact and not c.contradicted]
+            by_ref = [c for c in sure if c.by_ref]
+            winner = None
+            if len(by_ref) == 1:
+                winner = by_ref[0]
+            elif len(sure) == 1 and not unread_exact:
+                winner = sure[0]
+            out.append([c.answer(c is winner) for c in found[: query.limit]])
+        return out
 
     def answer(self, query: Query) -> list[dict]:
-        if not query.text:
-            return []  # properties alone find nobody: the search is by name
-        found = self.candidates(query)
-        found.sort(key=lambda c: (-c.score, not c.exact, c.record["ref"]))
-        sure = [c for c in found if c.exact and not c.contradicted]
-        by_ref = [c for c in sure if c.by_ref]
-        winner = by_ref[0] if len(by_ref) == 1 else (sure[0] if len(sure) == 1 else None)
-        return [c.answer(c is winner) for c in found[: query.limit]]
+        return self.answers([query])[0]
 
     def batch(self, queries: list[Query]) -> dict:
-        return {query.key: {"result": self.answer(query)} for query in queries}
+        results = self.answers(queries)
+        pairs = zip(queries, results, strict=True)
+        return {query.key: {"result": result} for query, result in pairs}
 
 
 def record_url(kind: Kind, ref: str) -> str:
