@@ -67,6 +67,13 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
     raise SystemExit(f"the server on 127.0.0.1:{port} did not answer within 60 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process (Linux): what the server itself spent,
+    whatever else the machine was doing meanwhile."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def post(port: int, queries: dict) -> dict:
     body = urllib.parse.urlencode({"queries": json.dumps(queries, ensure_ascii=False)}).encode()
     request = urllib.request.Request(f"http://127.0.0.1:{port}/reconcile/", data=body)
@@ -195,7 +202,10 @@ def main() -> None:
             server = start_server(env, args.port)
             try:
                 post(args.port, {"warm": {"query": "warm up"}})
+                cpu = cpu_seconds(server.pid)
+                load = os.getloadavg()[0]
                 reconciled, seconds, per_batch = reconcile_all(args.port, queries)
+                cpu = cpu_seconds(server.pid) - cpu
                 searched = None
                 if args.compare_api:
                     searched, api_seconds = search_all(args.port, queries)
@@ -206,7 +216,8 @@ def main() -> None:
             drop()
     median, worst = statistics.median(per_batch), max(per_batch)
     print(f"\n{len(queries)} names in {len(per_batch)} batches of {BATCH}: {seconds:.1f} s "
-          f"(batch median {median:.0f} ms, max {worst:.0f} ms)")  # fmt: skip
+          f"(batch median {median:.0f} ms, max {worst:.0f} ms); the server's CPU "
+          f"{cpu:.1f} s; load average {load:.1f} on {os.cpu_count()} cores")  # fmt: skip
     if searched is not None:
         print(f"the same names one by one through /api/victims/?q=: {api_seconds:.1f} s")
     print(table(reconciled, searched))
