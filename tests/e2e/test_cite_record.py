@@ -21,8 +21,9 @@ def test_a_reader_follows_cite_this_record_and_downloads_the_bibtex(
     VictimFactory(ref="TEST-E2E-CITE", name_latin="Kamran Zandi", name_fa="کامران زندی")
     page = new_context(accept_downloads=True).new_page()
     page.goto(f"{live_server.url}{prefix}/victims/TEST-E2E-CITE/")
+    page.locator("a.cite-link").click()  # "Cite this record", at the top of the page
+    assert page.url.endswith("#cite-heading")
     section = page.locator("section.cite-this")
-    section.scroll_into_view_if_needed()
     assert section.locator("a", has_text="BibTeX").is_visible()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"cite-this-record{prefix.replace('/', '-') or '-en'}.png"))
