@@ -21,6 +21,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("archive.api.urls")),
+    # OpenRefine reconciliation: for programs, like the API, so not under /fa/ (one
+    # address to set up; its answers carry names in both scripts).
+    path("reconcile/", include("archive.reconcile.urls")),
 ]
 
 urlpatterns += i18n_patterns(

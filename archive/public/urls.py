@@ -8,7 +8,7 @@ from django.urls import path
 
 from archive.api import datapackage, docs, downloads, ftm
 from archive.dossiers import views as dossiers
-from archive.public import perpetrators, sources, views
+from archive.public import citations, perpetrators, sources, views
 from archive.public.sitemaps import SITEMAPS
 from perpetrators import views as perpetrator_lists
 from sources import views as source_lists
@@ -47,6 +47,7 @@ victims = (
     [
         path("", victim_pages.VictimListView.as_view(), name="victim-list"),
         path("<str:ref>/", victim_pages.VictimDetailView.as_view(), name="victim-detail"),
+        path("<str:ref>/cite.<str:fmt>", citations.cite_victim, name="victim-cite"),
     ],
     "victims",
 )
@@ -60,6 +61,7 @@ perpetrators = (
             perpetrators.PerpetratorDetailView.as_view(),
             name="perpetrator-detail",
         ),
+        path("<str:ref>/cite.<str:fmt>", citations.cite_perpetrator, name="perpetrator-cite"),
     ],
     "perpetrators",
 )
