@@ -70,12 +70,16 @@ class RecordIdFilter(django_filters.NumberFilter):
 
 
 def prisons(request=None):
-    return Place.objects.prisons().order_by("name_en", "name_fa")
+    """The prisons a published record uses (``Place.objects.public()``): a prison only a
+    draft names is not offered."""
+    return Place.objects.public().prisons().order_by("name_en", "name_fa")
 
 
 def regions(request=None):
-    return Place.objects.filter(kind__in=[Place.Kind.CITY, Place.Kind.PROVINCE]).order_by(
-        "kind", "name_en", "name_fa"
+    return (
+        Place.objects.public()
+        .filter(kind__in=[Place.Kind.CITY, Place.Kind.PROVINCE])
+        .order_by("kind", "name_en", "name_fa")
     )
 
 

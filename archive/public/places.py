@@ -1,0 +1,281 @@
+"""Places on the public site: the map (``/map/``) and a page for each place
+(``/places/<slug>/``). A place is public once a published record uses it
+(``Place.objects.public()``, the one home of that rule); the victims counted are published
+ones only, in one aggregate query kept under the data's version."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from archive.core.listing import LINKED_LIMIT, by_name, is_persian
+from archive.core.models import Event, Place
+from archive.core.pagination import cache_get, cache_key, cache_set, cached_count, data_version
+from archive.core.versions import current_version, site_version
+from archive.public import maps
+from perpetrators.models import Commission, CommissionMembership
+from sources.footnotes import Footnotes
+from victims.models import Victim
+
+# The kinds of place drawn on the map, in the legend's order.
+MAPPED_KINDS = (
+    Place.Kind.PRISON,
+    Place.Kind.MASS_GRAVE,
+    Place.Kind.CEMETERY,
+    Place.Kind.CITY,
+    Place.Kind.OTHER,
+)
+
+
+@dataclass
+class Tally:
+    """Published victims linked to one place: held, killed, buried there, and how many
+    people that is (a person held and killed in one prison counts once)."""
+
+    held: int = 0
+    killed: int = 0
+    buried: int = 0
+    victims: int = 0
+
+
+def victim_tallies() -> dict[int, Tally]:
+    """Place id -> its ``Tally``, in one aggregate query over the published victims
+    (grouped by their three places at once), kept under the data's version."""
+    key = cache_key("place-tallies", current_version() or site_version())
+    found = cache_get(key)
+    if found is not None:
+        return found
+    rows = (
+        Victim.objects.published()
+        .order_by()
+        .values_list("prison_id", "death_place_id", "burial_place_id")
+        .annotate(n=Count("pk"))
+    )
+    tallies: dict[int, Tally] = defaultdict(Tally)
+    for prison, death, burial, n in rows:
+        if prison:
+            tallies[prison].held += n
+        if death:
+            tallies[death].killed += n
+        if burial:
+            tallies[burial].buried += n
+        for place in {prison, death, burial} - {None}:
+            tallies[place].victims += n
+    found = dict(tallies)
+    cache_set(key, found, 6 * 3600)
+    return found
+
+
+def public_places() -> list[Place]:
+    return list(Place.objects.public().order_by("name_en", "name_fa", "pk"))
+
+
+def located(place: Place, by_id: dict[int, Place]) -> Place | None:
+    """The place itself if it has coordinates, else the nearest place it is inside that
+    has (a prison without coordinates is shaded in its city's province)."""
+    node, steps = place, 0
+    while node is not None and steps < 20:
+        if node.has_coordinates:
+            return node
+        node, steps = by_id.get(node.parent_id), steps + 1
+    return None
+
+
+def province_of(place: Place, by_id: dict[int, Place]) -> maps.Province | None:
+    """The map's province a place is in: where its coordinates (or its parents') fall,
+    else the province it is recorded inside, by name."""
+    base = maps.base_map()
+    spot = located(place, by_id)
+    if spot is not None:
+        found = base.province_at(float(spot.longitude), float(spot.latitude))
+        if found is not None:
+            return found
+    node, steps = place, 0
+    while node is not None and steps < 20:
+        if node.kind == Place.Kind.PROVINCE:
+            return base.province_named(node.name_en, node.name_fa)
+        node, steps = by_id.get(node.parent_id), steps + 1
+    return None
+
+
+@dataclass
+class MapRow:
+    """A line of the table beside the map (the same data, for screen readers and print)."""
+
+    place: Place
+    province: maps.Province | None
+    tally: Tally
+    on_map: bool
+    province_name: str = ""
+
+
+def map_data(lang: str) -> dict:
+    """Everything the map page shows, from three queries (public places, their tallies,
+    the version); the drawing itself is cached per language and data version."""
+    places = public_places()
+    by_id = {p.pk: p for p in places}
+    tallies = victim_tallies()
+    killed: dict[str, int] = defaultdict(int)
+    rows = []
+    for place in places:
+        tally = tallies.get(place.pk, Tally())
+        province = province_of(place, by_id)
+        if tally.killed and province is not None:
+            killed[province.code] += tally.killed
+        if place.kind in MAPPED_KINDS or tally.victims:
+            name = province.name(lang) if province is not None else ""
+            rows.append(MapRow(place, province, tally, place.has_coordinates, name))
+    rows.sort(key=lambda r: (-r.tally.victims, r.place.display_name(lang)))
+    return {"rows": rows, "killed": dict(killed)}
+
+
+def markers_of(rows: list[MapRow], lang: str) -> list[maps.Marker]:
+    return [
+        maps.Marker(
+            lon=float(row.place.longitude),
+            lat=float(row.place.latitude),
+            kind=row.place.kind,
+            name=row.place.display_name(lang),
+            kind_label=str(row.place.get_kind_display()),
+            url=row.place.get_absolute_url(),
+            victims=row.tally.victims,
+        )
+        for row in rows
+        if row.on_map
+    ]
+
+
+class PlaceMapView(TemplateView):
+    template_name = "archive/place_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lang = "fa" if is_persian() else "en"
+        data = map_data(lang)
+        title = _("Map of the places where victims were held, killed and buried")
+        context.update(
+            {
+                "rows": data["rows"],
+                "svg": maps.draw(
+                    markers_of(data["rows"], lang),
+                    killed_by_province=data["killed"],
+                    lang=lang,
+                    title=title,
+                ),
+                "map_title": title,
+                "provinces_killed": sorted(
+                    (
+                        (maps.base_map().by_code(code).name(lang), n)
+                        for code, n in data["killed"].items()
+                        if maps.base_map().by_code(code)
+                    ),
+                    key=lambda item: -item[1],
+                ),
+                "legend": maps.legend_shapes(),
+                "shades": [maps.shade_swatch(0), maps.shade_swatch(3), maps.shade_swatch(5)],
+                "unmapped": [r for r in data["rows"] if not r.on_map],
+            }
+        )
+        return context
+
+
+class PlaceDetailView(TemplateView):
+    template_name = "archive/place_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        slug = kwargs["slug"]
+        place = (
+            Place.objects.public().filter(slug=slug).select_related("parent").first()
+            if len(slug) <= 80
+            else None
+        )
+        if place is None:
+            raise Http404
+        lang = "fa" if is_persian() else "en"
+        public_ids = {p.pk for p in Place.objects.public().only("pk")}
+        chain = [p for p in place.ancestors() if p.pk in public_ids]
+        inside = list(
+            Place.objects.public().filter(parent=place).order_by("kind", "name_en", "name_fa")
+        )
+        published = Victim.objects.published()
+        groups = []
+        version = data_version(Victim)
+        for field, heading, filter_param in (
+            ("prison", _("Held here"), "prison"),
+            ("death_place", _("Killed here"), None),
+            ("burial_place", _("Buried here"), None),
+        ):
+            victims = published.filter(**{field: place})
+            count = cached_count(victims, version=version)
+            if count:
+                groups.append(
+                    {
+                        "field": field,
+                        "heading": heading,
+                        "count": count,
+                        "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT]),
+                        "more": filter_param if count > LINKED_LIMIT else None,
+                    }
+                )
+        commissions = list(
+            Commission.objects.published().filter(place=place).order_by("start_date", "pk")
+        )
+        memberships = list(
+            CommissionMembership.objects.filter(
+                commission__in=commissions, perpetrator__publication_status="published"
+            )
+            .select_related("perpetrator")
+            .order_by("commission_id", "start_date", "pk")
+        )
+        for commission in commissions:
+            commission.seats = [m for m in memberships if m.commission_id == commission.pk]
+        here = Q(prison=place) | Q(death_place=place) | Q(burial_place=place)
+        events = list(
+            Event.objects.published()
+            .filter(
+                Exists(published.filter(here, event=OuterRef("pk")))
+                | Q(pk__in=[c.event_id for c in commissions if c.event_id])
+            )
+            .order_by("start_date", "slug")
+        )
+        small_map = None
+        spot = located(place, {p.pk: p for p in [place, *chain]})
+        if spot is not None:
+            small_map = maps.draw(
+                [
+                    maps.Marker(
+                        lon=float(spot.longitude),
+                        lat=float(spot.latitude),
+                        kind=place.kind,
+                        name=place.display_name(lang),
+                        kind_label=str(place.get_kind_display()),
+                        url=place.get_absolute_url(),
+                    )
+                ],
+                killed_by_province={},
+                lang=lang,
+                title=_("Where %(place)s is") % {"place": place.display_name(lang)},
+                focus=True,
+            )
+        notes = Footnotes.for_objects([place, *commissions, *memberships])
+        context.update(
+            {
+                "place": place,
+                "coordinates_cited": notes.has(place, "coordinates"),
+                "chain": chain,
+                "inside": inside,
+                "groups": groups,
+                "commissions": commissions,
+                "events": events,
+                "small_map": small_map,
+                "map_located_by": spot if spot is not None and spot.pk != place.pk else None,
+                "notes": notes,
+            }
+        )
+        return context

@@ -1,0 +1,155 @@
+"""``python bench/map_bench.py [--victims N] [--places 500] [--requests 200]``: the map
+page (``/map/``, ``/fa/map/``) at size, measured in this process.
+
+Builds synthetic records in the database ``DATABASE_URL`` names (never a real archive's:
+refs ``SYN-…``, places "SYN place N"): N victims through ``generate_synthetic`` when the
+database holds fewer, then ``--places`` places with coordinates spread over Iran's
+provinces, and gives each synthetic victim a prison, a place of death and a burial place
+among them (one UPDATE each). Then, through Django's test client (no network; the Host
+is 127.0.0.1):
+
+- **cold**: the page rendered with every cache emptied (page cache and the cached tallies
+  and public places), ``--cold`` times;
+- **cached**: the page served by the page cache, ``--requests`` times;
+
+and prints p50/p95 of each, the SVG's size and the page's. It stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    import django
+
+    django.setup()
+
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from archive.core.models import Place
+from archive.public import maps
+from victims.models import Victim
+
+KINDS = ("prison", "prison", "cemetery", "mass_grave", "city")
+
+
+def synthetic_places(n: int, seed: int = 0) -> list[Place]:
+    """``n`` places with coordinates inside Iran's provinces (drawn at random until one
+    falls in a province), kinds mixed, named "SYN place N"."""
+    rng = random.Random(seed)
+    base = maps.base_map()
+    out = []
+    while len(out) < n:
+        lon, lat = rng.uniform(44.5, 63.0), rng.uniform(25.5, 39.5)
+        if base.province_at(lon, lat) is None:
+            continue
+        i = len(out) + 1
+        out.append(
+            Place(
+                kind=KINDS[i % len(KINDS)],
+                name_en=f"SYN place {i}",
+                name_fa=f"مکان آزمایشی {i}",
+                slug=f"syn-place-{i}",
+                latitude=round(lat, 5),
+                longitude=round(lon, 5),
+            )
+        )
+    return out
+
+
+def build(victims: int, places: int) -> None:
+    have = Victim.objects.filter(ref__startswith="SYN-").count()
+    if have < victims:
+        from bench.generate_synthetic import Command as Generate
+
+        call_command(Generate(), "victims", victims - have, start=have + 1)
+    with transaction.atomic():
+        if not Place.objects.filter(slug__startswith="syn-place-").exists():
+            Place.objects.bulk_create(synthetic_places(places))
+        ids = sorted(
+            Place.objects.filter(slug__startswith="syn-place-").values_list("pk", flat=True)
+        )[:places]
+        table = connection.ops.quote_name(Victim._meta.db_table)
+        with connection.cursor() as cursor:
+            # Place ids were made in one statement: contiguous on both databases; the
+            # fallback (a CASE) keeps any set correct.
+            if ids == list(range(ids[0], ids[0] + len(ids))):
+                first, count = ids[0], len(ids)
+                cursor.execute(
+                    f"UPDATE {table} SET prison_id = %s + (id %% %s), "  # noqa: S608
+                    f"death_place_id = %s + ((id / 3) %% %s), burial_place_id = %s + ((id / 7) %% %s) "
+                    f"WHERE ref LIKE 'SYN-%%'",
+                    [first, count, first, count, first, count],
+                )
+            else:
+                raise SystemExit("synthetic places are not contiguous; use a fresh database")
+    call_command("createcachetable", verbosity=0)
+
+
+def clear() -> None:
+    caches["pages"].clear()
+    caches["default"].clear()
+
+
+def timed(client, path: str, n: int, *, cold: bool) -> tuple[list[float], bytes]:
+    times, body = [], b""
+    for _ in range(n):
+        if cold:
+            clear()
+        started = time.perf_counter()
+        response = client.get(path, HTTP_HOST="127.0.0.1")
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        body = response.content
+    return times, body
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--victims", type=int, default=100_000)
+    parser.add_argument("--places", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--cold", type=int, default=15)
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+    from django.test import Client
+
+    if not args.no_build:
+        build(args.victims, args.places)
+    client = Client()
+    published = Victim.objects.published().count()
+    print(f"database: {connection.vendor}; published victims: {published:,}; "
+          f"public places: {Place.objects.public().count():,}")  # fmt: skip
+    maps.base_map()  # once per process, as in a worker after its first map
+    for path in ("/map/", "/fa/map/"):
+        cold, body = timed(client, path, args.cold, cold=True)
+        timed(client, path, 1, cold=False)  # into the page cache
+        cached, _body = timed(client, path, args.requests, cold=False)
+        svg = re.search(rb"<svg[^>]*iran-map.*?</svg>", body, re.S)
+        print(
+            f"{path:9} cold p50 {statistics.median(cold):6.1f} ms  p95 {pct(cold, 95):6.1f} ms | "
+            f"cached p50 {statistics.median(cached):5.2f} ms  p95 {pct(cached, 95):5.2f} ms | "
+            f"SVG {len(svg.group(0)) / 1024:5.1f} KB  page {len(body) / 1024:6.1f} KB"
+        )
+
+
+if __name__ == "__main__":
+    main()
