@@ -52,7 +52,11 @@ class ArchiveCoreConfig(AppConfig):
             fill_place_slug, sender="archive.Place", dispatch_uid="archive.fill_place_slug"
         )
         post_migrate.connect(ensure_search_tables, dispatch_uid="archive.ensure_search_tables")
+        from archive.core.importing import register
+        from archive.core.resources import PlaceResource
         from archive.core.versions import count_change
+
+        register("places", PlaceResource)
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(count_change, dispatch_uid=f"archive.count_change.{id(signal)}")

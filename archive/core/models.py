@@ -409,13 +409,59 @@ def public_place_ids() -> frozenset[int]:
     return found
 
 
-def unique_place_slug(place) -> str:
+# Iran's bounding box, in decimal degrees, with a margin of a few kilometres: every place
+# this archive records is in Iran. Its latitudes (25-40) and longitudes (44-63.5) do not
+# overlap, so a pair given the wrong way round is told apart from a mistyped one.
+IRAN_BOUNDS = {"south": 24.8, "north": 39.9, "west": 43.9, "east": 63.4}
+
+
+def in_iran(latitude, longitude) -> bool:
+    b = IRAN_BOUNDS
+    return (
+        b["south"] <= float(latitude) <= b["north"] and b["west"] <= float(longitude) <= b["east"]
+    )
+
+
+def coordinate_errors(latitude, longitude) -> dict:
+    """What is wrong with a place's coordinates, by field (empty: nothing). Both or
+    neither; inside Iran; latitude first (a swapped pair is named as such)."""
+    if latitude is None and longitude is None:
+        return {}
+    if latitude is None or longitude is None:
+        missing = "latitude" if latitude is None else "longitude"
+        return {missing: _("Give both the latitude and the longitude, or neither.")}
+    if in_iran(latitude, longitude):
+        return {}
+    if in_iran(longitude, latitude):
+        return {
+            "latitude": _(
+                "%(lat)s, %(lon)s is outside Iran, but %(lon)s, %(lat)s is inside: latitude "
+                "and longitude seem swapped (the latitude, north, comes first: 25 to 40 in "
+                "Iran; the longitude, east, 44 to 63)."
+            )
+            % {"lat": latitude, "lon": longitude}
+        }
+    b = IRAN_BOUNDS
+    inside_lat = b["south"] <= float(latitude) <= b["north"]
+    field_ = "longitude" if inside_lat else "latitude"
+    return {
+        field_: _(
+            "%(lat)s, %(lon)s is outside Iran's bounding box (latitude %(south)s to %(north)s "
+            "north, longitude %(west)s to %(east)s east)."
+        )
+        % {"lat": latitude, "lon": longitude, **b}
+    }
+
+
+def unique_place_slug(place, taken: set[str] | None = None) -> str:
     """A slug for ``place`` from its Latin name (or "place-N"), unique among places."""
     from django.utils.text import slugify
 
     base = slugify(place.name_en or "")[:70].strip("-") or "place"
     others = Place._base_manager.exclude(pk=place.pk) if place.pk else Place._base_manager
-    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken = set(taken or ()) | set(
+        others.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
     slug, n = base, 2
     while slug in taken or slug == "place":
         slug = f"{base}-{n}"
@@ -498,6 +544,9 @@ class Place(BilingualNameMixin, models.Model):
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": _("A place cannot be inside itself.")})
             ancestor = ancestor.parent
+        errors = coordinate_errors(self.latitude, self.longitude)
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("archive:place-detail", kwargs={"slug": self.slug})

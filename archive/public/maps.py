@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from django.utils.html import escape
@@ -94,13 +94,15 @@ class BaseMap:
     outline: str  # path data of the country's border
 
     def province_at(self, lon: float, lat: float) -> Province | None:
-        for province in self.provinces:
-            if province.contains(lon, lat):
-                return province
-        return None
+        code = _province_code_at(round(lon, 4), round(lat, 4))
+        return self.by_code(code) if code else None
 
     def by_code(self, code: str) -> Province | None:
-        return next((p for p in self.provinces if p.code == code), None)
+        return self.codes.get(code)
+
+    @cached_property
+    def codes(self) -> dict[str, Province]:
+        return {p.code: p for p in self.provinces}
 
     def province_named(self, *names: str) -> Province | None:
         wanted = {" ".join(n.casefold().replace("province", "").split()) for n in names if n}
@@ -123,6 +125,15 @@ class Marker:
     url: str
     victims: int = 0
     extra: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=16384)
+def _province_code_at(lon: float, lat: float) -> str:
+    """Which province a point falls in (places seldom move: kept per process)."""
+    for province in base_map().provinces:
+        if province.contains(lon, lat):
+            return province.code
+    return ""
 
 
 def project(lon: float, lat: float) -> tuple[float, float]:
@@ -370,11 +381,12 @@ def draw(
     ordered = sorted(markers, key=lambda m: (-m.victims, m.name))
     named = {id(m) for m in ordered[:labelled] if m.victims} if not focus else set()
     out.append('<g class="markers">')
+    template = _("%(place)s (%(kind)s): %(count)s published victims")
     for marker in ordered:
         x, y = project(marker.lon, marker.lat)
         r = radius_of(marker.victims, most) if not focus else 9.0
         label = escape(
-            _("%(place)s (%(kind)s): %(count)s published victims")
+            template
             % {
                 "place": marker.name,
                 "kind": marker.kind_label,

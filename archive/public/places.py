@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -135,14 +136,17 @@ def map_data(lang: str) -> dict:
 
 
 def markers_of(rows: list[MapRow], lang: str) -> list[maps.Marker]:
+    # Five hundred markers: each label and address made once, not once per marker.
+    kinds = {kind: str(label) for kind, label in Place.Kind.choices}
+    url = reverse("archive:place-detail", kwargs={"slug": "SLUG"})
     return [
         maps.Marker(
             lon=float(row.place.longitude),
             lat=float(row.place.latitude),
             kind=row.place.kind,
             name=row.place.display_name(lang),
-            kind_label=str(row.place.get_kind_display()),
-            url=row.place.get_absolute_url(),
+            kind_label=kinds.get(row.place.kind, row.place.kind),
+            url=url.replace("SLUG", row.place.slug),
             victims=row.tally.victims,
         )
         for row in rows
