@@ -33,7 +33,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
 from archive.core.listing import checked_ref
-from archive.core.models import NAME_ORDER, name_order_annotations
+from archive.core.filters import PlaceFilter
+from archive.core.models import NAME_ORDER, Place, name_order_annotations
 from archive.core.names import is_exact_score
 from archive.core.pagination import (
     BadCursor,
@@ -115,6 +116,32 @@ def source_row(row: dict, request, visible=None) -> dict:
     }
 
 
+PLACE_VALUES = (
+    "id", "slug", "name_en", "name_fa", "kind", "parent__slug", "latitude", "longitude",
+)  # fmt: skip
+
+
+def place_row(row: dict, request, visible=None) -> dict:
+    """A public place (``Place.objects.public()``) in the API's shape: ``ref`` is its slug;
+    coordinates in decimal degrees (numbers), null where unknown."""
+    return {
+        "ref": row["slug"],
+        "name_latin": row["name_en"],
+        "name_fa": row["name_fa"],
+        "url": _url(request, "archive:place-detail", slug=row["slug"]),
+        "kind": row["kind"],
+        "parent": row["parent__slug"],
+        "latitude": None if row["latitude"] is None else float(row["latitude"]),
+        "longitude": None if row["longitude"] is None else float(row["longitude"]),
+    }
+
+
+def _site_version(model) -> str:
+    # Places have no ``updated_at``: the data's version covers them (one query, or none
+    # when the page cache read it for this request).
+    return current_version() or site_version()
+
+
 def _datasets():
 
     return {
@@ -145,6 +172,17 @@ def _datasets():
             "row": source_row,
             "ordering": ("title", "id"),
             "searchable": False,
+        },
+        "places": {
+            "model": Place,
+            # A place only a draft names is shown nowhere (the one rule's home).
+            "queryset": lambda: Place.objects.public(),
+            "filterset": PlaceFilter,
+            "values": PLACE_VALUES,
+            "row": place_row,
+            "ordering": ("slug", "id"),
+            "searchable": False,
+            "version": _site_version,
         },
     }
 
@@ -233,6 +271,7 @@ def api_index(request):
             "victims": request.build_absolute_uri(reverse("api:victim-list")),
             "perpetrators": request.build_absolute_uri(reverse("api:perpetrator-list")),
             "sources": request.build_absolute_uri(reverse("api:source-list")),
+            "places": request.build_absolute_uri(reverse("api:place-list")),
         }
     )
 
@@ -263,7 +302,7 @@ def api_list(request, dataset: str):
             ordering=spec["ordering"],
             tag=f"api-{dataset}",
             # Only browsing counts rows (cached under the version); a search does not.
-            version="" if q else data_version(spec["model"]),
+            version="" if q else spec.get("version", data_version)(spec["model"]),
             per_page=per_page,
             values=spec["values"],
         )

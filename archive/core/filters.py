@@ -106,3 +106,13 @@ def places_inside(place) -> list[int]:
 
 
 ANY = _("any")
+
+
+class PlaceFilter(django_filters.FilterSet):
+    """The API's places (``/api/places/?kind=prison``)."""
+
+    kind = django_filters.ChoiceFilter(choices=Place.Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Place
+        fields = []
