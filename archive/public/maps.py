@@ -370,7 +370,7 @@ def draw(
         'stroke-width="2" stroke-linejoin="round"/>'
     )
     if not focus:
-        out.append('<g class="province-names" aria-hidden="true">')
+        out.append('<g class="province-names" aria-hidden="true" pointer-events="none">')
         for province in base.provinces:
             x, y = province.label_at
             out.append(
@@ -399,7 +399,7 @@ def draw(
         )
     out.append("</g>")
     if named:
-        out.append('<g class="marker-names" aria-hidden="true">')
+        out.append('<g class="marker-names" aria-hidden="true" pointer-events="none">')
         for marker in ordered:
             if id(marker) not in named:
                 continue
