@@ -89,8 +89,9 @@ def build(victims: int, places: int) -> None:
             if ids == list(range(ids[0], ids[0] + len(ids))):
                 first, count = ids[0], len(ids)
                 cursor.execute(
-                    f"UPDATE {table} SET prison_id = %s + (id %% %s), "  # noqa: S608
-                    f"death_place_id = %s + ((id / 3) %% %s), burial_place_id = %s + ((id / 7) %% %s) "
+                    f"UPDATE {table} SET prison_id = %s + (id %% %s), "
+                    "death_place_id = %s + ((id / 3) %% %s), "
+                    "burial_place_id = %s + ((id / 7) %% %s) "
                     f"WHERE ref LIKE 'SYN-%%'",
                     [first, count, first, count, first, count],
                 )
@@ -119,7 +120,7 @@ def timed(client, path: str, n: int, *, cold: bool) -> tuple[list[float], bytes]
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:

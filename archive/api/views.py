@@ -32,8 +32,8 @@ from django.utils.translation import gettext, override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
-from archive.core.listing import checked_ref
 from archive.core.filters import PlaceFilter
+from archive.core.listing import checked_ref
 from archive.core.models import NAME_ORDER, Place, name_order_annotations
 from archive.core.names import is_exact_score
 from archive.core.pagination import (

@@ -536,6 +536,9 @@ class Place(BilingualNameMixin, models.Model):
             )
         ]
 
+    def get_absolute_url(self):
+        return reverse("archive:place-detail", kwargs={"slug": self.slug})
+
     def clean(self):
         if not self.name_en and not self.name_fa:
             raise ValidationError(_("Give the place a name in at least one script."))
@@ -547,9 +550,6 @@ class Place(BilingualNameMixin, models.Model):
         errors = coordinate_errors(self.latitude, self.longitude)
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self):
-        return reverse("archive:place-detail", kwargs={"slug": self.slug})
 
     @property
     def has_coordinates(self) -> bool:

@@ -261,16 +261,20 @@ def _path_open(lines) -> str:
 
 
 def _area(ring) -> float:
-    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))
+    return sum(
+        x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True)
+    )
 
 
 def _centroid(ring) -> tuple[float, float]:
     area = _area(ring) or 1e-12
     cx = sum(
-        (x1 + x2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1])
+        (x1 + x2) * (x1 * y2 - x2 * y1)
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True)
     )
     cy = sum(
-        (y1 + y2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1])
+        (y1 + y2) * (x1 * y2 - x2 * y1)
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True)
     )
     return cx / (3 * area), cy / (3 * area)
 
@@ -298,7 +302,10 @@ def _shape(kind: str, x: float, y: float, r: float) -> str:
     common = f'fill="{fill}" stroke="#fff" stroke-width="1.5"'
     if shape == "square":
         s = r * 0.9
-        return f'<rect x="{x - s:.1f}" y="{y - s:.1f}" width="{2 * s:.1f}" height="{2 * s:.1f}" {common}/>'
+        return (
+            f'<rect x="{x - s:.1f}" y="{y - s:.1f}" width="{2 * s:.1f}" '
+            f'height="{2 * s:.1f}" {common}/>'
+        )
     if shape == "diamond":
         s = r * 1.2
         pts = f"{x:.1f},{y - s:.1f} {x + s:.1f},{y:.1f} {x:.1f},{y + s:.1f} {x - s:.1f},{y:.1f}"
@@ -315,12 +322,12 @@ def legend_shapes() -> list[tuple[str, str]]:
     """(kind, small SVG of its marker) for the legend beside the map."""
     out = []
     for kind in ("prison", "mass_grave", "cemetery", "city"):
-        out.append((kind, mark_safe(_svg_icon(_shape(kind, 10, 10, 6)))))  # noqa: S308
+        out.append((kind, mark_safe(_svg_icon(_shape(kind, 10, 10, 6)))))
     return out
 
 
 def shade_swatch(index: int) -> SafeString:
-    return mark_safe(  # noqa: S308  (a constant colour)
+    return mark_safe(
         _svg_icon(
             f'<rect x="2" y="4" width="16" height="12" fill="{SHADES[index]}" stroke="#999"/>'
         )
@@ -328,7 +335,10 @@ def shade_swatch(index: int) -> SafeString:
 
 
 def _svg_icon(body: str) -> str:
-    return f'<svg class="legend-icon" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">{body}</svg>'
+    return (
+        '<svg class="legend-icon" viewBox="0 0 20 20" width="20" height="20" '
+        f'aria-hidden="true" focusable="false">{body}</svg>'
+    )
 
 
 def draw(
@@ -362,7 +372,8 @@ def draw(
                 % {"province": province.name(lang), "count": localized_number(killed)}
             )
         out.append(
-            f'<path d="{province.path}" fill="{shade_of(killed, most_killed)}"><title>{tip}</title></path>'
+            f'<path d="{province.path}" fill="{shade_of(killed, most_killed)}">'
+            f"<title>{tip}</title></path>"
         )
     out.append("</g>")
     out.append(
@@ -374,7 +385,8 @@ def draw(
         for province in base.provinces:
             x, y = province.label_at
             out.append(
-                f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="middle">{escape(province.name(lang))}</text>'
+                f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="middle">'
+                f"{escape(province.name(lang))}</text>"
             )
         out.append("</g>")
     # Big markers first, small ones on top of them, so that every marker can be reached.
@@ -394,7 +406,8 @@ def draw(
             }
         )
         out.append(
-            f'<a href="{escape(marker.url)}" aria-label="{label}" class="marker kind-{escape(marker.kind)}">'
+            f'<a href="{escape(marker.url)}" aria-label="{label}" '
+            f'class="marker kind-{escape(marker.kind)}">'
             f"<title>{label}</title>{_shape(marker.kind, x, y, r)}</a>"
         )
     out.append("</g>")
@@ -411,4 +424,4 @@ def draw(
             )
         out.append("</g>")
     out.append("</svg>")
-    return mark_safe("".join(out))  # noqa: S308  (every text in it is escaped above)
+    return mark_safe("".join(out))

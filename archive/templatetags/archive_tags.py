@@ -6,8 +6,8 @@ from functools import lru_cache
 from django import template
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.translation import gettext
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from archive.core.digits import persian_digits
 from archive.core.display import format_partial, localized_digits, localized_number

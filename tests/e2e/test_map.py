@@ -37,7 +37,9 @@ def mapped(transactional_db):
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
-def test_a_reader_on_a_phone_follows_a_marker_to_its_place(new_context, live_server, mapped, language):
+def test_a_reader_on_a_phone_follows_a_marker_to_its_place(
+    new_context, live_server, mapped, language
+):
     context = new_context(
         bypass_csp=True,  # axe runs inline; the site's own pages load no script
         viewport={"width": 390, "height": 844},
