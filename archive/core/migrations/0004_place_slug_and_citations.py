@@ -41,7 +41,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="place",
             name="slug",
-            field=models.SlugField(blank=True, default="", max_length=80, verbose_name="slug"),
+            # No index yet: the unique constraint below makes it (on PostgreSQL, an index
+            # here and then the constraint would both make the same "_like" index).
+            field=models.SlugField(
+                blank=True, db_index=False, default="", max_length=80, verbose_name="slug"
+            ),
             preserve_default=False,
         ),
         migrations.RunPython(fill_slugs, migrations.RunPython.noop),
