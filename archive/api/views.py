@@ -118,12 +118,16 @@ def source_row(row: dict, request, visible=None) -> dict:
 
 PLACE_VALUES = (
     "id", "slug", "name_en", "name_fa", "kind", "parent__slug", "latitude", "longitude",
+    "coordinates_cited",
 )  # fmt: skip
 
 
 def place_row(row: dict, request, visible=None) -> dict:
     """A public place (``Place.objects.public()``) in the API's shape: ``ref`` is its slug;
-    coordinates in decimal degrees (numbers), null where unknown."""
+    coordinates in decimal degrees (numbers), null where unknown or where no published
+    source is cited for them (``PlaceQuerySet.with_cited_coordinates``: every fact shown
+    is cited)."""
+    shown = row.get("coordinates_cited") and row["latitude"] is not None
     return {
         "ref": row["slug"],
         "name_latin": row["name_en"],
@@ -131,8 +135,8 @@ def place_row(row: dict, request, visible=None) -> dict:
         "url": _url(request, "archive:place-detail", slug=row["slug"]),
         "kind": row["kind"],
         "parent": row["parent__slug"],
-        "latitude": None if row["latitude"] is None else float(row["latitude"]),
-        "longitude": None if row["longitude"] is None else float(row["longitude"]),
+        "latitude": float(row["latitude"]) if shown and row["longitude"] is not None else None,
+        "longitude": float(row["longitude"]) if shown and row["latitude"] is not None else None,
     }
 
 
@@ -176,7 +180,7 @@ def _datasets():
         "places": {
             "model": Place,
             # A place only a draft names is shown nowhere (the one rule's home).
-            "queryset": lambda: Place.objects.public(),
+            "queryset": lambda: Place.objects.public().with_cited_coordinates(),
             "filterset": PlaceFilter,
             "values": PLACE_VALUES,
             "row": place_row,

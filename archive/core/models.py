@@ -363,6 +363,34 @@ class PlaceQuerySet(models.QuerySet):
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
+    def with_cited_coordinates(self):
+        """Each place with ``coordinates_cited``: whether a published source is cited for
+        its coordinates. The one home of the rule that a place's coordinates are shown
+        (on its page, as a marker on the map, in the API and the downloads) only when
+        cited: every fact the archive shows is cited. One ``EXISTS`` per place, in the
+        same query."""
+        return self.annotate(coordinates_cited=cited_claim("coordinates"))
+
+    def located(self):
+        """The places whose coordinates may be shown: given, and cited to a published
+        source (``with_cited_coordinates``)."""
+        return self.with_coordinates().with_cited_coordinates().filter(coordinates_cited=True)
+
+
+def cited_claim(claim: str) -> models.Exists:
+    """Whether a place has a citation of ``claim`` to a published source (the public
+    citations' rule, ``Citation.objects.public()``), as an expression for its query. The
+    citation's own value must be blank: a source's other version supports nothing
+    (``provenance.supports``)."""
+    return models.Exists(
+        Place._base_manager.filter(
+            pk=models.OuterRef("pk"),
+            citations__claim=claim,
+            citations__value="",
+            citations__source__publication_status=PublicationStatus.PUBLISHED,
+        )
+    )
+
 
 def place_uses() -> list[tuple[type[models.Model], str]]:
     """(model, field) of every foreign key from a publishable record to a place, read from
@@ -554,6 +582,12 @@ class Place(BilingualNameMixin, models.Model):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def shows_coordinates(self) -> bool:
+        """Whether its coordinates may be shown: given and cited (read from
+        ``PlaceQuerySet.with_cited_coordinates``; a place read without it shows none)."""
+        return self.has_coordinates and bool(getattr(self, "coordinates_cited", False))
 
     def ancestors(self):
         node, chain = self.parent, []

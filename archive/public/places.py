@@ -8,19 +8,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from archive.core import provenance
 from archive.core.listing import LINKED_LIMIT, by_name, is_persian
-from archive.core.models import Event, Place
+from archive.core.models import Event, Place, place_uses
 from archive.core.pagination import cache_get, cache_key, cache_set, cached_count, data_version
 from archive.core.versions import current_version, site_version
 from archive.public import maps
 from perpetrators.models import Commission, CommissionMembership
 from sources.footnotes import Footnotes
+from sources.models import Citation
 from victims.models import Victim
 
 # The kinds of place drawn on the map, in the legend's order.
@@ -73,15 +76,18 @@ def victim_tallies() -> dict[int, Tally]:
 
 
 def public_places() -> list[Place]:
-    return list(Place.objects.public().order_by("name_en", "name_fa", "pk"))
+    return list(
+        Place.objects.public().with_cited_coordinates().order_by("name_en", "name_fa", "pk")
+    )
 
 
 def located(place: Place, by_id: dict[int, Place]) -> Place | None:
-    """The place itself if it has coordinates, else the nearest place it is inside that
-    has (a prison without coordinates is shaded in its city's province)."""
+    """The place itself if its coordinates may be shown (given and cited), else the
+    nearest place it is inside whose coordinates may be (a prison without them is shaded
+    in its city's province)."""
     node, steps = place, 0
     while node is not None and steps < 20:
-        if node.has_coordinates:
+        if node.shows_coordinates:
             return node
         node, steps = by_id.get(node.parent_id), steps + 1
     return None
@@ -130,7 +136,7 @@ def map_data(lang: str) -> dict:
             killed[province.code] += tally.killed
         if place.kind in MAPPED_KINDS or tally.victims:
             name = province.name(lang) if province is not None else ""
-            rows.append(MapRow(place, province, tally, place.has_coordinates, name))
+            rows.append(MapRow(place, province, tally, place.shows_coordinates, name))
     rows.sort(key=lambda r: (-r.tally.victims, r.place.display_name(lang)))
     return {"rows": rows, "killed": dict(killed)}
 
@@ -188,6 +194,60 @@ class PlaceMapView(TemplateView):
         return context
 
 
+def naming_citations(place: Place, *, limit: int = 12) -> list[Citation]:
+    """The public citations of the published facts that name ``place``: a published
+    victim's prison, place of death or burial place, a commission's seat, a public place's
+    "inside". A source cited for "held in Evin prison" names Evin: the place's names are
+    cited by it, and its kind too when the record's fact is the kind (a victim's prison is
+    a prison). One citation per source and claim, at most ``limit`` (a prison that holds
+    ten thousand victims is named by a few sources, not ten thousand notes); two queries."""
+    uses = Q(pk__in=[])
+    for model, field in [*place_uses(), (Place, "parent")]:
+        records = model._base_manager.filter(**{field: place})
+        if model is Place:
+            records = Place.objects.public().filter(parent=place)
+        else:
+            records = records.filter(publication_status="published")
+        content_type = ContentType.objects.get_for_model(model)
+        uses |= Q(content_type=content_type, claim=field, object_id__in=records.values("pk"))
+    first = (
+        Citation.objects.public()
+        .filter(uses, value="")
+        .values("source_id", "claim")
+        .annotate(first=Min("pk"))
+        .order_by("source_id", "claim")
+        .values_list("first", flat=True)[:limit]
+    )
+    return list(Citation.objects.filter(pk__in=list(first)).select_related("source").order_by("pk"))
+
+
+def supported(notes: Footnotes, record, claim: str) -> bool:
+    """Whether a published source supports ``record``'s own value of ``claim`` (another
+    source's version supports nothing), read from the page's footnotes."""
+    return any(provenance.supports(record, c) for c in notes.citations(record, claim))
+
+
+@dataclass
+class Link:
+    """One step of a place's "inside" chain: ``child`` is inside ``parent``, cited."""
+
+    child: Place
+    parent: Place
+
+
+def cited_chain(place: Place, by_id: dict[int, Place], notes: Footnotes) -> list[Link]:
+    """The places ``place`` is inside, as far as each step is cited to a published source
+    and public: a step no source gives is not shown, nor the steps beyond it."""
+    chain, child = [], place
+    while child.parent_id in by_id and len(chain) < 20:
+        if not supported(notes, child, "parent"):
+            break
+        parent = by_id[child.parent_id]
+        chain.append(Link(child, parent))
+        child = parent
+    return chain
+
+
 class PlaceDetailView(TemplateView):
     template_name = "archive/place_detail.html"
 
@@ -195,15 +255,18 @@ class PlaceDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         slug = kwargs["slug"]
         place = (
-            Place.objects.public().filter(slug=slug).select_related("parent").first()
+            Place.objects.public().with_cited_coordinates().filter(slug=slug).first()
             if len(slug) <= 80
             else None
         )
         if place is None:
             raise Http404
         lang = "fa" if is_persian() else "en"
-        public_ids = {p.pk for p in Place.objects.public().only("pk")}
-        chain = [p for p in place.ancestors() if p.pk in public_ids]
+        ancestors = [p.pk for p in place.ancestors()]
+        by_id = {
+            p.pk: p
+            for p in Place.objects.public().with_cited_coordinates().filter(pk__in=ancestors)
+        }
         inside = list(
             Place.objects.public().filter(parent=place).order_by("kind", "name_en", "name_fa")
         )
@@ -248,17 +311,26 @@ class PlaceDetailView(TemplateView):
             )
             .order_by("start_date", "slug")
         )
+        naming = naming_citations(place)
+        notes = Footnotes([*Citation.objects.public().for_objects(
+            [place, *by_id.values(), *inside, *commissions, *memberships]
+        ), *naming])  # fmt: skip
+        chain = cited_chain(place, by_id, notes)
+        # "Places inside it": each one's "inside" is a fact of its own, shown when cited.
+        inside = [child for child in inside if supported(notes, child, "parent")]
+        kind_from = [c for c in naming if c.claim == place.kind]
+        kind_cited = bool(kind_from or supported(notes, place, "kind"))
         small_map = None
-        spot = located(place, {p.pk: p for p in [place, *chain]})
+        spot = located(place, {p.pk: p for p in [place, *(link.parent for link in chain)]})
         if spot is not None:
             small_map = maps.draw(
                 [
                     maps.Marker(
                         lon=float(spot.longitude),
                         lat=float(spot.latitude),
-                        kind=place.kind,
+                        kind=place.kind if kind_cited else Place.Kind.OTHER,
                         name=place.display_name(lang),
-                        kind_label=str(place.get_kind_display()),
+                        kind_label=str(place.get_kind_display()) if kind_cited else _("place"),
                         url=place.get_absolute_url(),
                     )
                 ],
@@ -267,11 +339,12 @@ class PlaceDetailView(TemplateView):
                 title=_("Where %(place)s is") % {"place": place.display_name(lang)},
                 focus=True,
             )
-        notes = Footnotes.for_objects([place, *commissions, *memberships])
         context.update(
             {
                 "place": place,
-                "coordinates_cited": notes.has(place, "coordinates"),
+                "naming": naming,
+                "kind_from": kind_from,
+                "kind_cited": kind_cited,
                 "chain": chain,
                 "inside": inside,
                 "groups": groups,

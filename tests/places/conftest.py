@@ -14,6 +14,20 @@ PLACES = (
 )
 
 
+def cite_place(place, *claims, source=None):
+    """Cites ``claims`` of a place to a published synthetic gazetteer (or ``source``)."""
+    from sources.models import Citation
+    from tests.factories import SourceFactory
+
+    if source is None:
+        source = SourceFactory(title="Synthetic gazetteer", publication_status="published")
+    for claim in claims:
+        citation = Citation(content_object=place, source=source, claim=claim, locator="p. 3")
+        citation.full_clean()
+        citation.save()
+    return source
+
+
 @pytest.fixture
 def import_places(tmp_path):
     def run(text: str, name: str = "places.csv"):
@@ -34,6 +48,10 @@ def places(db, import_places):
 
     import_places(HEADER + PLACES)
     by_slug = {p.slug: p for p in Place.objects.all()}
+    # A gazetteer gives where the prison, the grave and the draft-only prison are, and
+    # what the prison and the grave are inside; no source gives the city's coordinates.
+    for slug in ("test-prison", "test-grave", "draft-prison"):
+        cite_place(by_slug[slug], "coordinates", "parent")
     VictimFactory(
         name_latin="Testname Heldandburied",
         prison=by_slug["test-prison"],

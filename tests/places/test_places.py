@@ -11,9 +11,8 @@ from django.core.management import CommandError
 from django.test import Client
 
 from archive.core.models import Place
-from sources.models import Citation
 from tests.factories import CommissionFactory, MembershipFactory, PerpetratorFactory, SourceFactory
-from tests.places.conftest import HEADER
+from tests.places.conftest import HEADER, cite_place
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +36,31 @@ def test_the_map_links_every_place_a_published_record_uses_and_none_only_drafts_
     hrefs = linked(map_svg(Client()))
     assert "/places/test-prison/" in hrefs
     assert "/places/test-grave/" in hrefs
-    # The city is public as the place the prison is inside; it has coordinates.
-    assert "/places/test-city/" in hrefs
     assert "/places/draft-prison/" not in hrefs
+
+
+def test_a_place_whose_coordinates_no_published_source_gives_is_listed_but_not_marked(places):
+    """The city is public (the prison is inside it) and has coordinates, but no source
+    is cited for them: the table lists it, the map draws no marker, its page says why."""
+    client = Client()
+    assert "/places/test-city/" not in linked(map_svg(client))
+    page = client.get("/map/").content.decode()
+    table = page[page.index('id="places-table"') :]
+    assert "/places/test-city/" in table and "not on the map" in table
+    city = client.get("/places/test-city/").content.decode()
+    assert "not shown: no published source gives them" in city
+    assert "35.68920" not in city and "iran-map" not in city
+    prison = client.get("/places/test-prison/").content.decode()
+    assert "35.79052" in prison and "not shown: no published source" not in prison
+
+
+def test_coordinates_cited_only_to_an_unpublished_source_are_not_shown(places):
+    draft = SourceFactory(title="Draft gazetteer", publication_status="draft")
+    cite_place(places["test-city"], "coordinates", source=draft)
+    client = Client()
+    assert "/places/test-city/" not in linked(map_svg(client))
+    city = next(i for i in client.get("/api/places/").json()["results"] if i["ref"] == "test-city")
+    assert city["latitude"] is None and city["longitude"] is None
 
 
 def test_the_persian_map_names_the_places_in_persian_and_links_the_persian_pages(places):
@@ -65,9 +86,10 @@ def test_each_place_page_lists_the_victims_held_killed_or_buried_there(places):
     assert "Testname Draftonly" not in prison
     grave = client.get("/places/test-grave/").content.decode()
     assert "Buried here" in grave and "Testname Heldandburied" in grave
-    # Names in both scripts, the kind, the chain of places it is inside, the coordinates.
-    assert "گور جمعی آزمایشی" in grave and "mass grave" in grave
-    assert 'href="/places/test-city/"' in grave and 'href="/places/test-province/"' in grave
+    # Names in both scripts, the cited chain of places it is inside (no source gives the
+    # city's province), the cited coordinates.
+    assert "گور جمعی آزمایشی" in grave
+    assert 'href="/places/test-city/"' in grave and 'href="/places/test-province/"' not in grave
     assert "35.60190° N, 51.56860° E" in grave
 
 
@@ -122,18 +144,32 @@ def test_the_list_filtered_by_a_city_includes_the_prisons_inside_it(places):
     assert "Testname Heldandburied" in page
 
 
-def test_coordinates_and_kind_are_citable_and_cited_on_the_place_page(places):
-    source = SourceFactory(title="Synthetic gazetteer")
-    place = places["test-prison"]
-    for claim in ("coordinates", "kind"):
-        citation = Citation(content_object=place, source=source, claim=claim, locator="p. 3")
-        citation.full_clean()
-        citation.save()
+def fact_rows(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<div class="fact"><dt>(.*?)</dt><dd>(.*?)</dd></div>', page, re.S))
+
+
+def test_coordinates_kind_and_parent_are_shown_with_their_footnotes_or_not_at_all(places):
+    client = Client()
+    prison = fact_rows(client.get("/places/test-prison/").content.decode())
+    # Where it is and what it is inside: the gazetteer. What it is: the victim held there,
+    # whose "prison" is cited (a victim's prison is a prison).
+    assert 'class="fn"' in prison["Coordinates"] and 'class="fn"' in prison["Inside"]
+    assert "prison" in prison["Kind"] and 'class="fn"' in prison["Kind"]
+    # The grave: no source says it is a mass grave (a burial place may be any place), and
+    # the city: no source gives what it is inside.
+    grave = fact_rows(client.get("/places/test-grave/").content.decode())
+    assert "Kind" not in grave and 'class="fn"' in grave["Coordinates"]
+    city = fact_rows(client.get("/places/test-city/").content.decode())
+    assert "Inside" not in city and "Kind" not in city and "Coordinates" not in city
+    cite_place(places["test-grave"], "kind")
+    grave = fact_rows(client.get("/places/test-grave/").content.decode())
+    assert "mass grave" in grave["Kind"] and 'class="fn"' in grave["Kind"]
+
+
+def test_a_place_page_cites_its_names_to_the_sources_of_the_records_naming_it(places):
     page = Client().get("/places/test-prison/").content.decode()
-    assert "Synthetic gazetteer" in page
-    assert "No published source is cited yet" not in page
-    uncited = Client().get("/places/test-grave/").content.decode()
-    assert "No published source is cited yet for these coordinates" in uncited
+    heading = re.search(r'<h1 id="record-name">(.*?)</h1>', page, re.S).group(1)
+    assert 'class="fn"' in heading
 
 
 def test_the_api_and_the_downloads_hold_the_public_places_only(places):
@@ -146,10 +182,13 @@ def test_the_api_and_the_downloads_hold_the_public_places_only(places):
     prison = next(i for i in answer["results"] if i["ref"] == "test-prison")
     assert prison["latitude"] == 35.79052 and prison["longitude"] == 51.3864
     assert prison["url"].endswith("/places/test-prison/")
+    city = next(i for i in answer["results"] if i["ref"] == "test-city")
+    assert city["latitude"] is None and city["longitude"] is None  # uncited
     geo = json.loads(b"".join(client.get("/data/places.geojson").streaming_content))
     features = {f["id"]: f for f in geo["features"]}
     assert geo["type"] == "FeatureCollection" and "draft-prison" not in features
     assert features["test-prison"]["geometry"]["coordinates"] == [51.3864, 35.79052]
+    assert features["test-city"]["geometry"] is None
     csv_text = b"".join(client.get("/data/places.csv").streaming_content).decode()
     assert "test-prison" in csv_text and "draft-prison" not in csv_text
 
