@@ -341,6 +341,46 @@ def _svg_icon(body: str) -> str:
     )
 
 
+# The names' sizes in map units (static/css/site.css: .marker-names text), wide screens
+# and phones, and an average glyph's width for a bold name (an estimate, on the safe side).
+LABEL_SIZES = (24, 34)
+GLYPH = 0.62
+
+
+def label_places(markers: list[Marker], most: int, width: int):
+    """(marker, text, x, y, anchor, shown on phones) for the names of ``markers`` (most
+    victims first) that fit: none runs off the map's edge, and a name that would cover
+    one already placed is left out (the table names every place). Placed twice, at the
+    wide size and at the phone's; a name that fits only at the wide size is hidden on
+    phones. The anchor is the physical one ("start": the name begins at x, to the right)."""
+    placed = {size: [] for size in LABEL_SIZES}
+    out = []
+    for marker in markers:
+        x, y = project(marker.lon, marker.lat)
+        y -= radius_of(marker.victims, most) + 4
+        text = f"{marker.name} ({localized_number(marker.victims)})"
+        half = len(text) * GLYPH * max(LABEL_SIZES) / 2
+        anchor = "middle"
+        if x - half < 2:
+            anchor, x = "start", max(x - 12, 2)
+        elif x + half > width - 2:
+            anchor, x = "end", min(x + 12, width - 2)
+        fits = {}
+        for size in LABEL_SIZES:
+            w = len(text) * GLYPH * size
+            left = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+            box = (left, y - size, left + w, y + size * 0.25)
+            fits[size] = not any(
+                box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                for b in placed[size]
+            )
+            if fits[size]:
+                placed[size].append(box)
+        if fits[LABEL_SIZES[0]]:
+            out.append((marker, text, x, y, anchor, fits[LABEL_SIZES[-1]]))
+    return out
+
+
 def draw(
     markers: list[Marker],
     *,
@@ -396,7 +436,7 @@ def draw(
     template = _("%(place)s (%(kind)s): %(count)s published victims")
     for marker in ordered:
         x, y = project(marker.lon, marker.lat)
-        r = radius_of(marker.victims, most) if not focus else 9.0
+        r = radius_of(marker.victims, most) if not focus else 24.0  # seen on a 20-rem map
         label = escape(
             template
             % {
@@ -413,14 +453,15 @@ def draw(
     out.append("</g>")
     if named:
         out.append('<g class="marker-names" aria-hidden="true" pointer-events="none">')
-        for marker in ordered:
-            if id(marker) not in named:
-                continue
-            x, y = project(marker.lon, marker.lat)
-            r = radius_of(marker.victims, most)
-            text = f"{marker.name} ({localized_number(marker.victims)})"
+        for _marker, text, x, y, anchor, narrow in label_places(
+            [m for m in ordered if id(m) in named], most, base.width
+        ):
+            hidden = "" if narrow else ' class="wide-only"'
+            if lang == "fa":  # a right-to-left text starts at its right
+                anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
             out.append(
-                f'<text x="{x:.0f}" y="{y - r - 4:.0f}" text-anchor="middle">{escape(text)}</text>'
+                f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="{anchor}"{hidden}>'
+                f"{escape(text)}</text>"
             )
         out.append("</g>")
     out.append("</svg>")

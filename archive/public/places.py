@@ -267,9 +267,7 @@ class PlaceDetailView(TemplateView):
             p.pk: p
             for p in Place.objects.public().with_cited_coordinates().filter(pk__in=ancestors)
         }
-        inside = list(
-            Place.objects.public().filter(parent=place).order_by("kind", "name_en", "name_fa")
-        )
+        inside = list(Place.objects.public().filter(parent=place))
         published = Victim.objects.published()
         groups = []
         version = data_version(Victim)
@@ -317,7 +315,10 @@ class PlaceDetailView(TemplateView):
         ), *naming])  # fmt: skip
         chain = cited_chain(place, by_id, notes)
         # "Places inside it": each one's "inside" is a fact of its own, shown when cited.
-        inside = [child for child in inside if supported(notes, child, "parent")]
+        inside = sorted(
+            (child for child in inside if supported(notes, child, "parent")),
+            key=lambda child: child.display_name(lang).casefold(),
+        )
         kind_from = [c for c in naming if c.claim == place.kind]
         kind_cited = bool(kind_from or supported(notes, place, "kind"))
         small_map = None
