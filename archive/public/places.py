@@ -9,7 +9,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,28 +60,54 @@ class Tally:
 
 
 def victim_tallies() -> dict[int, Tally]:
-    """Place id -> its ``Tally``, in one aggregate query over the published victims
-    (grouped by their three places at once), kept under the data's version."""
+    """Place id -> its ``Tally``, from one query over the published victims (three
+    aggregates, one per place column, joined by UNION ALL: 3 x places rows at most, never
+    a row per combination of places), kept under the data's version. A person linked to
+    one place twice (held and killed there) counts once: the aggregates count those pairs
+    too, and inclusion-exclusion takes them off."""
     key = cache_key("place-tallies", current_version() or site_version())
     found = cache_get(key)
     if found is not None:
         return found
-    rows = (
-        Victim.objects.published()
-        .order_by()
-        .values_list("prison_id", "death_place_id", "burial_place_id")
-        .annotate(n=Count("pk"))
+    base = Victim.objects.published().order_by()
+    zero = Value(0, output_field=IntegerField())
+
+    def same(*conditions):
+        return Sum(Case(When(*conditions, then=1), default=0, output_field=IntegerField()))
+
+    def grouped(field, role, *sums):
+        sums = (*sums, zero, zero, zero)[:3]
+        return (
+            base.filter(**{f"{field}__isnull": False})
+            .values(field)
+            .annotate(
+                role=Value(role, output_field=IntegerField()),
+                n=Count("pk"),
+                a=sums[0],
+                b=sums[1],
+                c=sums[2],
+            )
+            .values_list(field, "role", "n", "a", "b", "c")
+        )
+
+    held = grouped(
+        "prison_id",
+        1,
+        same(Q(death_place_id=F("prison_id"))),
+        same(Q(burial_place_id=F("prison_id"))),
+        same(Q(death_place_id=F("prison_id"), burial_place_id=F("prison_id"))),
     )
+    killed = grouped("death_place_id", 2, same(Q(burial_place_id=F("death_place_id"))))
+    buried = grouped("burial_place_id", 3)
     tallies: dict[int, Tally] = defaultdict(Tally)
-    for prison, death, burial, n in rows:
-        if prison:
-            tallies[prison].held += n
-        if death:
-            tallies[death].killed += n
-        if burial:
-            tallies[burial].buried += n
-        for place in {prison, death, burial} - {None}:
-            tallies[place].victims += n
+    for place, role, n, a, b, c in held.union(killed, buried, all=True):
+        tally = tallies[place]
+        if role == 1:  # held there; a: also killed there, b: also buried, c: all three
+            tally.held, tally.victims = n, tally.victims + n - a - b + c
+        elif role == 2:  # killed there; a: also buried there
+            tally.killed, tally.victims = n, tally.victims + n - a
+        else:
+            tally.buried, tally.victims = n, tally.victims + n
     found = dict(tallies)
     cache_set(key, found, 6 * 3600)
     return found
@@ -119,6 +157,8 @@ class MapRow:
     tally: Tally
     on_map: bool
     province_name: str = ""
+    url: str = ""
+    kind_label: str = ""
 
 
 def map_data(lang: str) -> dict:
@@ -129,6 +169,9 @@ def map_data(lang: str) -> dict:
     tallies = victim_tallies()
     killed: dict[str, int] = defaultdict(int)
     rows = []
+    # Five hundred rows: each label and address made once, not once per row.
+    kinds = {kind: str(label) for kind, label in Place.Kind.choices}
+    url = reverse("archive:place-detail", kwargs={"slug": "SLUG"})
     for place in places:
         tally = tallies.get(place.pk, Tally())
         province = province_of(place, by_id)
@@ -136,23 +179,30 @@ def map_data(lang: str) -> dict:
             killed[province.code] += tally.killed
         if place.kind in MAPPED_KINDS or tally.victims:
             name = province.name(lang) if province is not None else ""
-            rows.append(MapRow(place, province, tally, place.shows_coordinates, name))
+            rows.append(
+                MapRow(
+                    place,
+                    province,
+                    tally,
+                    place.shows_coordinates,
+                    name,
+                    url.replace("SLUG", place.slug),
+                    kinds.get(place.kind, place.kind),
+                )
+            )
     rows.sort(key=lambda r: (-r.tally.victims, r.place.display_name(lang)))
     return {"rows": rows, "killed": dict(killed)}
 
 
 def markers_of(rows: list[MapRow], lang: str) -> list[maps.Marker]:
-    # Five hundred markers: each label and address made once, not once per marker.
-    kinds = {kind: str(label) for kind, label in Place.Kind.choices}
-    url = reverse("archive:place-detail", kwargs={"slug": "SLUG"})
     return [
         maps.Marker(
             lon=float(row.place.longitude),
             lat=float(row.place.latitude),
             kind=row.place.kind,
             name=row.place.display_name(lang),
-            kind_label=kinds.get(row.place.kind, row.place.kind),
-            url=url.replace("SLUG", row.place.slug),
+            kind_label=row.kind_label,
+            url=row.url,
             victims=row.tally.victims,
         )
         for row in rows
