@@ -17,7 +17,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 @pytest.fixture
 def mapped(transactional_db):
     from archive.core.models import Place
-    from tests.factories import CommissionFactory, VictimFactory
+    from tests.factories import CommissionFactory, VictimFactory, cite_place
 
     city = Place.objects.create(
         kind="city", name_en="Test City", name_fa="شهر آزمایشی", latitude=35.69, longitude=51.39
@@ -30,6 +30,8 @@ def mapped(transactional_db):
         kind="mass_grave", name_en="Test Grave", name_fa="گور آزمایشی", parent=city,
         latitude=36.30, longitude=59.60,
     )  # fmt: skip
+    source = cite_place(prison, "coordinates", "parent")  # the city's: cited to no source
+    cite_place(grave, "coordinates", source=source)
     for n in range(3):
         VictimFactory(name_latin=f"Testname Mapped{n}", prison=prison, burial_place=grave)
     CommissionFactory(name_en="Test commission", place=prison)

@@ -14,20 +14,6 @@ PLACES = (
 )
 
 
-def cite_place(place, *claims, source=None):
-    """Cites ``claims`` of a place to a published synthetic gazetteer (or ``source``)."""
-    from sources.models import Citation
-    from tests.factories import SourceFactory
-
-    if source is None:
-        source = SourceFactory(title="Synthetic gazetteer", publication_status="published")
-    for claim in claims:
-        citation = Citation(content_object=place, source=source, claim=claim, locator="p. 3")
-        citation.full_clean()
-        citation.save()
-    return source
-
-
 @pytest.fixture
 def import_places(tmp_path):
     def run(text: str, name: str = "places.csv"):
@@ -45,6 +31,8 @@ def places(db, import_places):
     the mass grave, one draft held in the draft-only prison."""
     from archive.core.models import Place
     from tests.factories import VictimFactory
+
+    from tests.factories import cite_place
 
     import_places(HEADER + PLACES)
     by_slug = {p.slug: p for p in Place.objects.all()}

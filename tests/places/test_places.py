@@ -11,8 +11,14 @@ from django.core.management import CommandError
 from django.test import Client
 
 from archive.core.models import Place
-from tests.factories import CommissionFactory, MembershipFactory, PerpetratorFactory, SourceFactory
-from tests.places.conftest import HEADER, cite_place
+from tests.factories import (
+    CommissionFactory,
+    MembershipFactory,
+    PerpetratorFactory,
+    SourceFactory,
+    cite_place,
+)
+from tests.places.conftest import HEADER
 
 pytestmark = pytest.mark.django_db
 
