@@ -30,9 +30,7 @@ def places(db, import_places):
     """The places imported, and victims: one published held in the prison and buried in
     the mass grave, one draft held in the draft-only prison."""
     from archive.core.models import Place
-    from tests.factories import VictimFactory
-
-    from tests.factories import cite_place
+    from tests.factories import VictimFactory, cite_place
 
     import_places(HEADER + PLACES)
     by_slug = {p.slug: p for p in Place.objects.all()}
