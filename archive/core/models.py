@@ -371,11 +371,6 @@ class PlaceQuerySet(models.QuerySet):
         same query."""
         return self.annotate(coordinates_cited=cited_claim("coordinates"))
 
-    def located(self):
-        """The places whose coordinates may be shown: given, and cited to a published
-        source (``with_cited_coordinates``)."""
-        return self.with_coordinates().with_cited_coordinates().filter(coordinates_cited=True)
-
 
 def cited_claim(claim: str) -> models.Exists:
     """Whether a place has a citation of ``claim`` to a published source (the public
