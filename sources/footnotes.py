@@ -93,6 +93,11 @@ class Footnotes:
         }
         return sorted(numbers)
 
+    def cite_these(self, citations) -> list[int]:
+        """Footnote numbers for other records' citations that give a fact of this page
+        (a place named by the cited prison of the victims held there): sorted, no repeats."""
+        return sorted({self._number(c) for c in citations})
+
     def versions(self, obj, claim: str) -> list[tuple[object, list[int]]]:
         """(the version as shown, its footnote numbers) for each other value that sources
         give for one claim of one record, in the order first cited."""

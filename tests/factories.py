@@ -189,3 +189,14 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     relation = "sister"
     consent = True
     language = "en"
+
+
+def cite_place(place, *claims, source=None):
+    """Cites ``claims`` of a place to a published synthetic gazetteer (or ``source``)."""
+    if source is None:
+        source = SourceFactory(title="Synthetic gazetteer", publication_status="published")
+    for claim in claims:
+        citation = Citation(content_object=place, source=source, claim=claim, locator="p. 3")
+        citation.full_clean()
+        citation.save()
+    return source

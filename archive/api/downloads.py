@@ -83,6 +83,9 @@ CSV_COLUMNS = {
         "id", "title", "kind", "publisher", "author", "date", "language", "source_url",
         "archived_url", "url",
     ],
+    "places": [
+        "ref", "name_latin", "name_fa", "url", "kind", "parent", "latitude", "longitude",
+    ],
     "citations": [
         "record_type", "record", "claim", "value", "source", "private_testimony_received",
         "locator", "confidence", "victim", "perpetrator",
@@ -97,6 +100,8 @@ def _public_records(model):
     queryset = model._default_manager.all()
     if issubclass(model, Publishable):
         return queryset.published()
+    if hasattr(queryset, "public"):  # places: those a published record uses
+        return queryset.public()
     for field in model._meta.concrete_fields:
         if field.is_relation and issubclass(field.related_model, Publishable):
             queryset = queryset.filter(**{f"{field.name}__publication_status": "published"})
@@ -183,6 +188,23 @@ def _json_stream(rows: Iterator[dict], dataset: str):
     yield "\n]\n"
 
 
+def _geojson_stream(rows: Iterator[dict], dataset: str):
+    """A GeoJSON FeatureCollection (RFC 7946): a point per place with coordinates
+    (longitude first, as GeoJSON wants), no geometry for a place without."""
+    yield '{"type": "FeatureCollection", "features": [\n'
+    first = True
+    for item in rows:
+        properties = {k: v for k, v in item.items() if k not in ("latitude", "longitude")}
+        geometry = None
+        if item.get("latitude") is not None and item.get("longitude") is not None:
+            geometry = {"type": "Point", "coordinates": [item["longitude"], item["latitude"]]}
+        feature = {"type": "Feature", "id": item["ref"], "geometry": geometry,
+                   "properties": properties}  # fmt: skip
+        yield ("" if first else ",\n") + json.dumps(feature, ensure_ascii=False)
+        first = False
+    yield "\n]}\n"
+
+
 def _unavailable() -> HttpResponse:
     response = HttpResponse(
         gettext("The archive's data cannot be read at the moment, so no file was sent. "
@@ -209,12 +231,20 @@ class _Body:
         self.rows.close()
 
 
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "geojson": "application/geo+json; charset=utf-8",
+}
+STREAMS = {"csv": _csv_stream, "json": _json_stream, "geojson": _geojson_stream}
+GEO_DATASETS = {"places"}
 
 
 @require_safe
 def download(request, dataset: str, fmt: str):
     if dataset not in CSV_COLUMNS or fmt not in CONTENT_TYPES:
+        raise Http404
+    if fmt == "geojson" and dataset not in GEO_DATASETS:
         raise Http404
     rows = _rows(request, dataset)
     try:
@@ -227,7 +257,7 @@ def download(request, dataset: str, fmt: str):
         rows.close()
         response = HttpResponse(content_type=CONTENT_TYPES[fmt])
     else:
-        stream = _csv_stream if fmt == "csv" else _json_stream
+        stream = STREAMS[fmt]
         lines = stream(chain([first] if first is not None else [], rows), dataset)
         response = StreamingHttpResponse(_Body(lines, rows), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'

@@ -20,5 +20,6 @@ urlpatterns = [
         name="perpetrator-detail",
     ),
     path("sources/", api.api_list, {"dataset": "sources"}, name="source-list"),
+    path("places/", api.api_list, {"dataset": "places"}, name="place-list"),
     path("sources/<int:key>/", api.api_detail, {"dataset": "sources"}, name="source-detail"),
 ]

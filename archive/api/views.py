@@ -32,8 +32,9 @@ from django.utils.translation import gettext, override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
+from archive.core.filters import PlaceFilter
 from archive.core.listing import checked_ref
-from archive.core.models import NAME_ORDER, name_order_annotations
+from archive.core.models import NAME_ORDER, Place, name_order_annotations
 from archive.core.names import is_exact_score
 from archive.core.pagination import (
     BadCursor,
@@ -115,6 +116,36 @@ def source_row(row: dict, request, visible=None) -> dict:
     }
 
 
+PLACE_VALUES = (
+    "id", "slug", "name_en", "name_fa", "kind", "parent__slug", "latitude", "longitude",
+    "coordinates_cited",
+)  # fmt: skip
+
+
+def place_row(row: dict, request, visible=None) -> dict:
+    """A public place (``Place.objects.public()``) in the API's shape: ``ref`` is its slug;
+    coordinates in decimal degrees (numbers), null where unknown or where no published
+    source is cited for them (``PlaceQuerySet.with_cited_coordinates``: every fact shown
+    is cited)."""
+    shown = row.get("coordinates_cited") and row["latitude"] is not None
+    return {
+        "ref": row["slug"],
+        "name_latin": row["name_en"],
+        "name_fa": row["name_fa"],
+        "url": _url(request, "archive:place-detail", slug=row["slug"]),
+        "kind": row["kind"],
+        "parent": row["parent__slug"],
+        "latitude": float(row["latitude"]) if shown and row["longitude"] is not None else None,
+        "longitude": float(row["longitude"]) if shown and row["latitude"] is not None else None,
+    }
+
+
+def _site_version(model) -> str:
+    # Places have no ``updated_at``: the data's version covers them (one query, or none
+    # when the page cache read it for this request).
+    return current_version() or site_version()
+
+
 def _datasets():
 
     return {
@@ -145,6 +176,17 @@ def _datasets():
             "row": source_row,
             "ordering": ("title", "id"),
             "searchable": False,
+        },
+        "places": {
+            "model": Place,
+            # A place only a draft names is shown nowhere (the one rule's home).
+            "queryset": lambda: Place.objects.public().with_cited_coordinates(),
+            "filterset": PlaceFilter,
+            "values": PLACE_VALUES,
+            "row": place_row,
+            "ordering": ("slug", "id"),
+            "searchable": False,
+            "version": _site_version,
         },
     }
 
@@ -235,6 +277,7 @@ def api_index(request):
             "sources": request.build_absolute_uri(reverse("api:source-list")),
             "schema": request.build_absolute_uri(reverse("api:schema")),
             "documentation": request.build_absolute_uri(reverse("archive:api-docs")),
+            "places": request.build_absolute_uri(reverse("api:place-list")),
         }
     )
 
@@ -265,7 +308,7 @@ def api_list(request, dataset: str):
             ordering=spec["ordering"],
             tag=f"api-{dataset}",
             # Only browsing counts rows (cached under the version); a search does not.
-            version="" if q else data_version(spec["model"]),
+            version="" if q else spec.get("version", data_version)(spec["model"]),
             per_page=per_page,
             values=spec["values"],
         )

@@ -12,6 +12,14 @@ def refresh_person_keys(sender, instance, raw=False, **kwargs):
         instance.refresh_name_keys()
 
 
+def fill_place_slug(sender, instance, raw=False, **kwargs):
+    """A place without a slug gets one on every save, fixtures (raw saves) included."""
+    from archive.core.models import unique_place_slug
+
+    if not instance.slug:
+        instance.slug = unique_place_slug(instance)
+
+
 def ensure_search_tables(sender, using="default", **kwargs):
     """SQLite drops a table's triggers when Django remakes the table to alter it; put the
     FTS triggers back (and rebuild the index) after every migrate."""
@@ -40,8 +48,15 @@ class ArchiveCoreConfig(AppConfig):
 
     def ready(self):
         pre_save.connect(refresh_person_keys, dispatch_uid="archive.refresh_person_keys")
+        pre_save.connect(
+            fill_place_slug, sender="archive.Place", dispatch_uid="archive.fill_place_slug"
+        )
         post_migrate.connect(ensure_search_tables, dispatch_uid="archive.ensure_search_tables")
+        from archive.core.importing import register
+        from archive.core.resources import PlaceResource
         from archive.core.versions import count_change
+
+        register("places", PlaceResource)
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(count_change, dispatch_uid=f"archive.count_change.{id(signal)}")

@@ -70,12 +70,16 @@ class RecordIdFilter(django_filters.NumberFilter):
 
 
 def prisons(request=None):
-    return Place.objects.prisons().order_by("name_en", "name_fa")
+    """The prisons a published record uses (``Place.objects.public()``): a prison only a
+    draft names is not offered."""
+    return Place.objects.public().prisons().order_by("name_en", "name_fa")
 
 
 def regions(request=None):
-    return Place.objects.filter(kind__in=[Place.Kind.CITY, Place.Kind.PROVINCE]).order_by(
-        "kind", "name_en", "name_fa"
+    return (
+        Place.objects.public()
+        .filter(kind__in=[Place.Kind.CITY, Place.Kind.PROVINCE])
+        .order_by("kind", "name_en", "name_fa")
     )
 
 
@@ -102,3 +106,13 @@ def places_inside(place) -> list[int]:
 
 
 ANY = _("any")
+
+
+class PlaceFilter(django_filters.FilterSet):
+    """The API's places (``/api/places/?kind=prison``)."""
+
+    kind = django_filters.ChoiceFilter(choices=Place.Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Place
+        fields = []

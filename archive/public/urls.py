@@ -8,7 +8,7 @@ from django.urls import path
 
 from archive.api import datapackage, docs, downloads, ftm
 from archive.dossiers import views as dossiers
-from archive.public import citations, perpetrators, sources, views
+from archive.public import citations, perpetrators, places, sources, views
 from archive.public.sitemaps import SITEMAPS
 from perpetrators import views as perpetrator_lists
 from sources import views as source_lists
@@ -20,6 +20,8 @@ site = (
         path("events/", views.EventListView.as_view(), name="event-list"),
         path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
         *dossiers.event_dossier_urls(),
+        path("map/", places.PlaceMapView.as_view(), name="place-map"),
+        path("places/<slug:slug>/", places.PlaceDetailView.as_view(), name="place-detail"),
         path("stats/", views.StatsView.as_view(), name="stats"),
         path("about/", views.AboutView.as_view(), name="about"),
         path("data/", views.OpenDataView.as_view(), name="open-data"),

@@ -7,6 +7,7 @@ from django import template
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from archive.core.digits import persian_digits
 from archive.core.display import format_partial, localized_digits, localized_number
@@ -84,6 +85,37 @@ def bilingual(obj):
     if obj is None:
         return ""
     return format_html('<bdi dir="auto">{}</bdi>', obj.display_name(translation.get_language()))
+
+
+@register.simple_tag
+def place_link(place):
+    """A place named in the reader's script, linked to its page. Only for places a
+    published record shown on the page uses (they are public by that very use:
+    ``PlaceQuerySet.public``)."""
+    if place is None:
+        return ""
+    name = place.display_name(translation.get_language())
+    if not getattr(place, "slug", ""):
+        return format_html('<bdi dir="auto">{}</bdi>', name)
+    return format_html(
+        '<a href="{}" class="place-link"><bdi dir="auto">{}</bdi></a>',
+        place.get_absolute_url(),
+        name,
+    )
+
+
+@register.simple_tag
+def coordinates(place):
+    """A place's latitude and longitude in decimal degrees, in the reader's digits."""
+    if place is None or place.latitude is None or place.longitude is None:
+        return ""
+    latitude, longitude = place.latitude, place.longitude
+    if latitude < 0 or longitude < 0:  # never in Iran; shown as stored
+        return f"{latitude}, {longitude}"
+    return gettext("%(latitude)s° N, %(longitude)s° E") % {
+        "latitude": localized_number(f"{latitude:.5f}"),
+        "longitude": localized_number(f"{longitude:.5f}"),
+    }
 
 
 _TRAILING_PARENS = re.compile(r"\s*\(([^()]*)\)\s*$")

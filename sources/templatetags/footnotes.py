@@ -38,6 +38,15 @@ def cite(notes, obj, claim="general"):
 
 
 @register.simple_tag
+def cite_also(notes, obj, claim, citations):
+    """A claim's footnotes together with those of other records' citations that give it
+    too (``Footnotes.cite_these``): a place's name, cited by the victims held there."""
+    if notes is None:
+        return ""
+    return _sup(sorted(set(notes.cite(obj, claim)) | set(notes.cite_these(citations))))
+
+
+@register.simple_tag
 def cited_text(notes, obj, text):
     """A text with its ``[src:ID]`` markers turned into footnote numbers. A marker that
     points at no public citation of the record is dropped, never shown broken."""

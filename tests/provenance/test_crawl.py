@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from archive.core.models import Event, PublicationStatus
+from archive.core.models import Event, Place, PublicationStatus
 from archive.core.provenance import markers, publication_gaps
 from perpetrators.models import Commission, Perpetrator
+from sources.models import Citation
 from tests.factories import (
     EventFactory,
     MembershipFactory,
@@ -34,7 +35,10 @@ FN = 'class="fn"'
 
 def publish_synthetic_records(reviewer):
     """Synthetic records with every kind of fact, cited, and published through the gate."""
-    place = PlaceFactory()
+    # A prison inside a city: the prison's coordinates and city cited, the city's
+    # coordinates given but cited to no source (its page must not show them).
+    city = PlaceFactory(kind="city", latitude=35.7, longitude=51.4)
+    place = PlaceFactory(parent=city, latitude=35.79, longitude=51.39)
     event = EventFactory(
         publication_status="draft",
         start_date=datetime.date(1999, 1, 1),
@@ -82,6 +86,8 @@ def publish_synthetic_records(reviewer):
         record.refresh_from_db()
         cite_facts(record)  # what it links to is published now, and shown: cited too
         record.move_to(PublicationStatus.PUBLISHED, user=reviewer)
+    for claim in ("coordinates", "parent"):
+        Citation.objects.create(content_object=place, source=source, claim=claim)
 
 
 def general_labels(model) -> set[str]:
@@ -138,7 +144,9 @@ def test_every_fact_on_every_published_page_has_a_footnote(client, reviewer, lan
         for model in (Victim, Perpetrator, Event)
         for record in model.objects.published()
     ]
-    assert len(pages) >= 10
+    # Every public place's page (a place is public once a published record uses it).
+    pages += [(p.get_absolute_url(), Place) for p in Place.objects.public()]
+    assert len(pages) >= 13
     missing = {}
     with translation.override(lang):
         for url, model in pages:

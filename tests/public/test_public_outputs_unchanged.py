@@ -165,7 +165,9 @@ PAGES = [
 ]
 SECTIONS = re.compile(
     r'<section class="(?:footnotes|sources)".*?</section>|<p>[^<]*Identified as[^\n]*</p>'
-    r'|<bdi dir="auto">[^<]*</bdi><sup class="fn">.*?</sup>'
+    # A fact's value with its footnotes; a place named is a link to its page.
+    r'|(?:<a href="[^"]*" class="place-link"><bdi dir="auto">[^<]*</bdi></a>'
+    r'|<bdi dir="auto">[^<]*</bdi>)<sup class="fn">.*?</sup>'
     r'|<details class="quotations">.*?</details>',
     re.S,
 )

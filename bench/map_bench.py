@@ -1,0 +1,229 @@
+"""``python bench/map_bench.py [--victims N] [--places 500] [--requests 200]``: the map
+page (``/map/``, ``/fa/map/``) at size, measured in this process.
+
+Builds synthetic records in the database ``DATABASE_URL`` names (never a real archive's:
+refs ``SYN-…``, places "SYN place N"): N victims through ``generate_synthetic`` when the
+database holds fewer, then ``--places`` places with coordinates spread over Iran's
+provinces, and gives each synthetic victim a prison, a place of death and a burial place
+among them (one UPDATE each). Then, through Django's test client (no network; the Host
+is 127.0.0.1):
+
+- **cold**: the page rendered with every cache emptied (page cache and the cached tallies
+  and public places), ``--cold`` times;
+- **page-cache miss**: the page cache emptied, the data caches (the tallies and public
+  places, kept until the data changes) warm, ``--cold`` times;
+- **cached**: the page served by the page cache, ``--requests`` times;
+
+and prints p50/p95 of each, the SVG's size and the page's. It stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    import django
+
+    django.setup()
+
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection, reset_queries, transaction
+from django.db.models import Max, Min
+from django.test.utils import CaptureQueriesContext
+
+from archive.core.models import Place
+from archive.public import maps
+from victims.models import Victim
+
+KINDS = ("prison", "prison", "cemetery", "mass_grave", "city")
+
+
+def synthetic_places(n: int, seed: int = 0) -> list[Place]:
+    """``n`` places with coordinates inside Iran's provinces (drawn at random until one
+    falls in a province), kinds mixed, named "SYN place N"."""
+    rng = random.Random(seed)
+    base = maps.base_map()
+    out = []
+    while len(out) < n:
+        lon, lat = rng.uniform(44.5, 63.0), rng.uniform(25.5, 39.5)
+        if base.province_at(lon, lat) is None:
+            continue
+        i = len(out) + 1
+        out.append(
+            Place(
+                kind=KINDS[i % len(KINDS)],
+                name_en=f"SYN place {i}",
+                name_fa=f"مکان آزمایشی {i}",
+                slug=f"syn-place-{i}",
+                latitude=round(lat, 5),
+                longitude=round(lon, 5),
+            )
+        )
+    return out
+
+
+def build(victims: int, places: int, minutes: float) -> None:
+    """Synthetic victims up to ``victims`` (in chunks of 10,000, each its own command and
+    transactions, stopping at ``minutes`` of building: whatever was built stays), the
+    places, a published synthetic gazetteer cited for every place's coordinates (the map
+    draws only cited coordinates), then each synthetic victim's three places, by id
+    ranges of 20,000 (each UPDATE its own transaction: an interrupted build keeps what it
+    did, and the next run goes on)."""
+    from bench.generate_synthetic import Command as Generate
+
+    started = time.monotonic()
+    have = Victim.objects.filter(ref__startswith="SYN-").count()
+    while have < victims and time.monotonic() - started < minutes * 60:
+        n = min(10_000, victims - have)
+        call_command(Generate(), "victims", n, start=have + 1)
+        have += n
+        print(f"  {have:,} synthetic victims ({time.monotonic() - started:.0f} s)", flush=True)
+    with transaction.atomic():
+        if not Place.objects.filter(slug__startswith="syn-place-").exists():
+            Place.objects.bulk_create(synthetic_places(places))
+    ids = sorted(Place.objects.filter(slug__startswith="syn-place-").values_list("pk", flat=True))[
+        :places
+    ]
+    cite_coordinates(ids)
+    # Place ids were made in one statement: contiguous on both databases.
+    if ids != list(range(ids[0], ids[0] + len(ids))):
+        raise SystemExit("synthetic places are not contiguous; use a fresh database")
+    first, count = ids[0], len(ids)
+    table = connection.ops.quote_name(Victim._meta.db_table)
+    low, high = (
+        Victim.objects.filter(ref__startswith="SYN-")
+        .aggregate(low=Min("pk"), high=Max("pk"))
+        .values()
+    )
+    step = 20_000
+    for lo in range(low or 0, (high or -1) + 1, step):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET prison_id = %s + (id %% %s), "
+                "death_place_id = %s + ((id / 3) %% %s), "
+                "burial_place_id = %s + ((id / 7) %% %s) "
+                "WHERE id >= %s AND id < %s AND ref LIKE 'SYN-%%' "
+                "AND (prison_id IS NULL OR prison_id < %s)",
+                [first, count, first, count, first, count, lo, lo + step, first],
+            )
+        print(f"  places given up to victim id {lo + step:,}", flush=True)
+    call_command("createcachetable", verbosity=0)
+    print(f"built in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def cite_coordinates(place_ids: list[int]) -> None:
+    """A published synthetic gazetteer, cited for every synthetic place's coordinates."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from sources.models import Citation, Source
+
+    source, _created = Source.objects.get_or_create(
+        title="SYN gazetteer (synthetic)",
+        defaults={
+            "kind": "other",
+            "publication_status": "published",
+            "published_at": timezone.now(),
+        },
+    )
+    content_type = ContentType.objects.get_for_model(Place)
+    done = set(
+        Citation.objects.filter(
+            content_type=content_type, source=source, claim="coordinates"
+        ).values_list("object_id", flat=True)
+    )
+    Citation.objects.bulk_create(
+        Citation(content_type=content_type, object_id=pk, source=source, claim="coordinates")
+        for pk in place_ids
+        if pk not in done
+    )
+
+
+def clear(everything: bool = True) -> None:
+    """Empties the page cache, and with ``everything`` the data caches too (the tallies
+    and the public places, kept under the data's version: as after a change of data)."""
+    caches["pages"].clear()
+    if everything:
+        caches["default"].clear()
+
+
+def timed(client, path: str, n: int, *, cold: bool, everything: bool = True):
+    """``n`` requests; the times (ms), the last body, and how many answers said each
+    ``X-Cache`` value (the page cache's "hit" or "miss"; none when it stood aside)."""
+    times, body, caches_said = [], b"", {}
+    for _ in range(n):
+        if cold:
+            clear(everything)
+        started = time.perf_counter()
+        response = client.get(path, HTTP_HOST="127.0.0.1")
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+        said = response.headers.get("X-Cache", "none")
+        caches_said[said] = caches_said.get(said, 0) + 1
+        body = response.content
+    return times, body, caches_said
+
+
+def cold_queries(client, path: str) -> int:
+    """The number of queries of one cold request (every cache emptied)."""
+    clear()
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path, HTTP_HOST="127.0.0.1")
+    return len(captured.captured_queries)
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--victims", type=int, default=100_000)
+    parser.add_argument("--places", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--cold", type=int, default=15)
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--build-minutes", type=float, default=10.0)
+    args = parser.parse_args()
+    from django.test import Client
+
+    if not args.no_build:
+        build(args.victims, args.places, args.build_minutes)
+    client = Client()
+    published = Victim.objects.published().count()
+    print(f"database: {connection.vendor}; published victims: {published:,}; "
+          f"public places: {Place.objects.public().count():,}")  # fmt: skip
+    maps.base_map()  # once per process, as in a worker after its first map
+    for path in ("/map/", "/fa/map/"):
+        cold, body, _said = timed(client, path, args.cold, cold=True)
+        miss, _body, _said = timed(client, path, args.cold, cold=True, everything=False)
+        timed(client, path, 1, cold=False)  # into the page cache
+        cached, _body, said = timed(client, path, args.requests, cold=False)
+        svg = re.search(rb"<svg[^>]*iran-map.*?</svg>", body, re.S)
+        markers = body.count(b'class="marker ')
+        print(
+            f"{path:9} cold p50 {statistics.median(cold):6.1f} ms  p95 {pct(cold, 95):6.1f} ms | "
+            f"page-cache miss p50 {statistics.median(miss):6.1f} ms  p95 {pct(miss, 95):6.1f} ms | "
+            f"cached p50 {statistics.median(cached):5.2f} ms  p95 {pct(cached, 95):5.2f} ms "
+            f"(X-Cache {said}) | SVG {len(svg.group(0)) / 1024:5.1f} KB  "
+            f"page {len(body) / 1024:6.1f} KB | markers {markers} | "
+            f"cold queries {cold_queries(client, path)} | load {os.getloadavg()[0]:.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
