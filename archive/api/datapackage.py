@@ -27,7 +27,7 @@ from django.views.decorators.http import require_safe
 
 from archive.api import ftm
 from archive.api.downloads import CONTENT_TYPES, CSV_COLUMNS
-from archive.core.models import Gender
+from archive.core.models import Gender, Place
 from archive.core.versions import site_version
 from sources.models import Confidence, Source
 from victims.models import Fate
@@ -156,8 +156,37 @@ FIELDS: dict[str, dict] = {
     "perpetrator": _text("The perpetrator cited (ref in perpetrators.csv), when one is."),
 }
 
-PRIMARY_KEYS = {"victims": "ref", "perpetrators": "ref", "sources": "id"}
+#: Where a dataset's column of a shared name means something of its own.
+OWN_FIELDS: dict[str, dict[str, dict]] = {
+    "places": {
+        "ref": {
+            "type": "string",
+            "description": "The place's slug (its address: /places/<slug>/).",
+            "constraints": {"required": True, "unique": True},
+        },
+        "kind": {
+            "type": "string",
+            "description": "What kind of place it is.",
+            "constraints": {"required": True, "enum": _choices(Place.Kind.choices)},
+        },
+        "parent": _text("The place it is inside (its slug in places.csv)."),
+        "latitude": {
+            "type": "number",
+            "description": "Decimal degrees; empty unless a published source gives them.",
+            "constraints": {"minimum": -90, "maximum": 90},
+        },
+        "longitude": {
+            "type": "number",
+            "description": "Decimal degrees; empty unless a published source gives them.",
+            "constraints": {"minimum": -180, "maximum": 180},
+        },
+    },
+}
+
+PRIMARY_KEYS = {"victims": "ref", "perpetrators": "ref", "sources": "id", "places": "ref"}
 FOREIGN_KEYS = {
+    # A public place's parent is public too (``Place.objects.public()``).
+    "places": [{"fields": "parent", "reference": {"resource": "", "fields": "ref"}}],
     "citations": [
         {"fields": "source", "reference": {"resource": "sources", "fields": "id"}},
         {"fields": "victim", "reference": {"resource": "victims", "fields": "ref"}},
@@ -169,11 +198,13 @@ TITLES = {
     "perpetrators": "Perpetrators",
     "sources": "Sources",
     "citations": "Citations: the source of every fact",
+    "places": "Places: prisons, cities, cemeteries and mass graves a published record names",
 }
 
 
 def table_schema(dataset: str) -> dict:
-    fields = [{"name": name, **FIELDS[name]} for name in CSV_COLUMNS[dataset]]
+    own = OWN_FIELDS.get(dataset, {})
+    fields = [{"name": name, **(own.get(name) or FIELDS[name])} for name in CSV_COLUMNS[dataset]]
     schema: dict = {"fields": fields, "missingValues": [""]}
     if dataset in PRIMARY_KEYS:
         schema["primaryKey"] = [PRIMARY_KEYS[dataset]]

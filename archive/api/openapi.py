@@ -25,7 +25,8 @@ from django_filters import ChoiceFilter
 
 from archive.api.views import read_only
 from archive.core.display import localized_digits
-from archive.core.models import Gender
+from archive.core.filters import PlaceFilter
+from archive.core.models import Gender, Place
 from perpetrators.filters import PerpetratorFilter
 from perpetrators.models import Role
 from sources.filters import SourceFilter
@@ -147,7 +148,14 @@ def _components() -> dict:
         "Index": _object(
             {
                 name: {"type": "string", "format": "uri"}
-                for name in ("victims", "perpetrators", "sources", "schema", "documentation")
+                for name in (
+                    "victims",
+                    "perpetrators",
+                    "sources",
+                    "schema",
+                    "documentation",
+                    "places",
+                )
             }
         ),
         "Named": _object({"name_en": {"type": "string"}, "name_fa": {"type": "string"}}),
@@ -237,8 +245,23 @@ def _components() -> dict:
             }
         ),
         "Source": _object(_source_fields()),
+        "Place": _object(
+            {
+                "ref": {"type": "string", "description": "The place's slug."},
+                "name_latin": {"type": "string"},
+                "name_fa": {"type": "string"},
+                "url": {"type": "string", "format": "uri"},
+                "kind": {"type": "string", "enum": _values(Place.Kind.choices)},
+                "parent": NULLABLE_STRING,
+                "latitude": {
+                    "type": ["number", "null"],
+                    "description": "Decimal degrees; null unless a published source gives them.",
+                },
+                "longitude": {"type": ["number", "null"]},
+            }
+        ),
     }
-    for name in ("Victim", "Perpetrator", "Source"):
+    for name in ("Victim", "Perpetrator", "Source", "Place"):
         schemas[f"{name}Page"] = _object(
             {
                 "count": {"type": "integer", "minimum": 0},
@@ -393,6 +416,8 @@ ENDPOINTS = [
      "SourcePage", False, SourceFilter, None),
     ("/api/sources/{id}/", "getSource", _("A published source"), "Source", False, None,
      ("id", "integer")),
+    ("/api/places/", "listPlaces", _("Places a published record names"), "PlacePage", False,
+     PlaceFilter, None),
 ]  # fmt: skip
 
 

@@ -70,6 +70,9 @@ ANSWERS = [
     ("/api/sources/?year=abc", 400),
     ("/api/sources/2/", 200),
     ("/api/sources/99999/", 404),
+    ("/api/places/", 200),
+    ("/api/places/?kind=prison", 200),
+    ("/api/places/?kind=volcano", 400),
 ]
 
 
