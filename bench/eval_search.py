@@ -43,8 +43,6 @@ COLUMNS = [
 DEFAULT_PG = "postgres://archive:archive@127.0.0.1:5432/archive_eval"
 
 
-
-
 def corpus(n: int, seed: int) -> list[dict]:
     from bench.synthetic import synthetic_people
 
