@@ -438,3 +438,7 @@ def public_versions(record, citations) -> dict[str, list[dict]]:
         claim: [{"value": value, "sources": sources} for value, sources in values.items()]
         for claim, values in found.items()
     }
+
+
+# The documents of a source (the files themselves) live in their own module.
+from sources.documents import CustodyEvent, Document, DocumentPage  # noqa: E402, F401
