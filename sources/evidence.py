@@ -190,8 +190,12 @@ def render_page(page, *, width: int) -> tuple[bytes, int, int]:
 
 
 def _is_grey(image) -> bool:
-    small = image.convert("RGB").reduce(8)
-    return all(r == g == b for r, g, b in small.getdata())
+    from PIL import ImageChops
+
+    red, green, blue = image.convert("RGB").reduce(4).split()
+    return not ImageChops.difference(red, green).getbbox() and not ImageChops.difference(
+        green, blue
+    ).getbbox()
 
 
 def phrase_boxes(page, phrase: str) -> list[tuple[float, float, float, float]]:
