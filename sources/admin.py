@@ -15,6 +15,7 @@ from archive.core import provenance
 from archive.core.admin import GuardedAdminMixin, GuardedInlineMixin, PublishableImportExportAdmin
 from archive.core.models import public_records_of
 from archive.core.provenance import markers
+from sources.document_admin import DocumentInline
 from sources.models import Citation, Source
 from sources.resources import SourceResource
 
@@ -172,7 +173,8 @@ class SourceAdmin(PublishableImportExportAdmin):
     list_filter = ["publication_status", "kind", "is_private", "language"]
     search_fields = ["title", "publisher", "author", "url"]
     date_hierarchy = "date"
-    inlines = []  # a source is what others cite; it cites nothing itself
+    # A source is what others cite; it cites nothing itself. Its documents are listed.
+    inlines = [DocumentInline]
 
 
 @admin.register(Citation)
