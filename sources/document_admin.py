@@ -27,6 +27,10 @@ class DocumentAddForm(forms.ModelForm):
         ),
     )
 
+    url = forms.URLField(
+        label=_("retrieved from"), required=False, max_length=1000, assume_scheme="https"
+    )
+
     class Meta:
         model = Document
         fields = ["source", "file", "title", "url", "retrieved"]
@@ -78,6 +82,11 @@ class DocumentAdmin(admin.ModelAdmin):
         "size", "media_type", "kind", "original_name", "added_by", "added_at",
         "public_copy_digest", "page_count",
     ]  # fmt: skip
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
