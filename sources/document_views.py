@@ -73,9 +73,7 @@ def shown_publicly(citation: Citation) -> bool:
         if not isinstance(record, Publishable):
             records.remove(record)
             records.extend(public_records_of(record))
-    return bool(records) and all(
-        isinstance(r, Publishable) and r.is_published for r in records
-    )
+    return bool(records) and all(isinstance(r, Publishable) and r.is_published for r in records)
 
 
 def quoted_phrase(request, document: Document) -> tuple[str, Citation | None]:
@@ -106,7 +104,9 @@ class DocumentPageView(TemplateView):
             span = evidence.find_span(page.text, phrase)
             if span:
                 before, marked, after = (
-                    page.text[: span[0]], page.text[span[0] : span[1]], page.text[span[1] :]
+                    page.text[: span[0]],
+                    page.text[span[0] : span[1]],
+                    page.text[span[1] :],
                 )
         context.update(
             {

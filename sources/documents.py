@@ -72,11 +72,10 @@ def refusal(code: str, **params) -> str:
         "bad_image": _("The file starts like an image but cannot be read as one."),
         "not_text": _("The file is neither a known type nor UTF-8 text."),
         "too_many_pixels": _("The image has more than %(limit)s pixels (DOCUMENT_MAX_PIXELS)."),
-        "too_many_pages": _("The PDF has %(pages)s pages; at most %(limit)s are kept "
-                            "(DOCUMENT_MAX_PAGES)."),  # fmt: skip
-        "too_big": _(
-            "The file is %(size)s; a %(kind)s may be at most %(limit)s (%(setting)s)."
+        "too_many_pages": _(
+            "The PDF has %(pages)s pages; at most %(limit)s are kept (DOCUMENT_MAX_PAGES)."
         ),
+        "too_big": _("The file is %(size)s; a %(kind)s may be at most %(limit)s (%(setting)s)."),
         "duplicate": _("This source already holds this file (SHA-256 %(sha256)s)."),
     }
     return str(messages[code]) % params
@@ -165,6 +164,10 @@ class Document(models.Model):
     def __str__(self):
         return self.title or f"{self.get_kind_display()} {self.sha256[:12]}"
 
+    def get_absolute_url(self) -> str:
+        """The public copy (a derived file)."""
+        return reverse("sources:document-file", kwargs={"pk": self.source_id, "doc": self.pk})
+
     @property
     def paged(self) -> bool:
         return self.kind in (evidence.PDF, evidence.TEXT)
@@ -172,10 +175,6 @@ class Document(models.Model):
     @property
     def timed(self) -> bool:
         return self.kind in (evidence.AUDIO, evidence.VIDEO)
-
-    def get_absolute_url(self) -> str:
-        """The public copy (a derived file)."""
-        return reverse("sources:document-file", kwargs={"pk": self.source_id, "doc": self.pk})
 
     def page_url(self, number: int) -> str:
         return reverse(
@@ -418,7 +417,9 @@ def add_document(
             pages = len(pdf)
             pdf.close()
             if pages > settings.DOCUMENT_MAX_PAGES:
-                raise DocumentError("too_many_pages", pages=pages, limit=settings.DOCUMENT_MAX_PAGES)
+                raise DocumentError(
+                    "too_many_pages", pages=pages, limit=settings.DOCUMENT_MAX_PAGES
+                )
         elif found.kind == evidence.TEXT:
             evidence.check_text(data)
     except DocumentError as exc:

@@ -193,9 +193,10 @@ def _is_grey(image) -> bool:
     from PIL import ImageChops
 
     red, green, blue = image.convert("RGB").reduce(4).split()
-    return not ImageChops.difference(red, green).getbbox() and not ImageChops.difference(
-        green, blue
-    ).getbbox()
+    return (
+        not ImageChops.difference(red, green).getbbox()
+        and not ImageChops.difference(green, blue).getbbox()
+    )
 
 
 def phrase_boxes(page, phrase: str) -> list[tuple[float, float, float, float]]:

@@ -13,7 +13,8 @@ from sources.models import Document, DocumentPage, Source
 
 class SourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Title, publisher, author or words in its documents"), method="filter_text",
+        label=_("Title, publisher, author or words in its documents"),
+        method="filter_text",
         max_length=200,
     )
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices, label=_("Kind"),
@@ -43,9 +44,7 @@ def pages_holding(phrase: str):
     key = fold(phrase)
     if not key:
         return DocumentPage.objects.none()
-    return DocumentPage.objects.filter(
-        document__in=Document.objects.public(), folded__contains=key
-    )
+    return DocumentPage.objects.filter(document__in=Document.objects.public(), folded__contains=key)
 
 
 def first_pages(phrase: str, source_ids) -> dict[int, DocumentPage]:
@@ -55,8 +54,7 @@ def first_pages(phrase: str, source_ids) -> dict[int, DocumentPage]:
         pages_holding(phrase)
         .filter(document__source_id__in=list(source_ids))
         .select_related("document")
-        .only("number", "document__id", "document__source_id", "document__title",
-              "document__kind")  # fmt: skip
+        .only("number", "document__id", "document__source_id", "document__title", "document__kind")
         .order_by("document__source_id", "document_id", "number")
     )
     for page in pages[:500]:

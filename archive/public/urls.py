@@ -67,9 +67,7 @@ sources = (
         path("", source_lists.SourceListView.as_view(), name="source-list"),
         path("<int:pk>/", sources.SourceDetailView.as_view(), name="source-detail"),
         # A source's documents: the public copy, a page with a passage marked, its image.
-        path(
-            "<int:pk>/documents/<int:doc>/", document_views.document_file, name="document-file"
-        ),
+        path("<int:pk>/documents/<int:doc>/", document_views.document_file, name="document-file"),
         path(
             "<int:pk>/documents/<int:doc>/pages/<int:n>/",
             document_views.DocumentPageView.as_view(),

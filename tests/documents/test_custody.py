@@ -35,13 +35,17 @@ def test_add_document_prints_the_sha256_and_records_the_origin(
     assert document.custody.get().action == CustodyEvent.Action.ADDED
 
 
-def test_an_exe_renamed_pdf_is_refused_with_a_clear_message(tmp_path, evidence_root, published_source):
+def test_an_exe_renamed_pdf_is_refused_with_a_clear_message(
+    tmp_path, evidence_root, published_source
+):
     path = tmp_path / "report.pdf"
     path.write_bytes(EXE)
-    with pytest.raises(CommandError, match="not a PDF, an image .* whatever its name says"):
+    with pytest.raises(CommandError, match=r"not a PDF, an image .* whatever its name says"):
         call_command("add_document", str(published_source.pk), str(path))
     assert not Document.objects.exists()
-    assert not any(p.is_file() for p in evidence_root.rglob("*")) if evidence_root.exists() else True
+    assert (
+        not any(p.is_file() for p in evidence_root.rglob("*")) if evidence_root.exists() else True
+    )
 
 
 def test_a_file_over_the_limit_is_refused_naming_the_limit_and_its_setting(
