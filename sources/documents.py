@@ -476,4 +476,5 @@ def restore_fixture_file(sender, instance: Document, raw=False, **kwargs) -> Non
         if evidence.sha256_of(io.BytesIO(data))[0] != instance.sha256:
             raise ValueError(f"{shipped} does not match the fixture's SHA-256")
         storage.save(instance.original.name, ContentFile(data))
+        instance.log(CustodyEvent.Action.ADDED, detail=f"loaddata: {shipped.name}")
     instance.process()

@@ -12,6 +12,7 @@ than PDFium: a 200-page PDF would not be ready in a minute.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -122,13 +123,26 @@ def fold(text: str) -> str:
     return normalize_latin(normalize_persian(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str | None:
+    """One character as ``fold`` treats it inside a word: its folded letters, "" for a
+    separator (space, punctuation), None for a mark that vanishes (an apostrophe: People’s
+    is peoples)."""
+    folded = fold(ch)
+    if folded:
+        return folded
+    return None if fold(f"a{ch}a") == "aa" else ""
+
+
 def _folded_chars(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` one character at a time, with the index in ``text`` of each folded
     character: to find a folded phrase and point back at the characters on the page."""
     out: list[str] = []
     where: list[int] = []
     for index, ch in enumerate(text):
-        folded = fold(ch)
+        folded = _fold_char(ch)
+        if folded is None:
+            continue
         if not folded:
             if out and out[-1] != " ":
                 out.append(" ")
@@ -140,17 +154,26 @@ def _folded_chars(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+# A quote that differs from the page (a footnote number glued to a word in the source, a
+# word left out) is marked as far as it agrees with it, if that is at least this many words.
+MIN_MARKED_WORDS = 4
+
+
 def find_span(text: str, phrase: str) -> tuple[int, int] | None:
     """(start, end) in ``text`` of the first place ``phrase`` stands, folded as search
-    folds; None when it is not there."""
-    key = fold(phrase)
-    if not key:
+    folds; failing that, of its longest beginning of at least MIN_MARKED_WORDS words that
+    does; None when not even that is there."""
+    words = fold(phrase).split()
+    if not words:
         return None
     folded, where = _folded_chars(text)
-    at = folded.find(key)
-    if at < 0:
-        return None
-    return where[at], where[at + len(key) - 1] + 1
+    shortest = min(len(words), MIN_MARKED_WORDS)
+    for count in range(len(words), shortest - 1, -1):
+        key = " ".join(words[:count])
+        at = folded.find(key)
+        if at >= 0:
+            return where[at], where[at + len(key) - 1] + 1
+    return None
 
 
 # --- PDFs -----------------------------------------------------------------------------

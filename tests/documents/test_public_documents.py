@@ -100,3 +100,18 @@ def test_the_search_finds_a_source_by_a_persian_phrase_in_other_letter_forms(cli
     page = client.get("/fa/sources/", {"q": typed}).content.decode()
     assert document.source.title in page
     assert f"/fa/sources/{document.source_id}/documents/{document.pk}/pages/3/?q=" in page
+
+
+def test_the_seed_statement_is_the_first_document_and_its_claims_open_the_passage(client, seed):
+    from sources.documents import Document
+
+    statement = Document.objects.get(source_id=10)
+    assert statement.verify() is None
+    assert statement.pages.get().text.startswith("   It is time to bring to justice")
+    page = client.get("/events/1988-massacre/").content.decode()
+    assert f'href="{statement.page_url(1)}?c=' in page
+    link = page.split(f'href="{statement.page_url(1)}?c=', 1)[1].split('"', 1)[0]
+    passage = client.get(f"{statement.page_url(1)}?c={link}").content.decode()
+    assert "<mark>" in passage
+    found = client.get("/sources/", {"q": "doused with disinfectant"}).content.decode()
+    assert statement.page_url(1) in found
