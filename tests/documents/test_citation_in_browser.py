@@ -23,7 +23,9 @@ def test_a_reader_follows_p_2_to_the_page_with_the_quote_marked(
     add_document(source=source, fileobj=upload(known_pdf))
     victim = VictimFactory(name_latin="Synthetic Person (test)")
     CitationFactory(content_object=victim, source=source, locator="p. 2", quote=PHRASE)
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1000, "height": 900})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1000, "height": 900}
+    )
     try:
         page = context.new_page()
         page.goto(f"{live_server.url}{prefix}{victim.get_absolute_url()}")
