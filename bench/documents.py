@@ -15,13 +15,13 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
 
-from sources.documents import add_document  # noqa: E402
-from sources.models import Source  # noqa: E402
-from tests.documents.pdfs import filler, make_pdf  # noqa: E402
+from sources.documents import add_document
+from sources.models import Source
+from tests.documents.pdfs import filler, make_pdf
 
 settings.EVIDENCE_ROOT = tempfile.mkdtemp()
 settings.ALLOWED_HOSTS = ["*"]
