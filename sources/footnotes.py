@@ -52,6 +52,14 @@ class Note:
     cited: list[tuple[str, int]] = field(default_factory=list)
     # (locator, address of the passage or "") once ``Footnotes.notes()`` has linked them.
     links: list[tuple[str, str]] = field(default_factory=list)
+    # The passage of a quote cited without a locator (a one-page text), or "".
+    passage: str = ""
+
+    @property
+    def linked(self) -> bool:
+        """Whether any locator opens a passage (if none does, the locators are shown as
+        one piece of text, as they were before documents)."""
+        return any(url for _locator, url in self.links)
 
     @property
     def locator_text(self) -> str:
