@@ -168,6 +168,22 @@ class Document(models.Model):
         """The public copy (a derived file)."""
         return reverse("sources:document-file", kwargs={"pk": self.source_id, "doc": self.pk})
 
+    def public_record(self) -> dict:
+        """What the public may know of the document, as data (a dossier's sources): its
+        digests let anyone check a copy. Only for ``Document.objects.public()``."""
+        return {
+            "id": self.pk,
+            "title": self.title,
+            "kind": self.kind,
+            "media_type": self.media_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "pages": self.page_count if self.kind == evidence.PDF else None,
+            "public_copy_sha256": self.public_sha256 or None,
+            "url": self.url,
+            "retrieved": self.retrieved.isoformat() if self.retrieved else None,
+        }
+
     @property
     def paged(self) -> bool:
         return self.kind in (evidence.PDF, evidence.TEXT)
