@@ -364,33 +364,41 @@ class CustodyEvent(models.Model):
 
 
 def link_locators(notes) -> None:
-    """Sets ``note.links`` of each footnote: "p. 12" to that page of the source's first
-    public paged document (PDF or text), with the citation's quote marked; "03:15" to its
-    first audio or video at that time (a media fragment, ``#t=195``); a quote without a
-    page in a one-page text (the statement) to that page. One query for all the notes."""
+    """Sets ``note.links`` of each footnote: "p. 12" to that page of the document the
+    citation names, else of the source's first public paged document (PDF or text), with
+    the citation's quote marked; "03:15" to its (first) audio or video at that time (a
+    media fragment, ``#t=195``); a quote without a page in a one-page text (the
+    statement) to that page. One query for all the notes. A named document that is not
+    public (withheld) is no link, and no other document stands in for it."""
     public = [n for n in notes if not n.source.private and n.cited]
     for note in notes:
         note.links = [(locator, "") for locator in note.locators]
     if not public:
         return
-    paged, timed = {}, {}
+    paged, timed, by_pk = {}, {}, {}
     documents = Document.objects.public().filter(source_id__in={n.source.id for n in public})
     for document in documents.order_by("pk").only(
         "pk", "source_id", "kind", "page_count", "public_copy"
     ):
+        by_pk[document.pk] = document
         if document.paged and document.page_count:
             paged.setdefault(document.source_id, document)
         elif document.timed and document.public_copy:
             timed.setdefault(document.source_id, document)
     for note in public:
         links, note.passage = [], ""
-        for locator, citation_id in note.cited:
+        for locator, citation_id, document_id in note.cited:
             where = evidence.read_locator(locator)
             url = ""
-            document = paged.get(note.source.id)
+            if document_id:
+                named = by_pk.get(document_id)
+                document = named if named and named.paged and named.page_count else None
+                media = named if named and named.timed and named.public_copy else None
+            else:
+                document, media = paged.get(note.source.id), timed.get(note.source.id)
             if where and where[0] == "page" and document and where[1] <= document.page_count:
                 url = f"{document.page_url(where[1])}?c={citation_id}"
-            elif where and where[0] == "time" and (media := timed.get(note.source.id)):
+            elif where and where[0] == "time" and media:
                 url = f"{media.get_absolute_url()}#t={where[1]}"
             elif not where and document and document.page_count == 1:
                 url = f"{document.page_url(1)}?c={citation_id}"

@@ -48,8 +48,9 @@ class Note:
     source: PublicSource
     locators: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
-    # (locator, citation id) of each locator's first citation, to open the passage.
-    cited: list[tuple[str, int]] = field(default_factory=list)
+    # (locator, citation id, document id or None) of each locator's first citation, to
+    # open the passage.
+    cited: list[tuple[str, int, int | None]] = field(default_factory=list)
     # (locator, address of the passage or "") once ``Footnotes.notes()`` has linked them.
     links: list[tuple[str, str]] = field(default_factory=list)
     # The passage of a quote cited without a locator (a one-page text), or "".
@@ -90,9 +91,10 @@ class Footnotes:
         locator, quote = shown.locator, shown.quote
         if locator and locator not in note.locators:
             note.locators.append(locator)
-            note.cited.append((locator, citation.pk))
+            note.cited.append((locator, citation.pk, citation.document_id))
         elif not locator and shown.quote and not note.cited:
-            note.cited.append(("", citation.pk))  # a quote without a place: still findable
+            # A quote without a place: still findable.
+            note.cited.append(("", citation.pk, citation.document_id))
         if quote and quote not in note.quotes:
             note.quotes.append(quote)
         return note.number
