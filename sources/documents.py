@@ -226,41 +226,56 @@ class Document(models.Model):
         either (a version change due in a test's transaction would hide the next one)."""
         data = self.read_original()
         storage = self.original.storage
-        folder = f"derived/{self.sha256[:2]}/{self.sha256}"
         for page in self.pages.all():
             if page.image:
                 page.image.delete(save=False)
         self.pages.all().delete()
         if self.public_copy:
             self.public_copy.delete(save=False)
+        written: list[str] = []
+        try:
+            pages = self._derive(data, storage, written)
+            DocumentPage.objects.bulk_create(pages, batch_size=200)
+            self.page_count = len(pages)
+            fields = ["public_copy", "public_sha256", "public_media_type", "page_count"]
+            if raw:
+                Document.objects.filter(pk=self.pk).update(
+                    **{name: getattr(self, name) for name in fields}
+                )
+            else:
+                self.save(update_fields=fields)
+        except BaseException:
+            # Failed partway (a page PDFium cannot render, a full disk, the database): the
+            # files made so far are removed; the caller's transaction drops the rows.
+            for name in written:
+                storage.delete(name)
+            raise
+
+    def _derive(self, data: bytes, storage, written: list[str]) -> list[DocumentPage]:
+        """Writes the public copy and the page images (their names added to ``written``
+        as they are saved); returns the pages, not yet saved."""
+        folder = f"derived/{self.sha256[:2]}/{self.sha256}"
         copy, media_type = self._public_copy(data)
         if copy is not None:
             name = f"{folder}/public.{_extension(media_type, self.original.name)}"
             if storage.exists(name):
                 storage.delete(name)
             self.public_copy.name = storage.save(name, ContentFile(copy))
+            written.append(self.public_copy.name)
             self.public_sha256 = evidence.sha256_of(io.BytesIO(copy))[0]
             self.public_media_type = media_type
         else:
             self.public_copy.name, self.public_sha256, self.public_media_type = "", "", ""
         pages = []
         if self.kind == evidence.PDF:
-            pages = self._pdf_pages(copy, storage, folder)
+            pages = self._pdf_pages(copy, storage, folder, written)
         elif self.kind == evidence.TEXT:
             text = evidence.check_text(data)
             pages = [
                 DocumentPage(document=self, number=n, text=part, folded=evidence.fold(part))
                 for n, part in enumerate(text.split("\f"), start=1)
             ]
-        DocumentPage.objects.bulk_create(pages, batch_size=200)
-        self.page_count = len(pages)
-        fields = ["public_copy", "public_sha256", "public_media_type", "page_count"]
-        if raw:
-            Document.objects.filter(pk=self.pk).update(
-                **{name: getattr(self, name) for name in fields}
-            )
-        else:
-            self.save(update_fields=fields)
+        return pages
 
     def _public_copy(self, data: bytes) -> tuple[bytes | None, str]:
         if self.kind == evidence.PDF:
@@ -272,7 +287,7 @@ class Document(models.Model):
         copy = evidence.media_public_copy(data, Path(self.original.name).suffix.lstrip("."))
         return copy, self.media_type
 
-    def _pdf_pages(self, copy: bytes, storage, folder: str) -> list[DocumentPage]:
+    def _pdf_pages(self, copy: bytes, storage, folder: str, written: list[str]) -> list:
         """Text and image of each page, read from the public copy (the same pages)."""
         pdf = evidence.open_pdf(copy)
         try:
@@ -291,6 +306,7 @@ class Document(models.Model):
                     width=width, height=height,
                 )  # fmt: skip
                 row.image.name = storage.save(name, ContentFile(png))
+                written.append(row.image.name)
                 pages.append(row)
             return pages
         finally:
