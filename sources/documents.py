@@ -412,12 +412,14 @@ def link_locators(notes) -> None:
                 media = named if named and named.timed and named.public_copy else None
             else:
                 document, media = paged.get(note.source.id), timed.get(note.source.id)
+            # "#passage": the page opens where the passage is marked (a long text page
+            # would open at its top, the passage out of sight).
             if where and where[0] == "page" and document and where[1] <= document.page_count:
-                url = f"{document.page_url(where[1])}?c={citation_id}"
+                url = f"{document.page_url(where[1])}?c={citation_id}#passage"
             elif where and where[0] == "time" and media:
                 url = f"{media.get_absolute_url()}#t={where[1]}"
             elif not where and document and document.page_count == 1:
-                url = f"{document.page_url(1)}?c={citation_id}"
+                url = f"{document.page_url(1)}?c={citation_id}#passage"
             if locator:
                 links.append((locator, url))
             else:

@@ -29,7 +29,7 @@ def test_a_citation_naming_a_document_links_its_page_in_that_document(client, do
     )
     CitationFactory(content_object=victim, source=document.source, locator="p. 3", quote=PHRASE)
     page = client.get(victim.get_absolute_url()).content.decode()
-    assert f'href="{appendix.page_url(2)}?c={named.pk}"' in page
+    assert f'href="{appendix.page_url(2)}?c={named.pk}#passage"' in page
     assert f'href="{document.page_url(2)}' not in page
     # Without a document named, "p. 3" goes to the source's first document with pages.
     assert f'href="{document.page_url(3)}' in page

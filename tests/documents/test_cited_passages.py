@@ -28,7 +28,7 @@ def test_a_page_locator_on_a_record_page_links_to_the_page_with_the_quote(client
         content_object=victim, source=document.source, locator="p. 2", quote=PHRASE
     )
     page = client.get(victim.get_absolute_url()).content.decode()
-    link = f'href="{document.page_url(2)}?c={citation.pk}"'
+    link = f'href="{document.page_url(2)}?c={citation.pk}#passage"'
     assert link in page
     persian = client.get(f"/fa{victim.get_absolute_url()}").content.decode()
     assert f'href="/fa/sources/{document.source_id}/documents/{document.pk}/pages/2/?c=' in persian

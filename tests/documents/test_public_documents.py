@@ -111,7 +111,9 @@ def test_the_seed_statement_is_the_first_document_and_its_claims_open_the_passag
     page = client.get("/events/1988-massacre/").content.decode()
     assert f'href="{statement.page_url(1)}?c=' in page
     link = page.split(f'href="{statement.page_url(1)}?c=', 1)[1].split('"', 1)[0]
-    passage = client.get(f"{statement.page_url(1)}?c={link}").content.decode()
-    assert "<mark>" in passage
+    citation, anchor = link.split("#")
+    assert anchor == "passage"  # the long page opens where the passage is marked
+    passage = client.get(f"{statement.page_url(1)}?c={citation}").content.decode()
+    assert '<mark id="passage">' in passage
     found = client.get("/sources/", {"q": "doused with disinfectant"}).content.decode()
     assert statement.page_url(1) in found
