@@ -193,6 +193,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = envpath("MEDIA_ROOT", BASE_DIR / "media")
 # Families' attachments: outside MEDIA_ROOT, never served by URL, only through a staff view.
 PRIVATE_MEDIA_ROOT = envpath("PRIVATE_MEDIA_ROOT", BASE_DIR / "private")
+# Sources' documents: originals kept byte for byte under their SHA-256, and the files
+# derived from them; no URL maps to it (views serve what the public may see).
+EVIDENCE_ROOT = envpath("EVIDENCE_ROOT", BASE_DIR / "evidence")
+# The largest document kept: a PDF, image or text file; audio or video; a PDF's pages;
+# an image's pixels (the error on a refused file names the setting).
+DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", 200 * 1024 * 1024)
+DOCUMENT_MAX_MEDIA_BYTES = envint("DOCUMENT_MAX_MEDIA_BYTES", 1024 * 1024 * 1024)
+DOCUMENT_MAX_PAGES = envint("DOCUMENT_MAX_PAGES", 2000)
+DOCUMENT_MAX_PIXELS = envint("DOCUMENT_MAX_PIXELS", 100_000_000)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 BACKUP_DIR = envpath("BACKUP_DIR", BASE_DIR / "backups")

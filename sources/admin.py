@@ -15,10 +15,29 @@ from archive.core import provenance
 from archive.core.admin import GuardedAdminMixin, GuardedInlineMixin, PublishableImportExportAdmin
 from archive.core.models import public_records_of
 from archive.core.provenance import markers
-from sources.models import Citation, Source
+from sources.document_admin import DocumentInline
+from sources.models import Citation, Document, Source
 from sources.resources import SourceResource
 
 MARKED_TEXT_FIELDS = ("biography", "description_en", "description_fa")
+
+
+def limit_documents(form) -> None:
+    """A citation's ``document`` chosen among its source's documents only: the source
+    submitted with the form, else the one saved; none before a source is chosen (a new
+    row offers them once saved). ``Citation.clean`` refuses another source's document."""
+    field = form.fields.get("document")
+    if field is None:
+        return
+    source_id = form.instance.source_id
+    if form.is_bound:
+        submitted = form.data.get(form.add_prefix("source"), "")
+        source_id = int(submitted) if str(submitted).isdigit() else None
+    field.queryset = Document.objects.filter(source_id=source_id).order_by("pk")
+    field.help_text = _(
+        "Which of the source's documents the locator points into; empty: its first "
+        "document with pages. A new citation offers its source's documents once saved."
+    )
 
 
 class CitationForm(forms.ModelForm):
@@ -29,10 +48,11 @@ class CitationForm(forms.ModelForm):
 
     class Meta:
         model = Citation
-        fields = ["source", "claim", "locator", "quote", "confidence"]
+        fields = ["source", "claim", "locator", "quote", "confidence", "document"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_documents(self)
         if self.record_model is None or "claim" not in self.fields:
             return
         choices = [(c, f"{label}") for c, label in provenance.citable_claims(self.record_model)]
@@ -69,6 +89,10 @@ def refuse_gaps(record, citations) -> None:
 class CitationAdminForm(forms.ModelForm):
     """A citation changed on its own page: not so as to leave a fact of a published
     record uncited (its claim moved, its source swapped for a draft)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_documents(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -141,7 +165,7 @@ class CitationInline(GuardedInlineMixin, GenericTabularInline):
     formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["source"]
-    fields = ["source", "claim", "locator", "quote", "confidence"]
+    fields = ["source", "claim", "locator", "quote", "confidence", "document"]
     verbose_name = _("citation")
     verbose_name_plural = _("citations: which source supports which claim")
     classes = ["citations"]
@@ -172,7 +196,8 @@ class SourceAdmin(PublishableImportExportAdmin):
     list_filter = ["publication_status", "kind", "is_private", "language"]
     search_fields = ["title", "publisher", "author", "url"]
     date_hierarchy = "date"
-    inlines = []  # a source is what others cite; it cites nothing itself
+    # A source is what others cite; it cites nothing itself. Its documents are listed.
+    inlines = [DocumentInline]
 
 
 @admin.register(Citation)

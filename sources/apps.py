@@ -20,3 +20,7 @@ class SourcesConfig(AppConfig):
         post_save.connect(refresh_keys_of_citation, sender=Citation, dispatch_uid="sources.keys")
         post_delete.connect(refresh_keys_of_citation, sender=Citation, dispatch_uid="sources.keys-")
         post_save.connect(refresh_keys_of_source, sender=Source, dispatch_uid="sources.src-keys")
+
+        from sources.documents import Document, restore_fixture_file
+
+        post_save.connect(restore_fixture_file, sender=Document, dispatch_uid="sources.fixture")

@@ -17,6 +17,7 @@ from archive.core import provenance
 from archive.core.display import format_partial, localized_digits
 from archive.core.importing.widgets import parse_partial_date
 from archive.core.provenance import MARKER, markers  # noqa: F401 (the markers' one home)
+from sources.documents import link_locators
 from sources.models import GENERAL, Citation, PublicSource, record_key
 
 
@@ -47,6 +48,19 @@ class Note:
     source: PublicSource
     locators: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
+    # (locator, citation id, document id or None) of each locator's first citation, to
+    # open the passage.
+    cited: list[tuple[str, int, int | None]] = field(default_factory=list)
+    # (locator, address of the passage or "") once ``Footnotes.notes()`` has linked them.
+    links: list[tuple[str, str]] = field(default_factory=list)
+    # The passage of a quote cited without a locator (a one-page text), or "".
+    passage: str = ""
+
+    @property
+    def linked(self) -> bool:
+        """Whether any locator opens a passage (if none does, the locators are shown as
+        one piece of text, as they were before documents)."""
+        return any(url for _locator, url in self.links)
 
     @property
     def locator_text(self) -> str:
@@ -77,6 +91,10 @@ class Footnotes:
         locator, quote = shown.locator, shown.quote
         if locator and locator not in note.locators:
             note.locators.append(locator)
+            note.cited.append((locator, citation.pk, citation.document_id))
+        elif not locator and shown.quote and not note.cited:
+            # A quote without a place: still findable.
+            note.cited.append(("", citation.pk, citation.document_id))
         if quote and quote not in note.quotes:
             note.quotes.append(quote)
         return note.number
@@ -161,7 +179,11 @@ class Footnotes:
         return sorted(((n, q) for q, n in quoted.items()), key=lambda item: item[0])
 
     def notes(self) -> list[Note]:
-        return sorted(self._notes.values(), key=lambda n: n.number)
+        """The page's notes in order, each locator linked to the passage in the source's
+        public document where there is one (``documents.link_locators``)."""
+        notes = sorted(self._notes.values(), key=lambda n: n.number)
+        link_locators(notes)
+        return notes
 
     def sources(self) -> list[PublicSource]:
         return [n.source for n in self.notes()]

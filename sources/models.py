@@ -390,6 +390,13 @@ class Citation(models.Model):
             "record's value. Dates as 1988, 1988-09 or 1988-09-05; a place by its name."
         ),
     )
+    # Which of the source's documents holds the passage (its locator's page, its quote):
+    # empty, the source's first public document with pages (or with a time, for "03:15").
+    document = models.ForeignKey(
+        "sources.Document", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="citations", verbose_name=_("document"),
+        help_text=_("Which of the source's documents the locator points into (optional)."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -429,6 +436,11 @@ class Citation(models.Model):
         )
 
     def clean(self):
+        if self.document_id and self.source_id and self.document.source_id != self.source_id:
+            raise ValidationError(
+                {"document": _("This document belongs to another source: choose one of the "
+                               "cited source's documents, or none.")}
+            )  # fmt: skip
         # A claim is chosen among the facts the record's page shows, never typed: a
         # claim no page asks for ("date of death") would be a footnote nobody sees.
         model = self.content_type.model_class() if self.content_type_id else None
@@ -500,3 +512,7 @@ def public_versions(record, citations) -> dict[str, list[dict]]:
         claim: [{"value": value, "sources": sources} for value, sources in values.items()]
         for claim, values in found.items()
     }
+
+
+# The documents of a source (the files themselves) live in their own module.
+from sources.documents import CustodyEvent, Document, DocumentPage  # noqa: E402, F401

@@ -89,6 +89,15 @@ def private_media(settings, tmp_path):
     return settings.PRIVATE_MEDIA_ROOT
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _evidence_outside_the_project(tmp_path_factory):
+    """Documents (the seed's statement, those tests add) are stored in a folder of the
+    test run, never in the project's own evidence store."""
+    from django.conf import settings
+
+    settings.EVIDENCE_ROOT = tmp_path_factory.mktemp("evidence")
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium per test module (Debian's, never a downloaded one); the tests that

@@ -42,6 +42,7 @@ UNTRACKED = {
     "victims.duplicatepair",
     "victims.mergerecord",
     "perpetrators.dossierrendering",  # a stored PDF, not a record
+    "sources.custodyevent",  # who opened an original: staff's log, on no public page
 }
 
 

@@ -22,6 +22,7 @@ from archive.core.records import columns, published
 from archive.dossiers import common
 from perpetrators import serializers as perpetrator_public
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
+from sources.documents import CustodyEvent, Document
 from sources.footnotes import Footnotes
 from sources.models import Citation, public_versions, record_key
 from victims import serializers as victim_public
@@ -67,12 +68,46 @@ class Dossier:
             seen.setdefault(citation.source_id, citation.source)
         return [seen[k] for k in sorted(seen)]
 
+    @cached_property
+    def documents(self) -> dict[int, list[Document]]:
+        """The public documents (``Document.objects.public()``) of each cited source, by
+        source id, in one query."""
+        found: dict[int, list[Document]] = defaultdict(list)
+        ids = {c.source_id for c in self.citations}
+        if ids:
+            for document in Document.objects.public().filter(source_id__in=ids):
+                found[document.source_id].append(document)
+        return found
+
+    def documents_of(self, source) -> list[Document]:
+        return [] if source.private else self.documents.get(source.id, [])
+
     def sources_content(self) -> list[dict]:
         """Each source as the public may see it (``Source.public_view()``): the published
-        ones by id, then the private testimonies by the date they were received."""
+        ones by id, then the private testimonies by the date they were received. A source
+        with public documents lists them with their digests (a source without any is
+        written as before documents existed: the digest of an unchanged dossier stays)."""
         shown = [s.public_view() for s in self.sources()]
         shown.sort(key=lambda s: (s.private, str(s.received_date) if s.private else ""))
-        return [s.record() for s in shown]
+        out = []
+        for source in shown:
+            record = source.record()
+            if documents := self.documents_of(source):
+                record["documents"] = [d.public_record() for d in documents]
+            out.append(record)
+        return out
+
+    def document_state(self):
+        """When a document of a cited source was last added, processed or described
+        (its custody log: opening or verifying a file changes nothing shown)."""
+        ids = {c.source_id for c in self.citations}
+        if not ids:
+            return None
+        return (
+            CustodyEvent.objects.filter(document__source_id__in=ids)
+            .exclude(action__in=[CustodyEvent.Action.ORIGINAL_READ, CustodyEvent.Action.VERIFIED])
+            .aggregate(t=Max("at"))["t"]
+        )
 
     def victims_content(self) -> dict:
         links = LinksById(VictimLinks.current())
@@ -201,6 +236,7 @@ class PerpetratorDossier(Dossier):
             victims.aggregate(t=Max("updated_at"))["t"],
             self.citation_state(),
             self.source_state(),
+            self.document_state(),
         )
 
 
@@ -320,6 +356,7 @@ class EventDossier(Dossier):
             victims.aggregate(t=Max("updated_at"))["t"],
             self.citation_state(),
             self.source_state(),
+            self.document_state(),
         )
 
 

@@ -10,7 +10,7 @@ from archive.core.listing import LINKED_LIMIT, by_name
 from archive.core.models import Event
 from archive.core.pagination import cached_count, data_version
 from perpetrators.models import Perpetrator
-from sources.models import Citation, Source
+from sources.models import Citation, Document, Source
 from victims.models import Victim
 
 
@@ -44,6 +44,7 @@ class SourceDetailView(TemplateView):
                 "victim_count": cached_count(victims, version=data_version(Victim, Source)),
                 "perpetrators": list(by_name(perpetrators.defer("biography", "name_keys"))),
                 "events": list(events.order_by("start_date", "slug")),
+                "documents": list(Document.objects.public().filter(source=source)),
             }
         )
         return context

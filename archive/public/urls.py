@@ -11,6 +11,7 @@ from archive.dossiers import views as dossiers
 from archive.public import citations, perpetrators, places, sources, views
 from archive.public.sitemaps import SITEMAPS
 from perpetrators import views as perpetrator_lists
+from sources import document_views
 from sources import views as source_lists
 from victims import submission_views
 from victims import views as victim_pages
@@ -72,6 +73,18 @@ sources = (
     [
         path("", source_lists.SourceListView.as_view(), name="source-list"),
         path("<int:pk>/", sources.SourceDetailView.as_view(), name="source-detail"),
+        # A source's documents: the public copy, a page with a passage marked, its image.
+        path("<int:pk>/documents/<int:doc>/", document_views.document_file, name="document-file"),
+        path(
+            "<int:pk>/documents/<int:doc>/pages/<int:n>/",
+            document_views.DocumentPageView.as_view(),
+            name="document-page",
+        ),
+        path(
+            "<int:pk>/documents/<int:doc>/pages/<int:n>.png",
+            document_views.page_image,
+            name="document-page-image",
+        ),
     ],
     "sources",
 )

@@ -252,3 +252,9 @@ def absolute(context, path):
 @register.filter
 def members_of(dossier, commission):
     return dossier.members_of(commission)
+
+
+@register.filter
+def documents_of(dossier, source):
+    """The public documents of a cited source (none for a private testimony)."""
+    return dossier.documents_of(source)

@@ -237,10 +237,11 @@ class RowCiting:
 
 
 def _defaults(model) -> dict:
+    # A nullable relation the import does not set (a citation's document) is None.
     return {
         f.attname: f.get_default()
         for f in model._meta.concrete_fields
-        if not f.primary_key and not f.is_relation
+        if not f.primary_key and (not f.is_relation or f.null)
     }
 
 
