@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.core import linkage  # noqa: E402
-from archive.core.linkage import LEVELS, Candidate  # noqa: E402
+from archive.core import linkage
+from archive.core.linkage import LEVELS, Candidate
 
 
 def candidate(row: dict) -> Candidate:

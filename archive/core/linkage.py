@@ -155,9 +155,12 @@ class Frequencies:
     names: dict[str, int] = field(default_factory=dict)
     fathers: dict[str, int] = field(default_factory=dict)
     with_father: int = 0
+    expected: float = EXPECTED_DUPLICATES
 
     @classmethod
-    def of(cls, people: Iterable[Candidate]) -> Frequencies:
+    def of(cls, people: Iterable[Candidate], expected: float = EXPECTED_DUPLICATES) -> Frequencies:
+        """``expected``: how many other records of the same person a record has in the
+        list, on average (the prior)."""
         names_: dict[str, int] = defaultdict(int)
         fathers: dict[str, int] = defaultdict(int)
         count = with_father = 0
@@ -168,7 +171,7 @@ class Frequencies:
             if person.father_key:
                 fathers[person.father_key] += 1
                 with_father += 1
-        return cls(count, dict(names_), dict(fathers), with_father)
+        return cls(count, dict(names_), dict(fathers), with_father, expected)
 
     def name_count(self, a: Candidate, b: Candidate) -> int:
         """Bearers of the name the two share (the commonest of their shared keys)."""
@@ -189,7 +192,7 @@ class Frequencies:
 
     def prior(self) -> float:
         """log2 of the prior odds that two records of the list are one person."""
-        p = EXPECTED_DUPLICATES / (self.people + PSEUDO_PEOPLE)
+        p = min(0.5, self.expected / (self.people + PSEUDO_PEOPLE))
         return math.log2(p / (1 - p))
 
 
@@ -363,7 +366,6 @@ def death_date_agreement(a: Candidate, b: Candidate) -> str | None:
     return "same day" if da.day == db.day else "different"
 
 
-
 def vetoed(a: Candidate, b: Candidate) -> str | None:
     """The disagreement that makes two records two people, or None."""
     if a.gender and b.gender and a.gender != b.gender:
@@ -429,9 +431,7 @@ def weigh(
     if vector.get("name") == "same":
         count = freq.name_count(a, b)
         if count >= COMMON_NAME:
-            reasons.append(
-                f"a common name ({count:,} people): strangers agree this well by chance"
-            )
+            reasons.append(f"a common name ({count:,} people): strangers agree this well by chance")
         elif count <= RARE_NAME and freq.people >= PSEUDO_PEOPLE:
             reasons.append("a rare name")
     return weight, reasons
@@ -444,17 +444,29 @@ def probability(weight: float) -> float:
     return odds / (1 + odds)
 
 
-def compare(a: Candidate, b: Candidate, *, freq: Frequencies | None = None) -> Match | None:
+def compare(
+    a: Candidate,
+    b: Candidate,
+    *,
+    freq: Frequencies | None = None,
+    expected: float = EXPECTED_DUPLICATES,
+) -> Match | None:
     """The pair with its probability and reasons, or None when it is not to be proposed.
     ``freq`` (of the whole list) weighs the name by how common it is; without it the two
     are weighed as a list of their own."""
-    match = score_pair(a, b, freq=freq)
+    match = score_pair(a, b, freq=freq, expected=expected)
     if match is None or match.score < PROPOSE_PROBABILITY:
         return None
     return match
 
 
-def score_pair(a: Candidate, b: Candidate, *, freq: Frequencies | None = None) -> Match | None:
+def score_pair(
+    a: Candidate,
+    b: Candidate,
+    *,
+    freq: Frequencies | None = None,
+    expected: float = EXPECTED_DUPLICATES,
+) -> Match | None:
     """The pair weighed whatever its probability; None when the names do not match or a
     disagreement separates the two."""
     if vetoed(a, b):
@@ -463,19 +475,23 @@ def score_pair(a: Candidate, b: Candidate, *, freq: Frequencies | None = None) -
     if sim < NAME_THRESHOLD:
         return None
     if freq is None:
-        freq = Frequencies.of([a, b])
+        freq = Frequencies.of([a, b], expected)
     vector = levels(a, b, sim)
     weight, reasons = weigh(a, b, vector, freq)
     return Match(a, b, round(probability(weight), 3), reasons, round(weight, 2), vector)
 
 
 def find_duplicates(
-    people: Iterable[Candidate], *, exclude: set[frozenset[str]] | None = None
+    people: Iterable[Candidate],
+    *,
+    exclude: set[frozenset[str]] | None = None,
+    expected: float = EXPECTED_DUPLICATES,
 ) -> list[Match]:
-    """Likely pairs, best first. ``exclude`` holds pairs of refs already judged different."""
+    """Likely pairs, best first. ``exclude`` holds pairs of refs already judged different;
+    ``expected`` is the prior (see ``Frequencies.of``)."""
     people = list(people)
     exclude = exclude or set()
-    freq = Frequencies.of(people)
+    freq = Frequencies.of(people, expected)
     matches = []
     for i, j in candidate_pairs(people):
         a, b = people[i], people[j]
@@ -491,12 +507,16 @@ def find_duplicates(
 
 
 def matches_against(
-    rows: Iterable[Candidate], people: list[Candidate], *, freq: Frequencies | None = None
+    rows: Iterable[Candidate],
+    people: list[Candidate],
+    *,
+    freq: Frequencies | None = None,
+    expected: float = EXPECTED_DUPLICATES,
 ) -> dict[str, list[Match]]:
     """For each of ``rows`` (new records, not yet in the list), the people of ``people`` it
     may be, best first: what an import or a family's submission is checked against."""
     rows = list(rows)
-    freq = freq or Frequencies.of(itertools.chain(people, rows))
+    freq = freq or Frequencies.of(itertools.chain(people, rows), expected)
     index: dict[str, list[int]] = defaultdict(list)
     for i, person in enumerate(people):
         for key in block_keys(person):
