@@ -11,7 +11,9 @@ pairs in one script each), then estimates, for every comparison level the linkag
   (the share of those pairs that are one person) is estimated with it;
 * m as the truth gives it (the synthetic list knows its pairs), as a check of the EM.
 
-The figures go in docs/dedupe.md beside the hand-set ones (and why Splink is not used).
+With ``--splink`` it also trains Splink 5 (DuckDB) on the same list (bench/dedupe_splink.py,
+a bench-only dependency) and prints its m and u beside ours. The figures go in
+docs/dedupe.md beside the hand-set ones.
 """
 
 from __future__ import annotations
@@ -165,6 +167,7 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--random-pairs", type=int, default=150_000)
+    parser.add_argument("--splink", action="store_true", help="Also train Splink 5 (DuckDB).")
     args = parser.parse_args()
     from bench.synthetic import list_with_gaps
 
@@ -195,13 +198,19 @@ def main() -> None:
     print(f"{len(people):,} people, {len(truth):,} true pairs, {len(vectors):,} pairs weighed; "
           f"{share:.4f} of them match by the rule ({time.monotonic() - started:.0f}s)")  # fmt: skip
     print(f"{'comparison':12} {'level':11} {'m set':>6} {'m EM':>6} {'m true':>6} "
-          f"{'u set':>7} {'u sampled':>9}")  # fmt: skip
+          f"{'u set':>7} {'u sampled':>9} {'m Splink':>8} {'u Splink':>8}")  # fmt: skip
+    splink = {}
+    if args.splink:
+        from bench.dedupe_splink import train
+
+        splink = train(rows)
     for c, levels in LEVELS.items():
         total = sum(labelled[c].values()) or 1
         for level, (m0, u0) in levels.items():
             print(
                 f"{c:12} {level:11} {m0:6.3f} {m.get(c, {}).get(level, 0):6.3f} "
                 f"{labelled[c][level] / total:6.3f} {u0:7.4f} {u.get(c, {}).get(level, 0):9.4f}"
+                + (" {:8.3f} {:8.4f}".format(*splink.get(c, {}).get(level, (0, 0))))
             )
 
 

@@ -3,10 +3,12 @@ others) name the same officials in their own spellings, with and without their c
 titles. The scoring is ``archive.core.linkage``'s; what differs is the prior and the titles.
 
 - The prior: an official is named in most lists, so a merged list of perpetrators holds
-  each of them about twice (``EXPECTED_DUPLICATES``), where a victim appears once in
+  each of them about three times or more (``EXPECTED_DUPLICATES``), where a victim appears once in
   twenty. With that prior the same name in two spellings is proposed on its own: the
   lists often give nothing else (no father's name, no year of birth), and a researcher
   would look at every such pair.
+- The threshold: lists of officials are short, a missed pair costs more than a pair looked
+  at and marked "different people" (remembered, never proposed again).
 - Clerical titles (Ayatollah, Hojatoleslam, Sheikh, in both scripts) come and go between
   lists: they are left out of the names compared.
 """
@@ -19,7 +21,10 @@ from archive.core import names
 from archive.core.linkage import Candidate, Match, find_duplicates
 
 # How many other records of the same official a record has in the list, on average.
-EXPECTED_DUPLICATES = 1.0
+EXPECTED_DUPLICATES = 3.0
+# A list of officials is a few hundred records, and every pair of one official spelt two
+# ways must reach a researcher: pairs are proposed from a lower probability than victims'.
+PROPOSE_PROBABILITY = 0.1
 TITLES = (
     "Ayatollah", "Ayatolah", "Ayat-ollah", "Ayatullah", "Hojatoleslam", "Hojjatoleslam",
     "Hojjat-ol-Eslam", "Hojatol-eslam", "Hojjatoleslam", "val-Moslemin", "Valmoslemin",
@@ -92,6 +97,7 @@ def perpetrator_matches(queryset=None) -> list[Match]:
         load_candidates(queryset),
         exclude={frozenset(p) for p in judged},
         expected=EXPECTED_DUPLICATES,
+        threshold=PROPOSE_PROBABILITY,
     )
 
 

@@ -450,12 +450,13 @@ def compare(
     *,
     freq: Frequencies | None = None,
     expected: float = EXPECTED_DUPLICATES,
+    threshold: float = PROPOSE_PROBABILITY,
 ) -> Match | None:
     """The pair with its probability and reasons, or None when it is not to be proposed.
     ``freq`` (of the whole list) weighs the name by how common it is; without it the two
     are weighed as a list of their own."""
     match = score_pair(a, b, freq=freq, expected=expected)
-    if match is None or match.score < PROPOSE_PROBABILITY:
+    if match is None or match.score < threshold:
         return None
     return match
 
@@ -486,9 +487,11 @@ def find_duplicates(
     *,
     exclude: set[frozenset[str]] | None = None,
     expected: float = EXPECTED_DUPLICATES,
+    threshold: float = PROPOSE_PROBABILITY,
 ) -> list[Match]:
     """Likely pairs, best first. ``exclude`` holds pairs of refs already judged different;
-    ``expected`` is the prior (see ``Frequencies.of``)."""
+    ``expected`` is the prior (see ``Frequencies.of``), ``threshold`` the probability from
+    which a pair is proposed."""
     people = list(people)
     exclude = exclude or set()
     freq = Frequencies.of(people, expected)
@@ -499,7 +502,7 @@ def find_duplicates(
             a, b = b, a
         if frozenset((a.ref, b.ref)) in exclude:
             continue
-        match = compare(a, b, freq=freq)
+        match = compare(a, b, freq=freq, threshold=threshold)
         if match:
             matches.append(match)
     matches.sort(key=lambda m: (-m.score, -m.weight, m.a.ref, m.b.ref))
