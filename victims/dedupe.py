@@ -97,3 +97,50 @@ def store_matches(matches: list[Match]) -> int:
         bulk_create_with_history(to_create, DuplicatePair, batch_size=1000)
         new = len(to_create)
     return new
+
+
+# --- Rows and submissions against the archive ----------------------------------------------
+
+
+def candidate_of(label: str, victim) -> Candidate:
+    """A Candidate for a victim not yet saved (an import's row, a submission's draft)."""
+    return Candidate(
+        ref=label,
+        pk=victim.pk or 0,
+        name_latin=victim.name_latin or "",
+        name_fa=victim.name_fa or "",
+        aliases=tuple(x.strip() for x in (victim.aliases or "").splitlines() if x.strip()),
+        father_name=victim.father_name or "",
+        gender=victim.gender or "",
+        birth_year=victim.birth_year,
+        prison=victim.prison_id,
+        death_date=victim.death_date,
+        death_date_precision=victim.death_date_precision or "",
+        death_place=victim.death_place_id,
+        event=victim.event_id,
+    )
+
+
+def archive_people() -> list[Candidate]:
+    from victims.models import Victim
+
+    return load_candidates(Victim.objects.filter(merged_into__isnull=True))
+
+
+def import_matches(rows, *, people=None):
+    """For an import: of the new rows ``(where, victim)``, those that are probably victims
+    already in the archive, as ``PossibleMatch`` (the best match of each), and the
+    archive's people (loaded once per import, passed back in for the next batch)."""
+    from archive.core.importing import PossibleMatch
+
+    people = archive_people() if people is None else people
+    if not people:
+        return [], people
+    candidates = [candidate_of(where, victim) for where, victim in rows]
+    found = matches_against(candidates, people)
+    out = []
+    for where, _victim in rows:
+        if where in found:
+            best = found[where][0]
+            out.append(PossibleMatch(where, best.b.ref, best.score, tuple(best.reasons)))
+    return out, people

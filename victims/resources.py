@@ -89,6 +89,15 @@ class VictimResource(ArchiveResource):
     )  # fmt: skip
     publication_status = status_column()
 
+    def possible_matches(self, rows):
+        """New rows that are probably victims already in the archive (``victims.dedupe``)."""
+        from victims.dedupe import import_matches
+
+        if not hasattr(self, "_archive_people"):
+            self._archive_people = None
+        found, self._archive_people = import_matches(rows, people=self._archive_people)
+        return found
+
     class Meta:
         model = Victim
         fields = (
