@@ -26,7 +26,8 @@ from sources.models import Citation
 KEEP, OTHER = "keep", "other"
 
 
-def _same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
+    """Two spellings (or scripts) of one name: they share a key."""
     from archive.core import names
 
     return bool(set(names.name_keys(a).split()) & set(names.name_keys(b).split()))
@@ -71,7 +72,7 @@ def conflicts(keep, other, fields, *, empty: dict | None = None) -> list[dict]:
             ov = (ov, getattr(other, precision))
         if is_blank(kv) or is_blank(ov) or kv == ov:
             continue
-        if field == "father_name" and _same_name(kv, ov):
+        if field == "father_name" and same_name(kv, ov):
             continue  # one name in two spellings or scripts
         out.append(
             {

@@ -144,3 +144,37 @@ def import_matches(rows, *, people=None):
             best = found[where][0]
             out.append(PossibleMatch(where, best.b.ref, best.score, tuple(best.reasons)))
     return out, people
+
+
+SUBMISSION_CANDIDATES = 5  # records shown with a submission
+SUBMISSION_THRESHOLD = 0.02  # a family gives little: show what is at all likely
+SEARCHED = 50  # people the search hands over for each of the submission's names
+
+
+def submission_matches(submission) -> list[Match]:
+    """The records a family's submission may be about, best first, with scores and
+    reasons: the victim it was sent from (if any) first, then the people search's
+    candidates for its names, weighed by the linkage."""
+    from victims.models import Victim
+
+    row = Candidate(
+        ref=f"submission #{submission.pk}",
+        name_latin=submission.name_latin or "",
+        name_fa=submission.name_fa or "",
+        father_name=submission.father_name or "",
+        gender=submission.gender or "",
+        birth_year=submission.birth_year,
+    )
+    out: list[Match] = []
+    if submission.victim_id:
+        linked = load_candidates(Victim.objects.filter(pk=submission.victim_id))
+        if linked:
+            out.append(Match(row, linked[0], 1.0, ["sent from this record's page"]))
+    pks: dict[int, None] = {}
+    for name in row.names:
+        for victim in Victim.objects.filter(merged_into__isnull=True).search(name)[:SEARCHED]:
+            pks[victim.pk] = None
+    pks.pop(submission.victim_id, None)
+    people = load_candidates(Victim.objects.filter(pk__in=list(pks)))
+    found = matches_against([row], people, threshold=SUBMISSION_THRESHOLD).get(row.ref, [])
+    return (out + found)[:SUBMISSION_CANDIDATES]

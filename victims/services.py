@@ -46,19 +46,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
         if submission.created_source_id and (submission.created_victim_id or submission.victim_id):
             return submission.created_victim or submission.victim
 
-        received = timezone.localdate(submission.received_at)
-        source = Source(
-            kind=Source.Kind.TESTIMONY,
-            title=_("Testimony sent through the form (submission #%(id)d)") % {"id": submission.pk},
-            is_private=True,
-            received_date=received,
-            language=(submission.language or "")[:8],
-            publication_status=PublicationStatus.DRAFT,
-            notes=testimony_notes(submission),
-        )
-        source._history_user = history_user(user)
-        source.full_clean()
-        source.save()
+        source = testimony_source(submission, user)
 
         if submission.victim_id:
             victim = submission.victim
@@ -97,6 +85,111 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
                            "updated_at"]
         )  # fmt: skip
     return victim
+
+
+def testimony_source(submission: Submission, user) -> Source:
+    """The private source a submission becomes: a testimony received on the submission's
+    date, kept in DRAFT (public only once a reviewer publishes it, and then only as
+    "private testimony, received <date>")."""
+    source = Source(
+        kind=Source.Kind.TESTIMONY,
+        title=_("Testimony sent through the form (submission #%(id)d)") % {"id": submission.pk},
+        is_private=True,
+        received_date=timezone.localdate(submission.received_at),
+        language=(submission.language or "")[:8],
+        publication_status=PublicationStatus.DRAFT,
+        notes=testimony_notes(submission),
+    )
+    source._history_user = history_user(user)
+    source.full_clean()
+    source.save()
+    return source
+
+
+def add_submission_to_victim(*, submission: Submission, victim: Victim, user) -> list[str]:
+    """Add what a family sent to a record already in the archive, in one step: the
+    testimony becomes a private source (``testimony_source``), every fact the record lacks
+    is filled from the submission, and each fact the submission gives is cited to the
+    testimony: the facts it adds, those it confirms, and, where it says otherwise, its
+    value as the testimony's version (the record keeps its own). A new spelling of the name
+    becomes an alias. The submission is linked to the record and marked used.
+
+    Returns the fields it filled. A submission already turned into records is refused.
+    """
+    missing = [perm for perm in REQUIRED_PERMISSIONS if not user.has_perm(perm)]
+    if missing:
+        raise PermissionDenied(
+            _("You need these permissions to do this: %(perms)s") % {"perms": ", ".join(missing)}
+        )
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        victim = Victim.objects.select_for_update().get(pk=victim.pk)
+        if submission.created_source_id:
+            raise ValidationError(
+                _("Submission #%(id)d was already turned into records.") % {"id": submission.pk}
+            )
+        if not victim.may_change(user):
+            raise PermissionDenied(
+                _("%(ref)s is published: adding to it changes its public page, which only a "
+                  "reviewer may do.") % {"ref": victim.ref}
+            )  # fmt: skip
+        source = testimony_source(submission, user)
+        filled: list[str] = []
+        claims: list[tuple[str, str]] = []
+        have = {n.casefold() for n in victim.all_names()}
+        aliases = victim.alias_list()
+        for field in ("name_latin", "name_fa"):
+            given = (getattr(submission, field) or "").strip()
+            if not given:
+                continue
+            if not getattr(victim, field):
+                setattr(victim, field, given)
+                filled.append(field)
+                claims.append((field, ""))
+            elif given.casefold() in have:
+                claims.append((field, "") if getattr(victim, field) == given else ("aliases", ""))
+            else:
+                aliases.append(given)
+                filled.append("aliases")
+                claims.append(("aliases", ""))
+            have.add(given.casefold())
+        victim.aliases = "\n".join(aliases)
+        for field in COPIED_FIELDS[2:]:
+            given = getattr(submission, field)
+            if given in ("", None) or (field == "fate" and given == Fate.UNKNOWN):
+                continue
+            current = getattr(victim, field)
+            if current in ("", None) or (field == "fate" and current == Fate.UNKNOWN):
+                setattr(victim, field, given)
+                filled.append(field)
+                claims.append((field, ""))
+            elif (field == "father_name" and merging.same_name(current, given)) or current == given:
+                claims.append((field, ""))
+            else:
+                claims.append((field, str(given)))  # the testimony's version
+        _full_clean(victim, _("record"))
+        victim._change_reason = f"added from submission #{submission.pk}"
+        victim._history_user = history_user(user)
+        victim.save()
+
+        content_type = ContentType.objects.get_for_model(Victim)
+        for claim, value in dict.fromkeys(claims or [(GENERAL, "")]):
+            citation = Citation(content_type=content_type, object_id=victim.pk, source=source,
+                                claim=claim, value=value)  # fmt: skip
+            citation._history_user = history_user(user)
+            citation.full_clean()
+            citation.save()
+
+        submission.status = Submission.Status.USED
+        submission.victim = victim
+        submission.created_source = source
+        submission.reviewed_by = user
+        submission._history_user = history_user(user)
+        submission._change_reason = f"added to {victim.ref}"
+        submission.save(
+            update_fields=["status", "victim", "created_source", "reviewed_by", "updated_at"]
+        )
+    return filled
 
 
 def testimony_notes(submission: Submission) -> str:

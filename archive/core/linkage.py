@@ -515,6 +515,7 @@ def matches_against(
     *,
     freq: Frequencies | None = None,
     expected: float = EXPECTED_DUPLICATES,
+    threshold: float = PROPOSE_PROBABILITY,
 ) -> dict[str, list[Match]]:
     """For each of ``rows`` (new records, not yet in the list), the people of ``people`` it
     may be, best first: what an import or a family's submission is checked against."""
@@ -536,7 +537,7 @@ def matches_against(
                 if i in seen:
                     continue
                 seen.add(i)
-                match = compare(row, people[i], freq=freq)
+                match = compare(row, people[i], freq=freq, threshold=threshold)
                 if match:
                     found.append(match)
         if found:
