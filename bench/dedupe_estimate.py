@@ -48,6 +48,7 @@ def candidate(row: dict) -> Candidate:
         death_date=dt.date.fromisoformat(date) if date else None,
         death_date_precision=row["death_date_precision"],
         event=row["event"],
+        fate=row["fate"],
     )
 
 
@@ -81,7 +82,7 @@ def estimate_u(people: list[Candidate], truth: set, pairs: int, seed: int) -> di
             known["father"] += 1
         if a.birth_year and b.birth_year:
             known["birth"] += 1
-        for comparison in ("prison", "death", "death_place"):
+        for comparison in ("prison", "death", "death_place", "fate"):
             if comparison in vector:
                 known[comparison] += 1
         known["name"] += 1

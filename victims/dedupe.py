@@ -20,12 +20,12 @@ def load_candidates(queryset) -> list[Candidate]:
     fields = [
         "pk", "ref", "name_latin", "name_fa", "aliases", "name_keys", "father_name", "gender",
         "birth_year", "prison_id", "death_date", "death_date_precision", "death_place_id",
-        "event_id",
+        "event_id", "fate",
     ]  # fmt: skip
     out = []
     for row in queryset.values_list(*fields).iterator(chunk_size=5000):
         (pk, ref, latin, fa, aliases, keys, father, gender, birth, prison, death,
-         precision, place, event) = row  # fmt: skip
+         precision, place, event, fate) = row  # fmt: skip
         out.append(
             Candidate(
                 ref=ref,
@@ -42,6 +42,7 @@ def load_candidates(queryset) -> list[Candidate]:
                 death_date_precision=precision or "",
                 death_place=place,
                 event=event,
+                fate=fate or "",
             )
         )
     return out
@@ -118,6 +119,7 @@ def candidate_of(label: str, victim) -> Candidate:
         death_date_precision=victim.death_date_precision or "",
         death_place=victim.death_place_id,
         event=victim.event_id,
+        fate=victim.fate or "",
     )
 
 
@@ -164,6 +166,7 @@ def submission_matches(submission) -> list[Match]:
         father_name=submission.father_name or "",
         gender=submission.gender or "",
         birth_year=submission.birth_year,
+        fate=submission.fate or "",
     )
     out: list[Match] = []
     if submission.victim_id:

@@ -59,7 +59,11 @@ SINGLE_BLOCK_CAP = 60
 # A pair is proposed for review from this probability up.
 PROPOSE_PROBABILITY = 0.5
 # How many records of the same person a record has in the list, on average (the prior).
-EXPECTED_DUPLICATES = 0.05
+# Calibrated on the synthetic lists (bench/dedupe_bench.py, 5 % of people entered twice):
+# at 0.05 the pairs at probability 0.25 were already one person 95 % of the time, the name's
+# frequency counting the duplicates themselves among the strangers; 0.15 makes a
+# probability of 0.5 mean about what it says (docs/dedupe.md).
+EXPECTED_DUPLICATES = 0.15
 # Until a list is large enough to tell what is common, frequencies are smoothed as if this
 # many more people with ordinary names had been seen.
 PSEUDO_PEOPLE = 500
@@ -68,17 +72,19 @@ PSEUDO_PEOPLE = 500
 # For "name: same" and "father: same" u is replaced by the value's frequency (see above);
 # the u given here is the ordinary one, used for smoothing.
 LEVELS: dict[str, dict[str, tuple[float, float]]] = {
-    "name": {"same": (0.95, 0.001), "close": (0.03, 0.0006), "similar": (0.02, 0.0011)},
-    "father": {"same": (0.9, 0.044), "close": (0.05, 0.002), "uncertain": (0.05, 0.01)},
-    "birth": {"0": (0.6, 0.028), "1": (0.37, 0.054), "2": (0.03, 0.053)},
-    "prison": {"same": (0.95, 0.18), "different": (0.05, 0.82)},
+    "name": {"same": (0.95, 0.001), "close": (0.03, 0.0009), "similar": (0.02, 0.0015)},
+    "father": {"same": (0.9, 0.046), "close": (0.05, 0.002), "uncertain": (0.05, 0.01)},
+    "birth": {"0": (0.6, 0.048), "1": (0.37, 0.093), "2": (0.03, 0.091)},
+    "prison": {"same": (0.95, 0.19), "different": (0.05, 0.81)},
     "death": {
-        "same day": (0.35, 0.013),
-        "same month": (0.42, 0.12),
-        "same year": (0.2, 0.21),
-        "different": (0.03, 0.66),
+        "same day": (0.35, 0.024),
+        "same month": (0.42, 0.2),
+        "same year": (0.2, 0.36),
+        "different": (0.03, 0.41),
     },
     "death_place": {"same": (0.95, 0.25), "different": (0.05, 0.75)},
+    # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
+    "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
 }
 # Reasons in words, per comparison and level.
 REASONS = {
@@ -96,6 +102,8 @@ REASONS = {
     ("death", "different"): "different date of death",
     ("death_place", "same"): "same place of death",
     ("death_place", "different"): "different place of death",
+    ("fate", "same"): "same fate",
+    ("fate", "different"): "different fate",
 }
 COMMON_NAME = 20  # bearers of a name from which the reasons call it common
 RARE_NAME = 2
@@ -119,6 +127,7 @@ class Candidate:
     death_date_precision: str = ""
     death_place: object = None
     event: object = None
+    fate: str = ""  # "" or "unknown": not known
     extra: dict = field(default_factory=dict)
 
     @cached_property
@@ -404,6 +413,9 @@ def levels(a: Candidate, b: Candidate, sim: float | None = None) -> dict[str, st
         out["death"] = death
     if a.death_place and b.death_place:
         out["death_place"] = "same" if a.death_place == b.death_place else "different"
+    fates = {a.fate, b.fate}
+    if not fates & {"", "unknown"}:
+        out["fate"] = "same" if len(fates) == 1 else "different"
     return out
 
 
