@@ -8,6 +8,7 @@ from archive.core.linkage import (  # noqa: F401
     Candidate,
     Frequencies,
     Match,
+    Matcher,
     compare,
     find_duplicates,
     matches_against,
@@ -129,23 +130,24 @@ def archive_people() -> list[Candidate]:
     return load_candidates(Victim.objects.filter(merged_into__isnull=True))
 
 
-def import_matches(rows, *, people=None):
+def import_matches(rows, *, matcher=None):
     """For an import: of the new rows ``(where, victim)``, those that are probably victims
     already in the archive, as ``PossibleMatch`` (the best match of each), and the
-    archive's people (loaded once per import, passed back in for the next batch)."""
+    archive's people blocked and counted (``Matcher``: made once per import, passed back
+    in for the next batch)."""
     from archive.core.importing import PossibleMatch
 
-    people = archive_people() if people is None else people
-    if not people:
-        return [], people
+    matcher = Matcher(archive_people()) if matcher is None else matcher
+    if not matcher.people:
+        return [], matcher
     candidates = [candidate_of(where, victim) for where, victim in rows]
-    found = matches_against(candidates, people)
+    found = matcher.matches(candidates)
     out = []
     for where, _victim in rows:
         if where in found:
             best = found[where][0]
             out.append(PossibleMatch(where, best.b.ref, best.score, tuple(best.reasons)))
-    return out, people
+    return out, matcher
 
 
 SUBMISSION_CANDIDATES = 5  # records shown with a submission

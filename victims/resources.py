@@ -93,9 +93,8 @@ class VictimResource(ArchiveResource):
         """New rows that are probably victims already in the archive (``victims.dedupe``)."""
         from victims.dedupe import import_matches
 
-        if not hasattr(self, "_archive_people"):
-            self._archive_people = None
-        found, self._archive_people = import_matches(rows, people=self._archive_people)
+        # The archive's people are read and blocked once per import, not once per batch.
+        found, self._matcher = import_matches(rows, matcher=getattr(self, "_matcher", None))
         return found
 
     class Meta:

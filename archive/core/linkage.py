@@ -521,38 +521,51 @@ def find_duplicates(
     return matches
 
 
+class Matcher:
+    """The people of a list, blocked and counted once, to check new records against them
+    (an import's rows, batch after batch; a family's submission)."""
+
+    def __init__(self, people: list[Candidate], *, expected: float = EXPECTED_DUPLICATES):
+        self.people = people
+        self.freq = Frequencies.of(people, expected)
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for i, person in enumerate(people):
+            for key in block_keys(person):
+                self.index[key].append(i)
+
+    def matches(
+        self, rows: Iterable[Candidate], *, threshold: float = PROPOSE_PROBABILITY
+    ) -> dict[str, list[Match]]:
+        """For each of ``rows``, the people it may be, best first (rows with none left out)."""
+        out: dict[str, list[Match]] = {}
+        for row in rows:
+            seen: set[int] = set()
+            found = []
+            for key in block_keys(row):
+                members = self.index.get(key, ())
+                cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
+                if len(members) > cap:
+                    members = [i for i in members if self.people[i].father_key == row.father_key]
+                for i in members:
+                    if i in seen:
+                        continue
+                    seen.add(i)
+                    match = compare(row, self.people[i], freq=self.freq, threshold=threshold)
+                    if match:
+                        found.append(match)
+            if found:
+                found.sort(key=lambda m: (-m.score, -m.weight, m.b.ref))
+                out[row.ref] = found
+        return out
+
+
 def matches_against(
     rows: Iterable[Candidate],
     people: list[Candidate],
     *,
-    freq: Frequencies | None = None,
     expected: float = EXPECTED_DUPLICATES,
     threshold: float = PROPOSE_PROBABILITY,
 ) -> dict[str, list[Match]]:
     """For each of ``rows`` (new records, not yet in the list), the people of ``people`` it
     may be, best first: what an import or a family's submission is checked against."""
-    rows = list(rows)
-    freq = freq or Frequencies.of(itertools.chain(people, rows), expected)
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, person in enumerate(people):
-        for key in block_keys(person):
-            index[key].append(i)
-    out: dict[str, list[Match]] = {}
-    for row in rows:
-        seen: set[int] = set()
-        found = []
-        for key in block_keys(row):
-            members = index.get(key, ())
-            if len(members) > (PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP):
-                members = [i for i in members if people[i].father_key == row.father_key]
-            for i in members:
-                if i in seen:
-                    continue
-                seen.add(i)
-                match = compare(row, people[i], freq=freq, threshold=threshold)
-                if match:
-                    found.append(match)
-        if found:
-            found.sort(key=lambda m: (-m.score, -m.weight, m.b.ref))
-            out[row.ref] = found
-    return out
+    return Matcher(people, expected=expected).matches(rows, threshold=threshold)
