@@ -225,7 +225,8 @@ def duplicate_pairs(
         if father and rng.random() < 0.5:
             is_fa = row["father_name"] == father[0].fa
             dup["father_name"] = spelling(father[0], rng) if is_fa else father[0].fa
-        dup["birth_year"] = row["birth_year"] + rng.choice((0, 0, 0, -1, 1))
+        slip = rng.choice((0, 0, 0, -1, 1))
+        dup["birth_year"] = row["birth_year"] + slip if row["birth_year"] else None
         if row["death_date_precision"] == "day" and rng.random() < 0.3:
             dup["death_date"] = row["death_date"][:8] + "01"
             dup["death_date_precision"] = "month"
@@ -233,3 +234,48 @@ def duplicate_pairs(
         pairs.append((row["ref"], dup["ref"]))
         next_number += 1
     return new_rows, pairs
+
+
+def list_with_gaps(
+    n: int, *, rate: float = 0.05, seed: int = 0, no_birth: float = 1 / 3, one_script: float = 0.2
+) -> tuple[list[dict], set[frozenset[str]], dict[frozenset[str], dict]]:
+    """A list as the issue's held-out check describes it: ``n`` people plus about
+    ``n * rate`` second entries, where ``no_birth`` of the people (so of the pairs too)
+    have no year of birth and ``one_script`` of the pairs give each record's name in one
+    script only (the first in Latin, the second in Persian, or the other way round); the
+    other pairs give both records both scripts, the second respelt.
+
+    Returns the rows, the truth pairs and, per pair, what kind it is
+    (``{"birth": bool, "one_script": bool}``), for figures by kind."""
+    rng = random.Random(f"gaps:{seed}")
+    rows = list(synthetic_people(n, seed=seed))
+    for row in rows:
+        if rng.random() < no_birth:
+            row["birth_year"] = None
+    extra, pairs = duplicate_pairs(rows, rate=rate, seed=seed)
+    by_ref = {r["ref"]: r for r in rows}
+    kinds: dict[frozenset[str], dict] = {}
+    for dup, (ref, dup_ref) in zip(extra, pairs, strict=True):
+        original = by_ref[ref]
+        if original["birth_year"] is None:
+            dup["birth_year"] = None
+        entries = name_entries(original)
+        single = rng.random() < one_script
+        if single:
+            if rng.random() < 0.5:
+                original["name_latin"], original["name_fa"] = render_latin(entries, rng), ""
+                dup["name_latin"], dup["name_fa"] = "", render_fa(entries)
+            else:
+                original["name_latin"], original["name_fa"] = "", render_fa(entries)
+                dup["name_latin"], dup["name_fa"] = render_latin(entries, rng), ""
+            original["aliases"] = []
+        else:
+            original["name_latin"] = original["name_latin"] or render_latin(entries, rng)
+            original["name_fa"] = original["name_fa"] or render_fa(entries)
+            dup["name_fa"] = render_fa(entries)
+            dup["name_latin"] = _other_spelling(entries, original["name_latin"], rng)
+        kinds[frozenset((ref, dup_ref))] = {
+            "birth": original["birth_year"] is not None,
+            "one_script": single,
+        }
+    return rows + extra, {frozenset(p) for p in pairs}, kinds

@@ -1,4 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -12,8 +17,17 @@ from archive.core.admin import (
     RefFilledAdmin,
 )
 from archive.core.search import admin_search_results
-from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
+from perpetrators.models import (
+    Commission,
+    CommissionMembership,
+    Perpetrator,
+    PerpetratorMerge,
+    PerpetratorPair,
+    Position,
+    Statement,
+)
 from perpetrators.resources import MembershipResource, PerpetratorResource, PositionResource
+from perpetrators.services import MergeError, merge_perpetrators, unmerge_perpetrators
 from sources.admin import CitationInline
 
 
@@ -115,3 +129,106 @@ class CommissionMembershipAdmin(ArchiveImportExportMixin, ImportExportModelAdmin
 class StatementAdmin(CitedAdmin):
     list_display = ["perpetrator", "date", "__str__"]
     search_fields = ["summary_en", "summary_fa", "quote", "perpetrator__name_latin"]
+
+
+# --- Duplicates: the review queue and the merges ------------------------------------------
+
+
+@admin.register(PerpetratorPair)
+class PerpetratorPairAdmin(SimpleHistoryAdmin):
+    """The review queue of possible duplicate perpetrators (``find_duplicates perpetrators
+    --store``), best first: mark a pair, or merge B into A (A's values stay where both
+    differ; B's become versions on its citations; undone from the merges' list)."""
+
+    list_display = ["record_a", "record_b", "score", "reasons", "status", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["perpetrator_a", "perpetrator_b", "decided_by"]
+    search_fields = ["perpetrator_a__ref", "perpetrator_b__ref", "perpetrator_a__name_latin",
+                     "perpetrator_b__name_latin", "perpetrator_a__name_fa",
+                     "perpetrator_b__name_fa"]  # fmt: skip
+    readonly_fields = ["perpetrator_a", "perpetrator_b", "score", "reasons", "decided_by",
+                       "decided_at", "created_at"]  # fmt: skip
+    actions = ["merge_b_into_a", "mark_same", "mark_different"]
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False  # pairs come from find_duplicates
+
+    def _link(self, perpetrator):
+        url = reverse("admin:perpetrators_perpetrator_change", args=[perpetrator.pk])
+        return format_html('<a href="{}">{}</a> ({})', url, perpetrator, perpetrator.ref)
+
+    @admin.display(description=_("record A"))
+    def record_a(self, obj):
+        return self._link(obj.perpetrator_a)
+
+    @admin.display(description=_("record B"))
+    def record_b(self, obj):
+        return self._link(obj.perpetrator_b)
+
+    def _decide(self, request, queryset, status):
+        for pair in queryset:
+            pair.decide(status, user=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(n)d pair marked.", "%(n)d pairs marked.", count) % {"n": count},
+            level=messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Same person"))
+    def mark_same(self, request, queryset):
+        self._decide(request, queryset, PerpetratorPair.Status.SAME)
+
+    @admin.action(description=_("Different people (never propose again)"))
+    def mark_different(self, request, queryset):
+        self._decide(request, queryset, PerpetratorPair.Status.DIFFERENT)
+
+    @admin.action(description=_("Merge record B into record A"))
+    def merge_b_into_a(self, request, queryset):
+        for pair in queryset.select_related("perpetrator_a", "perpetrator_b"):
+            keep, other = pair.perpetrator_a, pair.perpetrator_b
+            try:
+                merge_perpetrators(keep=keep, other=other, user=request.user)
+            except (MergeError, PermissionDenied, ValidationError) as exc:
+                message = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{pair}: {message}", level=messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(other)s was merged into %(keep)s.")
+                    % {"other": other.ref, "keep": keep.ref},
+                    level=messages.SUCCESS,
+                )
+
+
+@admin.register(PerpetratorMerge)
+class PerpetratorMergeAdmin(admin.ModelAdmin):
+    """Every merge of perpetrators, and the way to undo one."""
+
+    list_display = ["merged_at", "other", "keep", "merged_by", "undone_at"]
+    list_select_related = ["other", "keep", "merged_by"]
+    readonly_fields = ["keep", "other", "merged_by", "merged_at", "keep_history_id",
+                       "other_history_id", "moved", "conflicts", "undone_at",
+                       "undone_by"]  # fmt: skip
+    actions = ["undo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a merge is what makes undoing it possible
+
+    @admin.action(description=_("Undo the selected merges"))
+    def undo(self, request, queryset):
+        for record in queryset.filter(undone_at__isnull=True).order_by("-merged_at"):
+            try:
+                unmerge_perpetrators(keep=record.keep, other=record.other, user=request.user)
+            except (MergeError, PermissionDenied, ValidationError) as exc:
+                message = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.message_user(request, f"{record}: {message}", level=messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Merge %(merge)s undone.") % {"merge": record},
+                    level=messages.SUCCESS,
+                )  # fmt: skip

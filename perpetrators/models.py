@@ -3,6 +3,7 @@ careers before and since, and what they have said in public."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,8 +18,11 @@ from archive.core.models import (
     Person,
     Publishable,
     PublishableQuerySet,
+    history_user,
+    merge_target,
     name_order_indexes,
     partial_date,
+    redirect_for_ref,
     workflow_permissions,
 )
 from archive.core.provenance import Fact
@@ -37,6 +41,12 @@ class Perpetrator(Person):
     """A person identified by a source as responsible for killings: a member of a Death
     Commission, an official who ordered a crackdown. Every such claim is attributed."""
 
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="merged_records", editable=False,
+        help_text=_("Set when this record was found to be the same person as another and "
+                    "merged into it: its old address redirects there."),
+    )  # fmt: skip
     citations = GenericRelation("sources.Citation", related_query_name="perpetrator")
     history = HistoricalRecords()
 
@@ -63,6 +73,21 @@ class Perpetrator(Person):
 
     def get_absolute_url(self):
         return reverse("perpetrators:perpetrator-detail", kwargs={"ref": self.ref})
+
+    def merge_target(self) -> Perpetrator | None:
+        """The published record this one was merged into, following merges of merges."""
+        return merge_target(self)
+
+    @classmethod
+    def redirect_for_ref(cls, ref: str) -> Perpetrator | None:
+        """The published record a merged ``ref`` now lives at, if it was ever public."""
+        return redirect_for_ref(cls, ref)
+
+    def possible_duplicates(self):
+        """Review-queue pairs this record is in that nobody has decided yet."""
+        return PerpetratorPair.objects.involving(self).filter(
+            status=PerpetratorPair.Status.PROPOSED
+        )
 
     def cited_parts(self) -> list:
         """The records its public page shows with it, each cited on its own: seats on
@@ -380,3 +405,121 @@ class DossierRendering(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.ref} {self.lang} {self.origin} ({self.status})"
+
+
+# --- Duplicates and merges ----------------------------------------------------------------
+
+
+class PerpetratorPairQuerySet(models.QuerySet):
+    def involving(self, perpetrator):
+        return self.filter(
+            models.Q(perpetrator_a=perpetrator) | models.Q(perpetrator_b=perpetrator)
+        )
+
+    def proposed(self):
+        return self.filter(status=PerpetratorPair.Status.PROPOSED)
+
+
+class PerpetratorPair(models.Model):
+    """Two perpetrator records that may be one official (lists of commission members spell
+    names their own way), as ``find_duplicates perpetrators`` proposed them, and a
+    researcher's decision. A pair marked "different people" is never proposed again."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        SAME = "same", _("same person")
+        DIFFERENT = "different", _("different people")
+
+    perpetrator_a = models.ForeignKey(
+        Perpetrator, verbose_name=_("record A"), on_delete=models.CASCADE, related_name="+",
+        help_text=_("The record with the lower id."),
+    )  # fmt: skip
+    perpetrator_b = models.ForeignKey(
+        Perpetrator, verbose_name=_("record B"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(
+        _("score"), default=0, help_text=_("From 0 to 1: how likely the two are one person.")
+    )
+    reasons = models.TextField(_("reasons"), blank=True, help_text=_("Why, in words."))
+    status = models.CharField(
+        _("decision"), max_length=10, choices=Status.choices, default=Status.PROPOSED,
+        db_index=True,
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PerpetratorPairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible duplicate perpetrator")
+        verbose_name_plural = _("possible duplicate perpetrators")
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["perpetrator_a", "perpetrator_b"], name="perpetrator_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(perpetrator_a__lt=models.F("perpetrator_b")),
+                name="perpetrator_pair_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.perpetrator_a} / {self.perpetrator_b}"
+
+    @staticmethod
+    def ordered(first: Perpetrator, second: Perpetrator) -> tuple[Perpetrator, Perpetrator]:
+        return (first, second) if first.pk < second.pk else (second, first)
+
+    def decide(self, status: str, *, user) -> None:
+        from django.utils import timezone
+
+        account = history_user(user)
+        self.status = status
+        self.decided_by = account
+        self.decided_at = timezone.now()
+        self._history_user = account
+        self.save()
+
+
+class PerpetratorMerge(models.Model):
+    """What one merge of perpetrators changed (seats, posts, statements, citations and
+    pairs moved; both records' history rows before), so that it can be undone."""
+
+    keep = models.ForeignKey(
+        Perpetrator, verbose_name=_("kept record"), on_delete=models.PROTECT, related_name="+"
+    )
+    other = models.ForeignKey(
+        Perpetrator, verbose_name=_("merged record"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    keep_history_id = models.PositiveBigIntegerField(
+        _("kept record's history row before"), null=True, blank=True
+    )
+    other_history_id = models.PositiveBigIntegerField(
+        _("merged record's history row before"), null=True, blank=True
+    )
+    moved = models.JSONField(_("what moved"), default=dict, blank=True)
+    conflicts = models.JSONField(_("conflicting values"), default=dict, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("perpetrator merge")
+        verbose_name_plural = _("perpetrator merges")
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.other.ref} → {self.keep.ref}"

@@ -320,11 +320,12 @@ class SubmissionAdmin(SimpleHistoryAdmin):
         "arrest", "prison", "fate", "death", "burial", "account", "relation",
         "contact_details", "photo_consent", "consent", "language", "received_at",
         "attachment_gallery", "created_victim", "created_source", "reviewed_by",
+        "possible_records",
     ]  # fmt: skip
     readonly_fields = SUBMITTED
     fieldsets = [
         (_("Moderation"), {"fields": ["status", "victim", "staff_notes", "reviewed_by",
-                                      "created_victim", "created_source"]}),
+                                      "created_victim", "created_source", "possible_records"]}),
         (_("The person, as the family gave it"), {"fields": [
             "name_latin", "name_fa", "father_name", "gender", ("birth_year",
             "birth_year_as_given")]}),
@@ -353,6 +354,11 @@ class SubmissionAdmin(SimpleHistoryAdmin):
                 "attachment/<int:pk>/",
                 self.admin_site.admin_view(attachment_download),
                 name="victims_submissionattachment_download",
+            ),
+            path(
+                "<int:pk>/add-to/<int:victim_pk>/",
+                self.admin_site.admin_view(self.add_to_record_view),
+                name="victims_submission_add_to",
             ),
             *super().get_urls(),
         ]
@@ -396,6 +402,82 @@ class SubmissionAdmin(SimpleHistoryAdmin):
                 f if f != "contact_details" else "contact_withheld" for f in opts["fields"]]})
             for title, opts in self.fieldsets
         ]  # fmt: skip
+
+    @admin.display(description=_("records it may be about"))
+    def possible_records(self, obj):
+        """The records the submission may be about, with scores and reasons, and for each
+        a button that adds the submission to it (a button of the change form posting to
+        ``add_to_record_view``: no JavaScript, no second form)."""
+        from victims.dedupe import submission_matches
+
+        if obj is None or obj.pk is None:
+            return "—"
+        matches = submission_matches(obj)
+        if not matches:
+            return _("No record in the archive looks like this person.")
+        done = bool(obj.created_source_id)
+        rows = []
+        for m in matches:
+            url = reverse("admin:victims_victim_change", args=[m.b.pk])
+            action = reverse("admin:victims_submission_add_to", args=[obj.pk, m.b.pk])
+            button = (
+                ""
+                if done
+                else format_html(
+                    '<button type="submit" formaction="{}" formmethod="post" '
+                    'class="button" name="add_to" value="{}">{}</button>',
+                    action, m.b.ref, _("Add to this record"),
+                )
+            )  # fmt: skip
+            rows.append(
+                format_html(
+                    '<tr class="possible-record"><td><a href="{}"><bdi>{}</bdi></a> ({})</td>'
+                    "<td>{}</td><td>{}</td><td>{}</td></tr>",
+                    url,
+                    " / ".join(m.b.names) or m.b.ref,
+                    m.b.ref,
+                    f"{m.score:.2f}",
+                    "; ".join(m.reasons),
+                    button,
+                )
+            )
+        head = format_html(
+            "<tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+            _("record"), _("score"), _("reasons"),
+        )  # fmt: skip
+        return format_html(
+            '<table class="possible-records">{}{}</table>',
+            head,
+            format_html_join("", "{}", ((r,) for r in rows)),
+        )
+
+    def add_to_record_view(self, request, pk, victim_pk):
+        """Add the submission to a record: the testimony cited for each fact it adds."""
+        from django.shortcuts import get_object_or_404, redirect
+
+        from victims.services import add_submission_to_victim
+
+        submission = get_object_or_404(Submission, pk=pk)
+        back = redirect("admin:victims_submission_change", pk)
+        if request.method != "POST" or not self.has_change_permission(request, submission):
+            raise PermissionDenied
+        victim = get_object_or_404(Victim, pk=victim_pk)
+        try:
+            filled = add_submission_to_victim(
+                submission=submission, victim=victim, user=request.user
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            self.message_user(request, text, messages.ERROR)
+            return back
+        self.message_user(
+            request,
+            _("Submission #%(id)d added to %(ref)s (facts filled: %(filled)s), each cited to the "
+              "private testimony.") % {"id": pk, "ref": victim.ref,
+                                       "filled": ", ".join(filled) or _("none")},
+            messages.SUCCESS,
+        )  # fmt: skip
+        return back
 
     @admin.display(description=_("attachments"))
     def attachment_gallery(self, obj):

@@ -17,12 +17,13 @@ from archive.core.models import (
     Place,
     PublishableQuerySet,
     history_user,
+    merge_target,
     name_order_indexes,
     partial_date,
+    redirect_for_ref,
     workflow_permissions,
 )
 from archive.core.provenance import Fact
-from archive.core.records import published
 from victims.attachments import attachment_upload_to, private_storage
 from victims.encryption import ContactField
 
@@ -170,26 +171,13 @@ class Victim(Person):
         return reverse("victims:victim-detail", kwargs={"ref": self.ref})
 
     def merge_target(self) -> Victim | None:
-        """The published record this one was merged into, following merges of merges;
-        None when there is none (never merged, or the kept record is not public)."""
-        seen = {self.pk}
-        target = self.merged_into
-        while target is not None and target.merged_into_id and target.pk not in seen:
-            seen.add(target.pk)
-            target = target.merged_into
-        return published(target)
+        """The published record this one was merged into, following merges of merges."""
+        return merge_target(self)
 
     @classmethod
     def redirect_for_ref(cls, ref: str) -> Victim | None:
-        """The published record a withdrawn, merged ``ref`` now lives at, if any. Only a
-        ref that was once public redirects: a draft's ref was never shown, and a redirect
-        would tell anyone who guessed it that the archive had a lead on this person."""
-        merged = (
-            cls.objects.filter(ref=ref, merged_into__isnull=False)
-            .select_related("merged_into")
-            .first()
-        )
-        return merged.merge_target() if merged and merged.was_public() else None
+        """The published record a merged ``ref`` now lives at, if it was ever public."""
+        return redirect_for_ref(cls, ref)
 
     def possible_duplicates(self):
         """Review-queue pairs this record is in that nobody has decided yet."""

@@ -89,6 +89,14 @@ class VictimResource(ArchiveResource):
     )  # fmt: skip
     publication_status = status_column()
 
+    def possible_matches(self, rows):
+        """New rows that are probably victims already in the archive (``victims.dedupe``)."""
+        from victims.dedupe import import_matches
+
+        # The archive's people are read and blocked once per import, not once per batch.
+        found, self._matcher = import_matches(rows, matcher=getattr(self, "_matcher", None))
+        return found
+
     class Meta:
         model = Victim
         fields = (

@@ -4,13 +4,14 @@ makes (``full_clean``) inside one transaction, so nothing is ever half-written."
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.core import provenance
 from archive.core.models import PublicationStatus, history_user
+from sources import merging
+from sources.merging import KEEP, OTHER
 from sources.models import GENERAL, Citation, Source
 from sources.services import refresh_name_keys
 from victims.models import Fate, Submission, Victim
@@ -45,19 +46,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
         if submission.created_source_id and (submission.created_victim_id or submission.victim_id):
             return submission.created_victim or submission.victim
 
-        received = timezone.localdate(submission.received_at)
-        source = Source(
-            kind=Source.Kind.TESTIMONY,
-            title=_("Testimony sent through the form (submission #%(id)d)") % {"id": submission.pk},
-            is_private=True,
-            received_date=received,
-            language=(submission.language or "")[:8],
-            publication_status=PublicationStatus.DRAFT,
-            notes=testimony_notes(submission),
-        )
-        source._history_user = history_user(user)
-        source.full_clean()
-        source.save()
+        source = testimony_source(submission, user)
 
         if submission.victim_id:
             victim = submission.victim
@@ -98,6 +87,111 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
     return victim
 
 
+def testimony_source(submission: Submission, user) -> Source:
+    """The private source a submission becomes: a testimony received on the submission's
+    date, kept in DRAFT (public only once a reviewer publishes it, and then only as
+    "private testimony, received <date>")."""
+    source = Source(
+        kind=Source.Kind.TESTIMONY,
+        title=_("Testimony sent through the form (submission #%(id)d)") % {"id": submission.pk},
+        is_private=True,
+        received_date=timezone.localdate(submission.received_at),
+        language=(submission.language or "")[:8],
+        publication_status=PublicationStatus.DRAFT,
+        notes=testimony_notes(submission),
+    )
+    source._history_user = history_user(user)
+    source.full_clean()
+    source.save()
+    return source
+
+
+def add_submission_to_victim(*, submission: Submission, victim: Victim, user) -> list[str]:
+    """Add what a family sent to a record already in the archive, in one step: the
+    testimony becomes a private source (``testimony_source``), every fact the record lacks
+    is filled from the submission, and each fact the submission gives is cited to the
+    testimony: the facts it adds, those it confirms, and, where it says otherwise, its
+    value as the testimony's version (the record keeps its own). A new spelling of the name
+    becomes an alias. The submission is linked to the record and marked used.
+
+    Returns the fields it filled. A submission already turned into records is refused.
+    """
+    missing = [perm for perm in REQUIRED_PERMISSIONS if not user.has_perm(perm)]
+    if missing:
+        raise PermissionDenied(
+            _("You need these permissions to do this: %(perms)s") % {"perms": ", ".join(missing)}
+        )
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        victim = Victim.objects.select_for_update().get(pk=victim.pk)
+        if submission.created_source_id:
+            raise ValidationError(
+                _("Submission #%(id)d was already turned into records.") % {"id": submission.pk}
+            )
+        if not victim.may_change(user):
+            raise PermissionDenied(
+                _("%(ref)s is published: adding to it changes its public page, which only a "
+                  "reviewer may do.") % {"ref": victim.ref}
+            )  # fmt: skip
+        source = testimony_source(submission, user)
+        filled: list[str] = []
+        claims: list[tuple[str, str]] = []
+        have = {n.casefold() for n in victim.all_names()}
+        aliases = victim.alias_list()
+        for field in ("name_latin", "name_fa"):
+            given = (getattr(submission, field) or "").strip()
+            if not given:
+                continue
+            if not getattr(victim, field):
+                setattr(victim, field, given)
+                filled.append(field)
+                claims.append((field, ""))
+            elif given.casefold() in have:
+                claims.append((field, "") if getattr(victim, field) == given else ("aliases", ""))
+            else:
+                aliases.append(given)
+                filled.append("aliases")
+                claims.append(("aliases", ""))
+            have.add(given.casefold())
+        victim.aliases = "\n".join(aliases)
+        for field in COPIED_FIELDS[2:]:
+            given = getattr(submission, field)
+            if given in ("", None) or (field == "fate" and given == Fate.UNKNOWN):
+                continue
+            current = getattr(victim, field)
+            if current in ("", None) or (field == "fate" and current == Fate.UNKNOWN):
+                setattr(victim, field, given)
+                filled.append(field)
+                claims.append((field, ""))
+            elif (field == "father_name" and merging.same_name(current, given)) or current == given:
+                claims.append((field, ""))
+            else:
+                claims.append((field, str(given)))  # the testimony's version
+        _full_clean(victim, _("record"))
+        victim._change_reason = f"added from submission #{submission.pk}"
+        victim._history_user = history_user(user)
+        victim.save()
+
+        content_type = ContentType.objects.get_for_model(Victim)
+        for claim, value in dict.fromkeys(claims or [(GENERAL, "")]):
+            citation = Citation(content_type=content_type, object_id=victim.pk, source=source,
+                                claim=claim, value=value)  # fmt: skip
+            citation._history_user = history_user(user)
+            citation.full_clean()
+            citation.save()
+
+        submission.status = Submission.Status.USED
+        submission.victim = victim
+        submission.created_source = source
+        submission.reviewed_by = user
+        submission._history_user = history_user(user)
+        submission._change_reason = f"added to {victim.ref}"
+        submission.save(
+            update_fields=["status", "victim", "created_source", "reviewed_by", "updated_at"]
+        )
+    return filled
+
+
 def testimony_notes(submission: Submission) -> str:
     """The testimony as staff read it in the source's notes (never public): what the
     family gave, field by field. Contact details are not copied."""
@@ -127,83 +221,16 @@ MERGED_FIELDS = [
     ("death_date", "death_date_precision"), ("death_place", None), ("burial_place", None),
     ("event", None), ("commission", None), ("biography", None), ("photo", None),
 ]  # fmt: skip
-KEEP, OTHER = "keep", "other"
+EMPTY = {"fate": (Fate.UNKNOWN,)}  # a value that says nothing
 
 
 class MergeError(ValueError):
     """A merge (or its undoing) that cannot be done, with the reason in words."""
 
 
-def _value(victim: Victim, field: str):
-    if field in ("affiliation", "prison", "death_place", "burial_place", "event", "commission"):
-        return getattr(victim, f"{field}_id")
-    value = getattr(victim, field)
-    if field == "fate" and value == Fate.UNKNOWN:
-        return ""
-    if field == "photo":
-        return value.name or ""
-    return value
-
-
-def _same_name(a: str, b: str) -> bool:
-    from archive.core import names
-
-    return bool(set(names.name_keys(a).split()) & set(names.name_keys(b).split()))
-
-
-def _blank(value) -> bool:
-    return value in (None, "")
-
-
-def _shown(victim: Victim, field: str, precision: str | None) -> str:
-    if precision:
-        date = victim.partial(field)
-        return date.iso() if date else ""
-    value = getattr(victim, field)
-    return str(value) if value not in (None, "") else ""
-
-
 def merge_conflicts(keep: Victim, other: Victim) -> list[dict]:
     """The facts on which the two records disagree: field, label, and both values as text."""
-    out = []
-    for field, precision in MERGED_FIELDS:
-        kv, ov = _value(keep, field), _value(other, field)
-        if precision and not _blank(kv) and not _blank(ov):
-            kv = (kv, getattr(keep, precision))
-            ov = (ov, getattr(other, precision))
-        if _blank(kv) or _blank(ov) or kv == ov:
-            continue
-        if field == "father_name" and _same_name(kv, ov):
-            continue  # one name in two spellings or scripts
-        out.append(
-            {
-                "field": field,
-                "label": str(Victim._meta.get_field(field).verbose_name),
-                "keep": _shown(keep, field, precision),
-                "other": _shown(other, field, precision),
-            }
-        )
-    return out
-
-
-def _copy(target: Victim, source: Victim, field: str, precision: str | None) -> None:
-    if field in ("affiliation", "prison", "death_place", "burial_place", "event", "commission"):
-        setattr(target, f"{field}_id", getattr(source, f"{field}_id"))
-    else:
-        setattr(target, field, getattr(source, field))
-    if precision:
-        setattr(target, precision, getattr(source, precision))
-
-
-def _snapshot(victim: Victim, user) -> int | None:
-    """The id of the history row holding the record as it is now (made if missing)."""
-    latest = victim.history.order_by("-history_id").first()
-    if latest is None:
-        victim._change_reason = "state before a merge"
-        victim._history_user = history_user(user)
-        victim.save()
-        latest = victim.history.order_by("-history_id").first()
-    return latest.history_id if latest else None
+    return merging.conflicts(keep, other, MERGED_FIELDS, empty=EMPTY)
 
 
 def merge_refusal(user, keep: Victim, other: Victim) -> str | None:
@@ -242,23 +269,8 @@ def _full_clean(record: Victim, role: str) -> None:
 
 
 def error_lines(exc: ValidationError, where: str = "") -> list[str]:
-    """A ValidationError as lines that each name their field: "V-1, date of death
-    (death_date): The date of death is before the year of birth."."""
-    lines = []
-    for field, messages in (
-        exc.message_dict.items()
-        if hasattr(exc, "error_dict")
-        else [(NON_FIELD_ERRORS, exc.messages)]
-    ):
-        label = ""
-        if field != NON_FIELD_ERRORS:
-            try:
-                label = f"{Victim._meta.get_field(field).verbose_name} ({field})"
-            except Exception:
-                label = field
-        head = ", ".join(part for part in (where, label) if part)
-        lines += [f"{head}: {message}" if head else message for message in messages]
-    return lines
+    """A ValidationError as lines that each name their field (``sources.merging``)."""
+    return merging.error_lines(exc, Victim, where)
 
 
 @transaction.atomic
@@ -296,81 +308,22 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
         )
     _check_may_merge(user, keep, other)
 
-    keep_history_id = _snapshot(keep, user)
-    other_history_id = _snapshot(other, user)
-    before = {f: getattr(keep, f) for f in ("name_latin", "name_fa", "aliases")}
-    changed_fields: list[str] = []
+    keep_history_id = merging.snapshot(keep, user)
+    other_history_id = merging.snapshot(other, user)
+    changed_fields = merging.take_names(keep, other)
     conflicts: dict[str, dict] = {}
-
-    # Names: a blank script is filled, every other spelling becomes an alias.
-    aliases = keep.alias_list()
-    for field in ("name_latin", "name_fa"):
-        if not getattr(keep, field) and getattr(other, field):
-            setattr(keep, field, getattr(other, field))
-    have = {n.casefold() for n in keep.all_names()}
-    for name in other.all_names():
-        if name.casefold() not in have:
-            aliases.append(name)
-            have.add(name.casefold())
-    keep.aliases = "\n".join(aliases)
-    changed_fields += [f for f, v in before.items() if getattr(keep, f) != v]
-
     for conflict in merge_conflicts(keep, other):
         field = conflict["field"]
         conflict["chosen"] = choices.get(field, KEEP)
         conflicts[field] = conflict
-    # Every conflicting value not kept becomes a version: its record's citations of the
-    # fact now give it as their source's value (they move to the kept record with the
-    # rest). A value no citation supports is kept in the MergeRecord and the history.
-    victim_type = ContentType.objects.get_for_model(Victim)
-    citation_values: dict[int, str] = {}
-    versions: dict[int, str] = {}
-    uncited: dict[str, str] = {}
-    for field, conflict in conflicts.items():
-        loser = other if conflict["chosen"] == KEEP else keep
-        lost = (
-            provenance.record_value(loser, field)
-            or conflict[OTHER if conflict["chosen"] == KEEP else KEEP]
-        )
-        supporting = []
-        if provenance.value_kind(Victim, field) is not None:
-            supporting = [
-                c
-                for c in Citation.objects.filter(
-                    content_type=victim_type, object_id=loser.pk, claim=field
-                )
-                if provenance.supports(loser, c)
-            ]
-        if not supporting:
-            uncited[field] = lost
-        for citation in supporting:
-            citation_values[citation.pk] = citation.value
-            if loser is other:
-                versions[citation.pk] = lost  # written as the citation moves, below
-                continue
-            citation.value = lost
-            citation._change_reason = f"merge of {other.ref} into {keep.ref}: {field} not kept"
-            citation._history_user = history_user(user)
-            citation.save()
-
-    for field, precision in MERGED_FIELDS:
-        kv, ov = _value(keep, field), _value(other, field)
-        if _blank(ov):
-            continue
-        take = _blank(kv) or (field in conflicts and conflicts[field]["chosen"] == OTHER)
-        if take:
-            changed_fields += [field] + ([precision] if precision else [])
-            _copy(keep, other, field, precision)
+    citation_values, versions, uncited = merging.keep_lost_values(
+        keep=keep, other=other, settled=conflicts, user=user
+    )
+    chosen = {field: c["chosen"] for field, c in conflicts.items()}
+    changed_fields += merging.take_facts(keep, other, MERGED_FIELDS, chosen, empty=EMPTY)
 
     # Links: citations, submissions, pairs in the review queue.
-    citation_ids = []
-    for citation in Citation.objects.filter(content_type=victim_type, object_id=other.pk):
-        citation.value = versions.get(citation.pk, citation.value)
-        citation.object_id = keep.pk
-        citation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"
-        citation._history_user = history_user(user)
-        citation.save()
-        citation_ids.append(citation.pk)
+    citation_ids = merging.move_citations(keep=keep, other=other, versions=versions, user=user)
     submission_ids = list(Submission.objects.filter(victim=other).values_list("pk", flat=True))
     Submission.objects.filter(pk__in=submission_ids).update(victim=keep)
     created_ids = list(Submission.objects.filter(created_victim=other).values_list("pk", flat=True))
@@ -492,21 +445,13 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
     keep._history_user = history_user(user)
     keep.save()
 
-    victim_type = ContentType.objects.get_for_model(Victim)
-    for citation in Citation.objects.filter(
-        pk__in=record.moved.get("citations", []), content_type=victim_type, object_id=keep.pk
-    ):
-        citation.object_id = other.pk
-        citation._change_reason = f"moved back to {other.ref}: merge undone"
-        citation._history_user = history_user(user)
-        citation.save()
-    for pk, value in record.moved.get("citation_values", {}).items():
-        citation = Citation.objects.filter(pk=int(pk)).first()
-        if citation is not None and citation.value != value:
-            citation.value = value
-            citation._change_reason = f"merge of {other.ref} undone: version reverted"
-            citation._history_user = history_user(user)
-            citation.save()
+    merging.move_citations_back(
+        keep=keep,
+        other=other,
+        moved=record.moved.get("citations", []),
+        values=record.moved.get("citation_values", {}),
+        user=user,
+    )
     Submission.objects.filter(pk__in=record.moved.get("submissions", []), victim=keep).update(
         victim=other
     )

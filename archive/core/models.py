@@ -699,6 +699,31 @@ class Gender(models.TextChoices):
     UNKNOWN = "", _("unknown")
 
 
+def merge_target(record):
+    """The published record ``record`` was merged into, following merges of merges; None
+    when there is none (never merged, or the kept record is not public)."""
+    from archive.core.records import published
+
+    seen = {record.pk}
+    target = record.merged_into
+    while target is not None and target.merged_into_id and target.pk not in seen:
+        seen.add(target.pk)
+        target = target.merged_into
+    return published(target)
+
+
+def redirect_for_ref(model, ref: str):
+    """The published record a withdrawn, merged ``ref`` of ``model`` now lives at, if any.
+    Only a ref that was once public redirects: a draft's ref was never shown, and a
+    redirect would tell anyone who guessed it that the archive had a lead on this person."""
+    merged = (
+        model.objects.filter(ref=ref, merged_into__isnull=False)
+        .select_related("merged_into")
+        .first()
+    )
+    return merge_target(merged) if merged and merged.was_public() else None
+
+
 class Person(Publishable):
     """What the archive knows of any person, victim or perpetrator: names in both scripts
     (two attested spellings, not translations), aliases, father's name, and the search

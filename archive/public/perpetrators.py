@@ -3,6 +3,7 @@ victims of the commissions they sat on (the victims app depends on perpetrators,
 so the page that joins them lives on the top floor). Every read goes through
 ``.published()``; a membership of an unpublished commission is not shown."""
 
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
@@ -15,6 +16,16 @@ from victims.models import Victim
 
 class PerpetratorDetailView(TemplateView):
     template_name = "perpetrators/perpetrator_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A record merged into another keeps its address: people have cited it.
+            target = Perpetrator.redirect_for_ref(checked_ref(kwargs["ref"]))
+            if target is None:
+                raise
+            return HttpResponsePermanentRedirect(target.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -41,7 +41,13 @@ from archive.core.importing.columns import (
 from archive.core.importing.dictionary import data_dictionary
 from archive.core.importing.export import export_file, export_rows
 from archive.core.importing.readers import EXTENSIONS, Table, cell_text, open_table
-from archive.core.importing.report import FileProblem, ImportReport, Problem
+from archive.core.importing.report import (
+    FileProblem,
+    ImportReport,
+    PossibleMatch,
+    Problem,
+    match_lines,
+)
 from archive.core.importing.resource import (
     REGISTRY,
     ArchiveResource,
@@ -66,12 +72,43 @@ from archive.core.importing.widgets import (
 )
 
 __all__ = [
-    "BATCH_SIZE", "EXTENSIONS", "REGISTRY", "AliasesWidget", "ArchiveResource",
-    "BooleanWordWidget", "ChoiceWidget", "Column", "FileProblem", "IdKeyedResource", "IdWidget",
-    "ImportReport", "IsoDateWidget", "NamedRecordWidget", "PartialDateColumn",
-    "PartialDateWidget", "Problem", "Progress", "RefWidget", "SlugWidget", "Table",
-    "TextWidget", "YearWidget", "biography_column", "cell_text", "create_with_history",
-    "data_dictionary", "export_file", "export_rows", "get_resource_class", "import_file",
-    "open_table", "parse_partial_date", "person_columns", "register", "status_column",
+    "BATCH_SIZE",
+    "EXTENSIONS",
+    "REGISTRY",
+    "AliasesWidget",
+    "ArchiveResource",
+    "BooleanWordWidget",
+    "ChoiceWidget",
+    "Column",
+    "FileProblem",
+    "IdKeyedResource",
+    "IdWidget",
+    "ImportReport",
+    "IsoDateWidget",
+    "NamedRecordWidget",
+    "PartialDateColumn",
+    "PartialDateWidget",
+    "PossibleMatch",
+    "Problem",
+    "Progress",
+    "RefWidget",
+    "SlugWidget",
+    "Table",
+    "TextWidget",
+    "YearWidget",
+    "biography_column",
+    "cell_text",
+    "create_with_history",
+    "data_dictionary",
+    "export_file",
+    "export_rows",
+    "get_resource_class",
+    "import_file",
+    "match_lines",
+    "open_table",
+    "parse_partial_date",
+    "person_columns",
+    "register",
+    "status_column",
     "update_with_history",
 ]  # fmt: skip

@@ -30,6 +30,22 @@ class Problem:
         return f"{head}: {self.message}" if head else self.message
 
 
+@dataclass(frozen=True)
+class PossibleMatch:
+    """A row that is probably a record already in the archive: reported, never merged."""
+
+    where: str
+    ref: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+    def __str__(self):
+        reasons = ", ".join(self.reasons)
+        return f"{self.where} may be {self.ref}, score {self.score:.2f}" + (
+            f": {reasons}" if reasons else ""
+        )
+
+
 class FileProblem(Exception):
     """The file as a whole cannot be read (encoding, format, columns): nothing imported."""
 
@@ -50,6 +66,10 @@ class ImportReport:
     seconds: float = 0.0
     citations: int = 0  # cells cited to the import's source
     versions: int = 0  # of which a value differing from the record's (a version)
+    # Rows that are probably records already in the archive, and how many were skipped
+    # for it (``--on-match=skip``).
+    matches: list[PossibleMatch] = field(default_factory=list)
+    skipped: int = 0
 
     @property
     def ok(self) -> bool:
@@ -85,11 +105,24 @@ class ImportReport:
             text += f"; {self.citations} cells cited to the source"
             if self.versions:
                 text += f" ({self.versions} kept as the source's version of a differing value)"
+        if self.matches:
+            text += f"; {len(self.matches)} rows may be records already in the archive"
+            if self.skipped:
+                text += f" ({self.skipped} skipped)"
         if self.dry_run:
             text += " (dry run: nothing was written)"
         if self.seconds:
             text += f"; {self.rows_per_second:,.0f} rows/s"
         return text + "."
+
+
+def match_lines(report: ImportReport) -> list[str]:
+    """The report's section of rows that may be records already in the archive."""
+    if not report.matches:
+        return []
+    verb = "skipped" if report.skipped else "imported as new records; check them"
+    lines = [f"Rows that may be records already in the archive ({verb}):"]
+    return lines + [f"  {m}" for m in report.matches]
 
 
 def messages_of(error: ValidationError, resource: ArchiveResource, where: str) -> list[Problem]:

@@ -16,7 +16,7 @@ from archive.core.importing.citing import RowCiting
 from archive.core.importing.columns import Column
 from archive.core.importing.permissions import PermissionRules
 from archive.core.importing.readers import cell_text, normalise_header
-from archive.core.importing.report import FileProblem, messages_of
+from archive.core.importing.report import FileProblem, PossibleMatch, messages_of
 from archive.core.importing.widgets import NamedRecordWidget
 from archive.core.models import Publishable, history_user
 
@@ -244,6 +244,12 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
 
     def after_bulk_write(self, created: list, updated: list) -> None:
         """Hook for records that need more than their own row (memberships, ids)."""
+
+    def possible_matches(self, rows: list[tuple[str, models.Model]]) -> list[PossibleMatch]:
+        """Hook: of the checked rows about to create records, ``(where, instance)``, those
+        that are probably records already in the archive (the victims' resource asks
+        ``victims.dedupe``). None by default."""
+        return []
 
 
 REGISTRY: dict[str, type[ArchiveResource]] = {}

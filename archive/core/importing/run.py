@@ -53,6 +53,20 @@ class Progress:
 # --- The command's bulk import -----------------------------------------------------------
 
 
+def _matched_rows(resource, report: ImportReport, new_rows: list, to_create: list, on_match: str):
+    """The rows to create, once those that may be records already in the archive are
+    reported (and, with ``on_match="skip"``, left out)."""
+    if not new_rows:
+        return to_create
+    found = resource.possible_matches(new_rows)
+    report.matches.extend(found)
+    if on_match != "skip" or not found:
+        return to_create
+    skip = {id(instance) for where, instance in new_rows if where in {m.where for m in found}}
+    report.skipped += len(skip)
+    return [instance for instance in to_create if id(instance) not in skip]
+
+
 def _batches(rows: Iterator, size: int) -> Iterator[list]:
     batch = []
     for item in rows:
@@ -74,12 +88,17 @@ def import_file(
     batch_size: int = BATCH_SIZE,
     source=None,
     prefer_source: bool = False,
+    on_match: str = "report",
 ) -> ImportReport:
     """Import one file of ``name`` records (``"victims"``) in one transaction.
 
     ``source``: every filled cell of a citable fact is cited to it, "row N" as locator;
     a value differing from an existing record's is kept as the source's version unless
     ``prefer_source`` (``archive.core.importing.citing``).
+
+    ``on_match``: a new row that is probably a record already in the archive
+    (``resource.possible_matches``) is listed in the report ("report") or also left out
+    ("skip"); nothing is ever merged.
 
     Raises ``FileProblem`` when the file cannot be read at all; otherwise returns a report
     whose ``problems`` name every bad row (and then nothing was written).
@@ -138,6 +157,7 @@ def import_file(
             existing = resource.existing([k for k in keys if k])
             prefetch_version_names(existing.values())
             to_create, to_update, to_cite = [], [], []
+            new_rows = []  # (where, instance) of the rows that create a record
             for (where, row), key in zip(batch, keys, strict=True):
                 report.rows += 1
                 if "__error__" in row:
@@ -184,11 +204,13 @@ def import_file(
                 resource.prepare_instance(instance)
                 if new:
                     to_create.append(instance)
+                    new_rows.append((where, instance))
                 else:
                     if hasattr(instance, "updated_at"):
                         instance.updated_at = now
                     to_update.append(instance)
             if not report.problems:
+                to_create = _matched_rows(resource, report, new_rows, to_create, on_match)
                 if to_create:
                     create_with_history(
                         to_create,

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from archive.core.groups import account_for_command
-from archive.core.importing import REGISTRY, FileProblem, Progress, import_file
+from archive.core.importing import REGISTRY, FileProblem, Progress, import_file, match_lines
 from sources.models import Source
 
 
@@ -56,6 +56,14 @@ class Command(BaseCommand):
             "Without it, rows with publication_status=published are refused.",
         )
         parser.add_argument(
+            "--on-match",
+            choices=["report", "skip"],
+            default="report",
+            help="A new row that is probably a person already in the archive is listed "
+            "('row 12 may be V-0002, score 0.93: ...'); with 'skip' it is also left out. "
+            "Nothing is merged: a researcher decides. Default: report.",
+        )
+        parser.add_argument(
             "--update",
             action="store_true",
             help="With --source: the source is preferred. A value differing from an "
@@ -89,6 +97,7 @@ class Command(BaseCommand):
             report = import_file(
                 kind, file, user=importer, dry_run=dry_run, progress=meter,
                 batch_size=batch_size, source=source, prefer_source=options.get("update"),
+                on_match=options.get("on_match") or "report",
             )  # fmt: skip
         except FileProblem as exc:
             raise CommandError(str(exc)) from None
@@ -106,6 +115,8 @@ class Command(BaseCommand):
             )
         if not report.ok:
             raise CommandError(report.summary())
+        for line in match_lines(report):
+            self.stdout.write(line)
         if not dry_run:
             refresh_planner_statistics()
         self.stdout.write(report.summary())

@@ -1,11 +1,18 @@
-"""``python manage.py find_duplicates victims OUT.csv [--store]``: see victims.dedupe."""
+"""``python manage.py find_duplicates victims|perpetrators OUT.csv [--store]``: see
+archive.core.linkage (the scoring), victims.dedupe and perpetrators.dedupe."""
 
 import csv
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from victims.dedupe import store_matches, victim_matches
+from perpetrators import dedupe as perpetrator_dedupe
+from victims import dedupe as victim_dedupe
+
+KINDS = {
+    "victims": (victim_dedupe.victim_matches, victim_dedupe.store_matches),
+    "perpetrators": (perpetrator_dedupe.perpetrator_matches, perpetrator_dedupe.store_matches),
+}
 
 
 class Command(BaseCommand):
@@ -17,17 +24,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="Kind of record: victims")
+        parser.add_argument("kind", help="Kind of record: victims or perpetrators")
         parser.add_argument("out", help="CSV file to write")
         parser.add_argument(
             "--store", action="store_true", help="Also save the pairs in the review queue."
         )
 
     def handle(self, *args, kind, out, store, **options):
-        if kind != "victims":
-            raise CommandError(f"'{kind}' cannot be searched for duplicates; only 'victims' can.")
+        if kind not in KINDS:
+            raise CommandError(
+                f"'{kind}' cannot be searched for duplicates; only {' and '.join(KINDS)} can."
+            )
+        find, store_matches = KINDS[kind]
         started = time.monotonic()
-        matches = victim_matches()
+        matches = find()
         try:
             with open(out, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh)

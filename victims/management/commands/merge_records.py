@@ -1,18 +1,22 @@
-"""``python manage.py merge_records victims KEEP OTHER [--undo] [--choose field=other]
-[--as USER]``."""
+"""``python manage.py merge_records victims|perpetrators KEEP OTHER [--undo]
+[--choose field=other] [--as USER]``."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.core.groups import CommandLine, account_for_command
+from perpetrators import services as perpetrator_services
+from perpetrators.models import Perpetrator
+from victims import services as victim_services
 from victims.models import Victim
-from victims.services import (
-    MergeError,
-    error_lines,
-    merge_conflicts,
-    merge_victims,
-    unmerge_victims,
-)
+
+# kind: (model, its services: merge, unmerge, merge_conflicts, error_lines, MergeError)
+KINDS = {
+    "victims": (Victim, victim_services, victim_services.merge_victims,
+                victim_services.unmerge_victims),
+    "perpetrators": (Perpetrator, perpetrator_services, perpetrator_services.merge_perpetrators,
+                     perpetrator_services.unmerge_perpetrators),
+}  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -26,7 +30,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="Kind of record: victims")
+        parser.add_argument("kind", help="Kind of record: victims or perpetrators")
         parser.add_argument("keep", help="ref of the record to keep")
         parser.add_argument("other", help="ref of the record merged into it")
         parser.add_argument("--undo", action="store_true", help="Undo the merge instead.")
@@ -44,14 +48,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, keep, other, undo, choose, as_user, **options):
-        if kind != "victims":
-            raise CommandError(f"'{kind}' records cannot be merged; only 'victims' can.")
+        if kind not in KINDS:
+            raise CommandError(
+                f"'{kind}' records cannot be merged; only {' and '.join(KINDS)} can."
+            )
+        model, services, merge, unmerge = KINDS[kind]
         records = {}
         for ref in (keep, other):
             try:
-                records[ref] = Victim.objects.get(ref=ref)
-            except Victim.DoesNotExist:
-                raise CommandError(f"no victim with ref '{ref}'") from None
+                records[ref] = model.objects.get(ref=ref)
+            except model.DoesNotExist:
+                raise CommandError(f"no {model._meta.model_name} with ref '{ref}'") from None
         try:
             actor = account_for_command(as_user)
         except LookupError as exc:
@@ -65,20 +72,20 @@ class Command(BaseCommand):
         kept, merged = records[keep], records[other]
         try:
             if undo:
-                unmerge_victims(keep=kept, other=merged, user=actor)
+                unmerge(keep=kept, other=merged, user=actor)
                 self.stdout.write(f"Merge of {other} into {keep} undone.")
                 return
-            conflicts = merge_conflicts(kept, merged)
-            merge_victims(keep=kept, other=merged, user=actor, choices=choices)
+            conflicts = services.merge_conflicts(kept, merged)
+            merge(keep=kept, other=merged, user=actor, choices=choices)
         except PermissionDenied as exc:
             hint = ""
             if isinstance(actor, CommandLine):
                 hint = " Run the command again with --as USERNAME, naming a reviewer's account."
             raise CommandError(f"{exc}{hint}") from None
-        except MergeError as exc:
+        except services.MergeError as exc:
             raise CommandError(str(exc)) from None
         except ValidationError as exc:
-            raise CommandError("; ".join(error_lines(exc))) from None
+            raise CommandError("; ".join(services.error_lines(exc))) from None
         merged.refresh_from_db()
         where = (
             f"{other} now redirects to {keep}"

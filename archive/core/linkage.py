@@ -1,0 +1,571 @@
+"""Finding the same person entered twice, across lists that spell names their own way:
+record linkage in the Fellegi-Sunter form, pure Python (no Django), shared by the victims
+and the perpetrators.
+
+A pair is compared when the names match (``archive.core.names.score``, asked both ways, so
+a Persian-only record meets a Latin-only one); the other facts then each add evidence for
+or against, in bits:
+
+    match weight = prior + sum over comparisons of log2(m / u) at the level observed
+
+where m is how often two records of one person agree at that level and u how often two
+strangers do. A fact missing on either side adds 0: it neither confirms nor refutes (a
+list without years of birth is not evidence against a pair). The probability shown is
+2^w / (1 + 2^w); a pair is proposed at ``PROPOSE_PROBABILITY`` or more.
+
+Some disagreements are not weighed but decide (namesakes are how Iranian lists go wrong,
+and the father's name is how they tell people apart): a different father's name (both
+known), years of birth more than two apart, a different event (a person dies once) or a
+different gender separate the two whatever their names.
+
+Term frequency. Agreeing on "Mohammad Hosseini" is what strangers in a long list do; on a
+rare name it is not. The u of an exact name (and of the father's name) is the share of
+the list that bears it (``Frequencies``), smoothed as if ``PSEUDO_PEOPLE`` more people with
+ordinary names had been seen, so that a list of two does not pretend to know what is common.
+The prior is per pair, ``EXPECTED_DUPLICATES / (people + PSEUDO_PEOPLE)``: with the
+name's u it leaves "how many others bear this name" as what counts, whatever the list's size.
+``compare(a, b)`` without frequencies weighs the pair as a list of those two alone, which is
+what ``find_duplicates([a, b])`` does: the two always agree.
+
+The m and u below (``LEVELS``) are hand-set, checked against estimates made from data by
+bench/dedupe_estimate.py (expectation-maximisation on the blocked pairs of a synthetic list
+of 100,000, with Splink when it is installed): the estimates and the reason for what ships
+are in docs/dedupe.md.
+
+Comparing every pair is out of the question at 100,000 people, so people are *blocked*
+on their name keys: each person is filed under every sorted pair of its key tokens
+(given + family name, in whichever script) and under each single token; only people
+sharing a block are compared. Blocks larger than a cap are split by the father's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from archive.core import names
+
+# A name match this close (one edit, different long vowels) may be the same name.
+NAME_THRESHOLD = 0.85
+FATHER_CLOSE = 0.95
+PAIR_BLOCK_CAP = 500
+SINGLE_BLOCK_CAP = 60
+
+# A pair is proposed for review from this probability up.
+PROPOSE_PROBABILITY = 0.5
+# How many records of the same person a record has in the list, on average (the prior).
+# Calibrated on the synthetic lists (bench/dedupe_bench.py, 5 % of people entered twice):
+# at 0.05 the pairs at probability 0.25 were already one person 95 % of the time, the name's
+# frequency counting the duplicates themselves among the strangers; 0.15 makes a
+# probability of 0.5 mean about what it says (docs/dedupe.md).
+EXPECTED_DUPLICATES = 0.15
+# Until a list is large enough to tell what is common, frequencies are smoothed as if this
+# many more people with ordinary names had been seen.
+PSEUDO_PEOPLE = 500
+
+# (m, u) per comparison and level: m = P(level | same person), u = P(level | strangers).
+# For "name: same" and "father: same" u is replaced by the value's frequency (see above);
+# the u given here is the ordinary one, used for smoothing.
+LEVELS: dict[str, dict[str, tuple[float, float]]] = {
+    "name": {"same": (0.95, 0.001), "close": (0.03, 0.0009), "similar": (0.02, 0.0015)},
+    "father": {"same": (0.9, 0.046), "close": (0.05, 0.002), "uncertain": (0.05, 0.01)},
+    "birth": {"0": (0.6, 0.048), "1": (0.37, 0.093), "2": (0.03, 0.091)},
+    "prison": {"same": (0.95, 0.19), "different": (0.05, 0.81)},
+    "death": {
+        "same day": (0.35, 0.024),
+        "same month": (0.42, 0.2),
+        "same year": (0.2, 0.36),
+        "different": (0.03, 0.41),
+    },
+    "death_place": {"same": (0.95, 0.25), "different": (0.05, 0.75)},
+    # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
+    "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
+}
+# Reasons in words, per comparison and level.
+REASONS = {
+    ("father", "same"): "same father's name",
+    ("father", "close"): "father's name in a close spelling",
+    ("father", "uncertain"): "father's name perhaps the same, in another script",
+    ("birth", "0"): "same birth year",
+    ("birth", "1"): "birth year 1 apart",
+    ("birth", "2"): "birth year 2 apart",
+    ("prison", "same"): "same prison",
+    ("prison", "different"): "different prison",
+    ("death", "same day"): "same date of death",
+    ("death", "same month"): "died same month",
+    ("death", "same year"): "died same year",
+    ("death", "different"): "different date of death",
+    ("death_place", "same"): "same place of death",
+    ("death_place", "different"): "different place of death",
+    ("fate", "same"): "same fate",
+    ("fate", "different"): "different fate",
+}
+COMMON_NAME = 20  # bearers of a name from which the reasons call it common
+RARE_NAME = 2
+
+
+@dataclass
+class Candidate:
+    """What the comparison needs to know of a person."""
+
+    ref: str
+    pk: int = 0
+    name_latin: str = ""
+    name_fa: str = ""
+    aliases: tuple[str, ...] = ()
+    name_keys: str = ""
+    father_name: str = ""
+    gender: str = ""
+    birth_year: int | None = None
+    prison: object = None
+    death_date: dt.date | None = None
+    death_date_precision: str = ""
+    death_place: object = None
+    event: object = None
+    fate: str = ""  # "" or "unknown": not known
+    extra: dict = field(default_factory=dict)
+
+    @cached_property
+    def names(self) -> list[str]:
+        return [n for n in (self.name_latin, self.name_fa, *self.aliases) if n]
+
+    @cached_property
+    def keys(self) -> str:
+        return self.name_keys or names.name_keys(*self.names)
+
+    @cached_property
+    def key_tokens(self) -> list[str]:
+        return self.keys.split()
+
+    @cached_property
+    def joined(self) -> set[str]:
+        return {j for n in self.names for j in joined_keys(n)}
+
+    @cached_property
+    def father_keys(self) -> str:
+        return names.name_keys(self.father_name) if self.father_name else ""
+
+    @cached_property
+    def father_key(self) -> str:
+        return self.father_keys.split()[0] if self.father_keys else ""
+
+
+@dataclass
+class Frequencies:
+    """How many people of the list bear each name (joined key) and father's name: the
+    term-frequency adjustment of the name's and the father's u."""
+
+    people: int = 0
+    names: dict[str, int] = field(default_factory=dict)
+    fathers: dict[str, int] = field(default_factory=dict)
+    with_father: int = 0
+    expected: float = EXPECTED_DUPLICATES
+
+    @classmethod
+    def of(cls, people: Iterable[Candidate], expected: float = EXPECTED_DUPLICATES) -> Frequencies:
+        """``expected``: how many other records of the same person a record has in the
+        list, on average (the prior)."""
+        names_: dict[str, int] = defaultdict(int)
+        fathers: dict[str, int] = defaultdict(int)
+        count = with_father = 0
+        for person in people:
+            count += 1
+            for key in person.joined:
+                names_[key] += 1
+            if person.father_key:
+                fathers[person.father_key] += 1
+                with_father += 1
+        return cls(count, dict(names_), dict(fathers), with_father, expected)
+
+    def name_count(self, a: Candidate, b: Candidate) -> int:
+        """Bearers of the name the two share (the commonest of their shared keys)."""
+        shared = a.joined & b.joined or a.joined | b.joined
+        return max((self.names.get(k, 1) for k in shared), default=1)
+
+    def name_u(self, a: Candidate, b: Candidate) -> float:
+        """How likely a stranger is to bear the name: the other bearers (one record of
+        the pair left out) among everyone, smoothed."""
+        u = LEVELS["name"]["same"][1]
+        others = max(self.name_count(a, b) - 1, 0)
+        return (others + PSEUDO_PEOPLE * u) / (self.people + PSEUDO_PEOPLE)
+
+    def father_u(self, a: Candidate) -> float:
+        u = LEVELS["father"]["same"][1]
+        others = max(self.fathers.get(a.father_key, 0) - 1, 0)
+        return (others + PSEUDO_PEOPLE * u) / (self.with_father + PSEUDO_PEOPLE)
+
+    def prior(self) -> float:
+        """log2 of the prior odds that two records of the list are one person."""
+        p = min(0.5, self.expected / (self.people + PSEUDO_PEOPLE))
+        return math.log2(p / (1 - p))
+
+
+@dataclass
+class Match:
+    a: Candidate
+    b: Candidate
+    score: float  # the probability, 0 to 1
+    reasons: list[str]
+    weight: float = 0.0  # the match weight, in bits
+    levels: dict[str, str] = field(default_factory=dict)
+
+
+def _part_keys(tokens: list[str]) -> set[str]:
+    return set(names.name_keys(" ".join(tokens)).split())
+
+
+def name_blocks(name: str) -> set[str]:
+    """Blocks for one name: given-name key x family-name key, and the family-name key.
+
+    The given name is the first token, or the first two joined (Nematollah, نعمت‌الله
+    is two tokens in Persian); the family name likewise from the end (Hosseinpour,
+    حسین‌پور). Blocks are made with and without titles (Seyed, Haj, Sadat), which lists
+    add and drop, and which share keys with names (Seyed and Saeed are both "sid")."""
+    titles = names.title_keys()
+    toks = [(tok, names.token_key(script, tok)) for script, tok in names.tokens(name)]
+    toks = [(tok, key) for tok, key in toks if key]
+    out: set[str] = set()
+    for variant in (toks, [(t, k) for t, k in toks if k not in titles]):
+        out |= _blocks_of([t for t, _k in variant])
+    return out
+
+
+def _blocks_of(toks: list[str]) -> set[str]:
+    if not toks:
+        return set()
+    if len(toks) == 1:
+        return {"1:" + k for k in _part_keys(toks)}
+    given = _part_keys(toks[:1]) | (_part_keys(toks[:2]) if len(toks) >= 3 else set())
+    family = _part_keys(toks[-1:]) | (_part_keys(toks[-2:]) if len(toks) >= 3 else set())
+    out = {"1:" + k for k in _part_keys(toks[-1:])}
+    for g in given:
+        for f in family:
+            if g != f:
+                out.add("2:" + "|".join(sorted((g, f))))
+    return out
+
+
+def block_keys(person: Candidate) -> set[str]:
+    """Every block a person is filed under, from all of its names."""
+    out: set[str] = set()
+    for name in person.names:
+        out |= name_blocks(name)
+    return out
+
+
+def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
+    """Index pairs (i < j) of people sharing a block.
+
+    A block over its cap (thousands of Mohammad Hosseinis) is split by the father's name
+    keys, and only the people whose father's name is known are compared within it: a
+    namesake with no father's name among so many cannot be told from the others anyway."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, person in enumerate(people):
+        for key in block_keys(person):
+            blocks[key].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for key, members in blocks.items():
+        if len(members) < 2:
+            continue
+        cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
+        if len(members) <= cap:
+            pairs.update(itertools.combinations(members, 2))
+            continue
+        by_father: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            for fk in set(people[i].father_keys.split()):
+                by_father[fk].append(i)
+        for group in by_father.values():
+            if 2 <= len(group) <= cap:
+                pairs.update(itertools.combinations(sorted(group), 2))
+    return pairs
+
+
+def _best(a: Candidate, b: Candidate) -> float:
+    best = 0.0
+    for q in a.names:
+        best = max(best, names.score(q, b.keys))
+        if names.is_exact_score(best):
+            break
+    return best
+
+
+def name_similarity(a: Candidate, b: Candidate) -> float:
+    """How alike the two people's names are: the best of a's names against b's keys and
+    the best of b's against a's, the lower of the two. Asking both ways keeps "Mohammad
+    Mohammadi" from matching "Mohammad Baqer Mohammadi" (a subset one way only)."""
+    if a.joined & b.joined:
+        return names.EXACT
+    first = _best(a, b)
+    if first < NAME_THRESHOLD:
+        return first
+    return min(first, _best(b, a))
+
+
+def joined_keys(name: str) -> set[str]:
+    """``joined_key`` with and without titles (حاجی in حاجی‌زاده is a name, not Haj)."""
+    return {k for k in (joined_key(name), joined_key(name, keep_titles=True)) if k}
+
+
+def joined_key(name: str, *, keep_titles: bool = False) -> str:
+    """The keys of a name's tokens run together, titles left out, so that a name split
+    differently in two scripts meets: ذبیح‌الله سهرابی (three tokens in Persian) and
+    Zabihollah Sohrabi (two), حسین‌پور and Hosseinpour. A token's initial-vowel mark
+    is dropped after the first, as it is when the joined word is keyed (-ollah, -allah)."""
+    titles = names.title_keys()
+    keys = [names.token_key(script, tok) for script, tok in names.tokens(name)]
+    keys = [k for k in keys if k and (keep_titles or k not in titles)]
+    if not keys:
+        return ""
+    return keys[0] + "".join(k[1:] if k.startswith("a") and len(k) > 1 else k for k in keys[1:])
+
+
+def father_agreement(a: Candidate, b: Candidate) -> str | None:
+    """ "same", "close" or "different"; None when either is unknown."""
+    if not a.father_keys or not b.father_keys:
+        return None
+    if set(a.father_keys.split()) & set(b.father_keys.split()):
+        return "same"
+    closeness = max(
+        names.score(a.father_name, b.father_keys), names.score(b.father_name, a.father_keys)
+    )
+    # Only a name written out in part ("Ali" for "Ali-Asghar") is close: a different
+    # long vowel is another name (Hassan/Hossein, Mohammad/Mahmoud).
+    if closeness >= FATHER_CLOSE:
+        return "close"
+    if closeness >= NAME_THRESHOLD and _is_persian(a.father_name) != _is_persian(b.father_name):
+        # Across scripts a long vowel is often written one way and read another (Yusuf,
+        # یوسف): no veto, and no credit either.
+        return "uncertain"
+    return "different"
+
+
+def _is_persian(text: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+
+
+_PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
+
+
+def death_date_agreement(a: Candidate, b: Candidate) -> str | None:
+    """ "same day", "same month", "same year", "different"; None when either is unknown.
+
+    Dates are compared at the coarser of the two precisions: "August 1988" and
+    "1988-08-27" agree (to the month)."""
+    if not a.death_date or not b.death_date:
+        return None
+    rank = min(
+        _PRECISION_RANK.get(a.death_date_precision, 3),
+        _PRECISION_RANK.get(b.death_date_precision, 3),
+    )
+    da, db = a.death_date, b.death_date
+    if da.year != db.year:
+        return "different"
+    if rank == 1:
+        return "same year"
+    if da.month != db.month:
+        return "different"
+    if rank == 2:
+        return "same month"
+    return "same day" if da.day == db.day else "different"
+
+
+def vetoed(a: Candidate, b: Candidate) -> str | None:
+    """The disagreement that makes two records two people, or None."""
+    if a.gender and b.gender and a.gender != b.gender:
+        return "different gender"
+    if a.event and b.event and a.event != b.event:
+        return "different event"  # a person dies once: 1988 and 2019 are two people
+    if a.birth_year and b.birth_year and abs(a.birth_year - b.birth_year) > 2:
+        return "birth years far apart"  # too far apart for a misread or a calendar slip
+    if father_agreement(a, b) == "different":
+        return "different father's name"  # namesakes: the father tells them apart
+    return None
+
+
+def name_level(sim: float) -> str:
+    if names.is_exact_score(sim):
+        return "same"
+    return "close" if sim >= names.scoring.SAME_SKELETON else "similar"
+
+
+def levels(a: Candidate, b: Candidate, sim: float | None = None) -> dict[str, str]:
+    """The comparison vector: the level of each comparison both records can be compared
+    on. A comparison missing from it had a fact missing on either side."""
+    sim = name_similarity(a, b) if sim is None else sim
+    out = {"name": name_level(sim)}
+    father = father_agreement(a, b)
+    if father and father != "different":
+        out["father"] = father
+    if a.birth_year and b.birth_year:
+        gap = abs(a.birth_year - b.birth_year)
+        if gap <= 2:
+            out["birth"] = str(gap)
+    if a.prison and b.prison:
+        out["prison"] = "same" if a.prison == b.prison else "different"
+    death = death_date_agreement(a, b)
+    if death:
+        out["death"] = death
+    if a.death_place and b.death_place:
+        out["death_place"] = "same" if a.death_place == b.death_place else "different"
+    fates = {a.fate, b.fate}
+    if not fates & {"", "unknown"}:
+        out["fate"] = "same" if len(fates) == 1 else "different"
+    return out
+
+
+def weigh(
+    a: Candidate, b: Candidate, vector: dict[str, str], freq: Frequencies
+) -> tuple[float, list[str]]:
+    """The match weight of a comparison vector, in bits, and the reasons in words."""
+    weight = freq.prior()
+    reasons: list[str] = []
+    for comparison, level in vector.items():
+        m, u = LEVELS[comparison][level]
+        if comparison == "name" and level == "same":
+            u = freq.name_u(a, b)
+        elif comparison == "father" and level == "same":
+            u = freq.father_u(a)
+        weight += math.log2(m / u)
+        if comparison == "name":
+            if level == "same":
+                same_text = {n.casefold() for n in a.names} & {n.casefold() for n in b.names}
+                reasons.append("same name" if same_text else "same name in another spelling")
+            else:
+                reasons.append("similar name")
+        else:
+            reasons.append(REASONS[(comparison, level)])
+    if vector.get("name") == "same":
+        count = freq.name_count(a, b)
+        if count >= COMMON_NAME:
+            reasons.append(f"a common name ({count:,} people): strangers agree this well by chance")
+        elif count <= RARE_NAME and freq.people >= PSEUDO_PEOPLE:
+            reasons.append("a rare name")
+    return weight, reasons
+
+
+def probability(weight: float) -> float:
+    if weight > 60:
+        return 1.0
+    odds = 2.0**weight
+    return odds / (1 + odds)
+
+
+def compare(
+    a: Candidate,
+    b: Candidate,
+    *,
+    freq: Frequencies | None = None,
+    expected: float = EXPECTED_DUPLICATES,
+    threshold: float = PROPOSE_PROBABILITY,
+) -> Match | None:
+    """The pair with its probability and reasons, or None when it is not to be proposed.
+    ``freq`` (of the whole list) weighs the name by how common it is; without it the two
+    are weighed as a list of their own."""
+    match = score_pair(a, b, freq=freq, expected=expected)
+    if match is None or match.score < threshold:
+        return None
+    return match
+
+
+def score_pair(
+    a: Candidate,
+    b: Candidate,
+    *,
+    freq: Frequencies | None = None,
+    expected: float = EXPECTED_DUPLICATES,
+) -> Match | None:
+    """The pair weighed whatever its probability; None when the names do not match or a
+    disagreement separates the two."""
+    if vetoed(a, b):
+        return None
+    sim = name_similarity(a, b)
+    if sim < NAME_THRESHOLD:
+        return None
+    if freq is None:
+        freq = Frequencies.of([a, b], expected)
+    vector = levels(a, b, sim)
+    weight, reasons = weigh(a, b, vector, freq)
+    return Match(a, b, round(probability(weight), 3), reasons, round(weight, 2), vector)
+
+
+def find_duplicates(
+    people: Iterable[Candidate],
+    *,
+    exclude: set[frozenset[str]] | None = None,
+    expected: float = EXPECTED_DUPLICATES,
+    threshold: float = PROPOSE_PROBABILITY,
+) -> list[Match]:
+    """Likely pairs, best first. ``exclude`` holds pairs of refs already judged different;
+    ``expected`` is the prior (see ``Frequencies.of``), ``threshold`` the probability from
+    which a pair is proposed."""
+    people = list(people)
+    exclude = exclude or set()
+    freq = Frequencies.of(people, expected)
+    matches = []
+    for i, j in candidate_pairs(people):
+        a, b = people[i], people[j]
+        if a.ref > b.ref:
+            a, b = b, a
+        if frozenset((a.ref, b.ref)) in exclude:
+            continue
+        match = compare(a, b, freq=freq, threshold=threshold)
+        if match:
+            matches.append(match)
+    matches.sort(key=lambda m: (-m.score, -m.weight, m.a.ref, m.b.ref))
+    return matches
+
+
+class Matcher:
+    """The people of a list, blocked and counted once, to check new records against them
+    (an import's rows, batch after batch; a family's submission)."""
+
+    def __init__(self, people: list[Candidate], *, expected: float = EXPECTED_DUPLICATES):
+        self.people = people
+        self.freq = Frequencies.of(people, expected)
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for i, person in enumerate(people):
+            for key in block_keys(person):
+                self.index[key].append(i)
+
+    def matches(
+        self, rows: Iterable[Candidate], *, threshold: float = PROPOSE_PROBABILITY
+    ) -> dict[str, list[Match]]:
+        """For each of ``rows``, the people it may be, best first (rows with none left out)."""
+        out: dict[str, list[Match]] = {}
+        for row in rows:
+            seen: set[int] = set()
+            found = []
+            for key in block_keys(row):
+                members = self.index.get(key, ())
+                cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
+                if len(members) > cap:
+                    members = [i for i in members if self.people[i].father_key == row.father_key]
+                for i in members:
+                    if i in seen:
+                        continue
+                    seen.add(i)
+                    match = compare(row, self.people[i], freq=self.freq, threshold=threshold)
+                    if match:
+                        found.append(match)
+            if found:
+                found.sort(key=lambda m: (-m.score, -m.weight, m.b.ref))
+                out[row.ref] = found
+        return out
+
+
+def matches_against(
+    rows: Iterable[Candidate],
+    people: list[Candidate],
+    *,
+    expected: float = EXPECTED_DUPLICATES,
+    threshold: float = PROPOSE_PROBABILITY,
+) -> dict[str, list[Match]]:
+    """For each of ``rows`` (new records, not yet in the list), the people of ``people`` it
+    may be, best first: what an import or a family's submission is checked against."""
+    return Matcher(people, expected=expected).matches(rows, threshold=threshold)
