@@ -44,7 +44,7 @@ def test_citations_csv_traces_each_value_to_its_source_with_the_source_version(
     assert {
         "record_type": "victim", "record": "TEST-OPEN-1", "claim": "death_date",
         "value": "1988-09", "source": str(report.pk), "private_testimony_received": "",
-        "locator": "p. 4", "confidence": "high",
+        "locator": "p. 4", "confidence": "high", "victim": "TEST-OPEN-1", "perpetrator": "",
     } in rows  # fmt: skip
     assert {"TEST-OPEN-1"} == {row["record"] for row in rows if row["record_type"] == "victim"}
 
@@ -59,7 +59,7 @@ def test_a_private_testimony_is_named_only_by_its_date_and_nothing_unpublished_l
     assert private == [
         {"record_type": "victim", "record": "TEST-OPEN-1", "claim": "fate", "value": "",
          "source": None, "private_testimony_received": "2024-05-02", "locator": "",
-         "confidence": ""},
+         "confidence": "", "victim": "TEST-OPEN-1", "perpetrator": None},
     ]  # fmt: skip
     assert "ZZSECRET" not in body
     assert "TEST-OPEN-DRAFT" not in body
