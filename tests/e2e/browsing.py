@@ -60,12 +60,31 @@ def _migrated_apps():
 
 
 def restore_staff_groups() -> None:
-    """The researcher and reviewer groups, made by the migration's own function over the
+    """The researcher and reviewer groups, made by the migrations' own functions over the
     migrations' state (the flush between browser tests empties the groups that the
-    migration made when the test database was created)."""
+    migrations made when the test database was created): the groups, then each later
+    migration that grants them permissions (``*_permissions``: submissions, documents,
+    duplicate pairs). Without those, a browser test run after another found a
+    researcher refused the submissions' pages (403)."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
     from archive.core.groups import create_staff_groups
 
-    create_staff_groups(_migrated_apps(), None)
+    apps = _migrated_apps()
+    create_staff_groups(apps, None)
+    loader = MigrationLoader(connection)
+    for key in loader.graph.leaf_nodes():
+        for app_label, name in loader.graph.forwards_plan(key):
+            if not name.endswith("_permissions"):
+                continue
+            for operation in loader.graph.nodes[(app_label, name)].operations:
+                if isinstance(operation, RunPython):
+                    # What the functions read of a schema editor: its connection.
+                    operation.code(apps, SimpleNamespace(connection=connection))
 
 
 def make_staff_account(username: str, group: str) -> StaffAccount:
