@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.eval_search import (
-    BENCH_REVIEWER,
     DEFAULT_PG,
     child_env,
     corpus,
@@ -41,7 +40,7 @@ from bench.eval_search import (
     sqlite_url,
     write_csv,
 )
-from bench.import_bench import BENCH_SOURCE
+from bench.import_bench import BENCH_REVIEWER, BENCH_SOURCE
 from bench.search_eval import build_queries, recall_at
 
 BATCH = 10
