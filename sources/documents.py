@@ -17,13 +17,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from archive.core.storage import UnservedStorage
 from sources import evidence
 from sources.evidence import DocumentError
 
@@ -31,28 +31,15 @@ PAGE_IMAGE_WIDTH = 1240  # pixels: an A4 page at 150 dpi, legible on a laptop's 
 
 
 @deconstructible(path="sources.documents.EvidenceStorage")
-class EvidenceStorage(FileSystemStorage):
+class EvidenceStorage(UnservedStorage):
     """Files under ``settings.EVIDENCE_ROOT``: no URL maps to it. Files are read-only
     once written (an original is never rewritten; a derived file is replaced by a new
     one, never edited)."""
 
-    def __init__(self):
-        super().__init__(file_permissions_mode=0o440, directory_permissions_mode=0o750)
-
-    @property
-    def base_location(self):
-        return str(settings.EVIDENCE_ROOT)
-
-    @property
-    def location(self):
-        return str(Path(self.base_location).resolve())
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Evidence files have no URL; the views serve them.")
+    ROOT_SETTING = "EVIDENCE_ROOT"
+    FILE_MODE = 0o440
+    DIRECTORY_MODE = 0o750
+    REFUSAL = "Evidence files have no URL; the views serve them."
 
 
 def evidence_storage():

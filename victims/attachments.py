@@ -17,12 +17,12 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.deconstruct import deconstructible
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from archive.core.storage import UnservedStorage
 
 # Formats Pillow may decode for us. Anything else (EPS, which would call Ghostscript; PSD;
 # ICO; SVG...) is refused before a decoder sees it.
@@ -207,27 +207,12 @@ def thumbnail(data: bytes, size: int = 240) -> bytes:
 
 
 @deconstructible(path="victims.attachments.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(UnservedStorage):
     """Files under ``settings.PRIVATE_MEDIA_ROOT``, which no URL maps to: they reach staff
     only through the permission-checked download view."""
 
-    def __init__(self):
-        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
-
-    @property
-    def base_location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return str(Path(self.base_location).resolve())
-
-    @property
-    def base_url(self):
-        return None
-
-    def url(self, name):
-        raise ValueError("Private files have no URL; use the staff download view.")
+    ROOT_SETTING = "PRIVATE_MEDIA_ROOT"
+    REFUSAL = "Private files have no URL; use the staff download view."
 
 
 def private_storage():
