@@ -20,12 +20,19 @@ Only what is the same for every reader is cached: GET/HEAD outside the admin, wi
 a session or messages cookie (staff and anyone mid-way through a form read fresh pages),
 and only answers 200 that set no cookie, use no CSRF token and are not marked private.
 A timeout bounds what a change made behind Django's back (raw SQL) could leave stale.
+
+Right after an edit, every page is cold at once. One worker renders a page anew (holding a
+lock in the shared cache) while the others serve the page it replaces, marked ``no-cache``
+and ``X-Cache: stale``, for as long as that render takes (``RENDER_LOCK_SECONDS`` at
+most): readers arriving together are not each a render. A page from before a withdrawal or
+a deletion (a new epoch, ``archive.core.caching.forget_previous``) is never served so.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -34,13 +41,22 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_cache_control
 
-from archive.core.caching import PREVIOUS_FIGURES, fail_soft
+from archive.core.caching import (
+    EPOCH_KEY,
+    PREVIOUS_FIGURES,
+    current_epoch,
+    fail_soft,
+    may_serve_previous,
+)
 from archive.core.pagination import cache_key
 from archive.core.versions import REQUEST_VERSION, site_version
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
+# How long a worker's render of a page may keep others serving the page it replaces: a
+# render that dies (a killed worker) holds the others back no longer than this.
+RENDER_LOCK_SECONDS = 10
 
 
 def anonymous_request(request) -> bool:
@@ -139,45 +155,99 @@ class PublicPageCacheMiddleware:
         # the names and schemes the site answers to (an address, a mirror, an onion
         # service) keeps its own pages: a reader of one never gets links to another.
         # The code's version too: a deploy that changes a template is not served the
-        # pages an older release kept in the shared level.
-        key = cache_key(
-            "page", version, settings.ARCHIVE_VERSION, translation.get_language(),
-            request.scheme, host, request.get_full_path(),
+        # pages an older release kept. A worker keeps one page per address, with the data
+        # version it shows (the previous one stays until the next is rendered); the shared
+        # level keeps pages per data version.
+        where = (
+            settings.ARCHIVE_VERSION, translation.get_language(), request.scheme, host,
+            request.get_full_path(),
         )  # fmt: skip
-        response = local.get(key)
+        local_key, key = cache_key("page", *where), cache_key("page", version, *where)
+        entry = local.get(local_key)
+        if entry is not None and entry.version == version:
+            return _served(entry.response, "hit")
         # A search is its reader's own text, seldom asked for again: it is kept in this
         # worker's memory only. In the shared level every search cost a lookup, and one
         # that took 10 ms to rank cost a transaction writing it (~3 ms, a WAL flush).
-        shared = not request.GET.get("q")
-        view = None
-        if response is None and shared:
-            view = _view_name(request)
-            if view not in self.cheap_views:
-                response = self._shared("get", key)
-                if response is not None:
-                    local.set(key, response, self.timeout)
-        if response is not None:
-            response["X-Cache"] = "hit"
-            return response
+        shared = bool(self.shared_alias) and not request.GET.get("q")
+        view = _view_name(request) if shared else None
+        epoch = None
+        if shared and view not in self.cheap_views:
+            found = self._shared("get_many", [key, EPOCH_KEY]) or {}
+            epoch = current_epoch(found.get(EPOCH_KEY), caches[self.shared_alias])
+            response = found.get(key)
+            if response is not None:
+                local.set(local_key, Kept(version, epoch, response), self.timeout)
+                return _served(response, "hit")
+        lock = None
+        if entry is not None and may_serve_previous(entry.epoch, epoch):
+            # After an edit, one worker renders the page anew while the others serve the
+            # one it replaces, for as long as that render takes (``RENDER_LOCK_SECONDS``
+            # at most): twenty readers arriving together are not twenty renders. Never
+            # across a withdrawal or a deletion (a new epoch).
+            lock = cache_key("page-render", *where)
+            if not self._shared("add", lock, version, RENDER_LOCK_SECONDS):
+                previous = _served(entry.response, "stale")
+                patch_cache_control(previous, no_cache=True, max_age=0)
+                return previous
         token = REQUEST_VERSION.set(version)
         started = time.thread_time()
         try:
             response = self.get_response(request)
+        except BaseException:
+            self._release(lock)
+            raise
         finally:
             REQUEST_VERSION.reset(token)
+        rendered = time.thread_time() - started
         _mark_previous_figures(response)
+        try:
+            self._keep(
+                request,
+                response,
+                local_key,
+                key,
+                Kept(version, epoch, response),
+                shared=shared,
+                view=view,
+                expensive=rendered >= self.share_after,
+            )
+        finally:
+            # Released once the new page is in the shared level: a worker asking in
+            # between finds it there rather than rendering it again.
+            self._release(lock)
+        return response
+
+    def _release(self, lock) -> None:
+        if lock is not None:
+            self._shared("delete", lock)
+
+    def _keep(self, request, response, local_key, key, kept, *, shared, view, expensive):
         if request.method == "GET" and _cacheable_response(request, response):
-            local.set(key, response, self.timeout)
+            caches[CACHE_ALIAS].set(local_key, kept, self.timeout)
             # Storing in the database cache costs a few queries and 1-3 ms: worth it for
             # the pages that cost more to render (lists, statistics), not for a record's
             # page or a search, which readers seldom ask for twice.
-            if shared and time.thread_time() - started >= self.share_after:
+            if shared and expensive:
                 self._shared("set", key, response, self.timeout)
                 self.cheap_views.discard(view)
             elif shared:
                 self.cheap_views.add(view)
             response["X-Cache"] = "miss"  # set after storing: a hit says so itself
-        return response
+
+
+class Kept(NamedTuple):
+    """A page as a worker keeps it: the data version it shows, the withdrawal epoch it
+    was rendered in (None: never to be served as previous), the response."""
+
+    version: str
+    epoch: str | None
+    response: object
+
+
+def _served(response, how: str):
+    response["X-Cache"] = how
+    return response
 
 
 def _mark_previous_figures(response) -> None:

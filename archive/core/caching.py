@@ -88,8 +88,9 @@ class FailSoftDatabaseCache(DatabaseCache):
 # computations. ``kept`` keeps the last figures under a name with the data version they
 # were computed for; when the version moves, one worker (whoever takes the lock in the
 # shared cache) computes the new figures while the others are served the previous ones,
-# marked with their time. Aggregates only: a page that could show a withdrawn record
-# (a list, a record) is never served from before the change.
+# marked with their time. Whole pages work the same way (archive.pagecache). Never across a
+# withdrawal or a deletion: those start a new epoch (``forget_previous``), and what was kept
+# in an older epoch is not served as previous.
 
 LOCK_SECONDS = 60  # a computation that dies leaves the lock this long at most
 WAIT_SECONDS = 5.0  # with nothing to serve yet (first computation), how long to wait
@@ -114,7 +115,7 @@ def kept(name: str, version: str, compute, *, timeout: int):
 
     key, lock = f"kept:{name}", f"kept-lock:{name}"
     found = fail_soft(cache.get_many, [key, EPOCH_KEY], default={}, what="kept figures")
-    entry, epoch = found.get(key), found.get(EPOCH_KEY)
+    entry, epoch = found.get(key), current_epoch(found.get(EPOCH_KEY), cache)
     if entry is not None and entry.get("version") == version:
         return entry["value"]
     if fail_soft(cache.add, lock, version, LOCK_SECONDS, default=False, what="kept figures"):
@@ -122,7 +123,7 @@ def kept(name: str, version: str, compute, *, timeout: int):
             return _compute_and_keep(key, version, compute, timeout, epoch)
         finally:
             fail_soft(cache.delete, lock, what="kept figures")
-    if entry is not None and "value" in entry and entry.get("epoch") == epoch:
+    if entry is not None and "value" in entry and may_serve_previous(entry.get("epoch"), epoch):
         _mark_previous(entry.get("at"))
         return entry["value"]
     # Nothing to serve yet: wait for the worker computing it, unless no one holds the lock
@@ -148,6 +149,24 @@ def _compute_and_keep(key: str, version: str, compute, timeout: int, epoch):
     }
     fail_soft(cache.set, key, entry, timeout, what="kept figures")
     return value
+
+
+def current_epoch(found, cache):
+    """The withdrawal epoch ``found`` in ``cache``, or a new one when it is missing (never
+    set, or evicted: a cache culls its entries). A lost epoch must not let values from
+    before a withdrawal pass as current: what was kept under no epoch, or under the lost
+    one, no longer matches. None when the cache cannot be read."""
+    if found is not None:
+        return found
+    fail_soft(cache.add, EPOCH_KEY, uuid.uuid4().hex, None, what="kept figures")
+    return fail_soft(cache.get, EPOCH_KEY, what="kept figures")
+
+
+def may_serve_previous(kept_under, now) -> bool:
+    """Whether a value kept under epoch ``kept_under`` may be served while a newer one is
+    computed: only when nothing left publication since (the epoch is the same) and both
+    epochs are known."""
+    return kept_under is not None and kept_under == now
 
 
 def forget_previous() -> None:

@@ -135,6 +135,26 @@ class Publishable(PartialDatesMixin, models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        leaving = (
+            getattr(self, "_status_as_read", None) == PublicationStatus.PUBLISHED
+            and not self.is_published
+        )
+        super().save(*args, **kwargs)
+        if leaving:
+            # Pages and figures kept from while it was public are not served again, not
+            # even for the moment another worker takes to compute them anew.
+            transaction.on_commit(forget_previous, using=kwargs.get("using") or self._state.db)
+        self._status_as_read = self.publication_status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        # The status as read, so that a save that takes the record out of publication
+        # (whichever way it was set) is known (``save``).
+        record._status_as_read = record.__dict__.get("publication_status")
+        return record
+
     # Which status may follow which, and whether it needs the reviewer's permission.
     TRANSITIONS = {
         PublicationStatus.IN_REVIEW: (
@@ -240,9 +260,7 @@ class Publishable(PartialDatesMixin, models.Model):
     def _enter_status(self, status: str, *, user, reason: str) -> None:
         """The one place a record's status is set, once the move was checked: who and
         why go to the history with the record's next save."""
-        if self.is_published and status != PublicationStatus.PUBLISHED:
-            # Figures counted while it was public are not served again once it leaves.
-            transaction.on_commit(forget_previous)
+        # Leaving publication is seen by ``save``, however the status was set.
         self.publication_status = status
         self.stamp_first_publication()
         self._change_reason = reason

@@ -20,6 +20,9 @@ from contextvars import ContextVar
 from django.apps import apps
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete
+
+from archive.core.caching import forget_previous
 
 logger = logging.getLogger(__name__)
 
@@ -108,22 +111,48 @@ class _Bump:
             logger.warning("change counter unavailable", exc_info=True)
 
 
+class _Forget:
+    """The on-commit callback that starts a new withdrawal epoch (``forget_previous``):
+    something left the public, so nothing kept from before is served as previous."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        forget_previous()
+
+
+# What may have removed something from public pages: a deletion, links undone.
+_REMOVALS = {"post_remove", "post_clear"}
+
+
 def count_change(sender, using="default", **kwargs):
     """Signal receiver: move the counter once, when the transaction that changed a
-    record commits (a thousand saves in one import move it once)."""
+    record commits (a thousand saves in one import move it once). A deletion also starts
+    a new withdrawal epoch: the page that showed the deleted row is not served again."""
     if kwargs.get("raw") or not _tracked(sender):
         return
-    data_changed(using)
+    _once_on_commit(_Bump, using)
+    if kwargs.get("signal") is post_delete or kwargs.get("action") in _REMOVALS:
+        _once_on_commit(_Forget, using)
 
 
 def data_changed(using: str = "default") -> None:
     """Moves the version when the current transaction commits. For writes that send no
-    signals (the importer's multi-row INSERTs, ``QuerySet.update``)."""
+    signals (the importer's multi-row INSERTs, ``QuerySet.update``): since they may have
+    withdrawn anything, nothing kept from before them is served as previous either."""
+    _once_on_commit(_Bump, using)
+    _once_on_commit(_Forget, using)
+
+
+def _once_on_commit(callback_class, using: str) -> None:
     db = connections[using]
     # Already due in this transaction? (Django drops the callbacks of a rolled-back
     # transaction or savepoint, so a later change registers again.)
     if db.in_atomic_block and any(
-        isinstance(entry[1], _Bump) and not entry[1].done for entry in db.run_on_commit
+        isinstance(entry[1], callback_class) and not entry[1].done for entry in db.run_on_commit
     ):
         return
-    transaction.on_commit(_Bump(using), using=using)
+    transaction.on_commit(callback_class(using), using=using)

@@ -120,3 +120,135 @@ def test_a_persian_statistics_page_gives_the_time_in_persian_digits(shared_memor
     notice = page[page.index('class="notice"') :][:300]
     assert "به وقت جهانی" in notice
     assert not any(c.isascii() and c.isdigit() for c in notice.split(">", 1)[1])
+
+
+# --- Whole pages ----------------------------------------------------------------------------
+
+
+def _render_lock(path: str, lang: str = "en") -> str:
+    """The lock a worker holds while it renders ``path`` anew (archive.pagecache)."""
+    from django.conf import settings
+
+    from archive.core.pagination import cache_key
+
+    return cache_key("page-render", settings.ARCHIVE_VERSION, lang, "http", "testserver", path)
+
+
+@pytest.fixture
+def page_cache(shared_memory_cache, settings):
+    """Pages kept as in production, every page worth sharing (none too cheap to keep)."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_SHARED = "default"
+    settings.PAGE_CACHE_SHARE_MS = 0
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+
+
+def _committed(django_capture_on_commit_callbacks, make):
+    """``make()`` as a committed transaction (the test runs inside one)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return make()
+
+
+@pytest.mark.django_db
+def test_while_another_worker_renders_a_list_anew_readers_get_the_one_it_replaces_unkept(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname One"))
+    assert client.get("/victims/")["X-Cache"] == "miss"
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Two"))
+    cache.add(_render_lock("/victims/"), "busy", 60)  # another worker is rendering it
+
+    previous = client.get("/victims/")
+
+    assert previous["X-Cache"] == "stale"
+    assert "no-cache" in previous["Cache-Control"]
+    assert "Testname One" in previous.content.decode()
+    assert "Testname Two" not in previous.content.decode()
+
+    cache.delete(_render_lock("/victims/"))
+    fresh = client.get("/victims/")
+    assert fresh["X-Cache"] == "miss"
+    assert "Testname Two" in fresh.content.decode()
+    assert client.get("/victims/")["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_after_a_withdrawal_no_reader_gets_the_page_from_before_it(
+    page_cache, client, reviewer, django_capture_on_commit_callbacks
+):
+    victim = _committed(
+        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Withdrawn")
+    )
+    assert "Testname Withdrawn" in client.get("/victims/").content.decode()
+    _committed(
+        django_capture_on_commit_callbacks,
+        lambda: victim.move_to(PublicationStatus.WITHDRAWN, user=reviewer) or victim.save(),
+    )
+    cache.add(_render_lock("/victims/"), "busy", 60)  # another worker is rendering it
+
+    page = client.get("/victims/")
+
+    assert page["X-Cache"] == "miss"
+    assert "Testname Withdrawn" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_status_set_by_hand_and_saved_counts_as_a_withdrawal_too(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    victim = _committed(
+        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Byhand")
+    )
+    client.get("/victims/")
+    victim = type(victim).objects.get(pk=victim.pk)  # read back, as a shell or script would
+
+    def withdraw():
+        victim.publication_status = PublicationStatus.WITHDRAWN
+        victim.save()
+
+    _committed(django_capture_on_commit_callbacks, withdraw)
+    cache.add(_render_lock("/victims/"), "busy", 60)
+
+    assert "Testname Byhand" not in client.get("/victims/").content.decode()
+
+
+@pytest.mark.django_db
+def test_after_a_citation_is_deleted_no_reader_gets_the_page_that_showed_it(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    from tests.factories import CitationFactory, SourceFactory
+
+    def make():
+        victim = VictimFactory()
+        citation = CitationFactory(
+            content_object=victim, source=SourceFactory(title="Synthetic Deleted Report")
+        )
+        return victim, citation
+
+    victim, citation = _committed(django_capture_on_commit_callbacks, make)
+    url = f"/victims/{victim.ref}/"
+    assert "Synthetic Deleted Report" in client.get(url).content.decode()
+    _committed(django_capture_on_commit_callbacks, citation.delete)
+    cache.add(_render_lock(url), "busy", 60)
+
+    assert "Synthetic Deleted Report" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_when_the_cache_loses_the_withdrawal_epoch_no_page_from_before_is_served(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname One"))
+    client.get("/victims/")
+    cache.delete(caching.EPOCH_KEY)  # culled: the cache keeps a bounded number of entries
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Two"))
+    cache.add(_render_lock("/victims/"), "busy", 60)
+
+    page = client.get("/victims/")
+
+    assert page["X-Cache"] == "miss"
+    assert "Testname Two" in page.content.decode()
