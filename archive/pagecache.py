@@ -171,25 +171,27 @@ class PublicPageCacheMiddleware:
         # that took 10 ms to rank cost a transaction writing it (~3 ms, a WAL flush).
         shared = bool(self.shared_alias) and not request.GET.get("q")
         view = _view_name(request) if shared else None
-        epoch = None
+        epoch = lock = None
         if shared and view not in self.cheap_views:
-            found = self._shared("get_many", [key, EPOCH_KEY]) or {}
+            # One read for the page, the epoch, and whether another worker renders it.
+            lock = cache_key("page-render", *where) if entry is not None else None
+            found = self._shared("get_many", [k for k in (key, EPOCH_KEY, lock) if k]) or {}
             epoch = current_epoch(found.get(EPOCH_KEY), caches[self.shared_alias])
             response = found.get(key)
             if response is not None:
                 local.set(local_key, Kept(version, epoch, response), self.timeout)
                 return _served(response, "hit")
-        lock = None
-        if entry is not None and may_serve_previous(entry.epoch, epoch):
             # After an edit, one worker renders the page anew while the others serve the
             # one it replaces, for as long as that render takes (``RENDER_LOCK_SECONDS``
             # at most): twenty readers arriving together are not twenty renders. Never
             # across a withdrawal or a deletion (a new epoch).
-            lock = cache_key("page-render", *where)
-            if not self._shared("add", lock, version, RENDER_LOCK_SECONDS):
-                previous = _served(entry.response, "stale")
-                patch_cache_control(previous, no_cache=True, max_age=0)
-                return previous
+            if entry is not None and may_serve_previous(entry.epoch, epoch):
+                if lock in found or not self._shared("add", lock, version, RENDER_LOCK_SECONDS):
+                    previous = _served(entry.response, "stale")
+                    patch_cache_control(previous, no_cache=True, max_age=0)
+                    return previous
+            else:
+                lock = None
         token = REQUEST_VERSION.set(version)
         started = time.thread_time()
         try:

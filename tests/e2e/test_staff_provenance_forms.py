@@ -121,35 +121,24 @@ def _import(page, live_server, tmp_path, text: str, source_title: str, *, prefer
         confirm.first.click()
 
 
-def test_a_reviewer_imports_a_second_list_preferring_its_date_and_the_first_is_kept_as_a_version(
-    new_context, live_server, staff, tmp_path
+@pytest.mark.parametrize(
+    ("prefer", "record_date", "second_version", "first_version"),
+    [(True, "1988-09", "", "1988-08"), (False, "1988-08", "1988-09", "")],
+    ids=["source-preferred", "record-kept"],
+)
+def test_a_reviewer_imports_a_second_list_and_no_date_is_lost(
+    new_context, live_server, staff, tmp_path, prefer, record_date, second_version, first_version
 ):
     first = SourceFactory(title="Synthetic first list (browser test)")
     second = SourceFactory(title="Synthetic second list (browser test)")
     page, posts = _reviewer_page(new_context, live_server, staff)
 
     _import(page, live_server, tmp_path, FIRST_LIST, first.title, prefer=False)
-    _import(page, live_server, tmp_path, SECOND_LIST, second.title, prefer=True)
+    _import(page, live_server, tmp_path, SECOND_LIST, second.title, prefer=prefer)
 
     victim = Victim.objects.get(ref="TEST-E2E-PROV-4")
-    assert victim.death_date.isoformat()[:7] == "1988-09"
-    assert victim.citations.get(source=second, claim="death_date").value == ""
-    # The first list's August is not lost: it is now that source's version.
-    assert victim.citations.get(source=first, claim="death_date").value == "1988-08"
+    assert victim.death_date.isoformat()[:7] == record_date
+    # The date the record does not keep stays as its source's version.
+    assert victim.citations.get(source=second, claim="death_date").value == second_version
+    assert victim.citations.get(source=first, claim="death_date").value == first_version
     assert posts.posts and not posts.refused, posts.refused
-
-
-def test_a_reviewer_imports_a_second_list_without_preferring_it_and_the_record_keeps_its_date(
-    new_context, live_server, staff, tmp_path
-):
-    first = SourceFactory(title="Synthetic first list (browser test)")
-    second = SourceFactory(title="Synthetic second list (browser test)")
-    page, posts = _reviewer_page(new_context, live_server, staff)
-
-    _import(page, live_server, tmp_path, FIRST_LIST, first.title, prefer=False)
-    _import(page, live_server, tmp_path, SECOND_LIST, second.title, prefer=False)
-
-    victim = Victim.objects.get(ref="TEST-E2E-PROV-4")
-    assert victim.death_date.isoformat()[:7] == "1988-08"
-    assert victim.citations.get(source=second, claim="death_date").value == "1988-09"
-    assert not posts.refused, posts.refused
