@@ -1,20 +1,29 @@
-"""``python bench/map_bench.py [--victims N] [--places 500] [--requests 200]``: the map
-page (``/map/``, ``/fa/map/``) at size, measured in this process.
+"""``python bench/map_bench.py [--victims N] [--places 500] [--requests 200] [--no-keys]``:
+the map page (``/map/``, ``/fa/map/``) at size, measured in this process.
 
 Builds synthetic records in the database ``DATABASE_URL`` names (never a real archive's:
 refs ``SYN-…``, places "SYN place N"): N victims through ``generate_synthetic`` when the
-database holds fewer, then ``--places`` places with coordinates spread over Iran's
-provinces, and gives each synthetic victim a prison, a place of death and a burial place
-among them (one UPDATE each). Then, through Django's test client (no network; the Host
-is 127.0.0.1):
+database holds fewer (on PostgreSQL, past the first 100,000, as copies of them by
+``INSERT ... SELECT``: ``grow``), then ``--places`` places with coordinates spread over
+Iran's provinces, and gives each synthetic victim a prison, a place of death and a burial
+place among them (one UPDATE each). Then, through Django's test client (no network; the
+Host is 127.0.0.1):
 
-- **cold**: the page rendered with every cache emptied (page cache and the cached tallies
-  and public places), ``--cold`` times;
-- **page-cache miss**: the page cache emptied, the data caches (the tallies and public
-  places, kept until the data changes) warm, ``--cold`` times;
+- **cold**: the page rendered with every cache emptied (both levels of the page cache and
+  the data caches: the public places), ``--cold`` times;
+- **after an edit**: the page right after a synthetic victim is withdrawn or published
+  again through the ORM (the data's version moves: every cache keyed on it misses), as a
+  reader meets it after a researcher's change, ``--cold`` times;
+- **shared level**: the worker's page cache emptied, the page read from the shared level
+  (the database cache), ``--cold`` times;
 - **cached**: the page served by the page cache, ``--requests`` times;
 
-and prints p50/p95 of each, the SVG's size and the page's. It stops by itself.
+and prints p50/p95 of each (wall clock) with the median CPU time per request (this
+process's and the PostgreSQL backend's, read from ``/proc``: on a shared machine the wall
+clock says more about the others than about the page), the SVG's size and the page's; then
+checks that the tallies the database keeps (``victims.tallies``) are what a fresh count
+gives, and what that count costs (the query each cold map ran before the tallies). It
+stops by itself.
 """
 
 from __future__ import annotations
@@ -187,8 +196,9 @@ def cite_coordinates(place_ids: list[int]) -> None:
 
 
 def clear(everything: bool = True) -> None:
-    """Empties the page cache, and with ``everything`` the data caches too (the tallies
-    and the public places, kept under the data's version: as after a change of data)."""
+    """Empties the worker's page cache, and with ``everything`` the shared level and the
+    data caches too (the public places, kept under the data's version: as after a change
+    of data)."""
     caches["pages"].clear()
     if everything:
         caches["default"].clear()
@@ -278,7 +288,7 @@ def main() -> None:
     for path in ("/map/", "/fa/map/"):
         cold, cold_cpu, body, _said = timed(client, path, args.cold, cold=True)
         edited, edited_cpu = after_edits(client, path, args.cold)
-        miss, _cpu, _body, _said = timed(client, path, args.cold, cold=True, everything=False)
+        shared, _cpu, _body, _said = timed(client, path, args.cold, cold=True, everything=False)
         timed(client, path, 1, cold=False)  # into the page cache
         cached, cached_cpu, _body, said = timed(client, path, args.requests, cold=False)
         svg = re.search(rb"<svg[^>]*iran-map.*?</svg>", body, re.S)
@@ -287,8 +297,8 @@ def main() -> None:
             f"{path:9} cold p50 {statistics.median(cold):6.1f} ms  p95 {pct(cold, 95):6.1f} ms "
             f"(CPU p50 {statistics.median(cold_cpu):6.1f} ms) | after an edit p50 "
             f"{statistics.median(edited):6.1f} ms  p95 {pct(edited, 95):6.1f} ms (CPU p50 "
-            f"{statistics.median(edited_cpu):6.1f} ms) | page-cache miss p50 "
-            f"{statistics.median(miss):6.1f} ms  p95 {pct(miss, 95):6.1f} ms | cached p50 "
+            f"{statistics.median(edited_cpu):6.1f} ms) | shared level p50 "
+            f"{statistics.median(shared):6.1f} ms  p95 {pct(shared, 95):6.1f} ms | cached p50 "
             f"{statistics.median(cached):5.2f} ms  p95 {pct(cached, 95):5.2f} ms (CPU p50 "
             f"{statistics.median(cached_cpu):5.2f} ms, X-Cache {said}) | SVG "
             f"{len(svg.group(0)) / 1024:5.1f} KB  page {len(body) / 1024:6.1f} KB | markers "
