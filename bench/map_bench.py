@@ -1,20 +1,29 @@
-"""``python bench/map_bench.py [--victims N] [--places 500] [--requests 200]``: the map
-page (``/map/``, ``/fa/map/``) at size, measured in this process.
+"""``python bench/map_bench.py [--victims N] [--places 500] [--requests 200] [--no-keys]``:
+the map page (``/map/``, ``/fa/map/``) at size, measured in this process.
 
 Builds synthetic records in the database ``DATABASE_URL`` names (never a real archive's:
 refs ``SYN-…``, places "SYN place N"): N victims through ``generate_synthetic`` when the
-database holds fewer, then ``--places`` places with coordinates spread over Iran's
-provinces, and gives each synthetic victim a prison, a place of death and a burial place
-among them (one UPDATE each). Then, through Django's test client (no network; the Host
-is 127.0.0.1):
+database holds fewer (on PostgreSQL, past the first 100,000, as copies of them by
+``INSERT ... SELECT``: ``grow``), then ``--places`` places with coordinates spread over
+Iran's provinces, and gives each synthetic victim a prison, a place of death and a burial
+place among them (one UPDATE each). Then, through Django's test client (no network; the
+Host is 127.0.0.1):
 
-- **cold**: the page rendered with every cache emptied (page cache and the cached tallies
-  and public places), ``--cold`` times;
-- **page-cache miss**: the page cache emptied, the data caches (the tallies and public
-  places, kept until the data changes) warm, ``--cold`` times;
+- **cold**: the page rendered with every cache emptied (both levels of the page cache and
+  the data caches: the public places), ``--cold`` times;
+- **after an edit**: the page right after a synthetic victim is withdrawn or published
+  again through the ORM (the data's version moves: every cache keyed on it misses), as a
+  reader meets it after a researcher's change, ``--cold`` times;
+- **shared level**: the worker's page cache emptied, the page read from the shared level
+  (the database cache), ``--cold`` times;
 - **cached**: the page served by the page cache, ``--requests`` times;
 
-and prints p50/p95 of each, the SVG's size and the page's. It stops by itself.
+and prints p50/p95 of each (wall clock) with the median CPU time per request (this
+process's and the PostgreSQL backend's, read from ``/proc``: on a shared machine the wall
+clock says more about the others than about the page), the SVG's size and the page's; then
+checks that the tallies the database keeps (``victims.tallies``) are what a fresh count
+gives, and what that count costs (the query each cold map ran before the tallies). It
+stops by itself.
 """
 
 from __future__ import annotations
@@ -74,7 +83,7 @@ def synthetic_places(n: int, seed: int = 0) -> list[Place]:
     return out
 
 
-def build(victims: int, places: int, minutes: float) -> None:
+def build(victims: int, places: int, minutes: float, *, keys: bool = True) -> None:
     """Synthetic victims up to ``victims`` (in chunks of 10,000, each its own command and
     transactions, stopping at ``minutes`` of building: whatever was built stays), the
     places, a published synthetic gazetteer cited for every place's coordinates (the map
@@ -85,6 +94,9 @@ def build(victims: int, places: int, minutes: float) -> None:
 
     started = time.monotonic()
     have = Victim.objects.filter(ref__startswith="SYN-").count()
+    if connection.vendor == "postgresql" and have >= 100_000:
+        grow(victims, minutes, keys=keys)
+        have = victims
     while have < victims and time.monotonic() - started < minutes * 60:
         n = min(10_000, victims - have)
         call_command(Generate(), "victims", n, start=have + 1)
@@ -123,6 +135,38 @@ def build(victims: int, places: int, minutes: float) -> None:
     print(f"built in {time.monotonic() - started:.0f} s", flush=True)
 
 
+def grow(victims: int, minutes: float, *, keys: bool = True) -> None:
+    """PostgreSQL: synthetic victims up to ``victims`` as copies of the first 100,000
+    synthetic ones (new refs "SYN-…" numbered on, the same names, status and places), by
+    ``INSERT ... SELECT`` in chunks of 50,000, each its own transaction (an interrupted run
+    keeps what it did). Minutes where the generator would take hours; the tallies'
+    triggers see these statements like any import's. No history rows (a benchmark's
+    victims have none to show). ``keys=False``: the copies get no search keys
+    (``name_keys`` blank), which the map never reads: the three GIN indexes on the keys
+    cost most of a copy (50,000 rows: 3 minutes on this busy machine, a few seconds
+    without); such victims are not found by a search."""
+    table = connection.ops.quote_name(Victim._meta.db_table)
+    columns = [f.column for f in Victim._meta.concrete_fields if f.column not in ("id", "ref")]
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    values = cols if keys else cols.replace('"name_keys"', "''")
+    started = time.monotonic()
+    have = Victim.objects.filter(ref__startswith="SYN-").count()
+    low = Victim.objects.filter(ref="SYN-0000001").values_list("pk", flat=True).first()
+    if low is None:
+        raise SystemExit("no synthetic victims to copy: build some first")
+    while have < victims and time.monotonic() - started < minutes * 60:
+        n = min(50_000, victims - have, 100_000 - have % 100_000)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (ref, {cols}) "
+                f"SELECT 'SYN-' || lpad((%s + row_number() OVER (ORDER BY id))::text, 7, '0'), "
+                f"{values} FROM {table} WHERE id >= %s AND id < %s ORDER BY id",
+                [have, low + have % 100_000, low + have % 100_000 + n],
+            )
+            have += cursor.rowcount
+        print(f"  {have:,} synthetic victims ({time.monotonic() - started:.0f} s)", flush=True)
+
+
 def cite_coordinates(place_ids: list[int]) -> None:
     """A published synthetic gazetteer, cited for every synthetic place's coordinates."""
     from django.contrib.contenttypes.models import ContentType
@@ -152,28 +196,57 @@ def cite_coordinates(place_ids: list[int]) -> None:
 
 
 def clear(everything: bool = True) -> None:
-    """Empties the page cache, and with ``everything`` the data caches too (the tallies
-    and the public places, kept under the data's version: as after a change of data)."""
+    """Empties the worker's page cache, and with ``everything`` the shared level and the
+    data caches too (the public places, kept under the data's version: as after a change
+    of data)."""
     caches["pages"].clear()
     if everything:
         caches["default"].clear()
 
 
+def backend_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend serving this connection has used (its
+    ``/proc/PID/stat``: the server is on this machine), or None where that cannot be read.
+    Wall-clock times on a machine others share say little; CPU time says what a request
+    costs."""
+    if connection.vendor != "postgresql":
+        return None
+    global _BACKEND_PID
+    if _BACKEND_PID is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _BACKEND_PID = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{_BACKEND_PID}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+_BACKEND_PID = None
+
+
 def timed(client, path: str, n: int, *, cold: bool, everything: bool = True):
-    """``n`` requests; the times (ms), the last body, and how many answers said each
+    """``n`` requests; the times (ms), the CPU times (ms: this process's and the
+    database backend's, per request), the last body, and how many answers said each
     ``X-Cache`` value (the page cache's "hit" or "miss"; none when it stood aside)."""
-    times, body, caches_said = [], b"", {}
+    times, cpu, body, caches_said = [], [], b"", {}
     for _ in range(n):
         if cold:
             clear(everything)
+        backend = backend_cpu()
+        own = time.process_time()
         started = time.perf_counter()
         response = client.get(path, HTTP_HOST="127.0.0.1")
         times.append((time.perf_counter() - started) * 1000)
+        used = time.process_time() - own
+        after = backend_cpu()
+        cpu.append((used + (after - backend if backend is not None else 0.0)) * 1000)
         assert response.status_code == 200, response.status_code
         said = response.headers.get("X-Cache", "none")
         caches_said[said] = caches_said.get(said, 0) + 1
         body = response.content
-    return times, body, caches_said
+    return times, cpu, body, caches_said
 
 
 def cold_queries(client, path: str) -> int:
@@ -198,31 +271,85 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=15)
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--build-minutes", type=float, default=10.0)
+    parser.add_argument("--no-check", action="store_true", help="skip the tallies' check")
+    parser.add_argument(
+        "--no-keys", action="store_true", help="victims copied past 100,000 get no search keys"
+    )
     args = parser.parse_args()
     from django.test import Client
 
     if not args.no_build:
-        build(args.victims, args.places, args.build_minutes)
+        build(args.victims, args.places, args.build_minutes, keys=not args.no_keys)
     client = Client()
     published = Victim.objects.published().count()
     print(f"database: {connection.vendor}; published victims: {published:,}; "
           f"public places: {Place.objects.public().count():,}")  # fmt: skip
     maps.base_map()  # once per process, as in a worker after its first map
     for path in ("/map/", "/fa/map/"):
-        cold, body, _said = timed(client, path, args.cold, cold=True)
-        miss, _body, _said = timed(client, path, args.cold, cold=True, everything=False)
+        cold, cold_cpu, body, _said = timed(client, path, args.cold, cold=True)
+        edited, edited_cpu = after_edits(client, path, args.cold)
+        shared, _cpu, _body, _said = timed(client, path, args.cold, cold=True, everything=False)
         timed(client, path, 1, cold=False)  # into the page cache
-        cached, _body, said = timed(client, path, args.requests, cold=False)
+        cached, cached_cpu, _body, said = timed(client, path, args.requests, cold=False)
         svg = re.search(rb"<svg[^>]*iran-map.*?</svg>", body, re.S)
         markers = body.count(b'class="marker ')
         print(
-            f"{path:9} cold p50 {statistics.median(cold):6.1f} ms  p95 {pct(cold, 95):6.1f} ms | "
-            f"page-cache miss p50 {statistics.median(miss):6.1f} ms  p95 {pct(miss, 95):6.1f} ms | "
-            f"cached p50 {statistics.median(cached):5.2f} ms  p95 {pct(cached, 95):5.2f} ms "
-            f"(X-Cache {said}) | SVG {len(svg.group(0)) / 1024:5.1f} KB  "
-            f"page {len(body) / 1024:6.1f} KB | markers {markers} | "
-            f"cold queries {cold_queries(client, path)} | load {os.getloadavg()[0]:.1f}"
+            f"{path:9} cold p50 {statistics.median(cold):6.1f} ms  p95 {pct(cold, 95):6.1f} ms "
+            f"(CPU p50 {statistics.median(cold_cpu):6.1f} ms) | after an edit p50 "
+            f"{statistics.median(edited):6.1f} ms  p95 {pct(edited, 95):6.1f} ms (CPU p50 "
+            f"{statistics.median(edited_cpu):6.1f} ms) | shared level p50 "
+            f"{statistics.median(shared):6.1f} ms  p95 {pct(shared, 95):6.1f} ms | cached p50 "
+            f"{statistics.median(cached):5.2f} ms  p95 {pct(cached, 95):5.2f} ms (CPU p50 "
+            f"{statistics.median(cached_cpu):5.2f} ms, X-Cache {said}) | SVG "
+            f"{len(svg.group(0)) / 1024:5.1f} KB  page {len(body) / 1024:6.1f} KB | markers "
+            f"{markers} | cold queries {cold_queries(client, path)} | load "
+            f"{os.getloadavg()[0]:.1f}"
         )
+    if not args.no_check:
+        check_tallies()
+
+
+def after_edits(client, path: str, n: int):
+    """``n`` requests each right after an edit (a synthetic victim withdrawn, then
+    published again, saved through the ORM: the version moves, the page cache and the
+    data caches keyed on it miss): the times and CPU times (ms)."""
+    from archive.core.groups import CommandLine
+
+    victim = Victim.objects.published().filter(ref__startswith="SYN-", prison__isnull=False)
+    victim = victim.order_by("pk").first()
+    times, cpu = [], []
+    for i in range(n):
+        status = "withdrawn" if i % 2 == 0 else "published"
+        victim._enter_status(status, user=CommandLine(), reason="map benchmark")
+        victim.save()
+        _times, _cpu, _body, said = timed(client, path, 1, cold=False)
+        assert said.get("hit", 0) == 0, said
+        times += _times
+        cpu += _cpu
+    if not victim.is_published:
+        victim._enter_status("published", user=CommandLine(), reason="map benchmark")
+        victim.save()
+    return times, cpu
+
+
+def check_tallies() -> None:
+    """Whether the kept tallies are what a fresh count of every published victim gives,
+    and what that count costs (the query each cold map used to run)."""
+    from victims import tallies
+
+    backend, started = backend_cpu(), time.perf_counter()
+    fresh = tallies.counted()
+    took = (time.perf_counter() - started) * 1000
+    backend = (backend_cpu() - backend) * 1000 if backend is not None else float("nan")
+    started = time.perf_counter()
+    kept = tallies.place_tallies()
+    read = (time.perf_counter() - started) * 1000
+    wrong = sorted(p for p in set(kept) | set(fresh) if kept.get(p) != fresh.get(p))
+    print(
+        f"tallies: {len(kept)} places, {'exact' if not wrong else f'{len(wrong)} WRONG'}; "
+        f"read as kept {read:.1f} ms | counted afresh {took:.0f} ms (backend CPU "
+        f"{backend:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,6 @@ class VictimsConfig(AppConfig):
         from victims.resources import VictimResource
 
         register("victims", VictimResource)
+        from victims import tallies
+
+        post_migrate.connect(tallies.ensure, sender=self, dispatch_uid="victims.place_tallies")

@@ -204,6 +204,28 @@ class Victim(Person):
 # --- Duplicates and merges -----------------------------------------------------------------
 
 
+class PlaceTally(models.Model):
+    """Published victims per place, kept by the database's triggers as victims are
+    written (``victims.tallies``): a place's tally is the sum of its rows (about one;
+    one more per transaction writing its victims at that moment). Nothing in Python
+    writes it but ``tallies.recount``."""
+
+    place = models.ForeignKey(
+        "archive.Place", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    held = models.IntegerField(default=0)
+    killed = models.IntegerField(default=0)
+    buried = models.IntegerField(default=0)
+    victims = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "victims_place_tally"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"place {self.place_id}: {self.victims} published victims"
+
+
 class DuplicatePairQuerySet(models.QuerySet):
     def involving(self, victim):
         return self.filter(models.Q(victim_a=victim) | models.Q(victim_b=victim))

@@ -4,6 +4,9 @@ with coordinates, and a prison that only a draft names. Synthetic names througho
 import pytest
 from django.core.management import call_command
 
+# The import tests' fixtures: run a command as from a terminal, a source to cite.
+from tests.imports.conftest import cited, manage  # noqa: F401
+
 HEADER = "slug,name_en,name_fa,kind,parent,latitude,longitude\n"
 PLACES = (
     "test-province,Test Province,استان آزمایشی,province,,,\n"
