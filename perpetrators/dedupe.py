@@ -36,26 +36,36 @@ TITLES = (
 
 @lru_cache(maxsize=1)
 def title_keys() -> frozenset[str]:
+    """The key of each title written as one word (Hojjat-ol-Eslam, حجت الاسلام: its
+    tokens run together), to be matched against a name's leading tokens run together."""
     out = set()
     for title in TITLES:
-        for script, tok in names.tokens(title):
-            key = names.token_key(script, tok)
-            if key:
-                out.add(key)
-        joined = "".join(tok for _s, tok in names.tokens(title))
-        script = names.tokens(title)[0][0] if names.tokens(title) else "latin"
-        out.add(names.token_key(script, joined))
+        toks = names.tokens(title)
+        if toks:
+            out.add(names.token_key(toks[0][0], "".join(tok for _s, tok in toks)))
     return frozenset(k for k in out if k)
 
 
 def without_titles(name: str) -> str:
-    """``name`` without its clerical titles (a name that is only a title stays)."""
-    kept = [
-        tok
-        for script, tok in names.tokens(name)
-        if names.token_key(script, tok) not in title_keys()
-    ]
+    """``name`` without the clerical titles it starts with (a name that is only a title
+    stays). Only leading tokens that make a whole title go: the parts of a title are
+    names too (Ali, -ollah in Zabihollah, written ذبیح الله), never dropped alone."""
+    toks = names.tokens(name)
+    start = 0
+    while start < len(toks):
+        for width in (4, 3, 2, 1):
+            part = toks[start : start + width]
+            if len(part) == width and _joined_key(part) in title_keys():
+                start += width
+                break
+        else:
+            break
+    kept = [tok for _s, tok in toks[start:]]
     return " ".join(kept) if kept else name
+
+
+def _joined_key(toks: list[tuple[str, str]]) -> str:
+    return names.token_key(toks[0][0], "".join(tok for _s, tok in toks))
 
 
 def load_candidates(queryset) -> list[Candidate]:
