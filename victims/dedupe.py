@@ -136,6 +136,7 @@ def import_matches(rows, *, matcher=None):
     archive's people blocked and counted (``Matcher``: made once per import, passed back
     in for the next batch)."""
     from archive.core.importing import PossibleMatch
+    from archive.core.match_reasons import reason_text
 
     matcher = Matcher(archive_people()) if matcher is None else matcher
     if not matcher.people:
@@ -146,7 +147,8 @@ def import_matches(rows, *, matcher=None):
     for where, _victim in rows:
         if where in found:
             best = found[where][0]
-            out.append(PossibleMatch(where, best.b.ref, best.score, tuple(best.reasons)))
+            reasons = tuple(reason_text(r) for r in best.reasons)  # the report's reader's
+            out.append(PossibleMatch(where, best.b.ref, best.score, reasons))
     return out, matcher
 
 
@@ -159,6 +161,7 @@ def submission_matches(submission) -> list[Match]:
     """The records a family's submission may be about, best first, with scores and
     reasons: the victim it was sent from (if any) first, then the people search's
     candidates for its names, weighed by the linkage."""
+    from archive.core.match_reasons import SENT_FROM_THE_RECORD
     from victims.models import Victim
 
     row = Candidate(
@@ -174,7 +177,7 @@ def submission_matches(submission) -> list[Match]:
     if submission.victim_id:
         linked = load_candidates(Victim.objects.filter(pk=submission.victim_id))
         if linked:
-            out.append(Match(row, linked[0], 1.0, ["sent from this record's page"]))
+            out.append(Match(row, linked[0], 1.0, [SENT_FROM_THE_RECORD]))
     pks: dict[int, None] = {}
     for name in row.names:
         for victim in Victim.objects.filter(merged_into__isnull=True).search(name)[:SEARCHED]:

@@ -87,25 +87,43 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
     # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
     "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
 }
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a reason for translation (makemessages reads the name) and leaves it as it
+    is: the reasons are stored and written in English, and translated where staff read
+    them (``archive.core.match_reasons``)."""
+    return text
+
+
 # Reasons in words, per comparison and level.
 REASONS = {
-    ("father", "same"): "same father's name",
-    ("father", "close"): "father's name in a close spelling",
-    ("father", "uncertain"): "father's name perhaps the same, in another script",
-    ("birth", "0"): "same birth year",
-    ("birth", "1"): "birth year 1 apart",
-    ("birth", "2"): "birth year 2 apart",
-    ("prison", "same"): "same prison",
-    ("prison", "different"): "different prison",
-    ("death", "same day"): "same date of death",
-    ("death", "same month"): "died same month",
-    ("death", "same year"): "died same year",
-    ("death", "different"): "different date of death",
-    ("death_place", "same"): "same place of death",
-    ("death_place", "different"): "different place of death",
-    ("fate", "same"): "same fate",
-    ("fate", "different"): "different fate",
+    ("father", "same"): gettext_noop("same father's name"),
+    ("father", "close"): gettext_noop("father's name in part or in a close spelling"),
+    ("father", "uncertain"): gettext_noop("father's name perhaps the same, in another script"),
+    ("birth", "0"): gettext_noop("same birth year"),
+    ("birth", "1"): gettext_noop("birth year 1 apart"),
+    ("birth", "2"): gettext_noop("birth year 2 apart"),
+    ("prison", "same"): gettext_noop("same prison"),
+    ("prison", "different"): gettext_noop("different prison"),
+    ("death", "same day"): gettext_noop("same date of death"),
+    ("death", "same month"): gettext_noop("died same month"),
+    ("death", "same year"): gettext_noop("died same year"),
+    ("death", "different"): gettext_noop("different date of death"),
+    ("death_place", "same"): gettext_noop("same place of death"),
+    ("death_place", "different"): gettext_noop("different place of death"),
+    ("fate", "same"): gettext_noop("same fate"),
+    ("fate", "different"): gettext_noop("different fate"),
 }
+SAME_NAME = gettext_noop("same name")
+SAME_NAME_RESPELT = gettext_noop("same name in another spelling")
+SIMILAR_NAME = gettext_noop("similar name")
+RARE_NAME_REASON = gettext_noop("a rare name")
+# With the number of bearers: "a common name (1,234 people): ...".
+COMMON_NAME_REASON = gettext_noop(
+    "a common name (%(count)s people): strangers agree this well by chance"
+)
+
 COMMON_NAME = 20  # bearers of a name from which the reasons call it common
 RARE_NAME = 2
 
@@ -575,17 +593,17 @@ def weigh(
         if comparison == "name":
             if level == "same":
                 same_text = {n.casefold() for n in a.names} & {n.casefold() for n in b.names}
-                reasons.append("same name" if same_text else "same name in another spelling")
+                reasons.append(SAME_NAME if same_text else SAME_NAME_RESPELT)
             else:
-                reasons.append("similar name")
+                reasons.append(SIMILAR_NAME)
         else:
             reasons.append(REASONS[(comparison, level)])
     if vector.get("name") == "same":
         count = freq.name_count(a, b)
         if count >= COMMON_NAME:
-            reasons.append(f"a common name ({count:,} people): strangers agree this well by chance")
+            reasons.append(COMMON_NAME_REASON % {"count": f"{count:,}"})
         elif count <= RARE_NAME and freq.people >= PSEUDO_PEOPLE:
-            reasons.append("a rare name")
+            reasons.append(RARE_NAME_REASON)
     return weight, reasons
 
 
