@@ -92,6 +92,38 @@ def load_candidates(queryset) -> list[Candidate]:
     return out
 
 
+def candidate_of(label: str, perpetrator) -> Candidate:
+    """A Candidate for a perpetrator not yet saved (an import's row), titles left out."""
+    aliases = (x.strip() for x in (perpetrator.aliases or "").splitlines() if x.strip())
+    return Candidate(
+        ref=label,
+        pk=perpetrator.pk or 0,
+        name_latin=without_titles(perpetrator.name_latin) if perpetrator.name_latin else "",
+        name_fa=without_titles(perpetrator.name_fa) if perpetrator.name_fa else "",
+        aliases=tuple(without_titles(x) for x in aliases),
+        father_name=perpetrator.father_name or "",
+        gender=perpetrator.gender or "",
+        birth_year=perpetrator.birth_year,
+    )
+
+
+def import_matches(rows, *, matcher=None):
+    """For an import: of the new rows ``(where, perpetrator)``, those that are probably
+    officials already in the archive, weighed with the perpetrators' prior and threshold
+    (``archive.core.dedupe.import_matches``), and the matcher for the next batch."""
+    from archive.core.dedupe import import_matches as matches
+    from perpetrators.models import Perpetrator
+
+    return matches(
+        rows,
+        matcher=matcher,
+        people=lambda: load_candidates(Perpetrator.objects.filter(merged_into__isnull=True)),
+        candidate_of=candidate_of,
+        expected=EXPECTED_DUPLICATES,
+        threshold=PROPOSE_PROBABILITY,
+    )
+
+
 def perpetrator_matches(queryset=None) -> list[Match]:
     """Likely pairs among perpetrators not already merged, skipping pairs a researcher has
     marked "different people"."""

@@ -132,24 +132,11 @@ def archive_people() -> list[Candidate]:
 
 def import_matches(rows, *, matcher=None):
     """For an import: of the new rows ``(where, victim)``, those that are probably victims
-    already in the archive, as ``PossibleMatch`` (the best match of each), and the
-    archive's people blocked and counted (``Matcher``: made once per import, passed back
-    in for the next batch)."""
-    from archive.core.importing import PossibleMatch
-    from archive.core.match_reasons import reason_text
+    already in the archive (``archive.core.dedupe.import_matches``), and the matcher to
+    pass back in for the next batch."""
+    from archive.core.dedupe import import_matches as matches
 
-    matcher = Matcher(archive_people()) if matcher is None else matcher
-    if not matcher.people:
-        return [], matcher
-    candidates = [candidate_of(where, victim) for where, victim in rows]
-    found = matcher.matches(candidates)
-    out = []
-    for where, _victim in rows:
-        if where in found:
-            best = found[where][0]
-            reasons = tuple(reason_text(r) for r in best.reasons)  # the report's reader's
-            out.append(PossibleMatch(where, best.b.ref, best.score, reasons))
-    return out, matcher
+    return matches(rows, matcher=matcher, people=archive_people, candidate_of=candidate_of)
 
 
 SUBMISSION_CANDIDATES = 5  # records shown with a submission
