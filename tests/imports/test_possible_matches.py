@@ -97,7 +97,7 @@ def _officials(tmp_path):
                 "name_fa": "آیت‌الله حسینعلی تستنیری",
                 "publication_status": "draft",
             },
-        ],  # fmt: skip
+        ],
         header,
     )
 
