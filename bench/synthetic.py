@@ -279,3 +279,74 @@ def list_with_gaps(
             "one_script": single,
         }
     return rows + extra, {frozenset(p) for p in pairs}, kinds
+
+
+# --- Officials: the lists of the commissions' members ------------------------------------
+
+CLERICAL_TITLES = (("Ayatollah", "آیت‌الله"), ("Hojatoleslam", "حجت‌الاسلام"), ("Sheikh", "شیخ"))
+OFFICIAL_REF_FORMAT = "SYN-P-%06d"
+_COMPOUND_FIRST = [e for e in GIVEN_NAMES if e.fa in ("محمد", "علی", "حسین", "غلام", "حسن")]
+
+
+def _compound_given(rng: random.Random) -> tuple[list[str], str]:
+    """A given name of two names joined (Hossein-Ali, حسینعلی), as Latin spellings in the
+    ways lists write them (joined, hyphenated, spaced) and the Persian, joined or not."""
+    # As the real ones are made: Hossein-Ali, Mohammad-Hassan, Ali-Akbar, Gholam-Hossein.
+    first, second = rng.choice(_COMPOUND_FIRST), _MALE(rng)
+    while second is first or " " in second.latin[1:2] or second.fa.startswith(first.fa):
+        second = _MALE(rng)
+    a, b = spelling(first, rng), spelling(second, rng)
+    latin = [a + b.lower(), f"{a}-{b}", f"{a} {b}"]
+    fa = rng.choice(
+        (first.fa + second.fa, f"{first.fa}\u200c{second.fa}", f"{first.fa} {second.fa}")
+    )
+    return latin, fa
+
+
+def officials(n: int, seed: int = 0) -> tuple[list[dict], set[frozenset[str]]]:
+    """``n`` synthetic officials, each named in two to four lists in the lists' own ways:
+    Latin spellings drawn from the lexicon's variants (Nayyeri/Nayeri), compound given names
+    joined, hyphenated or spaced (Hosseinali, Hossein-Ali), in Persian only in about a
+    quarter of the entries, a clerical title given by some lists and not others; a father's
+    name or a year of birth seldom. Returns the rows (one per entry) and the truth pairs
+    (every two entries of one official)."""
+    rng = random.Random(f"officials:{seed}")
+    rows: list[dict] = []
+    truth: set[frozenset[str]] = set()
+    number = 1
+    for _ in range(n):
+        compound = rng.random() < 0.3
+        given = _MALE(rng)
+        family = _FAMILY(rng)
+        title = rng.choice(CLERICAL_TITLES) if rng.random() < 0.4 else None
+        father = _MALE(rng)
+        birth = rng.randint(1925, 1960)
+        if compound:
+            latin_given, fa_given = _compound_given(rng)
+        refs = []
+        for _entry in range(rng.choice((2, 2, 3, 4))):
+            if compound:
+                given_latin, given_fa = rng.choice(latin_given), fa_given
+            else:
+                given_latin, given_fa = spelling(given, rng), given.fa
+            script = rng.random()
+            with_title = title and rng.random() < 0.5
+            latin = f"{given_latin} {spelling(family, rng)}"
+            fa = f"{given_fa} {family.fa}"
+            if with_title:
+                latin, fa = f"{title[0]} {latin}", f"{title[1]} {fa}"
+            row = {
+                "ref": OFFICIAL_REF_FORMAT % number,
+                "name_latin": "" if script < 0.25 else latin,
+                "name_fa": fa if script < 0.25 or script > 0.85 else "",
+                "father_name": (father.fa if script < 0.25 else spelling(father, rng))
+                if rng.random() < 0.15
+                else "",
+                "birth_year": birth + rng.choice((0, 0, 1, -1)) if rng.random() < 0.1 else None,
+                "gender": "male",
+            }
+            rows.append(row)
+            refs.append(row["ref"])
+            number += 1
+        truth |= {frozenset(p) for p in itertools.combinations(refs, 2)}
+    return rows, truth

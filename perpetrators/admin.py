@@ -16,6 +16,7 @@ from archive.core.admin import (
     PublishableImportExportAdmin,
     RefFilledAdmin,
 )
+from archive.core.match_reasons import reasons_text
 from archive.core.search import admin_search_results
 from perpetrators.models import (
     Commission,
@@ -140,13 +141,13 @@ class PerpetratorPairAdmin(SimpleHistoryAdmin):
     --store``), best first: mark a pair, or merge B into A (A's values stay where both
     differ; B's become versions on its citations; undone from the merges' list)."""
 
-    list_display = ["record_a", "record_b", "score", "reasons", "status", "decided_by"]
+    list_display = ["record_a", "record_b", "score", "reasons_shown", "status", "decided_by"]
     list_filter = ["status"]
     list_select_related = ["perpetrator_a", "perpetrator_b", "decided_by"]
     search_fields = ["perpetrator_a__ref", "perpetrator_b__ref", "perpetrator_a__name_latin",
                      "perpetrator_b__name_latin", "perpetrator_a__name_fa",
                      "perpetrator_b__name_fa"]  # fmt: skip
-    readonly_fields = ["perpetrator_a", "perpetrator_b", "score", "reasons", "decided_by",
+    readonly_fields = ["perpetrator_a", "perpetrator_b", "score", "reasons_shown", "decided_by",
                        "decided_at", "created_at"]  # fmt: skip
     actions = ["merge_b_into_a", "mark_same", "mark_different"]
     list_per_page = 50
@@ -161,6 +162,10 @@ class PerpetratorPairAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("record A"))
     def record_a(self, obj):
         return self._link(obj.perpetrator_a)
+
+    @admin.display(description=_("reasons"))
+    def reasons_shown(self, obj):
+        return reasons_text(obj.reasons)
 
     @admin.display(description=_("record B"))
     def record_b(self, obj):

@@ -36,26 +36,36 @@ TITLES = (
 
 @lru_cache(maxsize=1)
 def title_keys() -> frozenset[str]:
+    """The key of each title written as one word (Hojjat-ol-Eslam, حجت الاسلام: its
+    tokens run together), to be matched against a name's leading tokens run together."""
     out = set()
     for title in TITLES:
-        for script, tok in names.tokens(title):
-            key = names.token_key(script, tok)
-            if key:
-                out.add(key)
-        joined = "".join(tok for _s, tok in names.tokens(title))
-        script = names.tokens(title)[0][0] if names.tokens(title) else "latin"
-        out.add(names.token_key(script, joined))
+        toks = names.tokens(title)
+        if toks:
+            out.add(names.token_key(toks[0][0], "".join(tok for _s, tok in toks)))
     return frozenset(k for k in out if k)
 
 
 def without_titles(name: str) -> str:
-    """``name`` without its clerical titles (a name that is only a title stays)."""
-    kept = [
-        tok
-        for script, tok in names.tokens(name)
-        if names.token_key(script, tok) not in title_keys()
-    ]
+    """``name`` without the clerical titles it starts with (a name that is only a title
+    stays). Only leading tokens that make a whole title go: the parts of a title are
+    names too (Ali, -ollah in Zabihollah, written ذبیح الله), never dropped alone."""
+    toks = names.tokens(name)
+    start = 0
+    while start < len(toks):
+        for width in (4, 3, 2, 1):
+            part = toks[start : start + width]
+            if len(part) == width and _joined_key(part) in title_keys():
+                start += width
+                break
+        else:
+            break
+    kept = [tok for _s, tok in toks[start:]]
     return " ".join(kept) if kept else name
+
+
+def _joined_key(toks: list[tuple[str, str]]) -> str:
+    return names.token_key(toks[0][0], "".join(tok for _s, tok in toks))
 
 
 def load_candidates(queryset) -> list[Candidate]:
@@ -80,6 +90,38 @@ def load_candidates(queryset) -> list[Candidate]:
             )
         )
     return out
+
+
+def candidate_of(label: str, perpetrator) -> Candidate:
+    """A Candidate for a perpetrator not yet saved (an import's row), titles left out."""
+    aliases = (x.strip() for x in (perpetrator.aliases or "").splitlines() if x.strip())
+    return Candidate(
+        ref=label,
+        pk=perpetrator.pk or 0,
+        name_latin=without_titles(perpetrator.name_latin) if perpetrator.name_latin else "",
+        name_fa=without_titles(perpetrator.name_fa) if perpetrator.name_fa else "",
+        aliases=tuple(without_titles(x) for x in aliases),
+        father_name=perpetrator.father_name or "",
+        gender=perpetrator.gender or "",
+        birth_year=perpetrator.birth_year,
+    )
+
+
+def import_matches(rows, *, matcher=None):
+    """For an import: of the new rows ``(where, perpetrator)``, those that are probably
+    officials already in the archive, weighed with the perpetrators' prior and threshold
+    (``archive.core.dedupe.import_matches``), and the matcher for the next batch."""
+    from archive.core.dedupe import import_matches as matches
+    from perpetrators.models import Perpetrator
+
+    return matches(
+        rows,
+        matcher=matcher,
+        people=lambda: load_candidates(Perpetrator.objects.filter(merged_into__isnull=True)),
+        candidate_of=candidate_of,
+        expected=EXPECTED_DUPLICATES,
+        threshold=PROPOSE_PROBABILITY,
+    )
 
 
 def perpetrator_matches(queryset=None) -> list[Match]:

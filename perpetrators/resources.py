@@ -41,6 +41,15 @@ class PerpetratorResource(ArchiveResource):
     biography = biography_column()
     publication_status = status_column()
 
+    def possible_matches(self, rows):
+        """New rows that are probably officials already in the archive
+        (``perpetrators.dedupe``), for ``--on-match``."""
+        from perpetrators.dedupe import import_matches
+
+        # The archive's officials are read and blocked once per import, not once per batch.
+        found, self._matcher = import_matches(rows, matcher=getattr(self, "_matcher", None))
+        return found
+
     class Meta:
         model = Perpetrator
         fields = (

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from archive.core.admin import PublishableImportExportAdmin, RefFilledAdmin, publishers_of
+from archive.core.match_reasons import reasons_text
 from archive.core.search import admin_search_results
 from sources.admin import CitationInline
 from sources.models import Citation
@@ -93,7 +94,7 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
             twin = pair.victim_b if pair.victim_a_id == obj.pk else pair.victim_a
             rows.append((
                 reverse("admin:victims_victim_change", args=[twin.pk]), twin, twin.ref,
-                f"{pair.score:.2f}", pair.reasons,
+                f"{pair.score:.2f}", reasons_text(pair.reasons),
                 reverse("admin:victims_victim_merge") + f"?keep={obj.pk}&other={twin.pk}",
                 _("merge into this record"),
             ))  # fmt: skip
@@ -180,13 +181,13 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
 class DuplicatePairAdmin(SimpleHistoryAdmin):
     """The review queue of possible duplicates, best first."""
 
-    list_display = ["record_a", "record_b", "score", "reasons", "status", "decided_by",
+    list_display = ["record_a", "record_b", "score", "reasons_shown", "status", "decided_by",
                     "merge_link"]  # fmt: skip
     list_filter = ["status"]
     list_select_related = ["victim_a", "victim_b", "decided_by"]
     search_fields = ["victim_a__ref", "victim_b__ref", "victim_a__name_latin",
                      "victim_b__name_latin", "victim_a__name_fa", "victim_b__name_fa"]  # fmt: skip
-    readonly_fields = ["victim_a", "victim_b", "score", "reasons", "decided_by", "decided_at",
+    readonly_fields = ["victim_a", "victim_b", "score", "reasons_shown", "decided_by", "decided_at",
                        "created_at"]  # fmt: skip
     actions = ["mark_same", "mark_different"]
     list_per_page = 50
@@ -204,6 +205,10 @@ class DuplicatePairAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("record A"))
     def record_a(self, obj):
         return self._link(obj.victim_a)
+
+    @admin.display(description=_("reasons"))
+    def reasons_shown(self, obj):
+        return reasons_text(obj.reasons)
 
     @admin.display(description=_("record B"))
     def record_b(self, obj):
@@ -437,7 +442,7 @@ class SubmissionAdmin(SimpleHistoryAdmin):
                     " / ".join(m.b.names) or m.b.ref,
                     m.b.ref,
                     f"{m.score:.2f}",
-                    "; ".join(m.reasons),
+                    reasons_text(m.reasons),
                     button,
                 )
             )

@@ -132,22 +132,11 @@ def archive_people() -> list[Candidate]:
 
 def import_matches(rows, *, matcher=None):
     """For an import: of the new rows ``(where, victim)``, those that are probably victims
-    already in the archive, as ``PossibleMatch`` (the best match of each), and the
-    archive's people blocked and counted (``Matcher``: made once per import, passed back
-    in for the next batch)."""
-    from archive.core.importing import PossibleMatch
+    already in the archive (``archive.core.dedupe.import_matches``), and the matcher to
+    pass back in for the next batch."""
+    from archive.core.dedupe import import_matches as matches
 
-    matcher = Matcher(archive_people()) if matcher is None else matcher
-    if not matcher.people:
-        return [], matcher
-    candidates = [candidate_of(where, victim) for where, victim in rows]
-    found = matcher.matches(candidates)
-    out = []
-    for where, _victim in rows:
-        if where in found:
-            best = found[where][0]
-            out.append(PossibleMatch(where, best.b.ref, best.score, tuple(best.reasons)))
-    return out, matcher
+    return matches(rows, matcher=matcher, people=archive_people, candidate_of=candidate_of)
 
 
 SUBMISSION_CANDIDATES = 5  # records shown with a submission
@@ -159,6 +148,7 @@ def submission_matches(submission) -> list[Match]:
     """The records a family's submission may be about, best first, with scores and
     reasons: the victim it was sent from (if any) first, then the people search's
     candidates for its names, weighed by the linkage."""
+    from archive.core.match_reasons import SENT_FROM_THE_RECORD
     from victims.models import Victim
 
     row = Candidate(
@@ -174,7 +164,7 @@ def submission_matches(submission) -> list[Match]:
     if submission.victim_id:
         linked = load_candidates(Victim.objects.filter(pk=submission.victim_id))
         if linked:
-            out.append(Match(row, linked[0], 1.0, ["sent from this record's page"]))
+            out.append(Match(row, linked[0], 1.0, [SENT_FROM_THE_RECORD]))
     pks: dict[int, None] = {}
     for name in row.names:
         for victim in Victim.objects.filter(merged_into__isnull=True).search(name)[:SEARCHED]:

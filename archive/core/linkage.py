@@ -46,9 +46,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from archive.core import names
+from archive.core.names.lexicon import parse_name
 
 # A name match this close (one edit, different long vowels) may be the same name.
 NAME_THRESHOLD = 0.85
@@ -56,7 +57,9 @@ FATHER_CLOSE = 0.95
 PAIR_BLOCK_CAP = 500
 SINGLE_BLOCK_CAP = 60
 
-# A pair is proposed for review from this probability up.
+# A pair is proposed for review from this probability up: 0 bits, the lowest cut with
+# precision 0.95 on a synthetic training list of 100,000 (seed 1), reported on another
+# (seed 2: recall 0.836, precision 0.954; docs/dedupe.md).
 PROPOSE_PROBABILITY = 0.5
 # How many records of the same person a record has in the list, on average (the prior).
 # Calibrated on the synthetic lists (bench/dedupe_bench.py, 5 % of people entered twice):
@@ -86,25 +89,43 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
     # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
     "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
 }
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a reason for translation (makemessages reads the name) and leaves it as it
+    is: the reasons are stored and written in English, and translated where staff read
+    them (``archive.core.match_reasons``)."""
+    return text
+
+
 # Reasons in words, per comparison and level.
 REASONS = {
-    ("father", "same"): "same father's name",
-    ("father", "close"): "father's name in a close spelling",
-    ("father", "uncertain"): "father's name perhaps the same, in another script",
-    ("birth", "0"): "same birth year",
-    ("birth", "1"): "birth year 1 apart",
-    ("birth", "2"): "birth year 2 apart",
-    ("prison", "same"): "same prison",
-    ("prison", "different"): "different prison",
-    ("death", "same day"): "same date of death",
-    ("death", "same month"): "died same month",
-    ("death", "same year"): "died same year",
-    ("death", "different"): "different date of death",
-    ("death_place", "same"): "same place of death",
-    ("death_place", "different"): "different place of death",
-    ("fate", "same"): "same fate",
-    ("fate", "different"): "different fate",
+    ("father", "same"): gettext_noop("same father's name"),
+    ("father", "close"): gettext_noop("father's name in part or in a close spelling"),
+    ("father", "uncertain"): gettext_noop("father's name perhaps the same, in another script"),
+    ("birth", "0"): gettext_noop("same birth year"),
+    ("birth", "1"): gettext_noop("birth year 1 apart"),
+    ("birth", "2"): gettext_noop("birth year 2 apart"),
+    ("prison", "same"): gettext_noop("same prison"),
+    ("prison", "different"): gettext_noop("different prison"),
+    ("death", "same day"): gettext_noop("same date of death"),
+    ("death", "same month"): gettext_noop("died same month"),
+    ("death", "same year"): gettext_noop("died same year"),
+    ("death", "different"): gettext_noop("different date of death"),
+    ("death_place", "same"): gettext_noop("same place of death"),
+    ("death_place", "different"): gettext_noop("different place of death"),
+    ("fate", "same"): gettext_noop("same fate"),
+    ("fate", "different"): gettext_noop("different fate"),
 }
+SAME_NAME = gettext_noop("same name")
+SAME_NAME_RESPELT = gettext_noop("same name in another spelling")
+SIMILAR_NAME = gettext_noop("similar name")
+RARE_NAME_REASON = gettext_noop("a rare name")
+# With the number of bearers: "a common name (1,234 people): ...".
+COMMON_NAME_REASON = gettext_noop(
+    "a common name (%(count)s people): strangers agree this well by chance"
+)
+
 COMMON_NAME = 20  # bearers of a name from which the reasons call it common
 RARE_NAME = 2
 
@@ -147,8 +168,19 @@ class Candidate:
         return {j for n in self.names for j in joined_keys(n)}
 
     @cached_property
+    def lexicon_names(self) -> set[tuple[str, ...]]:
+        """Each name read back into the lexicon's names (titles left out), where it reads
+        whole: the lexicon knows spellings the keys cannot join (Kasem and قاسم)."""
+        return {found for n in self.names if (found := _lexicon_name(n))}
+
+    @cached_property
     def father_keys(self) -> str:
-        return names.name_keys(self.father_name) if self.father_name else ""
+        return _father_facts(self.father_name)[0] if self.father_name else ""
+
+    @cached_property
+    def father_entry(self) -> str | None:
+        """The father's name as the lexicon knows it (its Persian spelling), or None."""
+        return _father_facts(self.father_name)[2] if self.father_name else None
 
     @cached_property
     def father_key(self) -> str:
@@ -165,6 +197,11 @@ class Frequencies:
     fathers: dict[str, int] = field(default_factory=dict)
     with_father: int = 0
     expected: float = EXPECTED_DUPLICATES
+    # (comparison, event, value) -> bearers, and (comparison, event) -> people who have
+    # the fact: the term frequencies of the prison, the fate and the date of death, which
+    # cluster within an event (Evin and Gohardasht in 1988; 16-17 November 2019).
+    values: dict[tuple, int] = field(default_factory=dict)
+    known: dict[tuple, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, people: Iterable[Candidate], expected: float = EXPECTED_DUPLICATES) -> Frequencies:
@@ -172,6 +209,8 @@ class Frequencies:
         list, on average (the prior)."""
         names_: dict[str, int] = defaultdict(int)
         fathers: dict[str, int] = defaultdict(int)
+        values: dict[tuple, int] = defaultdict(int)
+        known: dict[tuple, int] = defaultdict(int)
         count = with_father = 0
         for person in people:
             count += 1
@@ -180,7 +219,24 @@ class Frequencies:
             if person.father_key:
                 fathers[person.father_key] += 1
                 with_father += 1
-        return cls(count, dict(names_), dict(fathers), with_father, expected)
+            for comparison, value in _tf_values(person):
+                values[(comparison, person.event, value)] += 1
+                known[(comparison, person.event)] += 1
+        return cls(count, dict(names_), dict(fathers), with_father, expected, dict(values),
+                   dict(known))  # fmt: skip
+
+    def value_u(self, comparison: str, level: str, a: Candidate) -> float:
+        """u of an agreement on a clustered fact (``TF_LEVELS``): the share of the
+        event's people who have it that share a's value (a left out), smoothed towards the
+        ordinary u as the name's is."""
+        u = LEVELS[comparison][level][1]
+        value = dict(_tf_values(a)).get(TF_LEVELS[(comparison, level)])
+        if value is None:
+            return u
+        key = TF_LEVELS[(comparison, level)]
+        others = max(self.values.get((key, a.event, value), 0) - 1, 0)
+        known = max(self.known.get((key, a.event), 0) - 1, 0)
+        return (others + PSEUDO_PEOPLE * u) / (known + PSEUDO_PEOPLE)
 
     def name_count(self, a: Candidate, b: Candidate) -> int:
         """Bearers of the name the two share (the commonest of their shared keys)."""
@@ -205,6 +261,30 @@ class Frequencies:
         return math.log2(p / (1 - p))
 
 
+# The agreements whose u is the value's frequency within the event, and the value compared.
+TF_LEVELS = {
+    ("prison", "same"): "prison",
+    ("fate", "same"): "fate",
+    ("death", "same day"): "death day",
+    ("death", "same month"): "death month",
+}
+
+
+def _tf_values(person: Candidate) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    if person.prison:
+        out.append(("prison", person.prison))
+    if person.fate and person.fate != "unknown":
+        out.append(("fate", person.fate))
+    if person.death_date:
+        rank = _PRECISION_RANK.get(person.death_date_precision, 3)
+        if rank >= 3:
+            out.append(("death day", person.death_date))
+        if rank >= 2:
+            out.append(("death month", (person.death_date.year, person.death_date.month)))
+    return out
+
+
 @dataclass
 class Match:
     a: Candidate
@@ -219,7 +299,14 @@ def _part_keys(tokens: list[str]) -> set[str]:
     return set(names.name_keys(" ".join(tokens)).split())
 
 
-def name_blocks(name: str) -> set[str]:
+@lru_cache(maxsize=1 << 17)
+def _tokens(name: str) -> tuple[tuple[str, str], ...]:
+    """``names.tokens``, remembered: a list of 100,000 people holds a few thousand names."""
+    return tuple(names.tokens(name))
+
+
+@lru_cache(maxsize=1 << 17)
+def name_blocks(name: str) -> frozenset[str]:
     """Blocks for one name: given-name key x family-name key, and the family-name key.
 
     The given name is the first token, or the first two joined (Nematollah, نعمت‌الله
@@ -227,12 +314,12 @@ def name_blocks(name: str) -> set[str]:
     حسین‌پور). Blocks are made with and without titles (Seyed, Haj, Sadat), which lists
     add and drop, and which share keys with names (Seyed and Saeed are both "sid")."""
     titles = names.title_keys()
-    toks = [(tok, names.token_key(script, tok)) for script, tok in names.tokens(name)]
+    toks = [(tok, names.token_key(script, tok)) for script, tok in _tokens(name)]
     toks = [(tok, key) for tok, key in toks if key]
     out: set[str] = set()
     for variant in (toks, [(t, k) for t, k in toks if k not in titles]):
         out |= _blocks_of([t for t, _k in variant])
-    return out
+    return frozenset(out)
 
 
 def _blocks_of(toks: list[str]) -> set[str]:
@@ -247,7 +334,15 @@ def _blocks_of(toks: list[str]) -> set[str]:
         for f in family:
             if g != f:
                 out.add("2:" + "|".join(sorted((g, f))))
+                # And on the skeletons (long vowels dropped): a Latin spelling often
+                # leaves out the long vowel the Persian writes (Mosavi, موسوی; Qolipour,
+                # قلی‌پور), and the two must still meet to be compared.
+                out.add("2:" + "|".join(sorted((_skeleton(g), _skeleton(f)))))
     return out
+
+
+def _skeleton(key: str) -> str:
+    return key[:1] + key[1:].replace("i", "").replace("u", "")
 
 
 def block_keys(person: Candidate) -> set[str]:
@@ -299,7 +394,7 @@ def name_similarity(a: Candidate, b: Candidate) -> float:
     """How alike the two people's names are: the best of a's names against b's keys and
     the best of b's against a's, the lower of the two. Asking both ways keeps "Mohammad
     Mohammadi" from matching "Mohammad Baqer Mohammadi" (a subset one way only)."""
-    if a.joined & b.joined:
+    if a.joined & b.joined or a.lexicon_names & b.lexicon_names:
         return names.EXACT
     first = _best(a, b)
     if first < NAME_THRESHOLD:
@@ -307,9 +402,57 @@ def name_similarity(a: Candidate, b: Candidate) -> float:
     return min(first, _best(b, a))
 
 
-def joined_keys(name: str) -> set[str]:
-    """``joined_key`` with and without titles (حاجی in حاجی‌زاده is a name, not Haj)."""
-    return {k for k in (joined_key(name), joined_key(name, keep_titles=True)) if k}
+@lru_cache(maxsize=1 << 16)
+def _lexicon_name(name: str) -> tuple[str, ...]:
+    return tuple(e.id for e in parse_name(name) if e.kind != "title")
+
+
+@lru_cache(maxsize=1 << 17)
+def joined_keys(name: str) -> frozenset[str]:
+    """``joined_key`` with and without titles (حاجی in حاجی‌زاده is a name, not Haj), and
+    with a final vowel inside the joined name read as the long vowel the joined spelling
+    writes: "Ali Reza" ends its first token in a vowel ("ale") where "Alireza" and
+    علیرضا write ی inside the word ("alirze")."""
+    out = set()
+    for keep_titles in (False, True):
+        out |= _joined_variants(name, keep_titles=keep_titles)
+    return frozenset(out)
+
+
+def _joined_variants(name: str, *, keep_titles: bool) -> set[str]:
+    keys = _token_keys(name, keep_titles=keep_titles)
+    if not keys:
+        return set()
+    # And the key of the name written as one word, as a list that joins the parts of a
+    # compound writes it (Hosseinnima, Alyyaser: the letters met at the joins collapse).
+    titles = names.title_keys()
+    toks = [
+        (sc, t) for sc, t in _tokens(name) if keep_titles or names.token_key(sc, t) not in titles
+    ]
+    whole = {_whole_key(toks)} if len({sc for sc, _t in toks}) == 1 else set()
+    junctions = [i for i, k in enumerate(keys[:-1]) if k.endswith("e") and len(k) > 1][:3]
+    out = set()
+    for chosen in itertools.product((False, True), repeat=len(junctions)):
+        variant = list(keys)
+        for i, flip in zip(junctions, chosen, strict=True):
+            if flip:
+                variant[i] = variant[i][:-1] + "i"
+        out.add(_join(variant))
+    return (out | whole) - {""}
+
+
+def _whole_key(toks: list[tuple[str, str]]) -> str:
+    return names.token_key(toks[0][0], "".join(t for _sc, t in toks)) if toks else ""
+
+
+def _token_keys(name: str, *, keep_titles: bool) -> list[str]:
+    titles = names.title_keys()
+    keys = [names.token_key(script, tok) for script, tok in _tokens(name)]
+    return [k for k in keys if k and (keep_titles or k not in titles)]
+
+
+def _join(keys: list[str]) -> str:
+    return keys[0] + "".join(k[1:] if k.startswith("a") and len(k) > 1 else k for k in keys[1:])
 
 
 def joined_key(name: str, *, keep_titles: bool = False) -> str:
@@ -317,28 +460,43 @@ def joined_key(name: str, *, keep_titles: bool = False) -> str:
     differently in two scripts meets: ذبیح‌الله سهرابی (three tokens in Persian) and
     Zabihollah Sohrabi (two), حسین‌پور and Hosseinpour. A token's initial-vowel mark
     is dropped after the first, as it is when the joined word is keyed (-ollah, -allah)."""
-    titles = names.title_keys()
-    keys = [names.token_key(script, tok) for script, tok in names.tokens(name)]
-    keys = [k for k in keys if k and (keep_titles or k not in titles)]
-    if not keys:
-        return ""
-    return keys[0] + "".join(k[1:] if k.startswith("a") and len(k) > 1 else k for k in keys[1:])
+    keys = _token_keys(name, keep_titles=keep_titles)
+    return _join(keys) if keys else ""
 
 
 def father_agreement(a: Candidate, b: Candidate) -> str | None:
-    """ "same", "close" or "different"; None when either is unknown."""
+    """ "same", "close", "uncertain" or "different"; None when either is unknown."""
     if not a.father_keys or not b.father_keys:
         return None
-    if set(a.father_keys.split()) & set(b.father_keys.split()):
+    return _father_level(*sorted((a.father_name, b.father_name)))
+
+
+@lru_cache(maxsize=1 << 17)
+def _father_facts(name: str) -> tuple[str, frozenset[str], str | None]:
+    found = parse_name(name, kinds=("given",))
+    return names.name_keys(name), joined_keys(name), found[0].fa if found else None
+
+
+@lru_cache(maxsize=1 << 18)
+def _father_level(x: str, y: str) -> str:
+    """How two fathers' names compare (both known); a list of 100,000 people holds a few
+    hundred fathers' names, so each two are compared once."""
+    keys_x, joined_x, entry_x = _father_facts(x)
+    keys_y, joined_y, entry_y = _father_facts(y)
+    if joined_x & joined_y or (entry_x is not None and entry_x == entry_y):
+        # One name, whatever the spelling: the keys meet, or the lexicon knows both
+        # spellings for one name (Kasem and قاسم key differently, k and q).
         return "same"
-    closeness = max(
-        names.score(a.father_name, b.father_keys), names.score(b.father_name, a.father_keys)
-    )
-    # Only a name written out in part ("Ali" for "Ali-Asghar") is close: a different
-    # long vowel is another name (Hassan/Hossein, Mohammad/Mahmoud).
+    if set(keys_x.split()) & set(keys_y.split()):
+        # A compound written out in part: "Ali" for "Ali-Reza", "Mohammad" for
+        # "Mohammad Javad". Often the same man in a shorter list; sometimes another.
+        return "close"
+    closeness = max(names.score(x, keys_y), names.score(y, keys_x))
+    # Only a name written out in part is close: a different long vowel is another name
+    # (Hassan/Hossein, Mohammad/Mahmoud).
     if closeness >= FATHER_CLOSE:
         return "close"
-    if closeness >= NAME_THRESHOLD and _is_persian(a.father_name) != _is_persian(b.father_name):
+    if closeness >= NAME_THRESHOLD and _is_persian(x) != _is_persian(y):
         # Across scripts a long vowel is often written one way and read another (Yusuf,
         # یوسف): no veto, and no credit either.
         return "uncertain"
@@ -431,22 +589,29 @@ def weigh(
             u = freq.name_u(a, b)
         elif comparison == "father" and level == "same":
             u = freq.father_u(a)
+        elif (comparison, level) in TF_LEVELS:
+            u = freq.value_u(comparison, level, a)
         weight += math.log2(m / u)
         if comparison == "name":
             if level == "same":
                 same_text = {n.casefold() for n in a.names} & {n.casefold() for n in b.names}
-                reasons.append("same name" if same_text else "same name in another spelling")
+                reasons.append(SAME_NAME if same_text else SAME_NAME_RESPELT)
             else:
-                reasons.append("similar name")
+                reasons.append(SIMILAR_NAME)
         else:
             reasons.append(REASONS[(comparison, level)])
     if vector.get("name") == "same":
         count = freq.name_count(a, b)
         if count >= COMMON_NAME:
-            reasons.append(f"a common name ({count:,} people): strangers agree this well by chance")
+            reasons.append(COMMON_NAME_REASON % {"count": f"{count:,}"})
         elif count <= RARE_NAME and freq.people >= PSEUDO_PEOPLE:
-            reasons.append("a rare name")
+            reasons.append(RARE_NAME_REASON)
     return weight, reasons
+
+
+def propose_weight(threshold: float = PROPOSE_PROBABILITY) -> float:
+    """The match weight, in bits, from which a pair is proposed at ``threshold``."""
+    return math.log2(threshold / (1 - threshold))
 
 
 def probability(weight: float) -> float:

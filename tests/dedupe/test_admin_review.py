@@ -72,3 +72,31 @@ def test_a_researcher_reviewing_a_merge_into_a_published_record_is_told_who_can_
     other.refresh_from_db()
     keep.refresh_from_db()
     assert other.merged_into is None and keep.biography == ""
+
+
+def test_a_researcher_reading_persian_sees_the_reasons_in_persian(pair, researcher_client):
+    pair.reasons = "same name in another spelling; same father's name; died same month"
+    pair.save()
+    queue = researcher_client.get("/admin/victims/duplicatepair/", HTTP_ACCEPT_LANGUAGE="fa")
+    html = queue.content.decode()
+    assert "همان نام با املایی دیگر؛ همان نام پدر؛ مرگ در همان ماه" in html
+    assert "same father" not in html
+    record = researcher_client.get(
+        f"/admin/victims/victim/{pair.victim_a.pk}/change/", HTTP_ACCEPT_LANGUAGE="fa"
+    )
+    assert "همان نام پدر" in record.content.decode()
+    english = researcher_client.get("/admin/victims/duplicatepair/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "same name in another spelling; same father&#x27;s name" in english.content.decode()
+
+
+def test_a_common_names_reason_reads_its_count_in_persian_digits():
+    from django.utils import translation
+
+    from archive.core.linkage import COMMON_NAME_REASON
+    from archive.core.match_reasons import reasons_text
+
+    stored = COMMON_NAME_REASON % {"count": "1,234"}
+    with translation.override("fa"):
+        assert reasons_text([stored]).startswith("نامی رایج (۱٬۲۳۴ نفر)")
+    with translation.override("en"):
+        assert reasons_text([stored]) == stored

@@ -56,6 +56,39 @@ def test_every_official_spelt_two_ways_is_found(tmp_path):
     assert PerpetratorPair.objects.count() == len(pairs)
 
 
+# One (synthetic) official in each list's own way: the compound given name joined,
+# hyphenated or spaced, a doubled letter or not, a title or not, Persian only.
+ONE_OFFICIAL = [
+    "Hossein-Ali Testnayyeri",
+    "Hosseinali Testnayeri",
+    "Hojatoleslam Hossein Ali Testnayeri",
+    "حسینعلی تستنیری",
+    "آیت‌الله حسین‌علی تستنیری",
+]
+
+
+@pytest.mark.django_db
+def test_one_official_in_five_spellings_is_found_in_every_pair(tmp_path):
+    records = [_create(name) for name in ONE_OFFICIAL]
+    PerpetratorFactory(name_latin="Hossein Testnayeri", cited=False)  # another man
+    out = tmp_path / "pairs.csv"
+    call_command("find_duplicates", "perpetrators", str(out), verbosity=0)
+    found = {frozenset((r["ref_a"], r["ref_b"])) for r in _rows(out)}
+    every_pair = {
+        frozenset((a.ref, b.ref)) for i, a in enumerate(records) for b in records[i + 1 :]
+    }
+    assert every_pair - found == set()
+
+
+def test_titles_are_dropped_but_not_the_names_that_share_their_letters():
+    from perpetrators.dedupe import without_titles
+
+    assert without_titles("Hojatoleslam val-Moslemin Ali Testrazini") == "ali testrazini"
+    assert without_titles("آیت‌الله ذبیح‌الله تستمرادی") == "ذبیح الله تستمرادی"
+    assert without_titles("Hasan-Ali Testkhah") == "hasan ali testkhah"
+    assert without_titles("Sheikh") == "Sheikh"  # only a title: kept
+
+
 @pytest.mark.django_db
 def test_officials_with_different_fathers_are_not_paired(tmp_path):
     PerpetratorFactory(name_latin="Hossein Testnayeri", father_name="Ali", cited=False)

@@ -88,7 +88,8 @@ def test_the_weight_is_the_prior_plus_the_log_ratio_of_each_level():
     a = _tabrizi("A", "Mohammad Hosseini Tabrizi")
     b = _tabrizi("B", "Mohamad Hoseini Tabrizi")
     freq = Frequencies.of([a, b])
-    m_prison, u_prison = LEVELS["prison"]["same"]
+    m_prison = LEVELS["prison"]["same"][0]
+    u_prison = freq.value_u("prison", "same", a)  # the prison's share of the list, smoothed
     expected = (
         freq.prior()
         + math.log2(LEVELS["name"]["same"][0] / freq.name_u(a, b))

@@ -71,3 +71,54 @@ def test_on_match_skip_leaves_the_matched_row_out(tmp_path, in_the_archive, mana
     assert "row 3 may be V-0002" in run.out
     assert "(1 skipped)" in run.out
     assert set(Victim.objects.values_list("ref", flat=True)) == {"V-0002", "T-10"}
+
+
+@pytest.fixture
+def an_official(db):
+    from tests.factories import PerpetratorFactory
+
+    return PerpetratorFactory(ref="P-0007", name_latin="Hossein-Ali Testnayyeri", cited=False)
+
+
+def _officials(tmp_path):
+    header = ["ref", "name_latin", "name_fa", "publication_status"]
+    return write_csv(
+        tmp_path / "officials.csv",
+        [
+            {
+                "ref": "TP-1",
+                "name_latin": "Testonly Official",
+                "name_fa": "",
+                "publication_status": "draft",
+            },
+            {
+                "ref": "TP-2",
+                "name_latin": "",
+                "name_fa": "آیت‌الله حسینعلی تستنیری",
+                "publication_status": "draft",
+            },
+        ],
+        header,
+    )
+
+
+def test_a_perpetrator_import_names_the_official_already_in_the_archive(
+    tmp_path, an_official, manage
+):
+    run = manage("import_records", "perpetrators", _officials(tmp_path), "--dry-run")
+    assert run.code == 0, run.text
+    line = next(x for x in run.out.splitlines() if "may be P-0007" in x)
+    assert line.strip().startswith("row 3 may be P-0007, score ")
+    assert "same name in another spelling" in line
+    assert "row 2 may be" not in run.out
+
+
+def test_a_perpetrator_import_skips_the_official_already_in_the_archive_when_asked(
+    tmp_path, an_official, manage
+):
+    from perpetrators.models import Perpetrator
+
+    run = manage("import_records", "perpetrators", _officials(tmp_path), "--on-match=skip")
+    assert run.code == 0, run.text
+    assert "(1 skipped)" in run.out
+    assert set(Perpetrator.objects.values_list("ref", flat=True)) == {"P-0007", "TP-1"}

@@ -1,0 +1,40 @@
+"""The database side of the duplicate finding that the apps share (the scoring itself is
+``archive.core.linkage``, pure): an import's new rows checked against the archive's
+records. Each app hands over how to read its records (``victims.dedupe``,
+``perpetrators.dedupe``); the kernel imports no app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from archive.core.importing import PossibleMatch
+from archive.core.linkage import EXPECTED_DUPLICATES, PROPOSE_PROBABILITY, Candidate, Matcher
+from archive.core.match_reasons import reason_text
+
+
+def import_matches(
+    rows,
+    *,
+    matcher: Matcher | None,
+    people: Callable[[], list[Candidate]],
+    candidate_of: Callable[[str, object], Candidate],
+    expected: float = EXPECTED_DUPLICATES,
+    threshold: float = PROPOSE_PROBABILITY,
+) -> tuple[list[PossibleMatch], Matcher]:
+    """Of an import's new rows ``(where, instance)``, those that are probably records
+    already in the archive, as ``PossibleMatch`` (the best match of each, its reasons in
+    the reader's language), and the archive's records blocked and counted (``Matcher``:
+    made once per import from ``people()``, passed back in for the next batch)."""
+    matcher = Matcher(people(), expected=expected) if matcher is None else matcher
+    if not matcher.people:
+        return [], matcher
+    found = matcher.matches(
+        [candidate_of(where, instance) for where, instance in rows], threshold=threshold
+    )
+    out = []
+    for where, _instance in rows:
+        if where in found:
+            best = found[where][0]
+            reasons = tuple(reason_text(r) for r in best.reasons)
+            out.append(PossibleMatch(where, best.b.ref, best.score, reasons))
+    return out, matcher

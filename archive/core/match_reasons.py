@@ -1,0 +1,35 @@
+"""The reasons a pair of records may be one person (``archive.core.linkage``), in the
+reader's language. The linkage writes them in English (stored with a proposed pair,
+written in the CSV of ``find_duplicates``); staff read them translated: in the review
+queue, a record's possible duplicates, a submission's possible records and the import
+report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.utils.translation import gettext
+
+from archive.core import linkage
+from archive.core.display import localized_number, reads_persian
+
+_COMMON = re.compile(re.escape(linkage.COMMON_NAME_REASON).replace(r"%\(count\)s", r"([\d,]+)"))
+SENT_FROM_THE_RECORD = linkage.gettext_noop("sent from this record's page")
+
+
+def reason_text(reason: str) -> str:
+    """One reason, translated (a reason the catalogue does not know is shown as it is)."""
+    reason = reason.strip()
+    if found := _COMMON.fullmatch(reason):
+        count = int(found.group(1).replace(",", ""))
+        return gettext(linkage.COMMON_NAME_REASON) % {"count": localized_number(count)}
+    return gettext(reason) if reason else ""
+
+
+def reasons_text(reasons: str | Iterable[str]) -> str:
+    """Reasons (a list, or as stored: joined by "; "), translated and joined."""
+    if isinstance(reasons, str):
+        reasons = reasons.split(";")
+    separator = "؛ " if reads_persian() else "; "
+    return separator.join(t for r in reasons if (t := reason_text(r)))
