@@ -23,11 +23,12 @@ name, spelling and script aside) is labelled "same spelling".
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from contextlib import nullcontext, suppress
 
 from django.core.exceptions import EmptyResultSet
-from django.db import OperationalError, connections, transaction
+from django.db import DatabaseError, OperationalError, connections, transaction
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
@@ -142,6 +143,10 @@ OWN_TOKENS = "string_to_array(split_part({table}.name_keys, ' | ', 1), ' ')"
 INITIALS = "archive_name_initials({table}.name_keys)"
 
 
+# Keys handed to PostgreSQL as one text, split there: psycopg2 adapts a list item by item
+# (1.2 ms for the ~800 one-letter variants of three keys; a string is one parameter).
+WORDS = "string_to_array(%s, ' ')"
+
 # How a PostgreSQL probe reads its parts (see ``_probes``).
 TOKENS, SUBSTRINGS, EDITS, TRIGRAMS = "tokens", "substrings", "edits", "trigrams"
 # The letters of keys (names.py writes o as u and y as i).
@@ -174,15 +179,17 @@ def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[
         initial, *parts = parts
         # Another of the person's keys starting with the initial (any letter it may stand
         # for), from the index of "<letter>.<key>" pairs (migration_ops.NameInitialsIndex).
-        conditions.append(f"{INITIALS.format(table=table)} && %s::text[]")
+        conditions.append(f"{INITIALS.format(table=table)} && {WORDS}")
         params.append(
-            [f"{letter}.{part}" for letter in names.initial_letters(initial) for part in parts]
+            " ".join(
+                f"{letter}.{part}" for letter in names.initial_letters(initial) for part in parts
+            )
         )
     elif kind == "fuzzy":
         token, *parts = parts
         if mode == EDITS:
-            conditions.append(f"{own} && %s::text[]")
-            params.append(one_edit_variants(token))
+            conditions.append(f"{own} && {WORDS}")
+            params.append(" ".join(one_edit_variants(token)))
         else:
             conditions.append(f"%s <%% {table}.name_keys")
             params.append(token)
@@ -191,8 +198,8 @@ def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[
             conditions.append(f"{table}.name_keys LIKE %s")
             params.append(f"%{part}%")  # keys are plain a-z: nothing to escape
     elif parts:
-        conditions.append(f"{own} @> %s::text[]")
-        params.append(list(parts))
+        conditions.append(f"{own} @> {WORDS}")
+        params.append(" ".join(parts))
     limit = FUZZY_LIMIT if kind == "fuzzy" else EXACT_LIMIT
     return " AND ".join(conditions), params, limit
 
@@ -241,6 +248,64 @@ class Progress:
                 self.strong += score >= STRONG
                 self.close += score >= CLOSE_ENOUGH
                 self.best = max(self.best, score)
+
+
+# --- Prepared statements (PostgreSQL) ----------------------------------------------------
+
+# At a few hundred thousand rows and more, planning a probe cost PostgreSQL more than
+# running it (0.5-2 ms against 0.1-1.3 ms: the victims table has some twenty indexes the
+# planner weighs each time). Each statement of a search is therefore prepared once per
+# connection and run with its generic plan, which the name indexes answer whatever the
+# keys asked for.
+MAX_PREPARED = 200  # statements kept per connection (probe shapes x filter combinations)
+GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _numbered(sql: str) -> tuple[str, int]:
+    """``sql`` with psycopg's ``%s`` placeholders as PostgreSQL's ``$1, $2, ...`` (and
+    ``%%`` as ``%``), and how many there are."""
+    count = 0
+
+    def number(match) -> str:
+        nonlocal count
+        if match.group(0) == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql), count
+
+
+def prepared(connection, sql: str) -> str | None:
+    """``EXECUTE <name>(%s, ...)`` for ``sql`` (with ``%s`` placeholders), prepared once on
+    this connection; None when it cannot be prepared (then run ``sql`` as it is)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    registry = getattr(connection, "_search_statements", None)
+    if registry is None or registry[0] is not raw:  # a new connection: nothing prepared
+        registry = connection._search_statements = (raw, {})
+    statements = registry[1]
+    if sql in statements:
+        return statements[sql]
+    numbered, count = _numbered(sql)
+    name = f"archive_search_{len(statements)}"
+    guard = (
+        transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
+    )
+    try:
+        with guard, connection.cursor() as cursor:
+            if len(statements) >= MAX_PREPARED:
+                cursor.execute("DEALLOCATE ALL")
+                statements.clear()
+                name = "archive_search_0"
+            cursor.execute(f"PREPARE {name} AS {numbered}")
+    except DatabaseError:
+        statements[sql] = None  # e.g. a parameter whose type PostgreSQL cannot tell
+        return None
+    call = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    statements[sql] = call
+    return call
 
 
 class Prober:
@@ -295,26 +360,29 @@ class Prober:
             return _postgres_condition(self.table, probe, mode)
         return _sqlite_condition(self.table, probe)
 
-    def rows(self, condition: str, params: list, limit: int, *, timeout_ms: float = 0) -> list:
-        """(pk, name_keys) of at most ``limit`` rows meeting ``condition``; with
-        ``timeout_ms`` (PostgreSQL), none if the database takes longer than that."""
-        if self.empty:
+    def rows(self, probes: list[tuple[str, list, int]], *, timeout_ms: float = 0) -> list:
+        """(probe, pk, name_keys) of the rows each of ``probes`` (condition, params,
+        limit) finds, at most its limit, ``probe`` being its place in ``probes``; on
+        PostgreSQL in one statement (``UNION ALL``). With ``timeout_ms`` (PostgreSQL),
+        none if the database takes longer than that."""
+        if self.empty or not probes:
             return []
-        # The SQL text is the table's name and fixed fragments; values are parameters.
-        sql = (
-            f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {condition} LIMIT %s) "
-            f"{self.quoted}{self.tail}"
-        )
-        params = [*params, limit, *self.params]
-        if self.postgres:
-            # Every probe has an index; with a LIMIT the planner may still bet on a
-            # sequential scan finding enough rows early ("M. Hosseini": a regex on the
-            # keys), which reads much of a million rows when the bet is lost.
-            settings = "SET LOCAL enable_seqscan = off; "
-            settings += f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}; "
-            if timeout_ms:
-                settings += f"SET LOCAL statement_timeout = {max(1, int(timeout_ms))}; "
-            sql = settings + sql
+        if not self.postgres:
+            found = []
+            for i, (condition, params, limit) in enumerate(probes):
+                sql, params = self._sql([(condition, params, limit)])
+                rows = self._execute(sql, params, guarded=False)
+                found.extend((i, pk, keys) for pk, keys in rows)
+            return found
+        sql, params = self._sql(probes)
+        # Every probe has an index; with a LIMIT the planner may still bet on a
+        # sequential scan finding enough rows early ("M. Hosseini": a regex on the
+        # keys), which reads much of a million rows when the bet is lost.
+        settings = "SET LOCAL enable_seqscan = off; " + GENERIC_PLAN
+        settings += f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}; "
+        if timeout_ms:
+            settings += f"SET LOCAL statement_timeout = {max(1, int(timeout_ms))}; "
+        sql = settings + (prepared(self.connection, sql) or sql)
         try:
             rows = self._execute(sql, params, guarded=bool(timeout_ms))
         except OperationalError:
@@ -327,7 +395,28 @@ class Prober:
             # would be the page's own query: take it on a statement of no consequence.
             with suppress(OperationalError):
                 self._execute("SELECT 1", (), guarded=True)
-        return rows
+        return [(probe, pk, keys) for pk, keys, probe in rows]
+
+    def _sql(self, probes) -> tuple[str, list]:
+        # The SQL text is the table's name and fixed fragments; values are parameters.
+        if len(probes) == 1 and not self.postgres:
+            ((condition, values, limit),) = probes
+            sql = (
+                f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {condition} LIMIT %s) "
+                f"{self.quoted}{self.tail}"
+            )
+            return sql, [*values, limit, *self.params]
+        parts, values = [], []
+        for i, (condition, probe_params, limit) in enumerate(probes):
+            parts.append(
+                f"(SELECT *, {i} AS search_probe FROM {self.quoted} WHERE {condition} LIMIT %s)"
+            )
+            values.extend((*probe_params, limit))
+        sql = (
+            f"{self.head}, {self.quoted}.search_probe FROM ({' UNION ALL '.join(parts)}) "
+            f"{self.quoted}{self.tail}"
+        )
+        return sql, [*values, *self.params]
 
     def _execute(self, sql: str, params, *, guarded: bool) -> list:
         # Inside a transaction a canceled statement would abort it: a savepoint of its own.
@@ -339,46 +428,74 @@ class Prober:
             return cursor.fetchall()
 
 
+def _stages(key: str, postgres: bool) -> list[list[tuple[tuple[str, ...], str | None]]]:
+    """The probes of ``_probes`` in the steps they are run: the query's tokens as
+    they are (whole tokens on PostgreSQL); then everything weaker that cannot rank
+    above a page of close matches (tokens inside longer keys, a token left out, the
+    one-letter variants of each token); then, one by one, guesses through the trigram
+    index. On PostgreSQL each of the first two steps is one statement."""
+    strong, weak, guesses = [], [], []
+    for probe, mode in _probes(key, postgres):
+        if mode == TRIGRAMS:
+            guesses.append((probe, mode))
+        elif probe[0] in ("partial", "fuzzy") or mode == SUBSTRINGS:
+            weak.append((probe, mode))
+        else:
+            strong.append((probe, mode))
+    return [stage for stage in (strong, weak) if stage] + [[guess] for guess in guesses]
+
+
+def _stop(kind: str, mode: str | None, progress: Progress, exact_hits: int) -> bool:
+    """Whether the probes from this one on can no longer change the first page."""
+    weaker = kind in ("partial", "fuzzy") or mode == SUBSTRINGS
+    return (
+        progress.same >= ENOUGH_SAME  # a page of the very name asked for
+        # the names as spelt matched plenty: no need to look further
+        or (weaker and exact_hits >= EXACT_LIMIT)
+        # a page of close matches: a part of a name or a guess ranks below
+        or (weaker and progress.close >= ENOUGH_SAME)
+        # a page of names closer than any one-letter guess could be
+        or (kind == "fuzzy" and progress.strong >= ENOUGH_SAME)
+        # the name as asked, or one letter off: farther guesses rank below
+        or (mode == TRIGRAMS and progress.best >= CLOSE_ENOUGH)
+        or (mode == TRIGRAMS and progress.trigram_ms >= TRIGRAM_MS)
+    )
+
+
 def candidates(queryset, key: str, progress: Progress) -> None:
     """Finds the rows of ``queryset`` worth ranking for ``key`` and hands them to
     ``progress``: a few hundred at most, found through the search indexes (no scan of
-    every row)."""
+    every row), in as few statements as the stopping rules allow (``_stages``)."""
     exact_hits = 0
     with Prober(queryset) as prober:
-        for probe, mode in _probes(key, prober.postgres):
-            kind = probe[0]
-            if progress.same >= ENOUGH_SAME:
-                break  # a page of the very name asked for: guesses rank below them
-            weaker = kind in ("partial", "fuzzy") or mode == SUBSTRINGS
-            if weaker and exact_hits >= EXACT_LIMIT:
-                break  # the names as spelt matched plenty: no need to look further
-            if weaker and progress.close >= ENOUGH_SAME:
-                break  # a page of close matches: a part of a name or a guess ranks below
-            if kind == "fuzzy" and progress.strong >= ENOUGH_SAME:
-                break  # a page of names closer than any one-letter guess could be
-            if mode == TRIGRAMS and progress.best >= CLOSE_ENOUGH:
-                break  # the name as asked, or one letter off: farther guesses rank below
-            if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
-                continue  # a page of names fitting the initial: the others rank below
-            condition, params, limit = prober.condition(probe, mode)
-            if mode == TRIGRAMS:
+        for stage in _stages(key, prober.postgres):
+            batch, stopped = [], False
+            for probe, mode in stage:
+                kind = probe[0]
+                if _stop(kind, mode, progress, exact_hits):
+                    stopped = True
+                    break
+                if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
+                    continue  # a page of names fitting the initial: the others rank below
+                batch.append((probe, mode))
+            if not batch:
+                return
+            conditions = [prober.condition(probe, mode) for probe, mode in batch]
+            if batch[0][1] == TRIGRAMS:
                 # A guess at a farther spelling, given what is left of TRIGRAM_MS (all of
                 # a search's guesses together): on a common short key the trigram index
                 # can take far longer (60 ms at a million people; 2-5 ms at 20,000), and
                 # what the guess would add ranks below everything found so far.
-                if progress.trigram_ms >= TRIGRAM_MS:
-                    break
                 started = time.perf_counter()
-                rows = prober.rows(
-                    condition, params, limit, timeout_ms=TRIGRAM_MS - progress.trigram_ms
-                )
+                rows = prober.rows(conditions, timeout_ms=TRIGRAM_MS - progress.trigram_ms)
                 progress.trigram_ms += (time.perf_counter() - started) * 1000
             else:
-                rows = prober.rows(condition, params, limit)
-            if kind != "fuzzy":
-                exact_hits += len(rows)
-            progress.initial_done |= kind == "initial"
-            progress.add(rows)
+                rows = prober.rows(conditions)
+            exact_hits += sum(batch[i][0][0] != "fuzzy" for i, _, _ in rows)
+            progress.initial_done |= any(probe[0] == "initial" for probe, _ in batch)
+            progress.add((pk, keys) for _, pk, keys in rows)
+            if stopped:
+                return  # later stages are weaker still
 
 
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
