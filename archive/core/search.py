@@ -27,7 +27,7 @@ import re
 import time
 from contextlib import nullcontext, suppress
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import DatabaseError, OperationalError, connections, transaction
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
@@ -329,6 +329,7 @@ class Prober:
         self.using = queryset.db
         self.connection = connections[self.using]
         self.postgres = self.connection.vendor == "postgresql"
+        self.model = queryset.model
         self.table = queryset.model._meta.db_table
         self._savepoint = None  # set on entering, inside a transaction
         values = queryset.order_by().values_list("pk", "name_keys")
@@ -418,6 +419,52 @@ class Prober:
         )
         return sql, [*values, *self.params]
 
+    def page(self, fields: tuple[str, ...], ranked: list[tuple[int, float]]) -> list | None:
+        """``values(*fields)`` rows of ``ranked`` in rank order, with ``search_score`` and
+        ``search_exact``, through the SQL the probes were made of (PostgreSQL, prepared):
+        no second compilation of the queryset. None when that SQL cannot say it (a field
+        that is not a plain column of the table, a join in the filters): ask the ORM."""
+        if not self.postgres or self.empty or not fields:
+            return None
+        tail = self.tail
+        if tail and not tail.startswith(" WHERE "):
+            return None
+        meta = self.model._meta
+        ops = self.connection.ops
+        columns = []
+        for name in fields:
+            try:
+                field = meta.pk if name == "pk" else meta.get_field(name)
+            except FieldDoesNotExist:
+                return None
+            if (
+                field not in meta.local_concrete_fields
+                or hasattr(field, "from_db_value")
+                or ops.get_db_converters(field.get_col(self.table))
+            ):
+                return None
+            columns.append(f"{self.quoted}.{ops.quote_name(field.column)}")
+        pk = f"{self.quoted}.{ops.quote_name(meta.pk.column)}"
+        where = f" AND ({tail[len(' WHERE ') :]})" if tail else ""
+        sql = (
+            f"SELECT {', '.join(columns)}, {pk} FROM {self.quoted} "
+            f"WHERE {pk} = ANY(string_to_array(%s, ' ')::bigint[]){where}"
+        )
+        params = [" ".join(str(int(pk)) for pk, _ in ranked), *self.params]
+        call = prepared(self.connection, sql)
+        if call is not None:
+            sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
+        by_pk = {row[-1]: row for row in self._execute(sql, params, guarded=False)}
+        rows = []
+        for pk_value, score in ranked:
+            row = by_pk.get(pk_value)
+            if row is not None:
+                item = dict(zip(fields, row, strict=False))
+                item["search_score"] = score
+                item["search_exact"] = names.is_exact_score(score)
+                rows.append(item)
+        return rows
+
     def _execute(self, sql: str, params, *, guarded: bool) -> list:
         # Inside a transaction a canceled statement would abort it: a savepoint of its own.
         guard = nullcontext()
@@ -462,7 +509,7 @@ def _stop(kind: str, mode: str | None, progress: Progress, exact_hits: int) -> b
     )
 
 
-def candidates(queryset, key: str, progress: Progress) -> None:
+def candidates(queryset, key: str, progress: Progress) -> Prober:
     """Finds the rows of ``queryset`` worth ranking for ``key`` and hands them to
     ``progress``: a few hundred at most, found through the search indexes (no scan of
     every row), in as few statements as the stopping rules allow (``_stages``)."""
@@ -479,7 +526,7 @@ def candidates(queryset, key: str, progress: Progress) -> None:
                     continue  # a page of names fitting the initial: the others rank below
                 batch.append((probe, mode))
             if not batch:
-                return
+                break
             conditions = [prober.condition(probe, mode) for probe, mode in batch]
             if batch[0][1] == TRIGRAMS:
                 # A guess at a farther spelling, given what is left of TRIGRAM_MS (all of
@@ -495,21 +542,26 @@ def candidates(queryset, key: str, progress: Progress) -> None:
             progress.initial_done |= any(probe[0] == "initial" for probe, _ in batch)
             progress.add((pk, keys) for _, pk, keys in rows)
             if stopped:
-                return  # later stages are weaker still
+                break  # later stages are weaker still
+    return prober
 
 
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
     """(pk, score) of the best matches for ``q`` in ``queryset``, best first; none below
     ``MIN_SCORE``."""
+    return _rank(queryset, q, limit)[0]
+
+
+def _rank(queryset, q: str, limit: int) -> tuple[list[tuple[int, float]], Prober | None]:
     q = clean_query(q)
     key = names.query_key(q) if q else ""
     if not key:
-        return []
+        return [], None
     progress = Progress(q)
-    candidates(queryset, key, progress)
+    prober = candidates(queryset, key, progress)
     scored = [(pk, score) for pk, score in progress.scores.items() if score >= MIN_SCORE]
     scored.sort(key=lambda item: (-item[1], item[0]))
-    return scored[:limit]
+    return scored[:limit], prober
 
 
 def in_rank_order(queryset, ranked: list[tuple[int, float]]):
@@ -541,9 +593,15 @@ class Ranked:
     and a slice reads only the rows it names, in rank order, each with ``search_score``
     (1.0: the same spelling; lower: similar) and ``search_exact``."""
 
-    def __init__(self, queryset, ranking: list[tuple[int, float]]):
-        self.queryset = queryset
+    def __init__(self, queryset, ranking: list[tuple[int, float]], prober=None, fields=()):
+        self.base = queryset
         self.ranking = ranking
+        self.prober = prober  # the probes' SQL, which can read a page (``Prober.page``)
+        self.fields = fields
+
+    @property
+    def queryset(self):
+        return self.base.values(*self.fields) if self.fields else self.base
 
     def __len__(self) -> int:
         return len(self.ranking)
@@ -556,12 +614,19 @@ class Ranked:
 
     def values(self, *fields: str) -> Ranked:
         """The same matches read as ``values()`` rows (the API's columns)."""
-        return Ranked(self.queryset.values(*fields), self.ranking)
+        return Ranked(self.base, self.ranking, self.prober, fields)
+
+    def _read(self, ranked: list[tuple[int, float]]) -> list:
+        if self.prober is not None and self.fields:
+            rows = self.prober.page(self.fields, ranked)
+            if rows is not None:
+                return rows
+        return in_rank_order(self.queryset, ranked)
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return in_rank_order(self.queryset, self.ranking[key])
-        return in_rank_order(self.queryset, [self.ranking[key]])[0]
+            return self._read(self.ranking[key])
+        return self._read([self.ranking[key]])[0]
 
     def __iter__(self):
         return iter(self[:])
@@ -589,7 +654,7 @@ class Ranked:
 def search(queryset, q: str) -> Ranked:
     """The matches for ``q`` in ``queryset``, best first: what the searchable models'
     ``QuerySet.search`` returns (call that; this is its body)."""
-    return Ranked(queryset, rank(queryset, q))
+    return Ranked(queryset, *_rank(queryset, q, MAX_RESULTS))
 
 
 def admin_search_results(queryset, search_term, default, request):
