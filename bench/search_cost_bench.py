@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,10 +64,8 @@ def _backends(database_url: str) -> list[int]:
 def _cpu(pids) -> dict[int, float]:
     out = {}
     for pid in pids:
-        try:
+        with suppress(OSError, ValueError):  # gone meanwhile
             out[pid] = proc_cpu(pid)
-        except (OSError, ValueError):
-            pass  # gone
     return out
 
 

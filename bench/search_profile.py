@@ -21,10 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
-
 CLOCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -92,6 +88,9 @@ def main(argv=None) -> int:
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN this many searches")
     args = parser.parse_args(argv)
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     import django
 
     django.setup()
