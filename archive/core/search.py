@@ -308,6 +308,40 @@ def prepared(connection, sql: str) -> str | None:
     return call
 
 
+_COLUMNS: dict[tuple, str | None] = {}
+INTEGER_KEYS = ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField")
+
+
+def _plain_columns(connection, model, fields: tuple[str, ...]) -> str | None:
+    """The select list of ``values(*fields)`` when every field is a plain column of the
+    model's own table, read as the database gives it; else None. Worked out once per
+    model and fields."""
+    key = (connection.vendor, model._meta.label, fields)
+    if key in _COLUMNS:
+        return _COLUMNS[key]
+    meta = model._meta
+    ops = connection.ops
+    table = ops.quote_name(meta.db_table)
+    own = {id(f) for f in meta.local_concrete_fields}
+    columns = []
+    for name in fields:
+        try:
+            field = meta.pk if name == "pk" else meta.get_field(name)
+        except FieldDoesNotExist:
+            columns = None
+            break
+        if (
+            id(field) not in own
+            or hasattr(field, "from_db_value")
+            or ops.get_db_converters(field.get_col(meta.db_table))
+        ):
+            columns = None
+            break
+        columns.append(f"{table}.{ops.quote_name(field.column)}")
+    _COLUMNS[key] = result = ", ".join(columns) if columns is not None else None
+    return result
+
+
 class Prober:
     """Reads what a probe finds among the rows of a queryset, one round trip a probe.
 
@@ -430,27 +464,17 @@ class Prober:
         if tail and not tail.startswith(" WHERE "):
             return None
         meta = self.model._meta
+        columns = _plain_columns(self.connection, self.model, fields)
+        if columns is None or meta.pk.get_internal_type() not in INTEGER_KEYS:
+            return None
         ops = self.connection.ops
-        columns = []
-        for name in fields:
-            try:
-                field = meta.pk if name == "pk" else meta.get_field(name)
-            except FieldDoesNotExist:
-                return None
-            if (
-                field not in meta.local_concrete_fields
-                or hasattr(field, "from_db_value")
-                or ops.get_db_converters(field.get_col(self.table))
-            ):
-                return None
-            columns.append(f"{self.quoted}.{ops.quote_name(field.column)}")
         pk = f"{self.quoted}.{ops.quote_name(meta.pk.column)}"
         where = f" AND ({tail[len(' WHERE ') :]})" if tail else ""
         sql = (
-            f"SELECT {', '.join(columns)}, {pk} FROM {self.quoted} "
+            f"SELECT {columns}, {pk} FROM {self.quoted} "
             f"WHERE {pk} = ANY(string_to_array(%s, ' ')::bigint[]){where}"
         )
-        params = [" ".join(str(int(pk)) for pk, _ in ranked), *self.params]
+        params = [" ".join(str(int(found)) for found, _ in ranked), *self.params]
         call = prepared(self.connection, sql)
         if call is not None:
             sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
