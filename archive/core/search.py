@@ -27,6 +27,7 @@ import re
 import time
 from contextlib import nullcontext, suppress
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import DatabaseError, OperationalError, connections, transaction
 from django.db.models import FloatField
@@ -279,7 +280,10 @@ def _numbered(sql: str) -> tuple[str, int]:
 
 def prepared(connection, sql: str) -> str | None:
     """``EXECUTE <name>(%s, ...)`` for ``sql`` (with ``%s`` placeholders), prepared once on
-    this connection; None when it cannot be prepared (then run ``sql`` as it is)."""
+    this connection; None when it cannot be prepared (then run ``sql`` as it is), or
+    when ``settings.SEARCH_PREPARED`` is off."""
+    if not settings.SEARCH_PREPARED:
+        return None
     connection.ensure_connection()
     raw = connection.connection
     registry = getattr(connection, "_search_statements", None)
@@ -413,11 +417,11 @@ class Prober:
         # Every probe has an index; with a LIMIT the planner may still bet on a
         # sequential scan finding enough rows early ("M. Hosseini": a regex on the
         # keys), which reads much of a million rows when the bet is lost.
-        settings = "SET LOCAL enable_seqscan = off; " + GENERIC_PLAN
-        settings += f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}; "
+        setup = "SET LOCAL enable_seqscan = off; " + GENERIC_PLAN
+        setup += f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}; "
         if timeout_ms:
-            settings += f"SET LOCAL statement_timeout = {max(1, int(timeout_ms))}; "
-        sql = settings + (prepared(self.connection, sql) or sql)
+            setup += f"SET LOCAL statement_timeout = {max(1, int(timeout_ms))}; "
+        sql = setup + (prepared(self.connection, sql) or sql)
         try:
             rows = self._execute(sql, params, guarded=bool(timeout_ms))
         except OperationalError:

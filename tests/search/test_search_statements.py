@@ -45,9 +45,7 @@ def test_a_search_reads_the_people_in_three_statements(anonymous, postgres):
     assert len(people_reads(queries)) == 3, people_reads(queries)
 
 
-def test_a_search_answers_when_the_connection_already_holds_its_statements(
-    anonymous, postgres
-):
+def test_a_search_answers_when_the_connection_already_holds_its_statements(anonymous, postgres):
     person = VictimFactory(name_latin="Parvaneh Shahbazi", name_fa="پروانه شهبازی")
     url = reverse("api:victim-list")
     first = anonymous.get(url, {"q": "Parvaneh Shahbazi"}).json()["results"]
@@ -57,3 +55,14 @@ def test_a_search_answers_when_the_connection_already_holds_its_statements(
     again = anonymous.get(url, {"q": "Parvaneh Shahbazi"}).json()["results"]
     assert [row["ref"] for row in again] == [row["ref"] for row in first] == [person.ref]
     assert again == first
+
+
+def test_a_search_behind_a_pooler_prepares_nothing(anonymous, postgres, settings):
+    """SEARCH_PREPARED=0 (pgbouncer in transaction mode): the same answer, with statements
+    that no other server connection could lack."""
+    settings.SEARCH_PREPARED = False
+    person = VictimFactory(name_latin="Parvaneh Shahbazi", name_fa="پروانه شهبازی")
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(reverse("api:victim-list"), {"q": "Parvane Shahbazi"})
+    assert [row["ref"] for row in response.json()["results"]] == [person.ref]
+    assert not [q for q in queries.captured_queries if "archive_search_" in q["sql"]]
