@@ -412,6 +412,9 @@ class Prober:
                 sql, params = self._sql([(condition, params, limit)])
                 rows = self._execute(sql, params, guarded=False)
                 found.extend((i, pk, keys) for pk, keys in rows)
+            if timeout_ms:  # as below: a cancel delivered late goes to no page's query
+                with suppress(OperationalError):
+                    self._execute("SELECT 1", (), guarded=True)
             return found
         sql, params = self._sql(probes)
         # Every probe has an index; with a LIMIT the planner may still bet on a
