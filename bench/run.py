@@ -431,6 +431,12 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
                 f"hits={r['hits']:.0%}",
                 flush=True,
             )
+        # Issue 26: empty requests and distinct searches in turn, CPU per request split
+        # between the workers (Python) and PostgreSQL's backends, as a ratio.
+        from bench.search_cost_bench import measure
+
+        search_cost = measure(args.port, server.pid, url, clients=args.clients, rounds=3,
+                              block=min(200, args.requests), seconds=args.seconds)  # fmt: skip
         peaks = worker_peaks_kb(server.pid)
     finally:
         stop(server)
@@ -443,7 +449,7 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
         "worker_peak_mb": max(peaks) / 1024 if peaks else None, "workers": len(peaks),
         "indexes": prepared.get("name_key_indexes", []),
         "table_bytes": prepared.get("table_bytes"),
-        "database_bytes": prepared.get("database_bytes"),
+        "database_bytes": prepared.get("database_bytes"), "search_cost": search_cost,
     }  # fmt: skip
 
 
@@ -515,6 +521,16 @@ def table(runs: list[dict], args) -> str:
                 f"{run['database_bytes'] / 2**20:.0f} MB"
             )
         lines.append("- " + "; ".join(parts) + ".")
+    from bench.search_cost_bench import report
+
+    for run in runs:
+        if run.get("search_cost"):
+            lines.append("")
+            lines.append(
+                f"Search ÷ empty request, {run['label']} (issue 26; in turn, same server):"
+            )
+            lines.append("")
+            lines.append(report(run["search_cost"]))
     return "\n".join(lines)
 
 

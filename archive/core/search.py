@@ -23,11 +23,13 @@ name, spelling and script aside) is labelled "same spelling".
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from contextlib import nullcontext, suppress
 
-from django.core.exceptions import EmptyResultSet
-from django.db import OperationalError, connections, transaction
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.db import DatabaseError, OperationalError, connections, transaction
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
@@ -142,6 +144,10 @@ OWN_TOKENS = "string_to_array(split_part({table}.name_keys, ' | ', 1), ' ')"
 INITIALS = "archive_name_initials({table}.name_keys)"
 
 
+# Keys handed to PostgreSQL as one text, split there: psycopg2 adapts a list item by item
+# (1.2 ms for the ~800 one-letter variants of three keys; a string is one parameter).
+WORDS = "string_to_array(%s, ' ')"
+
 # How a PostgreSQL probe reads its parts (see ``_probes``).
 TOKENS, SUBSTRINGS, EDITS, TRIGRAMS = "tokens", "substrings", "edits", "trigrams"
 # The letters of keys (names.py writes o as u and y as i).
@@ -174,15 +180,17 @@ def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[
         initial, *parts = parts
         # Another of the person's keys starting with the initial (any letter it may stand
         # for), from the index of "<letter>.<key>" pairs (migration_ops.NameInitialsIndex).
-        conditions.append(f"{INITIALS.format(table=table)} && %s::text[]")
+        conditions.append(f"{INITIALS.format(table=table)} && {WORDS}")
         params.append(
-            [f"{letter}.{part}" for letter in names.initial_letters(initial) for part in parts]
+            " ".join(
+                f"{letter}.{part}" for letter in names.initial_letters(initial) for part in parts
+            )
         )
     elif kind == "fuzzy":
         token, *parts = parts
         if mode == EDITS:
-            conditions.append(f"{own} && %s::text[]")
-            params.append(one_edit_variants(token))
+            conditions.append(f"{own} && {WORDS}")
+            params.append(" ".join(one_edit_variants(token)))
         else:
             conditions.append(f"%s <%% {table}.name_keys")
             params.append(token)
@@ -191,8 +199,8 @@ def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[
             conditions.append(f"{table}.name_keys LIKE %s")
             params.append(f"%{part}%")  # keys are plain a-z: nothing to escape
     elif parts:
-        conditions.append(f"{own} @> %s::text[]")
-        params.append(list(parts))
+        conditions.append(f"{own} @> {WORDS}")
+        params.append(" ".join(parts))
     limit = FUZZY_LIMIT if kind == "fuzzy" else EXACT_LIMIT
     return " AND ".join(conditions), params, limit
 
@@ -243,6 +251,101 @@ class Progress:
                 self.best = max(self.best, score)
 
 
+# --- Prepared statements (PostgreSQL) ----------------------------------------------------
+
+# At a few hundred thousand rows and more, planning a probe cost PostgreSQL more than
+# running it (0.5-2 ms against 0.1-1.3 ms: the victims table has some twenty indexes the
+# planner weighs each time). Each statement of a search is therefore prepared once per
+# connection and run with its generic plan, which the name indexes answer whatever the
+# keys asked for.
+MAX_PREPARED = 200  # statements kept per connection (probe shapes x filter combinations)
+GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _numbered(sql: str) -> tuple[str, int]:
+    """``sql`` with psycopg's ``%s`` placeholders as PostgreSQL's ``$1, $2, ...`` (and
+    ``%%`` as ``%``), and how many there are."""
+    count = 0
+
+    def number(match) -> str:
+        nonlocal count
+        if match.group(0) == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql), count
+
+
+def prepared(connection, sql: str) -> str | None:
+    """``EXECUTE <name>(%s, ...)`` for ``sql`` (with ``%s`` placeholders), prepared once on
+    this connection; None when it cannot be prepared (then run ``sql`` as it is), or
+    when ``settings.SEARCH_PREPARED`` is off."""
+    if not settings.SEARCH_PREPARED:
+        return None
+    connection.ensure_connection()
+    raw = connection.connection
+    registry = getattr(connection, "_search_statements", None)
+    if registry is None or registry[0] is not raw:  # a new connection: nothing prepared
+        registry = connection._search_statements = (raw, {})
+    statements = registry[1]
+    if sql in statements:
+        return statements[sql]
+    numbered, count = _numbered(sql)
+    name = f"archive_search_{len(statements)}"
+    guard = (
+        transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
+    )
+    try:
+        with guard, connection.cursor() as cursor:
+            if len(statements) >= MAX_PREPARED:
+                cursor.execute("DEALLOCATE ALL")
+                statements.clear()
+                name = "archive_search_0"
+            cursor.execute(f"PREPARE {name} AS {numbered}")
+    except DatabaseError:
+        statements[sql] = None  # e.g. a parameter whose type PostgreSQL cannot tell
+        return None
+    call = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+    statements[sql] = call
+    return call
+
+
+_COLUMNS: dict[tuple, str | None] = {}
+INTEGER_KEYS = ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField")
+
+
+def _plain_columns(connection, model, fields: tuple[str, ...]) -> str | None:
+    """The select list of ``values(*fields)`` when every field is a plain column of the
+    model's own table, read as the database gives it; else None. Worked out once per
+    model and fields."""
+    key = (connection.vendor, model._meta.label, fields)
+    if key in _COLUMNS:
+        return _COLUMNS[key]
+    meta = model._meta
+    ops = connection.ops
+    table = ops.quote_name(meta.db_table)
+    own = {id(f) for f in meta.local_concrete_fields}
+    columns = []
+    for name in fields:
+        try:
+            field = meta.pk if name == "pk" else meta.get_field(name)
+        except FieldDoesNotExist:
+            columns = None
+            break
+        if (
+            id(field) not in own
+            or hasattr(field, "from_db_value")
+            or ops.get_db_converters(field.get_col(meta.db_table))
+        ):
+            columns = None
+            break
+        columns.append(f"{table}.{ops.quote_name(field.column)}")
+    _COLUMNS[key] = result = ", ".join(columns) if columns is not None else None
+    return result
+
+
 class Prober:
     """Reads what a probe finds among the rows of a queryset, one round trip a probe.
 
@@ -264,6 +367,7 @@ class Prober:
         self.using = queryset.db
         self.connection = connections[self.using]
         self.postgres = self.connection.vendor == "postgresql"
+        self.model = queryset.model
         self.table = queryset.model._meta.db_table
         self._savepoint = None  # set on entering, inside a transaction
         values = queryset.order_by().values_list("pk", "name_keys")
@@ -295,26 +399,32 @@ class Prober:
             return _postgres_condition(self.table, probe, mode)
         return _sqlite_condition(self.table, probe)
 
-    def rows(self, condition: str, params: list, limit: int, *, timeout_ms: float = 0) -> list:
-        """(pk, name_keys) of at most ``limit`` rows meeting ``condition``; with
-        ``timeout_ms`` (PostgreSQL), none if the database takes longer than that."""
-        if self.empty:
+    def rows(self, probes: list[tuple[str, list, int]], *, timeout_ms: float = 0) -> list:
+        """(probe, pk, name_keys) of the rows each of ``probes`` (condition, params,
+        limit) finds, at most its limit, ``probe`` being its place in ``probes``; on
+        PostgreSQL in one statement (``UNION ALL``). With ``timeout_ms`` (PostgreSQL),
+        none if the database takes longer than that."""
+        if self.empty or not probes:
             return []
-        # The SQL text is the table's name and fixed fragments; values are parameters.
-        sql = (
-            f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {condition} LIMIT %s) "
-            f"{self.quoted}{self.tail}"
-        )
-        params = [*params, limit, *self.params]
-        if self.postgres:
-            # Every probe has an index; with a LIMIT the planner may still bet on a
-            # sequential scan finding enough rows early ("M. Hosseini": a regex on the
-            # keys), which reads much of a million rows when the bet is lost.
-            settings = "SET LOCAL enable_seqscan = off; "
-            settings += f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}; "
-            if timeout_ms:
-                settings += f"SET LOCAL statement_timeout = {max(1, int(timeout_ms))}; "
-            sql = settings + sql
+        if not self.postgres:
+            found = []
+            for i, (condition, params, limit) in enumerate(probes):
+                sql, params = self._sql([(condition, params, limit)])
+                rows = self._execute(sql, params, guarded=False)
+                found.extend((i, pk, keys) for pk, keys in rows)
+            if timeout_ms:  # as below: a cancel delivered late goes to no page's query
+                with suppress(OperationalError):
+                    self._execute("SELECT 1", (), guarded=True)
+            return found
+        sql, params = self._sql(probes)
+        # Every probe has an index; with a LIMIT the planner may still bet on a
+        # sequential scan finding enough rows early ("M. Hosseini": a regex on the
+        # keys), which reads much of a million rows when the bet is lost.
+        setup = "SET LOCAL enable_seqscan = off; " + GENERIC_PLAN
+        setup += f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}; "
+        if timeout_ms:
+            setup += f"SET LOCAL statement_timeout = {max(1, int(timeout_ms))}; "
+        sql = setup + (prepared(self.connection, sql) or sql)
         try:
             rows = self._execute(sql, params, guarded=bool(timeout_ms))
         except OperationalError:
@@ -327,6 +437,63 @@ class Prober:
             # would be the page's own query: take it on a statement of no consequence.
             with suppress(OperationalError):
                 self._execute("SELECT 1", (), guarded=True)
+        return [(probe, pk, keys) for pk, keys, probe in rows]
+
+    def _sql(self, probes) -> tuple[str, list]:
+        # The SQL text is the table's name and fixed fragments; values are parameters.
+        if len(probes) == 1 and not self.postgres:
+            ((condition, values, limit),) = probes
+            sql = (
+                f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {condition} LIMIT %s) "
+                f"{self.quoted}{self.tail}"
+            )
+            return sql, [*values, limit, *self.params]
+        parts, values = [], []
+        for i, (condition, probe_params, limit) in enumerate(probes):
+            parts.append(
+                f"(SELECT *, {i} AS search_probe FROM {self.quoted} WHERE {condition} LIMIT %s)"
+            )
+            values.extend((*probe_params, limit))
+        sql = (
+            f"{self.head}, {self.quoted}.search_probe FROM ({' UNION ALL '.join(parts)}) "
+            f"{self.quoted}{self.tail}"
+        )
+        return sql, [*values, *self.params]
+
+    def page(self, fields: tuple[str, ...], ranked: list[tuple[int, float]]) -> list | None:
+        """``values(*fields)`` rows of ``ranked`` in rank order, with ``search_score`` and
+        ``search_exact``, through the SQL the probes were made of (PostgreSQL, prepared):
+        no second compilation of the queryset. None when that SQL cannot say it (a field
+        that is not a plain column of the table, a join in the filters): ask the ORM."""
+        if not self.postgres or self.empty or not fields:
+            return None
+        tail = self.tail
+        if tail and not tail.startswith(" WHERE "):
+            return None
+        meta = self.model._meta
+        columns = _plain_columns(self.connection, self.model, fields)
+        if columns is None or meta.pk.get_internal_type() not in INTEGER_KEYS:
+            return None
+        ops = self.connection.ops
+        pk = f"{self.quoted}.{ops.quote_name(meta.pk.column)}"
+        where = f" AND ({tail[len(' WHERE ') :]})" if tail else ""
+        sql = (
+            f"SELECT {columns}, {pk} FROM {self.quoted} "
+            f"WHERE {pk} = ANY(string_to_array(%s, ' ')::bigint[]){where}"
+        )
+        params = [" ".join(str(int(found)) for found, _ in ranked), *self.params]
+        call = prepared(self.connection, sql)
+        if call is not None:
+            sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
+        by_pk = {row[-1]: row for row in self._execute(sql, params, guarded=False)}
+        rows = []
+        for pk_value, score in ranked:
+            row = by_pk.get(pk_value)
+            if row is not None:
+                item = dict(zip(fields, row, strict=False))
+                item["search_score"] = score
+                item["search_exact"] = names.is_exact_score(score)
+                rows.append(item)
         return rows
 
     def _execute(self, sql: str, params, *, guarded: bool) -> list:
@@ -339,60 +506,93 @@ class Prober:
             return cursor.fetchall()
 
 
-def candidates(queryset, key: str, progress: Progress) -> None:
+def _stages(key: str, postgres: bool) -> list[list[tuple[tuple[str, ...], str | None]]]:
+    """The probes of ``_probes`` in the steps they are run: the query's tokens as
+    they are (whole tokens on PostgreSQL); then everything weaker that cannot rank
+    above a page of close matches (tokens inside longer keys, a token left out, the
+    one-letter variants of each token); then, one by one, guesses through the trigram
+    index. On PostgreSQL each of the first two steps is one statement."""
+    strong, weak, guesses = [], [], []
+    for probe, mode in _probes(key, postgres):
+        if mode == TRIGRAMS:
+            guesses.append((probe, mode))
+        elif probe[0] in ("partial", "fuzzy") or mode == SUBSTRINGS:
+            weak.append((probe, mode))
+        else:
+            strong.append((probe, mode))
+    return [stage for stage in (strong, weak) if stage] + [[guess] for guess in guesses]
+
+
+def _stop(kind: str, mode: str | None, progress: Progress, exact_hits: int) -> bool:
+    """Whether the probes from this one on can no longer change the first page."""
+    weaker = kind in ("partial", "fuzzy") or mode == SUBSTRINGS
+    return (
+        progress.same >= ENOUGH_SAME  # a page of the very name asked for
+        # the names as spelt matched plenty: no need to look further
+        or (weaker and exact_hits >= EXACT_LIMIT)
+        # a page of close matches: a part of a name or a guess ranks below
+        or (weaker and progress.close >= ENOUGH_SAME)
+        # a page of names closer than any one-letter guess could be
+        or (kind == "fuzzy" and progress.strong >= ENOUGH_SAME)
+        # the name as asked, or one letter off: farther guesses rank below
+        or (mode == TRIGRAMS and progress.best >= CLOSE_ENOUGH)
+        or (mode == TRIGRAMS and progress.trigram_ms >= TRIGRAM_MS)
+    )
+
+
+def candidates(queryset, key: str, progress: Progress) -> Prober:
     """Finds the rows of ``queryset`` worth ranking for ``key`` and hands them to
     ``progress``: a few hundred at most, found through the search indexes (no scan of
-    every row)."""
+    every row), in as few statements as the stopping rules allow (``_stages``)."""
     exact_hits = 0
     with Prober(queryset) as prober:
-        for probe, mode in _probes(key, prober.postgres):
-            kind = probe[0]
-            if progress.same >= ENOUGH_SAME:
-                break  # a page of the very name asked for: guesses rank below them
-            weaker = kind in ("partial", "fuzzy") or mode == SUBSTRINGS
-            if weaker and exact_hits >= EXACT_LIMIT:
-                break  # the names as spelt matched plenty: no need to look further
-            if weaker and progress.close >= ENOUGH_SAME:
-                break  # a page of close matches: a part of a name or a guess ranks below
-            if kind == "fuzzy" and progress.strong >= ENOUGH_SAME:
-                break  # a page of names closer than any one-letter guess could be
-            if mode == TRIGRAMS and progress.best >= CLOSE_ENOUGH:
-                break  # the name as asked, or one letter off: farther guesses rank below
-            if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
-                continue  # a page of names fitting the initial: the others rank below
-            condition, params, limit = prober.condition(probe, mode)
-            if mode == TRIGRAMS:
+        for stage in _stages(key, prober.postgres):
+            batch, stopped = [], False
+            for probe, mode in stage:
+                kind = probe[0]
+                if _stop(kind, mode, progress, exact_hits):
+                    stopped = True
+                    break
+                if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
+                    continue  # a page of names fitting the initial: the others rank below
+                batch.append((probe, mode))
+            if not batch:
+                break
+            conditions = [prober.condition(probe, mode) for probe, mode in batch]
+            if batch[0][1] == TRIGRAMS:
                 # A guess at a farther spelling, given what is left of TRIGRAM_MS (all of
                 # a search's guesses together): on a common short key the trigram index
                 # can take far longer (60 ms at a million people; 2-5 ms at 20,000), and
                 # what the guess would add ranks below everything found so far.
-                if progress.trigram_ms >= TRIGRAM_MS:
-                    break
                 started = time.perf_counter()
-                rows = prober.rows(
-                    condition, params, limit, timeout_ms=TRIGRAM_MS - progress.trigram_ms
-                )
+                rows = prober.rows(conditions, timeout_ms=TRIGRAM_MS - progress.trigram_ms)
                 progress.trigram_ms += (time.perf_counter() - started) * 1000
             else:
-                rows = prober.rows(condition, params, limit)
-            if kind != "fuzzy":
-                exact_hits += len(rows)
-            progress.initial_done |= kind == "initial"
-            progress.add(rows)
+                rows = prober.rows(conditions)
+            exact_hits += sum(batch[i][0][0] != "fuzzy" for i, _, _ in rows)
+            progress.initial_done |= any(probe[0] == "initial" for probe, _ in batch)
+            progress.add((pk, keys) for _, pk, keys in rows)
+            if stopped:
+                break  # later stages are weaker still
+    return prober
 
 
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
     """(pk, score) of the best matches for ``q`` in ``queryset``, best first; none below
     ``MIN_SCORE``."""
+    return _rank(queryset, q, limit)[0]
+
+
+def _rank(queryset, q: str, limit: int) -> tuple[list[tuple[int, float]], Prober | None]:
     q = clean_query(q)
     key = names.query_key(q) if q else ""
     if not key:
-        return []
+        return [], None
     progress = Progress(q)
-    candidates(queryset, key, progress)
+    prober = candidates(queryset, key, progress)
     scored = [(pk, score) for pk, score in progress.scores.items() if score >= MIN_SCORE]
     scored.sort(key=lambda item: (-item[1], item[0]))
-    return scored[:limit]
+    return scored[:limit], prober
 
 
 def in_rank_order(queryset, ranked: list[tuple[int, float]]):
@@ -424,9 +624,15 @@ class Ranked:
     and a slice reads only the rows it names, in rank order, each with ``search_score``
     (1.0: the same spelling; lower: similar) and ``search_exact``."""
 
-    def __init__(self, queryset, ranking: list[tuple[int, float]]):
-        self.queryset = queryset
+    def __init__(self, queryset, ranking: list[tuple[int, float]], prober=None, fields=()):
+        self.base = queryset
         self.ranking = ranking
+        self.prober = prober  # the probes' SQL, which can read a page (``Prober.page``)
+        self.fields = fields
+
+    @property
+    def queryset(self):
+        return self.base.values(*self.fields) if self.fields else self.base
 
     def __len__(self) -> int:
         return len(self.ranking)
@@ -439,12 +645,19 @@ class Ranked:
 
     def values(self, *fields: str) -> Ranked:
         """The same matches read as ``values()`` rows (the API's columns)."""
-        return Ranked(self.queryset.values(*fields), self.ranking)
+        return Ranked(self.base, self.ranking, self.prober, fields)
+
+    def _read(self, ranked: list[tuple[int, float]]) -> list:
+        if self.prober is not None and self.fields:
+            rows = self.prober.page(self.fields, ranked)
+            if rows is not None:
+                return rows
+        return in_rank_order(self.queryset, ranked)
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return in_rank_order(self.queryset, self.ranking[key])
-        return in_rank_order(self.queryset, [self.ranking[key]])[0]
+            return self._read(self.ranking[key])
+        return self._read([self.ranking[key]])[0]
 
     def __iter__(self):
         return iter(self[:])
@@ -472,7 +685,7 @@ class Ranked:
 def search(queryset, q: str) -> Ranked:
     """The matches for ``q`` in ``queryset``, best first: what the searchable models'
     ``QuerySet.search`` returns (call that; this is its body)."""
-    return Ranked(queryset, rank(queryset, q))
+    return Ranked(queryset, *_rank(queryset, q, MAX_RESULTS))
 
 
 def admin_search_results(queryset, search_term, default, request):

@@ -118,11 +118,11 @@ def _fuzzy(q: str, keys: tuple[tuple[str, str, int], ...]) -> float:
     return best
 
 
-@lru_cache(maxsize=1 << 17)
-def _parse_keys(keys: str):
-    own_text, _, context_text = keys.partition(_CONTEXT_MARK)
+@lru_cache(maxsize=1 << 16)
+def _parse_own(own_text: str):
+    # Keyed on the person's own keys alone: namesakes (a common name is a candidate for
+    # many searches, hundreds of rows each) share them, whatever their fathers' names.
     own = tuple(dict.fromkeys(own_text.split()))
-    context = tuple(dict.fromkeys(context_text.split()))
     titles = title_keys()
     own_set = frozenset(own)
     # Name parts proper: keys that are not a joined run of other stored keys. A join of
@@ -145,11 +145,23 @@ def _parse_keys(keys: str):
     return (
         own_set,
         tuple((k, _skeleton(k), len(k)) for k in own),
-        frozenset(context),
-        tuple((k, _skeleton(k), len(k)) for k in context),
         tuple(k for k in own if k not in titles),
         bases,
     )
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_context(context_text: str):
+    context = tuple(dict.fromkeys(context_text.split()))
+    return frozenset(context), tuple((k, _skeleton(k), len(k)) for k in context)
+
+
+@lru_cache(maxsize=4096)
+def _plain_query(q: str) -> tuple[frozenset[str], bool]:
+    """The query's keys other than initials, and whether one of them is repeated."""
+    qkeys, initials, _ = _parse_query(q)
+    plain = [k for k, initial in zip(qkeys, initials, strict=True) if not initial]
+    return frozenset(plain), len(set(plain)) < len(plain)
 
 
 def _contiguous(a: str, b: str, own: tuple[tuple[str, str, int], ...]) -> bool:
@@ -176,10 +188,25 @@ def score(q: str, keys: str) -> float:
     put the patronymic after the name: "Ali Karimi son of Hassan") and 0.8 elsewhere,
     so context helps pick the right namesake but never makes an exact match.
     """
+    own_text, _, context_text = keys.partition(_CONTEXT_MARK)
+    own_text = own_text.strip()
+    if context_text:
+        # The context (a father's keys) is read only for a query key the person's own
+        # keys do not hold, or hold once for a key asked twice: otherwise namesakes
+        # score alike, and the score is computed once for all of them.
+        plain, repeated = _plain_query(q)
+        if not repeated and plain <= _parse_own(own_text)[0]:
+            context_text = ""
+    return _score(q, own_text, context_text.strip())
+
+
+@lru_cache(maxsize=1 << 14)
+def _score(q: str, own_text: str, context_text: str) -> float:
     qkeys, initials, joins = _parse_query(q)
     if not qkeys:
         return 0.0
-    own_set, own, ctx_set, ctx, own_names, bases = _parse_keys(keys)
+    own_set, own, own_names, bases = _parse_own(own_text)
+    ctx_set, ctx = _parse_context(context_text)
     n = len(qkeys)
     credit = [0.0] * n
     used: set[str] = set()

@@ -1,0 +1,68 @@
+"""What a search asks of PostgreSQL: a few statements, each planned once per connection
+(issue 26: a search near the price of an empty request)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import VictimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL runs a step's probes in one prepared statement")
+
+
+def people_reads(queries) -> list[str]:
+    """The statements that read the people (not savepoints, preparations or the data's
+    version)."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "PREPARE"))
+        and "archive_changecounter" not in q["sql"]
+        and ("victims_victim" in q["sql"] or "EXECUTE archive_search_" in q["sql"])
+    ]
+
+
+def test_a_search_reads_the_people_in_three_statements(anonymous, postgres):
+    namesakes = [
+        VictimFactory(name_latin="Mohammad Hosseini", name_fa="محمد حسینی") for _ in range(2)
+    ]
+    VictimFactory(name_latin="Ali Karimi", name_fa="علی کریمی")
+    url = reverse("api:victim-list")
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(url, {"q": "Mohammad Hoseini"})
+    results = response.json()["results"]
+    assert {row["ref"] for row in results} == {person.ref for person in namesakes}
+    assert all(row["exact"] for row in results)
+    # The tokens as asked; everything weaker (one-letter variants, tokens inside longer
+    # keys) together; the page's rows. Before: one statement per probe, six in all.
+    assert len(people_reads(queries)) == 3, people_reads(queries)
+
+
+def test_a_search_answers_when_the_connection_already_holds_its_statements(anonymous, postgres):
+    person = VictimFactory(name_latin="Parvaneh Shahbazi", name_fa="پروانه شهبازی")
+    url = reverse("api:victim-list")
+    first = anonymous.get(url, {"q": "Parvaneh Shahbazi"}).json()["results"]
+    # As if the worker had forgotten what it prepared on this connection: preparing the
+    # same names again fails, and the search runs its statements unprepared.
+    connection._search_statements = None
+    again = anonymous.get(url, {"q": "Parvaneh Shahbazi"}).json()["results"]
+    assert [row["ref"] for row in again] == [row["ref"] for row in first] == [person.ref]
+    assert again == first
+
+
+def test_a_search_behind_a_pooler_prepares_nothing(anonymous, postgres, settings):
+    """SEARCH_PREPARED=0 (pgbouncer in transaction mode): the same answer, with statements
+    that no other server connection could lack."""
+    settings.SEARCH_PREPARED = False
+    person = VictimFactory(name_latin="Parvaneh Shahbazi", name_fa="پروانه شهبازی")
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(reverse("api:victim-list"), {"q": "Parvane Shahbazi"})
+    assert [row["ref"] for row in response.json()["results"]] == [person.ref]
+    assert not [q for q in queries.captured_queries if "archive_search_" in q["sql"]]
