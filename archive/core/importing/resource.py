@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.utils.translation import gettext_lazy as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
@@ -137,6 +139,28 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.check_gate(instance, errors)
         if errors:
             raise ValidationError(errors)
+
+    def init_instance(self, row=None):
+        """A new record: a copy of the field defaults of one made once per import (a
+        model's ``__init__`` sets each field one by one, a cost per row). Models with
+        callable defaults or init signals are made as usual."""
+        model = self._meta.model
+        blank = getattr(self, "_blank_record", None)
+        if blank is None:
+            plain = not (
+                signals.pre_init.has_listeners(model)
+                or signals.post_init.has_listeners(model)
+                or any(f.has_default() and callable(f.default) for f in model._meta.fields)
+            )
+            blank = self._blank_record = (
+                {k: v for k, v in vars(model()).items() if k != "_state"} if plain else False
+            )
+        if blank is False:
+            return model()
+        instance = model.__new__(model)
+        instance.__dict__.update(blank)
+        instance._state = ModelState()
+        return instance
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self.remember_before_import(instance, new, row)
