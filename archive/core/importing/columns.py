@@ -3,6 +3,7 @@ people share."""
 
 from __future__ import annotations
 
+from django.db.models.fields import NOT_PROVIDED
 from import_export import fields as ie_fields
 
 from archive.core.importing.widgets import (
@@ -38,7 +39,8 @@ class Column(ie_fields.Field):
         """The cell's value through the widget; for a widget whose reading depends on
         the cell alone (``repeats``), each distinct cell is read once per import (a cell
         it refuses is read again each time, so that every row gets its own message)."""
-        if not getattr(self.widget, "repeats", False) or callable(self.default):
+        fresh = self.default is not NOT_PROVIDED and callable(self.default)
+        if fresh or not getattr(self.widget, "repeats", False):
             return super().clean(row, **kwargs)
         raw = row.get(self.column_name)
         try:
