@@ -237,6 +237,8 @@ def import_file(
                     )
                 resource.after_bulk_write(to_create, to_update)
                 saved = [*to_create, *to_update, *to_cite]
+                # Before the new citations are written: they must not be demoted too.
+                demoted = resource.demoted_citations(saved)
                 citations, shared, cited = resource.citation_rows(saved)
                 if cited and not create_rows_with_history(
                     citations, shared, resource.VARYING, cited, db=db, user=account,
@@ -248,7 +250,6 @@ def import_file(
                     )  # fmt: skip
                 report.citations += len(cited)
                 report.versions += sum(1 for row in cited if row[-1])
-                demoted = resource.demoted_citations(saved)
                 if demoted:
                     update_with_history(
                         demoted, type(demoted[0]), ["value"], db=db, user=account,
