@@ -113,6 +113,63 @@ def copy_baseline(url: str, path: Path) -> float:
     return seconds
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class BackendWatch:
+    """The CPU seconds of the PostgreSQL backend serving the connection named ``app``
+    (``application_name``), sampled from /proc five times a second until ``stop``: the
+    last sample before each backend ends (so up to 0.2 s short)."""
+
+    def __init__(self, url: str, app: str):
+        import threading
+
+        self.url, self.app = url, app
+        self.pid = None
+        self.seen: dict[int, float] = {}  # backend pid -> its last CPU sample
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def run(self) -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(self.url)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cursor:
+                while not self.done.is_set():
+                    if self.pid is None:
+                        cursor.execute(
+                            "SELECT pid FROM pg_stat_activity WHERE application_name = %s "
+                            "ORDER BY backend_start DESC LIMIT 1",
+                            [self.app],
+                        )
+                        row = cursor.fetchone()
+                        self.pid = row[0] if row else None
+                    if self.pid is not None:
+                        seconds = _cpu_seconds(self.pid)
+                        if seconds is None:
+                            self.pid = None  # ended (a command may open another)
+                        else:
+                            self.seen[self.pid] = seconds
+                    self.done.wait(0.2)
+        finally:
+            conn.close()
+
+    def stop(self) -> float | None:
+        self.done.set()
+        self.thread.join()
+        return sum(self.seen.values()) if self.seen else None
+
+
 def people(n: int, seed: int, start: int):
     try:
         from bench.synthetic import synthetic_people
@@ -181,17 +238,28 @@ def main(argv=None) -> int:
         )  # fmt: skip
         source = made_source.stdout.strip().splitlines()[-1]
         cite = [] if args.no_source else ["--source", source]
-        t0 = time.monotonic()
-        child = subprocess.run(
-            [*manage, "import_records", "victims", str(path), "--as", "bench-reviewer", *cite],
-            env=env, capture_output=True, text=True,
-        )  # fmt: skip
-        seconds = time.monotonic() - t0
         url = env.get("DATABASE_URL", "")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The child's PostgreSQL backend is found by its application name and its CPU
+        # read from /proc while it runs (same machine only).
+        app = f"import-bench-{os.getpid()}"
+        child_env = {**env, "PGAPPNAME": app} if url.startswith("postgres") else env
+        t0 = time.monotonic()
+        process = subprocess.Popen(
+            [*manage, "import_records", "victims", str(path), "--as", "bench-reviewer", *cite],
+            env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        watch = BackendWatch(url, app) if url.startswith("postgres") else None
+        if watch:
+            watch.start()
+        out, err = process.communicate()
+        seconds = time.monotonic() - t0
+        backend_cpu = watch.stop() if watch else None
+        child = subprocess.CompletedProcess(process.args, process.returncode, out, err)
         copy_seconds = copy_baseline(url, path) if url.startswith("postgres") else None
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         peak_kb = usage.ru_maxrss
-        cpu = usage.ru_utime + usage.ru_stime
+        cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
         if args.keep:
             kept = ROOT / path.name
             kept.write_bytes(path.read_bytes())
@@ -209,6 +277,14 @@ def main(argv=None) -> int:
         print(f"COPY rows/s         {args.n / copy_seconds:,.0f} (the same file into a bare table)")
         print(f"import / COPY       {copy_seconds / seconds:.4f}")
     print(f"import CPU time     {cpu:.1f} s in the command (the database works apart)")
+    if backend_cpu is not None:
+        per_row = (cpu / args.n * 1000, backend_cpu / args.n * 1000)
+        print(f"PostgreSQL CPU      {backend_cpu:.1f} s in the command's backend")
+        print(f"CPU per row         {per_row[0]:.3f} ms command + {per_row[1]:.3f} ms PostgreSQL")
+        print(
+            f"quiet machine       ~{1000 / sum(per_row):,.0f} rows/s (1 / CPU per row: the "
+            "command waits for its backend)"
+        )
     print(f"peak memory (RSS)   {peak_kb / 1024:,.0f} MB")
     print(f"load average        {os.getloadavg()[0]:.1f} (2 cores: figures above 2 mean waiting)")
     print(f"command said        {child.stdout.strip().splitlines()[-1]}")

@@ -294,26 +294,49 @@ def fact_rows(
     source about to be withdrawn)."""
     citations = list(citations)
     unpublished = set(unpublished)
+    by_claim = _by_claim(citations)
     rows = []
     for fact in shown_facts(record):
-        claims = {fact.claim, GENERAL} if (fact.general or fact.text) else {fact.claim}
-        # A source's other version of the fact is no support for the record's value.
-        covering = [c for c in citations if c.claim in claims and supports(record, c)]
-        good = [c for c in covering if _published(c, unpublished)]
+        covering, good = _support(record, fact, citations, by_claim, unpublished)
         row = FactRow(record=record, fact=fact, sources=_unique_sources(good), part=part)
-        if fact.text:
-            row.gap = _text_gap(record, fact, citations, good, unpublished, part)
-        elif not good:
-            drafts = _unique_sources(covering)
-            row.gap = Gap(
-                record=record,
-                fact=fact,
-                reason=Gap.DRAFT_SOURCE if drafts else Gap.UNCITED,
-                sources=tuple(drafts),
-                part=part,
-            )
+        row.gap = _fact_gap(record, fact, citations, covering, good, unpublished, part)
         rows.append(row)
     return rows
+
+
+def _by_claim(citations: list) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for citation in citations:
+        found.setdefault(citation.claim, []).append(citation)
+    return found
+
+
+def _support(record, fact, citations, by_claim: dict, unpublished: set) -> tuple[list, list]:
+    """The citations that support ``fact``'s value on ``record`` (its own claim, or the
+    record as a whole for a name or a text), and those of them to published sources,
+    in the citations' order."""
+    found = by_claim.get(fact.claim, [])
+    if (fact.general or fact.text) and GENERAL in by_claim:
+        found = [c for c in citations if c.claim in (fact.claim, GENERAL)]
+    # A source's other version of the fact is no support for the record's value.
+    covering = [c for c in found if supports(record, c)]
+    good = [c for c in covering if _published(c, unpublished)]
+    return covering, good
+
+
+def _fact_gap(record, fact, citations, covering, good, unpublished, part) -> Gap | None:
+    if fact.text:
+        return _text_gap(record, fact, citations, good, unpublished, part)
+    if good:
+        return None
+    drafts = _unique_sources(covering)
+    return Gap(
+        record=record,
+        fact=fact,
+        reason=Gap.DRAFT_SOURCE if drafts else Gap.UNCITED,
+        sources=tuple(drafts),
+        part=part,
+    )
 
 
 def _text_gap(record, fact, citations, good, unpublished, part) -> Gap | None:
@@ -338,8 +361,18 @@ def _text_gap(record, fact, citations, good, unpublished, part) -> Gap | None:
 
 
 def gaps(record, citations: Iterable, *, unpublished: Iterable[int] = ()) -> list[Gap]:
-    """The gaps of ``record``'s own facts given its ``citations`` (pure)."""
-    return [row.gap for row in fact_rows(record, citations, unpublished=unpublished) if row.gap]
+    """The gaps of ``record``'s own facts given its ``citations`` (pure). The same as
+    ``fact_rows``' gaps, without the checklist's rows (an import asks this of each row)."""
+    citations = list(citations)
+    unpublished = set(unpublished)
+    by_claim = _by_claim(citations)
+    found = []
+    for fact in shown_facts(record):
+        covering, good = _support(record, fact, citations, by_claim, unpublished)
+        gap = _fact_gap(record, fact, citations, covering, good, unpublished, False)
+        if gap:
+            found.append(gap)
+    return found
 
 
 def _citations_of(record) -> list:

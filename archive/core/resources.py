@@ -58,6 +58,9 @@ class ParentWidget(NamedRecordWidget):
     row of the file (``remember``). Never created by the import: a misspelt city would
     otherwise become a second city."""
 
+    # A later row may add a place whose slug is a name read earlier: read each cell.
+    repeats = False
+
     def __init__(self):
         super().__init__(Place, noun="place")
         self._slugs: dict[str, Place] | None = None

@@ -205,19 +205,22 @@ class _History:
         rows = [build(obj) + self.extra_values for obj in objs]
         _insert(self.connection, self.historical._meta.db_table, self.columns, rows, "")
 
-    def insert_select(self, cursor, source: str, where: str = "") -> None:
+    def insert_select(
+        self, cursor, source: str, where: str = "", *, before: str = "", params=()
+    ) -> None:
         """From the rows the server holds: ``source`` (a table expression whose columns
-        carry the model's column names, aliased ``t``)."""
+        carry the model's column names, aliased ``t``); ``before``: a ``WITH`` clause
+        that ``source`` may name, with its ``params``."""
         if self.historical is None:
             return
         qn = self.connection.ops.quote_name
         casts = ", ".join(f"CAST(%s AS {f.db_type(self.connection)})" for f in self.extra_fields)
         picked = ", ".join(f"t.{qn(f.column)}" for f in self.tracked)
         cursor.execute(
-            f"INSERT INTO {qn(self.historical._meta.db_table)} "  # noqa: S608
+            f"{before}INSERT INTO {qn(self.historical._meta.db_table)} "  # noqa: S608
             f"({', '.join(qn(c) for c in self.columns)}) SELECT {picked}, {casts} "
             f"FROM {source} {where}",
-            self.extra_values,
+            [*params, *self.extra_values],
         )
 
 
@@ -258,6 +261,68 @@ def _copy_create(objs, model, connection, when, with_pk: bool, history: _History
             f"INSERT INTO {qn(meta.db_table)} ({cols}) SELECT {cols} FROM {staged}"  # noqa: S608
         )
         history.insert_select(cursor, f"{staged} AS t")
+    return True
+
+
+def create_rows_with_history(
+    model,
+    shared: dict,
+    varying: tuple[str, ...],
+    rows: list[tuple],
+    *,
+    db: str,
+    user,
+    reason: str,
+    when,
+) -> bool:
+    """PostgreSQL: insert new records given as plain rows, ``varying`` (attribute
+    names) one tuple per record and ``shared`` (attribute -> value) the same for all,
+    and their "created" history entries. Only the varying columns travel (COPY into a
+    staging table); the server adds the shared ones and the ids, and writes the history
+    rows from the rows it inserted (``INSERT ... RETURNING`` in one statement). False
+    (nothing written) on other databases or when COPY cannot take a value: the caller
+    then writes the same records through ``create_with_history``."""
+    from archive.core.importing.staging import CannotCopy, copy_text, stage
+
+    connection = connections[db]
+    if connection.vendor != "postgresql":
+        return False
+    if not rows:
+        return True
+    try:
+        text = copy_text(rows)
+    except CannotCopy:
+        return False
+    meta = model._meta
+    qn = connection.ops.quote_name
+    by_name = {f.attname: f for f in meta.concrete_fields}
+    moving = [by_name[name] for name in varying]
+    fixed = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in varying]
+    values = []
+    for f in fixed:
+        value = shared[f.attname]
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = when
+        values.append(None if value is None else f.get_db_prep_save(value, connection))
+    history = _History(model, connection, user=user, reason=reason, when=when, kind="+")
+    columns = ", ".join(qn(f.column) for f in [*moving, *fixed])
+    picked = ", ".join(
+        [f"s.{qn(f.column)}" for f in moving]
+        + [f"CAST(%s AS {f.db_type(connection)})" for f in fixed]
+    )
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        staged = stage(cursor, qn, meta.db_table, [f.column for f in moving], text)
+        # Table and column names come from model metadata, never from the file.
+        insert = (
+            f"INSERT INTO {qn(meta.db_table)} ({columns}) "  # noqa: S608
+            f"SELECT {picked} FROM {staged} AS s RETURNING *"
+        )
+        if history.historical is None:
+            cursor.execute(insert, values)
+        else:
+            history.insert_select(
+                cursor, "created AS t", before=f"WITH created AS ({insert}) ", params=values
+            )
     return True
 
 

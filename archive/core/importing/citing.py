@@ -184,12 +184,17 @@ class RowCiting:
 
     # --- Writing ------------------------------------------------------------------------
 
-    def citations_to_write(self, instances) -> tuple[list, list]:
-        """The new citations of ``instances`` (saved records), and the existing ones
-        that become versions (``prefer_source``); a citation the same source already
-        gives for the same row and claim is not written twice."""
+    # The columns of a new citation that differ from one to the next; the others are
+    # the same for the whole import (``citation_rows``).
+    VARYING = ("object_id", "claim", "locator", "value")
+
+    def citation_rows(self, instances) -> tuple[type | None, dict, list[tuple]]:
+        """The new citations of ``instances`` (saved records) as plain rows: the
+        citations' model, the values every new citation shares (by attribute name), and
+        one tuple of ``VARYING`` per citation. A citation the same source already gives
+        for the same row and claim is not written twice."""
         if self.source is None or not instances:
-            return [], []
+            return None, {}, []
         model = self._meta.model
         Citation = citation_model(model)
         content_type = ContentType.objects.get_for_model(model)
@@ -201,25 +206,29 @@ class RowCiting:
                     content_type=content_type, object_id__in=ids, source=self.source
                 ).values_list("object_id", "claim", "locator", "value")
             )
-        # Rows for the bulk insert (``bulk.create_with_history`` reads attributes by
-        # their column names): plain namespaces, several times cheaper than model
-        # instances for a few hundred thousand cells. The admin saves them as citations.
-        defaults = _defaults(Citation)
-        new = [
-            _row(
-                Citation,
-                defaults,
-                content_type_id=content_type.pk,
-                object_id=obj.pk,
-                source_id=self.source.pk,
-                claim=claim,
-                locator=where[:200],
-                value=value,
-            )
+        shared = {
+            **_defaults(Citation),
+            "content_type_id": content_type.pk,
+            "source_id": self.source.pk,
+        }
+        for name in self.VARYING:
+            shared.pop(name, None)
+        rows = [
+            (obj.pk, claim, where[:200], value)
             for obj in instances
             for claim, value, where in getattr(obj, "_import_citations", [])
-            if (obj.pk, claim, where[:200], value) not in done
         ]
+        if done:
+            rows = [row for row in rows if row not in done]
+        return Citation, shared, rows
+
+    def demoted_citations(self, instances) -> list:
+        """The existing citations whose value becomes a version (``prefer_source``)."""
+        if self.source is None or not instances:
+            return []
+        model = self._meta.model
+        Citation = citation_model(model)
+        content_type = ContentType.objects.get_for_model(model)
         demoted = []
         wanted = {
             (obj.pk, claim): old
@@ -233,7 +242,24 @@ class RowCiting:
             for citation in Citation.objects.filter(condition, content_type=content_type, value=""):
                 citation.value = wanted[(citation.object_id, citation.claim)]
                 demoted.append(citation)
-        return new, demoted
+        return demoted
+
+    def citations_to_write(self, instances) -> tuple[list, list]:
+        """The new citations of ``instances`` (``citation_rows``) as rows with every
+        column by attribute name (``bulk.create_with_history`` reads them; the admin
+        saves each ``as_model()``), and the existing ones that become versions."""
+        Citation, shared, rows = self.citation_rows(instances)
+        if Citation is None:
+            return [], []
+        return citation_objects(Citation, shared, rows), self.demoted_citations(instances)
+
+
+def citation_objects(model, shared: dict, rows: list[tuple]) -> list:
+    """``RowCiting.citation_rows``' rows with every column by attribute name, as
+    ``bulk.create_with_history`` reads them: plain namespaces, several times cheaper
+    than model instances (the admin saves each ``as_model()``)."""
+    varying = RowCiting.VARYING
+    return [_row(model, shared, **dict(zip(varying, row, strict=True))) for row in rows]
 
 
 def _defaults(model) -> dict:

@@ -3,6 +3,7 @@ people share."""
 
 from __future__ import annotations
 
+from django.db.models.fields import NOT_PROVIDED
 from import_export import fields as ie_fields
 
 from archive.core.importing.widgets import (
@@ -29,6 +30,34 @@ class Column(ie_fields.Field):
         self.example = example
         self.meaning = meaning
         self.required = required
+
+    # Distinct cells a column keeps the reading of (``clean``): years, dates, choices and
+    # places come back thousands of times in a list; names, which do not, are not kept.
+    KEPT = 4096
+
+    def clean(self, row, **kwargs):
+        """The cell's value through the widget; for a widget whose reading depends on
+        the cell alone (``repeats``), each distinct cell is read once per import (a cell
+        it refuses is read again each time, so that every row gets its own message)."""
+        fresh = self.default is not NOT_PROVIDED and callable(self.default)
+        if fresh or not getattr(self.widget, "repeats", False):
+            return super().clean(row, **kwargs)
+        raw = row.get(self.column_name)
+        try:
+            key = (type(raw), raw)
+            return self._read[key]
+        except AttributeError:
+            self._read = {}
+        except (KeyError, TypeError):
+            pass
+        value = super().clean(row, **kwargs)
+        try:
+            if len(self._read) >= self.KEPT:
+                self._read.clear()
+            self._read[key] = value
+        except TypeError:  # a cell that cannot be a key (a JSON list): read each time
+            pass
+        return value
 
 
 class PartialDateColumn(Column):

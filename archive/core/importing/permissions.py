@@ -26,6 +26,26 @@ def _perm(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+class _RememberedPermissions:
+    """The acting account, each of its permissions asked once per import: every row
+    asks the same two or three (change, publish), and the auth backends' answer costs
+    more than the rest of the row's permission check."""
+
+    def __init__(self, user):
+        self._user = user
+        self._answers: dict[str, bool] = {}
+
+    def has_perm(self, perm, obj=None):
+        if obj is not None:
+            return self._user.has_perm(perm, obj)
+        if perm not in self._answers:
+            self._answers[perm] = self._user.has_perm(perm)
+        return self._answers[perm]
+
+    def __getattr__(self, name):
+        return getattr(self._user, name)
+
+
 class PermissionRules:
     """Mixed into ``archive.core.importing.ArchiveResource``."""
 
@@ -36,6 +56,14 @@ class PermissionRules:
         """The account whose permissions apply: the admin's user, the command's ``--as``,
         or, when none was given, the command line (drafts only)."""
         return self.user if self.user is not None else CommandLine()
+
+    @property
+    def _checking_user(self):
+        """``acting_user`` for the row checks, its answers kept for the import."""
+        remembered = getattr(self, "_remembered", None)
+        if remembered is None or remembered[0] is not self.user:
+            remembered = self._remembered = (self.user, _RememberedPermissions(self.acting_user))
+        return remembered[1]
 
     @classmethod
     def import_refused(cls, user) -> str | None:
@@ -70,14 +98,14 @@ class PermissionRules:
         instance._status_before_import = (
             None if new else getattr(instance, "publication_status", None)
         )
-        instance._import_locked_before = [] if new else locked_for(self.acting_user, instance)
+        instance._import_locked_before = [] if new else locked_for(self._checking_user, instance)
         if instance._import_locked_before:
             columns = [f for f in self.get_import_fields() if f.attribute and f.column_name in row]
             instance._import_snapshot = {f.column_name: (f, f.export(instance)) for f in columns}
 
     def check_permission(self, instance, errors: dict) -> None:
         """Adds the row's permission errors to ``errors`` (by field, or for the row)."""
-        user = self.acting_user
+        user = self._checking_user
         if isinstance(instance, Publishable):
             status = instance.publication_status
             before = getattr(instance, "_status_before_import", None)

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import signals
+from django.db.models.base import ModelState
+from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext_lazy as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
@@ -118,13 +121,15 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     # them already), then the model's clean().
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        exclude = set(errors) | {
-            f.name
-            for f in instance._meta.concrete_fields
-            if f.is_relation or not f.editable or f.name in {"id", "ref"}
-        }
+        unchecked = getattr(self, "_unchecked", None)
+        if unchecked is None:
+            unchecked = self._unchecked = frozenset(
+                f.name
+                for f in instance._meta.concrete_fields
+                if f.is_relation or not f.editable or f.name in {"id", "ref"}
+            )
         try:
-            instance.clean_fields(exclude=exclude)
+            self._clean_fields(instance, unchecked.union(errors))
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         try:
@@ -135,6 +140,65 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
                 errors.setdefault(key, value)
         self.check_permission(instance, errors)
         self.check_gate(instance, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def init_instance(self, row=None):
+        """A new record: a copy of the field defaults of one made once per import (a
+        model's ``__init__`` sets each field one by one, a cost per row). Models with
+        callable defaults or init signals are made as usual."""
+        model = self._meta.model
+        blank = getattr(self, "_blank_record", None)
+        if blank is None:
+            plain = not (
+                signals.pre_init.has_listeners(model)
+                or signals.post_init.has_listeners(model)
+                or any(f.has_default() and callable(f.default) for f in model._meta.fields)
+            )
+            blank = self._blank_record = (
+                {k: v for k, v in vars(model()).items() if k != "_state"} if plain else False
+            )
+        if blank is False:
+            return model()
+        instance = model.__new__(model)
+        instance.__dict__.update(blank)
+        instance._state = ModelState()
+        return instance
+
+    # Distinct field values whose reading ``_clean_fields`` keeps.
+    KEPT_READINGS = 8192
+
+    def _clean_fields(self, instance, exclude) -> None:
+        """``Model.clean_fields``, with each field's reading of a value it accepted kept
+        for the import: a field's checks (length, choices, range) depend on the value
+        alone, and a list repeats its years, dates and choices thousands of times. A
+        refused value is checked again on every row, for that row's message."""
+        kept = self.__dict__.setdefault("_readings", {})
+        errors = {}
+        for f in instance._meta.fields:
+            if f.name in exclude or f.generated:
+                continue
+            raw = getattr(instance, f.attname)
+            if (f.blank and raw in f.empty_values) or isinstance(raw, DatabaseDefault):
+                continue
+            key = (f.attname, type(raw), raw)
+            try:
+                setattr(instance, f.attname, kept[key])
+                continue
+            except (KeyError, TypeError):
+                pass
+            try:
+                value = f.clean(raw, instance)
+            except ValidationError as exc:
+                errors[f.name] = exc.error_list
+                continue
+            setattr(instance, f.attname, value)
+            try:
+                if len(kept) >= self.KEPT_READINGS:
+                    kept.clear()
+                kept[key] = value
+            except TypeError:
+                pass
         if errors:
             raise ValidationError(errors)
 

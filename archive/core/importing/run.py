@@ -15,10 +15,15 @@ from django.utils import timezone
 from archive.core.importing.bulk import (
     BATCH_SIZE,
     _reset_sequence,
+    create_rows_with_history,
     create_with_history,
     update_with_history,
 )
-from archive.core.importing.citing import add_version_names, prefetch_version_names
+from archive.core.importing.citing import (
+    add_version_names,
+    citation_objects,
+    prefetch_version_names,
+)
 from archive.core.importing.readers import open_table
 from archive.core.importing.report import FileProblem, ImportReport, Problem, messages_of
 from archive.core.importing.resource import get_resource_class
@@ -231,15 +236,20 @@ def import_file(
                         when=now,
                     )
                 resource.after_bulk_write(to_create, to_update)
-                cited, demoted = resource.citations_to_write([*to_create, *to_update, *to_cite])
-                if cited:
-                    citations = cited[0].model
+                saved = [*to_create, *to_update, *to_cite]
+                # Before the new citations are written: they must not be demoted too.
+                demoted = resource.demoted_citations(saved)
+                citations, shared, cited = resource.citation_rows(saved)
+                if cited and not create_rows_with_history(
+                    citations, shared, resource.VARYING, cited, db=db, user=account,
+                    reason=resource.change_reason(), when=now,
+                ):  # fmt: skip
                     create_with_history(
-                        cited, citations, db=db, user=account,
-                        reason=resource.change_reason(), when=now,
+                        citation_objects(citations, shared, cited), citations, db=db,
+                        user=account, reason=resource.change_reason(), when=now,
                     )  # fmt: skip
-                    report.citations += len(cited)
-                    report.versions += sum(1 for c in cited if c.value)
+                report.citations += len(cited)
+                report.versions += sum(1 for row in cited if row[-1])
                 if demoted:
                     update_with_history(
                         demoted, type(demoted[0]), ["value"], db=db, user=account,

@@ -59,6 +59,9 @@ class YearWidget(widgets.IntegerWidget):
     """A Gregorian year of birth (``read_year``). A Solar Hijri year is refused with
     the two Gregorian years it overlaps: a file has no room to say which one is meant."""
 
+    # The reading depends on the cell alone: ``Column.clean`` keeps it per distinct cell.
+    repeats = True
+
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         if not text:
@@ -84,6 +87,9 @@ class YearWidget(widgets.IntegerWidget):
 
 
 class BooleanWordWidget(widgets.BooleanWidget):
+    # The reading depends on the cell alone: ``Column.clean`` keeps it per distinct cell.
+    repeats = True
+
     TRUE = {"yes", "true", "1", "y", "بله"}
     FALSE = {"no", "false", "0", "n", "", "خیر"}
 
@@ -100,6 +106,9 @@ class BooleanWordWidget(widgets.BooleanWidget):
 
 
 class IsoDateWidget(widgets.DateWidget):
+    # The reading depends on the cell alone: ``Column.clean`` keeps it per distinct cell.
+    repeats = True
+
     def clean(self, value, row=None, **kwargs):
         text = ascii_digits(cell_text(value))
         if not text:
@@ -118,6 +127,9 @@ class IsoDateWidget(widgets.DateWidget):
 class ChoiceWidget(widgets.Widget):
     """One of a model field's choices, by its stored value or by its label in English
     or Persian ("in review", "in_review", "در حال بررسی" are the same)."""
+
+    # The reading depends on the cell alone: ``Column.clean`` keeps it per distinct cell.
+    repeats = True
 
     def __init__(self, choices, blank=None, required=False):
         super().__init__()
@@ -214,6 +226,9 @@ def parse_partial_date(value) -> PartialDate | None:
 
 
 class PartialDateWidget(widgets.Widget):
+    # The reading depends on the cell alone: ``Column.clean`` keeps it per distinct cell.
+    repeats = True
+
     def clean(self, value, row=None, **kwargs):
         return parse_partial_date(value)
 
@@ -275,6 +290,9 @@ class NamedRecordWidget(widgets.ForeignKeyWidget):
     "Evin Prison"), which is refused with the close names, since a typo silently made into
     a new prison would split that prison's victims in two.
     """
+
+    # A name, once found or created, reads as the same record for the rest of the import.
+    repeats = True
 
     def __init__(self, model, *, noun, kinds=None, create_kind=None, name_fields=None):
         super().__init__(model, field="pk")
@@ -361,6 +379,9 @@ class NamedRecordWidget(widgets.ForeignKeyWidget):
 class SlugWidget(widgets.ForeignKeyWidget):
     """A publishable record (event, commission) by its slug; never created by an import,
     since a researcher writes and cites it."""
+
+    # The reading depends on the cell alone: ``Column.clean`` keeps it per distinct cell.
+    repeats = True
 
     def __init__(self, model, *, noun, field="slug", required=False):
         super().__init__(model, field=field)

@@ -320,6 +320,17 @@ _TITLE_KEYS_CACHE: list[frozenset[str]] = []
 
 def tokens(text: str) -> list[tuple[str, str]]:
     """(script, normalised token) pairs, script being "fa" or "la"."""
+    return list(_tokens(text) if isinstance(text, str) else _tokenise(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[tuple[str, str], ...]:
+    # Kept for the names seen last: an import keys each name (``name_keys``) and then
+    # blocks the same names for its duplicate check (``archive.core.linkage``).
+    return tuple(_tokenise(text))
+
+
+def _tokenise(text) -> list[tuple[str, str]]:
     text = _SLASH_RELATION.sub(" ", normalize_persian(text))
     text = normalize_latin(text)
     out = []
@@ -328,6 +339,7 @@ def tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 17)
 def token_key(script: str, tok: str) -> str:
     return _latin_word_key(tok) if script == "la" else _persian_word_key(_persian_letters(tok))
 
