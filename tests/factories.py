@@ -200,3 +200,30 @@ def cite_place(place, *claims, source=None):
         citation.full_clean()
         citation.save()
     return source
+
+
+# --- Hearings (synthetic: no real hearing is described) -----------------------------------
+
+
+class HearingFactory(CitedFactory):
+    """A synthetic hearing of a victim, cited (``cited=False`` leaves it uncited)."""
+
+    class Meta:
+        model = "victims.Hearing"
+
+    victim = factory.SubFactory(VictimFactory)
+    date = factory.LazyFunction(lambda: __import__("datetime").date(1988, 8, 1))
+    date_precision = "month"
+    court_en = "Test Revolutionary Court (synthetic)"
+    court_fa = "دادگاه انقلاب آزمایشی"
+    charges_en = "Synthetic charge text"
+    decision_en = "Synthetic decision"
+
+
+class HearingOfficialFactory(CitedFactory):
+    class Meta:
+        model = "victims.HearingOfficial"
+
+    hearing = factory.SubFactory(HearingFactory)
+    perpetrator = factory.SubFactory(PerpetratorFactory)
+    role = "religious_judge"

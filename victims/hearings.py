@@ -269,3 +269,47 @@ def prefetch_hearing_parts(victims) -> None:
     models.prefetch_related_objects(
         victims, "hearings__officials__perpetrator", "hearings__charge_categories"
     )
+
+
+def shown_hearings(victim) -> tuple[list[Hearing], list[HearingOfficial]]:
+    """A published victim's hearings as its page shows them, and the officials it names
+    (those whose perpetrator record is published), in two queries."""
+    hearings = list(victim.hearings.shown().order_by("date", "pk"))
+    officials = [o for h in hearings for o in h.public_officials()]
+    return hearings, officials
+
+
+# How many hearings a perpetrator's page or a commission's section lists (the count says
+# how many there are; the open data has them all).
+HEARINGS_SHOWN = 100
+
+
+def seats_of(perpetrator, limit: int = HEARINGS_SHOWN) -> tuple[list[HearingOfficial], int]:
+    """The seats ``perpetrator`` held at hearings of published victims (each with its
+    hearing and victim), the first ``limit`` by date, and how many there are."""
+    seats = (
+        HearingOfficial.objects.filter(
+            perpetrator=perpetrator, hearing__victim__publication_status="published"
+        )
+        .select_related("hearing", "hearing__victim", "hearing__commission", "hearing__place")
+        .order_by("hearing__date", "hearing__pk", "pk")
+    )
+    shown = list(seats[:limit])
+    return shown, (len(shown) if len(shown) < limit else seats.count())
+
+
+def hearings_before(commissions, limit: int = HEARINGS_SHOWN) -> dict[int, list[Hearing]]:
+    """Hearings of published victims before each of ``commissions`` (by id), by date."""
+    found: dict[int, list[Hearing]] = {c.pk: [] for c in commissions}
+    if not found:
+        return found
+    hearings = (
+        Hearing.objects.public()
+        .filter(commission_id__in=list(found))
+        .shown()
+        .order_by("date", "pk")
+    )
+    for hearing in hearings:
+        if len(found[hearing.commission_id]) < limit:
+            found[hearing.commission_id].append(hearing)
+    return found
