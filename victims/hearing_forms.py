@@ -30,8 +30,9 @@ from victims.hearing_services import (
 )
 from victims.hearings import ChargeCategory
 
-# "P-0001", or "P-0001 — Name" as the suggestions write it.
-REF = re.compile(r"^\s*([^\s/?#%\\—]+-\d[^\s/?#%\\—]*)\s*(?:—.*)?$")
+# A ref is one word with a digit in it ("P-0001"); a name has none. The suggestions write
+# "P-0001 — Name": the ref is what comes before the dash.
+LOOKS_LIKE_REF = re.compile(r"^\S*\d\S*$")
 
 TEXT = {"rows": 2, "cols": 60}
 
@@ -123,16 +124,15 @@ class OfficialForm(forms.Form):
         self.perpetrator, self.new_name = None, ""
         if not text:
             return text
-        match = REF.match(text)
-        if match:
-            ref = match.group(1)
-            self.perpetrator = Perpetrator.objects.filter(ref__iexact=ref).first()
-            if self.perpetrator is None:
-                raise forms.ValidationError(
-                    _("No perpetrator has the ref '%(ref)s'. Give a known ref, or type the "
-                      "official's name to add them as a new draft record.") % {"ref": ref}
-                )  # fmt: skip
+        head = text.split("—")[0].strip()
+        self.perpetrator = Perpetrator.objects.filter(ref__iexact=head).first()
+        if self.perpetrator is not None:
             return text
+        if LOOKS_LIKE_REF.match(head):
+            raise forms.ValidationError(
+                _("No perpetrator has the ref '%(ref)s'. Give a known ref, or type the "
+                  "official's name to add them as a new draft record.") % {"ref": head}
+            )  # fmt: skip
         namesakes = list(
             Perpetrator.objects.filter(Q(name_latin__iexact=text) | Q(name_fa=text))[:5]
         )
