@@ -13,6 +13,7 @@ from tests.factories import (
     PerpetratorFactory,
     VictimFactory,
 )
+from tests.imports.conftest import manage  # noqa: F401  (the command-line fixture)
 
 DRAFT_NAME = "Zzdraft Officialname"
 
