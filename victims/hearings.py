@@ -204,6 +204,16 @@ class Hearing(PartialDatesMixin, models.Model):
             raise ValidationError(errors)
 
 
+class HearingOfficialQuerySet(models.QuerySet):
+    def public(self):
+        """Seats the public may see: at hearings of published victims, held by published
+        perpetrators (a draft official is never named)."""
+        return self.filter(
+            hearing__victim__publication_status="published",
+            perpetrator__publication_status="published",
+        )
+
+
 class HearingOfficial(models.Model):
     """An official present at a hearing, in a role (religious judge, prosecutor, …)."""
 
@@ -231,6 +241,8 @@ class HearingOfficial(models.Model):
     # gate's ``linked_gaps``: publishing the official must not put an uncited seat on a
     # published victim's page).
     SHOWN_THROUGH = ("hearing__victim",)
+
+    objects = HearingOfficialQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("official at a hearing")
@@ -284,16 +296,21 @@ def shown_hearings(victim) -> tuple[list[Hearing], list[HearingOfficial]]:
 HEARINGS_SHOWN = 100
 
 
-def seats_of(perpetrator, limit: int = HEARINGS_SHOWN) -> tuple[list[HearingOfficial], int]:
-    """The seats ``perpetrator`` held at hearings of published victims (each with its
-    hearing and victim), the first ``limit`` by date, and how many there are."""
-    seats = (
+def public_seats(perpetrator):
+    """Every seat ``perpetrator`` held at a hearing of a published victim, by date."""
+    return (
         HearingOfficial.objects.filter(
             perpetrator=perpetrator, hearing__victim__publication_status="published"
         )
         .select_related("hearing", "hearing__victim", "hearing__commission", "hearing__place")
         .order_by("hearing__date", "hearing__pk", "pk")
     )
+
+
+def seats_of(perpetrator, limit: int = HEARINGS_SHOWN) -> tuple[list[HearingOfficial], int]:
+    """The seats ``perpetrator`` held at hearings of published victims (each with its
+    hearing and victim), the first ``limit`` by date, and how many there are."""
+    seats = public_seats(perpetrator)
     shown = list(seats[:limit])
     return shown, (len(shown) if len(shown) < limit else seats.count())
 
