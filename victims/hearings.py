@@ -330,3 +330,18 @@ def hearings_before(commissions, limit: int = HEARINGS_SHOWN) -> dict[int, list[
         if len(found[hearing.commission_id]) < limit:
             found[hearing.commission_id].append(hearing)
     return found
+
+
+def victims_by_charge() -> list[dict]:
+    """Published victims counted by the charge categories of their hearings (a victim
+    heard on two charges counts under each; once per category however many hearings),
+    largest first: ``[{"id", "slug", "names": {"en", "fa"}, "n"}]``."""
+    rows = (
+        ChargeCategory.objects.filter(hearings__victim__publication_status="published")
+        .annotate(n=models.Count("hearings__victim", distinct=True))
+        .order_by("-n", "slug")
+    )
+    return [
+        {"id": c.pk, "slug": c.slug, "names": {"en": c.name_en, "fa": c.name_fa}, "n": c.n}
+        for c in rows
+    ]
