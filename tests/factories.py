@@ -227,3 +227,16 @@ class HearingOfficialFactory(CitedFactory):
     hearing = factory.SubFactory(HearingFactory)
     perpetrator = factory.SubFactory(PerpetratorFactory)
     role = "religious_judge"
+
+
+class ChargeCategoryFactory(factory.django.DjangoModelFactory):
+    """A charge category (the migration's vocabulary is emptied by the flush between
+    browser tests: a test that needs one names it)."""
+
+    class Meta:
+        model = "victims.ChargeCategory"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"test-charge-{n}")
+    name_en = factory.Sequence(lambda n: f"Test charge category {n}")
+    name_fa = factory.Sequence(lambda n: f"دستهٔ اتهام آزمایشی {n}")

@@ -10,6 +10,7 @@ import pytest
 from perpetrators.models import Perpetrator
 from sources.models import Citation
 from tests.factories import (
+    ChargeCategoryFactory,
     CommissionFactory,
     PerpetratorFactory,
     PlaceFactory,
@@ -28,6 +29,8 @@ HEADER = ["victim", "date", "place", "body", "officials", "charges", "charge_cat
 @pytest.fixture
 def archive(db):
     PlaceFactory(name_en="Synthetic Hearing Prison", name_fa="زندان دادرسی آزمایشی")
+    for slug in ("moharebeh", "membership", "apostasy"):
+        ChargeCategoryFactory(slug=slug)
     CommissionFactory(slug="test-import-commission", name_en="Test import commission")
     for n in (1, 2, 3):
         VictimFactory(ref=f"TEST-VH-{n}", name_latin=f"Testvictim Imported{n}")

@@ -5,15 +5,20 @@ import re
 
 import pytest
 
-from victims.hearings import ChargeCategory
+from tests.factories import ChargeCategoryFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def charged(hearings):
-    moharebeh = ChargeCategory.objects.get(slug="moharebeh")
-    membership = ChargeCategory.objects.get(slug="membership")
+    moharebeh = ChargeCategoryFactory(
+        slug="moharebeh", name_en="moharebeh (“waging war against God”)", name_fa="محاربه"
+    )
+    membership = ChargeCategoryFactory(
+        slug="membership", name_en="membership of an outlawed organisation",
+        name_fa="عضویت در گروه غیرقانونی",
+    )  # fmt: skip
     hearings["hearing"].charge_categories.set([moharebeh, membership])
     hearings["earlier"].charge_categories.set([membership])  # the same victim again
     hearings["other"].charge_categories.set([membership])
