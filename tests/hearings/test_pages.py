@@ -78,7 +78,7 @@ def test_each_fact_of_a_hearing_has_its_footnote(client, hearings):
     for claim in ("date", "body", "charges", "questions", "decision"):
         CitationFactory(content_object=hearing, source=source, claim=claim, locator=claim)
     page = client.get("/victims/TEST-V-HEARD1/").content.decode()
-    item = page.split(f'id="hearing-{hearing.pk}"')[1].split("</li>\n  \n")[0]
+    item = page.split(f'id="hearing-{hearing.pk}"')[1].split("</article>")[0]
     facts = re.findall(r'<div class="fact">(.*?)</div>', item, re.S)
     assert len(facts) == 6  # date, before, officials, charges, questions, decision
     assert all('class="fn"' in fact for fact in facts)
