@@ -82,3 +82,16 @@ def test_a_hearing_dated_after_the_death_is_refused_naming_the_date():
     with pytest.raises(ValidationError) as refused:
         after.full_clean()
     assert "date" in refused.value.message_dict
+
+
+def test_a_citation_of_a_published_victims_hearing_is_locked_for_a_researcher(researcher, reviewer):
+    from archive.core.models import locked_for
+    from sources.models import Citation
+
+    hearing = HearingFactory(victim=VictimFactory())
+    seat = HearingOfficialFactory(hearing=hearing, perpetrator=PerpetratorFactory())
+    of_hearing = Citation.objects.for_object(hearing).first()
+    of_seat = Citation.objects.for_object(seat).first()
+    assert locked_for(researcher, of_hearing) == [hearing.victim]
+    assert set(locked_for(researcher, of_seat)) == {hearing.victim, seat.perpetrator}
+    assert locked_for(reviewer, of_hearing) == [] and locked_for(reviewer, of_seat) == []
