@@ -191,6 +191,7 @@ class Role(models.TextChoices):
     DEPUTY_PROSECUTOR = "deputy_prosecutor", _("deputy prosecutor")
     INTELLIGENCE = "intelligence", _("Intelligence Ministry representative")
     PRISON_OFFICIAL = "prison_official", _("prison official")
+    JUDGE = "judge", _("judge (of a court)")
     MEMBER = "member", _("member (role not stated)")
 
 

@@ -29,6 +29,13 @@ MERGED_FIELDS = [("father_name", None), ("gender", None), ("birth_year", None),
 PARTS = {"memberships": CommissionMembership, "positions": Position, "statements": Statement}
 
 
+def _parts() -> dict:
+    """PARTS and the seats at hearings (``victims.HearingOfficial``, reached through its
+    relation: perpetrators import nothing of the victims app)."""
+    seats = Perpetrator._meta.get_field("hearing_seats").related_model
+    return {**PARTS, "hearing_seats": seats}
+
+
 class MergeError(ValueError):
     """A merge (or its undoing) that cannot be done, with the reason in words."""
 
@@ -76,13 +83,20 @@ def _move_parts(*, keep, other, user) -> dict[str, list[int]]:
     already holds (same commission, same role) stays where it is, on the withdrawn record,
     with its citations: the kept record's seat says the same."""
     moved: dict[str, list[int]] = {}
-    for name, model in PARTS.items():
+    for name, model in _parts().items():
         ids = []
         for part in model.objects.filter(perpetrator=other):
             if (
                 model is CommissionMembership
                 and CommissionMembership.objects.filter(
                     perpetrator=keep, commission_id=part.commission_id, role=part.role
+                ).exists()
+            ):
+                continue
+            if (
+                name == "hearing_seats"
+                and model.objects.filter(
+                    perpetrator=keep, hearing_id=part.hearing_id, role=part.role
                 ).exists()
             ):
                 continue
@@ -247,7 +261,7 @@ def unmerge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user):
         values=record.moved.get("citation_values", {}),
         user=user,
     )
-    for name, model in PARTS.items():
+    for name, model in _parts().items():
         for part in model.objects.filter(pk__in=record.moved.get(name, []), perpetrator=keep):
             part.perpetrator = other
             part._change_reason = f"moved back to {other.ref}: merge undone"

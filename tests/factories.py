@@ -200,3 +200,43 @@ def cite_place(place, *claims, source=None):
         citation.full_clean()
         citation.save()
     return source
+
+
+# --- Hearings (synthetic: no real hearing is described) -----------------------------------
+
+
+class HearingFactory(CitedFactory):
+    """A synthetic hearing of a victim, cited (``cited=False`` leaves it uncited)."""
+
+    class Meta:
+        model = "victims.Hearing"
+
+    victim = factory.SubFactory(VictimFactory)
+    date = factory.LazyFunction(lambda: __import__("datetime").date(1988, 8, 1))
+    date_precision = "month"
+    court_en = "Test Revolutionary Court (synthetic)"
+    court_fa = "دادگاه انقلاب آزمایشی"
+    charges_en = "Synthetic charge text"
+    decision_en = "Synthetic decision"
+
+
+class HearingOfficialFactory(CitedFactory):
+    class Meta:
+        model = "victims.HearingOfficial"
+
+    hearing = factory.SubFactory(HearingFactory)
+    perpetrator = factory.SubFactory(PerpetratorFactory)
+    role = "religious_judge"
+
+
+class ChargeCategoryFactory(factory.django.DjangoModelFactory):
+    """A charge category (the migration's vocabulary is emptied by the flush between
+    browser tests: a test that needs one names it)."""
+
+    class Meta:
+        model = "victims.ChargeCategory"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"test-charge-{n}")
+    name_en = factory.Sequence(lambda n: f"Test charge category {n}")
+    name_fa = factory.Sequence(lambda n: f"دستهٔ اتهام آزمایشی {n}")

@@ -13,6 +13,7 @@ from archive.core.match_reasons import reasons_text
 from archive.core.search import admin_search_results
 from sources.admin import CitationInline
 from sources.models import Citation
+from victims.hearing_admin import add_hearing_view, hearings_of, official_suggestions_view
 from victims.models import DuplicatePair, MergeRecord, Submission, SubmissionAttachment, Victim
 from victims.resources import VictimResource
 from victims.services import (
@@ -49,6 +50,7 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
             ("death_date", "death_date_precision"), "death_place", "burial_place",
             "event", "commission"]}),
         (None, {"fields": ["biography", "photo"]}),
+        (_("Hearings"), {"fields": ["hearings_list"]}),
         (_("Publication"), {"fields": ["publication_status", "published_at", "created_at",
                                     "updated_at"]}),
         (_("Duplicates"), {"fields": ["merged_into_link", "possible_duplicates_list"]}),
@@ -59,7 +61,11 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), "merged_into_link",
-                "possible_duplicates_list")  # fmt: skip
+                "possible_duplicates_list", "hearings_list")  # fmt: skip
+
+    @admin.display(description=_("hearings"))
+    def hearings_list(self, obj):
+        return hearings_of(obj)
 
     def get_search_results(self, request, queryset, search_term):
         return admin_search_results(queryset, search_term, super().get_search_results, request)
@@ -122,6 +128,18 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
         return [
             path(
                 "merge/", self.admin_site.admin_view(self.merge_view), name="victims_victim_merge"
+            ),
+            path(
+                "<int:pk>/hearing/add/",
+                self.admin_site.admin_view(lambda request, pk: add_hearing_view(self, request, pk)),
+                name="victims_victim_add_hearing",
+            ),
+            path(
+                "hearing/officials/",
+                self.admin_site.admin_view(
+                    lambda request: official_suggestions_view(self, request)
+                ),
+                name="victims_victim_official_suggestions",
             ),
             *super().get_urls(),
         ]

@@ -10,9 +10,11 @@ class VictimsConfig(AppConfig):
     def ready(self):
         from archive.core.importing import register
         from victims import checks  # noqa: F401  (registers the system checks)
+        from victims.hearing_resources import HearingResource
         from victims.resources import VictimResource
 
         register("victims", VictimResource)
+        register("hearings", HearingResource)
         from victims import tallies
 
         post_migrate.connect(tallies.ensure, sender=self, dispatch_uid="victims.place_tallies")

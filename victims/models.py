@@ -26,6 +26,13 @@ from archive.core.models import (
 from archive.core.provenance import Fact
 from victims.attachments import attachment_upload_to, private_storage
 from victims.encryption import ContactField
+from victims.hearings import (  # noqa: F401  (the models live there; registered with the app)
+    ChargeCategory,
+    Hearing,
+    HearingOfficial,
+    hearing_parts,
+    prefetch_hearing_parts,
+)
 
 
 class Fate(models.TextChoices):
@@ -182,6 +189,15 @@ class Victim(Person):
     def possible_duplicates(self):
         """Review-queue pairs this record is in that nobody has decided yet."""
         return DuplicatePair.objects.involving(self).filter(status=DuplicatePair.Status.PROPOSED)
+
+    def cited_parts(self) -> list:
+        """The records its public page shows with it, each cited on its own: its hearings
+        and the (published) officials who sat at them (``victims.hearings``)."""
+        return hearing_parts(self)
+
+    @classmethod
+    def prefetch_cited_parts(cls, victims) -> None:
+        prefetch_hearing_parts(victims)
 
     def clean(self):
         errors = {}

@@ -14,6 +14,7 @@ from sources import merging
 from sources.merging import KEEP, OTHER
 from sources.models import GENERAL, Citation, Source
 from sources.services import refresh_name_keys
+from victims.hearings import Hearing
 from victims.models import Fate, Submission, Victim
 
 # Submission fields copied onto a new draft victim (same names on both models).
@@ -328,6 +329,10 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     Submission.objects.filter(pk__in=submission_ids).update(victim=keep)
     created_ids = list(Submission.objects.filter(created_victim=other).values_list("pk", flat=True))
     Submission.objects.filter(pk__in=created_ids).update(created_victim=keep)
+    hearing_ids = _move_hearings(
+        Hearing.objects.filter(victim=other), to=keep, user=user,
+        reason=f"moved from {other.ref} to {keep.ref} by a merge",
+    )  # fmt: skip
     pairs_moved = {}
     pair_statuses = {}
     for pair in DuplicatePair.objects.involving(other):
@@ -373,6 +378,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
             "citations": citation_ids,
             "submissions": submission_ids,
             "created_submissions": created_ids,
+            "hearings": hearing_ids,
             "pairs": {str(k): v for k, v in pairs_moved.items()},
             "pair_statuses": {str(k): v for k, v in pair_statuses.items()},
             "keep_fields": sorted(set(changed_fields)),
@@ -388,6 +394,18 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     record.full_clean(exclude=["moved", "conflicts"])
     record.save()
     return record
+
+
+def _move_hearings(hearings, *, to, user, reason) -> list[int]:
+    """Hearings moved to another victim record (a merge, its undoing), with history."""
+    ids = []
+    for hearing in hearings:
+        hearing.victim = to
+        hearing._change_reason = reason[:100]
+        hearing._history_user = history_user(user)
+        hearing.save()
+        ids.append(hearing.pk)
+    return ids
 
 
 @transaction.atomic
@@ -458,6 +476,10 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
     Submission.objects.filter(
         pk__in=record.moved.get("created_submissions", []), created_victim=keep
     ).update(created_victim=other)
+    _move_hearings(
+        Hearing.objects.filter(pk__in=record.moved.get("hearings", []), victim=keep),
+        to=other, user=user, reason=f"moved back to {other.ref}: merge undone",
+    )  # fmt: skip
     for pk, (a, b) in record.moved.get("pairs", {}).items():
         DuplicatePair.objects.filter(pk=int(pk)).update(victim_a_id=a, victim_b_id=b)
     for pk, status in record.moved.get("pair_statuses", {}).items():

@@ -8,6 +8,7 @@ from archive.core.listing import PublicListView, checked_ref
 from archive.core.records import published
 from sources.footnotes import Footnotes
 from victims.filters import VictimFilter
+from victims.hearings import shown_hearings
 from victims.models import Victim
 
 
@@ -49,12 +50,14 @@ class VictimDetailView(TemplateView):
             victim = Victim.objects.for_page(checked_ref(kwargs["ref"]))
         except Victim.DoesNotExist:
             raise Http404 from None
+        hearings, officials = shown_hearings(victim)
         context.update(
             {
                 "victim": victim,
                 "event": published(victim.event),
                 "commission": published(victim.commission),
-                "notes": Footnotes.for_objects([victim]),
+                "hearings": hearings,
+                "notes": Footnotes.for_objects([victim, *hearings, *officials]),
                 "submit_url": submission_url(victim),
             }
         )

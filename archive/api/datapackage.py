@@ -183,13 +183,82 @@ OWN_FIELDS: dict[str, dict[str, dict]] = {
     },
 }
 
-PRIMARY_KEYS = {"victims": "ref", "perpetrators": "ref", "sources": "id", "places": "ref"}
+
+def _hearing_fields() -> dict[str, dict]:
+    from perpetrators.models import Role
+
+    text = {
+        "charges_en": "The charges as a source states them, in English.",
+        "charges_fa": "The charges, in Persian.",
+        "questions_en": "The questions asked, where known, in English.",
+        "questions_fa": "The questions asked, in Persian.",
+        "decision_en": "The decision, as a source states it, in English.",
+        "decision_fa": "The decision, in Persian.",
+        "sentence_en": "The sentence, as a source states it, in English.",
+        "sentence_fa": "The sentence, in Persian.",
+        "court_en": "The court, when the body was not a Death Commission (Latin script).",
+        "court_fa": "The court, in Persian script.",
+        "place_name_en": "Where the hearing was held (a prison or a city), in Latin script.",
+        "place_name_fa": "Where the hearing was held, in Persian script.",
+    }
+    return {
+        "hearings": {
+            "id": {
+                "type": "integer",
+                "description": "The hearing's number (hearing_officials.csv names it).",
+                "constraints": {"required": True, "unique": True},
+            },
+            "victim": {
+                **_text("The victim heard (ref in victims.csv)."),
+                "constraints": {"required": True},
+            },
+            "date": _partial_date("Date of the hearing."),
+            "commission": _text("The Death Commission, when the body was one (its slug)."),
+            "charge_categories": _text(
+                "Legal categories of the charges as stated (slugs such as moharebeh, "
+                "apostasy, membership), separated by ' | ': categories, not facts."
+            ),
+            "sentence_overridden": {
+                "type": "boolean",
+                "description": "Whether a later decision overrode the sentence.",
+            },
+            **{name: _text(description) for name, description in text.items()},
+        },
+        "hearing_officials": {
+            "hearing": {
+                "type": "integer",
+                "description": "The hearing (id in hearings.csv).",
+                "constraints": {"required": True},
+            },
+            "perpetrator": {
+                **_text("The official present (ref in perpetrators.csv)."),
+                "constraints": {"required": True},
+            },
+            "role": {
+                "type": "string",
+                "description": "The official's role at the hearing.",
+                "constraints": {"required": True, "enum": _choices(Role.choices)},
+            },
+        },
+    }
+
+
+OWN_FIELDS.update(_hearing_fields())
+
+PRIMARY_KEYS = {
+    "victims": "ref", "perpetrators": "ref", "sources": "id", "places": "ref", "hearings": "id",
+}  # fmt: skip
 FOREIGN_KEYS = {
     # A public place's parent is public too (``Place.objects.public()``).
     "places": [{"fields": "parent", "reference": {"resource": "", "fields": "ref"}}],
     "citations": [
         {"fields": "source", "reference": {"resource": "sources", "fields": "id"}},
         {"fields": "victim", "reference": {"resource": "victims", "fields": "ref"}},
+        {"fields": "perpetrator", "reference": {"resource": "perpetrators", "fields": "ref"}},
+    ],
+    "hearings": [{"fields": "victim", "reference": {"resource": "victims", "fields": "ref"}}],
+    "hearing_officials": [
+        {"fields": "hearing", "reference": {"resource": "hearings", "fields": "id"}},
         {"fields": "perpetrator", "reference": {"resource": "perpetrators", "fields": "ref"}},
     ],
 }
@@ -199,6 +268,8 @@ TITLES = {
     "sources": "Sources",
     "citations": "Citations: the source of every fact",
     "places": "Places: prisons, cities, cemeteries and mass graves a published record names",
+    "hearings": "Hearings: victims' appearances before a court or a Death Commission",
+    "hearing_officials": "Officials present at hearings, in their roles",
 }
 
 

@@ -29,6 +29,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from archive.api import hearings
 from archive.api.views import _datasets
 from archive.core.models import Publishable
 from sources.models import Citation
@@ -90,6 +91,8 @@ CSV_COLUMNS = {
         "record_type", "record", "claim", "value", "source", "private_testimony_received",
         "locator", "confidence", "victim", "perpetrator",
     ],
+    "hearings": hearings.HEARING_COLUMNS,
+    "hearing_officials": hearings.OFFICIAL_COLUMNS,
 }  # fmt: skip
 
 
@@ -159,6 +162,12 @@ def _citation_rows(request) -> Iterator[dict]:
 def _rows(request, dataset: str) -> Iterator[dict]:
     if dataset == "citations":
         yield from _citation_rows(request)
+        return
+    if dataset == "hearings":
+        yield from hearings.hearing_rows()
+        return
+    if dataset == "hearing_officials":
+        yield from hearings.official_rows()
         return
     spec = _datasets()[dataset]
     visible = VictimLinks() if dataset == "victims" else None

@@ -198,7 +198,61 @@ def _components() -> dict:
             },
         },
         "Victim": _object({**_victim_fields(), **SEARCH_FIELDS}, list(_victim_fields())),
-        "VictimDetail": _object({**_victim_fields(), **_detail_fields()}),
+        "VictimDetail": _object(
+            {
+                **_victim_fields(),
+                **_detail_fields(),
+                "hearings": {"type": "array", "items": _ref("Hearing")},
+            }
+        ),
+        "Hearing": _object(
+            {
+                "id": {"type": "integer"},
+                "victim": {"type": "string", "description": "The victim's ref."},
+                "date": PARTIAL_DATE,
+                "place": {"oneOf": [_ref("Named"), {"type": "null"}]},
+                "commission": {
+                    **NULLABLE_STRING,
+                    "description": "The commission's slug, if "
+                    "published; otherwise the court names the body.",
+                },
+                **{
+                    name: {"type": "string"}
+                    for name in (
+                        "court_en",
+                        "court_fa",
+                        "charges_en",
+                        "charges_fa",
+                        "questions_en",
+                        "questions_fa",
+                        "decision_en",
+                        "decision_fa",
+                        "sentence_en",
+                        "sentence_fa",
+                    )
+                },
+                "charge_categories": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Legal categories of the charges as stated (slugs).",
+                },
+                "sentence_overridden": {"type": "boolean"},
+                "officials": {
+                    "type": "array",
+                    "description": "The officials present whose records are published.",
+                    "items": _object(
+                        {
+                            "perpetrator": {"type": "string", "description": "Their ref."},
+                            "name_latin": {"type": "string"},
+                            "name_fa": {"type": "string"},
+                            "role": {"type": "string", "enum": _values(Role.choices)},
+                            **citations,
+                        }
+                    ),
+                },
+                **citations,
+            }
+        ),
         "Perpetrator": _object({**_person_fields(), **SEARCH_FIELDS}, list(_person_fields())),
         "PerpetratorDetail": _object(
             {
@@ -238,6 +292,31 @@ def _components() -> dict:
                             "summary_en": {"type": "string"},
                             "summary_fa": {"type": "string"},
                             "quote": {"type": "string"},
+                            **citations,
+                        }
+                    ),
+                },
+                "hearings": {
+                    "type": "array",
+                    "description": "The hearings of published victims this person sat on.",
+                    "items": _object(
+                        {
+                            "hearing": {"type": "integer"},
+                            "victim": {"type": "string", "description": "The victim's ref."},
+                            "victim_name_latin": {"type": "string"},
+                            "victim_name_fa": {"type": "string"},
+                            "date": PARTIAL_DATE,
+                            "role": {"type": "string", "enum": _values(Role.choices)},
+                            "commission": NULLABLE_STRING,
+                            **{
+                                name: {"type": "string"}
+                                for name in (
+                                    "court_en",
+                                    "court_fa",
+                                    "decision_en",
+                                    "decision_fa",
+                                )
+                            },
                             **citations,
                         }
                     ),
@@ -410,7 +489,7 @@ ENDPOINTS = [
     ("/api/perpetrators/", "listPerpetrators", _("Published perpetrators"), "PerpetratorPage",
      True, PerpetratorFilter, None),
     ("/api/perpetrators/{ref}/", "getPerpetrator",
-     _("A published perpetrator: commissions, posts, statements, citations"),
+     _("A published perpetrator: commissions, posts, statements, hearings, citations"),
      "PerpetratorDetail", False, None, ("ref", "string")),
     ("/api/sources/", "listSources", _("Published sources (never a private testimony)"),
      "SourcePage", False, SourceFilter, None),

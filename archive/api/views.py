@@ -32,6 +32,7 @@ from django.utils.translation import gettext, override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
+from archive.api import hearings as hearings_api
 from archive.core.filters import PlaceFilter
 from archive.core.listing import checked_ref
 from archive.core.models import NAME_ORDER, Place, name_order_annotations
@@ -402,12 +403,16 @@ def api_detail(request, dataset: str, key):
         return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
     obj = spec["queryset"]().get(**lookup)
     parts = _perpetrator_parts(obj) if dataset == "perpetrators" else {}
-    cited = _public_citations([obj, *(part for group in parts.values() for part in group)])
+    heard = hearings_api.parts(dataset, obj)
+    cited = _public_citations(
+        [obj, *(part for group in parts.values() for part in group), *heard.objects]
+    )
     item["biography"] = _strip_markers(obj.biography)
     item["citations"] = cited(obj)
     item["versions"] = cited.versions(obj)
     if dataset == "perpetrators":
         item.update(_perpetrator_extra(parts, cited))
+    item.update(heard.render(cited))
     return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
 
 

@@ -331,7 +331,15 @@ def public_records_of(obj) -> list[Publishable]:
         return [obj]
     shown_on = getattr(obj, "SHOWN_ON", None)
     if shown_on is not None:
-        return [t for t in (getattr(obj, name, None) for name in shown_on) if t is not None]
+        # A record that hangs from one that hangs from others (a citation of a hearing:
+        # the hearing's victim) reaches the publishable records at the end of the chain.
+        found = []
+        for target in (getattr(obj, name, None) for name in shown_on):
+            if isinstance(target, Publishable):
+                found.append(target)
+            elif target is not None:
+                found.extend(public_records_of(target))
+        return found
     found = []
     for field in obj._meta.concrete_fields:
         if field.is_relation and issubclass(field.related_model, Publishable):

@@ -428,6 +428,9 @@ def linked_gaps(record) -> list[Gap]:
             shown = model._default_manager.filter(**{name: record.pk})
             if hasattr(model, "publication_status"):
                 shown = shown.filter(publication_status=PUBLISHED)
+            elif hasattr(model, "SHOWN_THROUGH"):  # shown on a page reached through another
+                for path in model.SHOWN_THROUGH:  # record (an official: the hearing's victim)
+                    shown = shown.filter(**{f"{path}__publication_status": PUBLISHED})
             else:  # a record shown on its owners' pages (a seat on a perpetrator's)
                 for other in model._meta.concrete_fields:
                     target = other.related_model

@@ -26,6 +26,8 @@ from sources.documents import CustodyEvent, Document
 from sources.footnotes import Footnotes
 from sources.models import Citation, public_versions, record_key
 from victims import serializers as victim_public
+from victims.hearing_serializers import public_hearing, public_seat
+from victims.hearings import Hearing, HearingOfficial, public_seats
 from victims.models import Victim
 from victims.serializers import LinksById, VictimLinks
 
@@ -171,6 +173,7 @@ class PerpetratorDossier(Dossier):
     positions: list[Position] = field(default_factory=list)
     memberships: list[CommissionMembership] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    seats: list[HearingOfficial] = field(default_factory=list)
 
     kind = "perpetrator"
 
@@ -212,6 +215,14 @@ class PerpetratorDossier(Dossier):
                 {**perpetrator_public.public_statement(s), "citations": self.cited(s)}
                 for s in self.statements
             ],
+            "hearings": [
+                {
+                    **public_seat(seat),
+                    "citations": self.cited(seat),
+                    "hearing_citations": self.cited(seat.hearing),
+                }
+                for seat in self.seats
+            ],
             "victims": self.victims_content(),
             "places": self.places_content(
                 [c.place for c in self.commissions]
@@ -226,7 +237,7 @@ class PerpetratorDossier(Dossier):
         p = self.perpetrator
         child_history = [
             model.history.filter(perpetrator_id=p.pk).aggregate(t=Max("history_date"))["t"]
-            for model in (Position, CommissionMembership, Statement)
+            for model in (Position, CommissionMembership, Statement, HearingOfficial)
         ]
         victims = _victims().objects.filter(commission__in=self.commissions)
         return common.latest(
@@ -234,6 +245,8 @@ class PerpetratorDossier(Dossier):
             *child_history,
             *(c.updated_at for c in self.commissions),
             victims.aggregate(t=Max("updated_at"))["t"],
+            *(seat.hearing.updated_at for seat in self.seats),
+            *(seat.hearing.victim.updated_at for seat in self.seats),
             self.citation_state(),
             self.source_state(),
             self.document_state(),
@@ -272,9 +285,12 @@ def perpetrator_dossier(ref: str) -> PerpetratorDossier:
     victims = _victim_queryset().filter(commission_id__in=commission_ids)
     summary = common.summarise_victims(victims, fate_choices=_fate_choices())
     commissions = {m.commission_id: m.commission for m in memberships}.values()
+    seats = list(public_seats(perpetrator))
+    hearings = [seat.hearing for seat in seats]
     citations = Citation.objects.public().for_objects(
-        [perpetrator, *positions, *memberships, *commissions, *statements, *summary.listed]
-    )
+        [perpetrator, *positions, *memberships, *commissions, *statements, *summary.listed,
+         *seats, *hearings]
+    )  # fmt: skip
     return PerpetratorDossier(
         victims=summary,
         citations=list(citations),
@@ -282,6 +298,7 @@ def perpetrator_dossier(ref: str) -> PerpetratorDossier:
         positions=positions,
         memberships=memberships,
         statements=statements,
+        seats=seats,
     )
 
 
@@ -293,6 +310,7 @@ class EventDossier(Dossier):
     event: Event = None
     commissions: list[Commission] = field(default_factory=list)
     memberships: list[CommissionMembership] = field(default_factory=list)
+    hearings: list[Hearing] = field(default_factory=list)
 
     kind = "event"
 
@@ -335,6 +353,21 @@ class EventDossier(Dossier):
                 }
                 for m in self.memberships
             ],
+            "hearings": [
+                {
+                    **public_hearing(h),
+                    "officials": [
+                        {
+                            **public_seat(o),
+                            "perpetrator": o.perpetrator.ref,
+                            "citations": self.cited(o),
+                        }
+                        for o in h.public_officials()
+                    ],
+                    "citations": self.cited(h),
+                }
+                for h in self.hearings
+            ],
             "victims": self.victims_content(),
             "places": self.places_content(
                 [c.place for c in self.commissions]
@@ -354,6 +387,8 @@ class EventDossier(Dossier):
             *(m.perpetrator.updated_at for m in self.memberships),
             membership_history,
             victims.aggregate(t=Max("updated_at"))["t"],
+            *(h.updated_at for h in self.hearings),
+            *(h.victim.updated_at for h in self.hearings),
             self.citation_state(),
             self.source_state(),
             self.document_state(),
@@ -377,7 +412,11 @@ def event_dossier(slug: str) -> EventDossier:
     )
     victims = _victim_queryset().filter(event=event)
     summary = common.summarise_victims(victims, fate_choices=_fate_choices())
-    shown = [event, *commissions, *memberships, *summary.listed]
+    hearings = list(
+        Hearing.objects.public().filter(commission__in=commissions).shown().order_by("date", "pk")
+    )
+    officials = [o for h in hearings for o in h.public_officials()]
+    shown = [event, *commissions, *memberships, *summary.listed, *hearings, *officials]
     citations = Citation.objects.public().for_objects(shown)
     return EventDossier(
         victims=summary,
@@ -385,4 +424,5 @@ def event_dossier(slug: str) -> EventDossier:
         event=event,
         commissions=commissions,
         memberships=memberships,
+        hearings=hearings,
     )

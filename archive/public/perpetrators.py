@@ -11,6 +11,7 @@ from archive.core.listing import LINKED_LIMIT, by_name, checked_ref
 from archive.core.pagination import cached_count, data_version
 from perpetrators.models import Perpetrator
 from sources.footnotes import Footnotes
+from victims.hearings import seats_of
 from victims.models import Victim
 
 
@@ -43,6 +44,7 @@ class PerpetratorDetailView(TemplateView):
             )
         )
         statements = list(perpetrator.statements.order_by("date", "pk"))
+        seats, seat_count = seats_of(perpetrator)
         commission_ids = {m.commission_id for m in memberships}
         victims = Victim.objects.for_commissions(commission_ids)
         context.update(
@@ -58,10 +60,13 @@ class PerpetratorDetailView(TemplateView):
                 if commission_ids
                 else 0,
                 "commissions": [m.commission for m in memberships],
+                "hearing_seats": seats,
+                "hearing_count": seat_count,
                 "notes": Footnotes.for_objects(
                     # The commissions too: the page shows where and from when they sat.
                     [perpetrator, *memberships, *positions, *statements]
                     + [m.commission for m in memberships]
+                    + [*seats, *(seat.hearing for seat in seats)]
                 ),
             }
         )

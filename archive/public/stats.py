@@ -19,6 +19,7 @@ from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.digits import number, persian_digits
 from archive.core.models import Event, Place
 from archive.core.pagination import data_version
+from victims.hearings import Hearing, victims_by_charge
 from victims.models import Victim
 
 STATS_TIMEOUT = 24 * 3600
@@ -95,11 +96,13 @@ def compute() -> dict:
         "by_fate": by_fate,
         "by_event": by_event,
         "event_counts": {e["id"]: e["n"] for e in by_event},
+        "by_charge": victims_by_charge(),
     }
 
 
 def stats_version() -> str:
-    return data_version(Victim, Event)
+    # A hearing's charges count as well (victims by charge).
+    return data_version(Victim, Event, Hearing)
 
 
 def get_stats() -> dict:
@@ -205,6 +208,11 @@ def charts(figures: dict, *, rtl: bool) -> list[dict]:
             gettext_lazy("Victims by event"),
             [(_label(e["names"], lang), e["n"]) for e in figures["by_event"]],
         ),
+        (
+            "charge",
+            gettext_lazy("Victims by charge"),
+            [(_label(e["names"], lang), e["n"]) for e in figures.get("by_charge", [])],
+        ),
     ]
     result = []
     for slug, title, rows in specs:
@@ -223,6 +231,7 @@ def charts(figures: dict, *, rtl: bool) -> list[dict]:
                     "province": _("Province"),
                     "fate": _("Fate"),
                     "event": _("Event"),
+                    "charge": _("Charge category"),
                 }[slug],
             }
         )

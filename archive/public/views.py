@@ -24,6 +24,7 @@ from archive.public import stats
 from perpetrators.models import Commission, Perpetrator
 from sources.footnotes import Footnotes
 from sources.models import Source
+from victims.hearings import hearings_before
 from victims.models import Victim
 
 LATEST = 8
@@ -92,13 +93,18 @@ class EventDetailView(TemplateView):
             Commission.objects.published().filter(event=event).select_related("place")
         )
         victims = Victim.objects.published().filter(event=event)
+        hearings = hearings_before(commissions)
+        for commission in commissions:
+            commission.shown_hearings = hearings[commission.pk]
         context.update(
             {
                 "event": event,
                 "commissions": commissions,
                 "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT]),
                 "victim_count": cached_count(victims, version=data_version(Victim)),
-                "notes": Footnotes.for_objects([event, *commissions]),
+                "notes": Footnotes.for_objects(
+                    [event, *commissions, *(h for c in commissions for h in c.shown_hearings)]
+                ),
             }
         )
         return context

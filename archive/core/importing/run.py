@@ -143,7 +143,8 @@ def import_file(
         {
             name
             for f in import_fields
-            for name in (f.attribute, f"{f.attribute}_precision")
+            # A column may set more than its field (a hearing's body: a commission or a court).
+            for name in (f.attribute, f"{f.attribute}_precision", *getattr(f, "also_sets", ()))
             if any(mf.name == name for mf in model._meta.concrete_fields)
         }
         | {
