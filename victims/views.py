@@ -1,5 +1,7 @@
 """Public pages of victims: every read goes through ``.published()``."""
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
@@ -8,7 +10,7 @@ from archive.core.listing import PublicListView, checked_ref
 from archive.core.records import published
 from sources.footnotes import Footnotes
 from victims.filters import VictimFilter
-from victims.models import Victim
+from victims.models import FamilyRelation, Victim
 
 
 class VictimListView(PublicListView):
@@ -30,6 +32,22 @@ def submission_url(victim) -> str:
         return reverse("archive:about") + "#corrections"
 
 
+@dataclass(frozen=True)
+class ShownRelation:
+    """A family relation as one person's page shows it: "Child of" the other person."""
+
+    record: FamilyRelation
+    label: str
+    other: Victim
+
+
+def shown_relations(victim) -> list[ShownRelation]:
+    """The relations the public sees on ``victim``'s page (both people published, the
+    relation cited), worded from ``victim``'s side."""
+    found = FamilyRelation.objects.of(victim).shown().select_related("from_victim", "to_victim")
+    return [ShownRelation(r, r.label_for(victim), r.other(victim)) for r in found]
+
+
 class VictimDetailView(TemplateView):
     template_name = "victims/victim_detail.html"
 
@@ -49,12 +67,14 @@ class VictimDetailView(TemplateView):
             victim = Victim.objects.for_page(checked_ref(kwargs["ref"]))
         except Victim.DoesNotExist:
             raise Http404 from None
+        relations = shown_relations(victim)
         context.update(
             {
                 "victim": victim,
                 "event": published(victim.event),
                 "commission": published(victim.commission),
-                "notes": Footnotes.for_objects([victim]),
+                "relations": relations,
+                "notes": Footnotes.for_objects([victim, *(r.record for r in relations)]),
                 "submit_url": submission_url(victim),
             }
         )
