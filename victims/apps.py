@@ -9,6 +9,7 @@ class VictimsConfig(AppConfig):
     def ready(self):
         from archive.core.importing import register
         from victims import checks  # noqa: F401  (registers the system checks)
-        from victims.resources import VictimResource
+        from victims.resources import RelationResource, VictimResource
 
         register("victims", VictimResource)
+        register("relations", RelationResource)

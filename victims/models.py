@@ -28,7 +28,7 @@ from archive.core.provenance import Fact
 from victims.attachments import attachment_upload_to, private_storage
 from victims.encryption import ContactField
 from victims.person import FamilyAftermath, PersonDetails
-from victims.relations import FamilyRelation  # noqa: F401 (a model of this app, in its module)
+from victims.relations import FamilyRelation
 
 
 class Fate(models.TextChoices):
@@ -267,6 +267,7 @@ class Victim(PersonDetails, FamilyAftermath, Person):
             )
         if errors:
             raise ValidationError(errors)
+
 
 # --- Duplicates and merges -----------------------------------------------------------------
 

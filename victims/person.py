@@ -121,9 +121,7 @@ class PersonDetails(models.Model):
         help_text=_("As a source gives it, e.g. “third-year student of physics”."),
     )  # fmt: skip
     education_fa = models.CharField(_("education (Persian)"), max_length=250, blank=True)
-    religion = models.CharField(
-        _("religion"), max_length=20, choices=Religion.choices, blank=True
-    )
+    religion = models.CharField(_("religion"), max_length=20, choices=Religion.choices, blank=True)
     ethnicity = models.CharField(
         _("ethnicity"), max_length=20, choices=Ethnicity.choices, blank=True
     )
@@ -160,9 +158,7 @@ class PersonDetails(models.Model):
 class FamilyAftermath(models.Model):
     """What happened to the family after the killing."""
 
-    family_told_date, family_told_date_precision = partial_date(
-        _("date the family was told")
-    )
+    family_told_date, family_told_date_precision = partial_date(_("date the family was told"))
     family_told_how_en = models.TextField(
         _("how the family was told (English)"), blank=True,
         help_text=_("By whom, where, in which words, as a source gives it."),
@@ -183,9 +179,10 @@ class FamilyAftermath(models.Model):
     FAMILY_FACTS = (
         Fact("family_told_date", _("When the family was told")),
         Fact(
-            "family_told_how_en", _("How the family was told"),
+            "family_told_how_en",
+            _("How the family was told"),
             fields=("family_told_how_en", "family_told_how_fa"),
-        ),  # fmt: skip
+        ),
         Fact("body_returned", _("Body returned"), blank=(Answer.UNKNOWN,)),
         Fact("belongings_returned", _("Belongings returned"), blank=(Answer.UNKNOWN,)),
         Fact("burial_known", _("Burial place known to the family"), blank=(Answer.UNKNOWN,)),

@@ -73,12 +73,14 @@ class FamilyRelationQuerySet(models.QuerySet):
 
         return self.filter(
             models.Exists(
-                Citation.objects.public().filter(
+                Citation.objects.public()
+                .filter(
                     content_type__app_label="victims",
                     content_type__model="familyrelation",
                     object_id=models.OuterRef("pk"),
                     claim__in=["kind", GENERAL],
-                ).filter(models.Q(value="") | models.Q(value=models.OuterRef("kind")))
+                )
+                .filter(models.Q(value="") | models.Q(value=models.OuterRef("kind")))
             )
         )
 
@@ -143,7 +145,9 @@ class FamilyRelation(models.Model):
     def clean(self):
         errors = {}
         if self.from_victim_id and self.from_victim_id == self.to_victim_id:
-            errors["to_victim"] = _("A person cannot be related to themself: choose another record.")
+            errors["to_victim"] = _(
+                "A person cannot be related to themself: choose another record."
+            )
         elif self.from_victim_id and self.to_victim_id:
             same_pair = FamilyRelation.objects.filter(
                 models.Q(from_victim_id=self.from_victim_id, to_victim_id=self.to_victim_id)
