@@ -26,6 +26,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from archive.core.models import partial_date
 from archive.core.provenance import Fact
@@ -62,7 +63,7 @@ class Religion(models.TextChoices):
 
 
 class Ethnicity(models.TextChoices):
-    PERSIAN = "persian", _("Persian")
+    PERSIAN = "persian", pgettext_lazy("ethnicity", "Persian")
     AZERBAIJANI = "azerbaijani", _("Azerbaijani")
     KURDISH = "kurdish", _("Kurdish")
     LUR = "lur", _("Lur")
@@ -88,6 +89,17 @@ class Answer(models.TextChoices):
     YES = "yes", _("yes")
     NO = "no", _("no")
     UNKNOWN = "unknown", _("unknown")
+
+
+# The age groups of the list's filter and the statistics (``archive.core.ages.AGE_GROUPS``).
+AGE_GROUP_LABELS = {
+    "under-18": _("under 18"),
+    "18-24": _("18 to 24"),
+    "25-34": _("25 to 34"),
+    "35-49": _("35 to 49"),
+    "50-plus": _("50 and over"),
+    "boundary": _("across two groups (e.g. 24–25)"),
+}
 
 
 def _answer(verbose_name, help_text=""):

@@ -19,6 +19,7 @@ from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.digits import number, persian_digits
 from archive.core.models import Event, Place
 from archive.core.pagination import data_version
+from archive.public.person_stats import person_figures, person_headings, person_specs
 from victims.models import Victim
 
 STATS_TIMEOUT = 24 * 3600
@@ -95,6 +96,7 @@ def compute() -> dict:
         "by_fate": by_fate,
         "by_event": by_event,
         "event_counts": {e["id"]: e["n"] for e in by_event},
+        **person_figures(victims),
     }
 
 
@@ -205,6 +207,7 @@ def charts(figures: dict, *, rtl: bool) -> list[dict]:
             gettext_lazy("Victims by event"),
             [(_label(e["names"], lang), e["n"]) for e in figures["by_event"]],
         ),
+        *person_specs(figures),
     ]
     result = []
     for slug, title, rows in specs:
@@ -223,6 +226,7 @@ def charts(figures: dict, *, rtl: bool) -> list[dict]:
                     "province": _("Province"),
                     "fate": _("Fate"),
                     "event": _("Event"),
+                    **person_headings(),
                 }[slug],
             }
         )
