@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from archive.core.ages import AGE_GROUPS, age_group
 from archive.core.filters import (
     ANY,
     BilingualChoiceFilter,
@@ -21,7 +22,6 @@ from archive.core.filters import (
     published_events,
     regions,
 )
-from archive.core.ages import AGE_GROUPS, age_group
 from archive.core.models import Gender
 from perpetrators.models import Commission
 from sources.models import Citation

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from archive.core.models import partial_date
 from archive.core.provenance import Fact

@@ -48,9 +48,7 @@ def test_relations_are_imported_in_english_and_persian_words(tmp_path, manage, p
     }
 
 
-def test_every_bad_row_is_named_by_row_and_column_and_nothing_is_written(
-    tmp_path, manage, people
-):
+def test_every_bad_row_is_named_by_row_and_column_and_nothing_is_written(tmp_path, manage, people):
     path = write_csv(
         tmp_path / "bad.csv",
         [
