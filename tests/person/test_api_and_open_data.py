@@ -69,4 +69,5 @@ def test_the_victims_download_has_the_new_columns(client):
     row = next(r for r in csv.DictReader(io.StringIO(body)) if r["ref"] == "TEST-A6")
 
     assert (row["age_at_death_min"], row["age_at_death_max"]) == ("27", "28")
-    assert (row["religion"], row["body_returned"], row["burial_known"]) == ("bahai", "no", "unknown")
+    answers = (row["religion"], row["body_returned"], row["burial_known"])
+    assert answers == ("bahai", "no", "unknown")
