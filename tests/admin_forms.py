@@ -35,3 +35,12 @@ def form_data(response, **changes) -> dict:
         else:
             data[name] = value
     return data
+
+
+# What the victim's admin form also sends (the family's yes / no / unknown answers, the two
+# family-relation inlines), for tests that write the form's data by hand.
+VICTIM_FORM_REST = {
+    "body_returned": "unknown", "belongings_returned": "unknown", "burial_known": "unknown",
+    "relations_from-TOTAL_FORMS": "0", "relations_from-INITIAL_FORMS": "0",
+    "relations_to-TOTAL_FORMS": "0", "relations_to-INITIAL_FORMS": "0",
+}  # fmt: skip

@@ -8,7 +8,7 @@ from archive.core.models import Event, Organisation, Place
 from perpetrators.models import Commission, CommissionMembership, Perpetrator, Position, Statement
 from sources.models import Citation, Source
 from victims import receipts
-from victims.models import Victim
+from victims.models import FamilyRelation, Victim
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):
@@ -108,6 +108,18 @@ class VictimFactory(PersonFactory):
 
     ref = factory.Sequence(lambda n: f"TEST-V{n:05d}")
     fate = "executed"
+
+
+class FamilyRelationFactory(CitedFactory):
+    """``FamilyRelationFactory(from_victim=a, kind="parent", to_victim=b)``: A is B's
+    parent; cited unless ``cited=False``."""
+
+    class Meta:
+        model = FamilyRelation
+
+    from_victim = factory.SubFactory(VictimFactory)
+    to_victim = factory.SubFactory(VictimFactory)
+    kind = "sibling"
 
 
 class PerpetratorFactory(PersonFactory):

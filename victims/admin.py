@@ -6,16 +6,31 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from archive.core.admin import PublishableImportExportAdmin, RefFilledAdmin, publishers_of
+from archive.core.admin import (
+    ArchiveImportExportMixin,
+    GuardedAdminMixin,
+    GuardedInlineMixin,
+    PublishableImportExportAdmin,
+    RefFilledAdmin,
+    publishers_of,
+)
 from archive.core.match_reasons import reasons_text
 from archive.core.search import admin_search_results
 from sources.admin import CitationInline
 from sources.models import Citation
 from victims.hearing_admin import add_hearing_view, hearings_of, official_suggestions_view
-from victims.models import DuplicatePair, MergeRecord, Submission, SubmissionAttachment, Victim
-from victims.resources import VictimResource
+from victims.models import (
+    DuplicatePair,
+    FamilyRelation,
+    MergeRecord,
+    Submission,
+    SubmissionAttachment,
+    Victim,
+)
+from victims.resources import RelationResource, VictimResource
 from victims.services import (
     MergeError,
     create_victim_draft_from_submission,
@@ -27,10 +42,36 @@ from victims.services import (
 from victims.submission_views import attachment_download
 
 
+class RelationInline(GuardedInlineMixin, admin.TabularInline):
+    """The relations entered from this person's side ("this person is the parent of …");
+    their citations are entered on the relation's own page (the change link)."""
+
+    model = FamilyRelation
+    fk_name = "from_victim"
+    extra = 0
+    fields = ["kind", "to_victim"]
+    autocomplete_fields = ["to_victim"]
+    show_change_link = True
+    verbose_name = _("family relation: this person is the … of")
+    verbose_name_plural = _("family relations: this person is the … of")
+    classes = ["relations"]
+
+
+class RelationToInline(RelationInline):
+    """The relations entered from the other person's side ("… is the parent of this
+    person"): stored once, listed on both records."""
+
+    fk_name = "to_victim"
+    fields = ["from_victim", "kind"]
+    autocomplete_fields = ["from_victim"]
+    verbose_name = _("family relation: … is the … of this person")
+    verbose_name_plural = _("family relations: … is the … of this person")
+
+
 @admin.register(Victim)
 class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
     resource_classes = [VictimResource]
-    inlines = [CitationInline]
+    inlines = [CitationInline, RelationInline, RelationToInline]
     # Both scripts in one column, so that the date of death and the status still fit beside
     # the navigation and the filters in a 1280-pixel window.
     list_display = [
@@ -41,6 +82,7 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
     list_select_related = ["prison"]
     autocomplete_fields = [
         "affiliation", "prison", "death_place", "burial_place", "event", "commission",
+        "birth_place",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["ref", "name_latin", "name_fa", "aliases", "father_name", "gender",
@@ -49,6 +91,13 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
             ("arrest_date", "arrest_date_precision"), "prison", "fate",
             ("death_date", "death_date_precision"), "death_place", "burial_place",
             "event", "commission"]}),
+        (_("The person"), {"fields": [
+            "birth_place", "occupation", ("education_en", "education_fa"), "religion",
+            "ethnicity", "civil_status", "children"]}),
+        (_("What happened to the family"), {"fields": [
+            ("family_told_date", "family_told_date_precision"),
+            ("family_told_how_en", "family_told_how_fa"), "body_returned",
+            "belongings_returned", "burial_known", ("grave_en", "grave_fa")]}),
         (None, {"fields": ["biography", "photo"]}),
         (_("Hearings"), {"fields": ["hearings_list"]}),
         (_("Publication"), {"fields": ["publication_status", "published_at", "created_at",
@@ -193,6 +242,23 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
             "reviewers": publishers_of(keep) if refusal else [],
         }
         return TemplateResponse(request, "admin/victims/victim/merge.html", context)
+
+
+@admin.register(FamilyRelation)
+class FamilyRelationAdmin(
+    ArchiveImportExportMixin, ImportExportModelAdmin, GuardedAdminMixin, SimpleHistoryAdmin
+):
+    """A relation on its own page, with its citations: read-only to those who may not
+    publish the published people it joins."""
+
+    resource_classes = [RelationResource]
+    inlines = [CitationInline]
+    list_display = ["from_victim", "kind", "to_victim"]
+    list_filter = ["kind"]
+    search_fields = ["from_victim__ref", "from_victim__name_latin", "from_victim__name_fa",
+                     "to_victim__ref", "to_victim__name_latin", "to_victim__name_fa"]  # fmt: skip
+    autocomplete_fields = ["from_victim", "to_victim"]
+    list_select_related = ["from_victim", "to_victim"]
 
 
 @admin.register(DuplicatePair)

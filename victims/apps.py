@@ -11,10 +11,11 @@ class VictimsConfig(AppConfig):
         from archive.core.importing import register
         from victims import checks  # noqa: F401  (registers the system checks)
         from victims.hearing_resources import HearingResource
-        from victims.resources import VictimResource
+        from victims.resources import RelationResource, VictimResource
 
         register("victims", VictimResource)
         register("hearings", HearingResource)
+        register("relations", RelationResource)
         from victims import tallies
 
         post_migrate.connect(tallies.ensure, sender=self, dispatch_uid="victims.place_tallies")

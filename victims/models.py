@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import ExtractYear, Greatest
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -33,6 +34,8 @@ from victims.hearings import (  # noqa: F401  (the models live there; registered
     hearing_parts,
     prefetch_hearing_parts,
 )
+from victims.person import FamilyAftermath, PersonDetails
+from victims.relations import FamilyRelation
 
 
 class Fate(models.TextChoices):
@@ -55,14 +58,15 @@ class VictimQuerySet(PublishableQuerySet):
     def for_page(self, ref: str):
         """The published victim ``ref`` with everything its page shows, in two queries.
 
-        The four places (prison and its city, place of death, burial place) come from a
+        The places (prison and its city, place of death, burial place, place of birth) come from a
         second, small query: joined into the first, eight tables cost PostgreSQL more
         to plan (about 2.5 ms) than two queries cost to run.
         """
         victim = self.published().select_related("event", "affiliation", "commission").get(ref=ref)
-        wanted = {victim.prison_id, victim.death_place_id, victim.burial_place_id} - {None}
+        fields = ("prison", "death_place", "burial_place", "birth_place")
+        wanted = {getattr(victim, f"{field}_id") for field in fields} - {None}
         places = Place.objects.select_related("parent").in_bulk(wanted) if wanted else {}
-        for field in ("prison", "death_place", "burial_place"):
+        for field in fields:
             place_id = getattr(victim, f"{field}_id")
             if place_id is not None:
                 setattr(victim, field, places[place_id])
@@ -79,8 +83,32 @@ class VictimQuerySet(PublishableQuerySet):
         """Published victims a source links to any of these commissions."""
         return self.published().filter(commission_id__in=list(commission_ids))
 
+    def with_age(self):
+        """``age_low`` and ``age_high``: the age at death as ``archive.core.ages.age_at_death``
+        gives it from a year of birth and a date of death at its precision, in SQL (for
+        the filter and the statistics; tests/person/test_age.py holds the two together).
+        A year of birth alone: the oldest age is the difference of the years; the
+        youngest one less, unless the person died on 31 December. Null without both."""
+        high = ExtractYear("death_date") - models.F("birth_year")
+        last_day = models.Q(
+            death_date_precision__in=["day", ""], death_date__month=12, death_date__day=31
+        )
+        low = models.Case(models.When(last_day, then=high), default=high - 1)
+        return self.annotate(
+            age_high=models.ExpressionWrapper(high, output_field=models.IntegerField()),
+            age_low=Greatest(low, models.Value(0), output_field=models.IntegerField()),
+        ).filter(birth_year__isnull=False, death_date__isnull=False)
 
-class Victim(Person):
+    def in_age_group(self, group):
+        """Victims whose age at death may fall in ``group`` (an ``ages.AgeGroup``): a
+        range across a boundary is found in both groups (``archive.core.ages``)."""
+        found = self.with_age().filter(age_high__gte=group.low)
+        if group.high is not None:
+            found = found.filter(age_low__lte=group.high)
+        return found
+
+
+class Victim(PersonDetails, FamilyAftermath, Person):
     """A person killed, executed, disappeared or dead in custody, with every known fact
     cited to a source."""
 
@@ -148,7 +176,9 @@ class Victim(Person):
         Fact("burial_place", _("Burial place")),
         Fact("event", _("Event")),
         Fact("commission", _("Commission")),
+        *PersonDetails.PERSON_FACTS,
         Fact("biography", _("Biography"), text=True),
+        *FamilyAftermath.FAMILY_FACTS,
     )
 
     objects = VictimQuerySet.as_manager()
@@ -170,6 +200,10 @@ class Victim(Person):
             models.Index(fields=["publication_status", "commission"], name="victim_pub_commission"),
             models.Index(fields=["publication_status", "affiliation"], name="victim_pub_affil"),
             models.Index(fields=["publication_status", "gender"], name="victim_pub_gender"),
+            # The list's filters and the statistics by occupation, religion, ethnicity.
+            models.Index(fields=["publication_status", "occupation"], name="victim_pub_occupation"),
+            models.Index(fields=["publication_status", "religion"], name="victim_pub_religion"),
+            models.Index(fields=["publication_status", "ethnicity"], name="victim_pub_ethnicity"),
             # max(updated_at) versions the cached counts and statistics.
             models.Index(fields=["updated_at"], name="victim_updated"),
         ]
@@ -186,18 +220,46 @@ class Victim(Person):
         """The published record a merged ``ref`` now lives at, if it was ever public."""
         return redirect_for_ref(cls, ref)
 
+    def age_at_death(self):
+        """``archive.core.ages.Age``, or None where a date is missing."""
+        from archive.core.ages import age_at_death, birth_of_year
+
+        return age_at_death(birth_of_year(self.birth_year), self.partial("death_date"))
+
+    def family_relations(self):
+        return FamilyRelation.objects.of(self).select_related("from_victim", "to_victim")
+
     def possible_duplicates(self):
         """Review-queue pairs this record is in that nobody has decided yet."""
         return DuplicatePair.objects.involving(self).filter(status=DuplicatePair.Status.PROPOSED)
 
     def cited_parts(self) -> list:
         """The records its public page shows with it, each cited on its own: its hearings
-        and the (published) officials who sat at them (``victims.hearings``)."""
-        return hearing_parts(self)
+        and the (published) officials who sat at them (``victims.hearings``), and the
+        family relations to people who are published (a relation to a draft is not
+        shown)."""
+        if "_relations" in getattr(self, "_prefetched_parts", {}):
+            relations = self._prefetched_parts["_relations"]
+        else:
+            relations = self.family_relations()
+        return [*hearing_parts(self), *(r for r in relations if r.other(self).is_published)]
 
     @classmethod
     def prefetch_cited_parts(cls, victims) -> None:
+        """Reads the hearings and relations of many victims in one query per kind (the
+        gate's checks of every record a source supports)."""
+        victims = list(victims)
         prefetch_hearing_parts(victims)
+        by_pk = {victim.pk: [] for victim in victims}
+        found = FamilyRelation.objects.filter(
+            models.Q(from_victim__in=list(by_pk)) | models.Q(to_victim__in=list(by_pk))
+        ).select_related("from_victim", "to_victim")
+        for relation in found:
+            for pk in (relation.from_victim_id, relation.to_victim_id):
+                if pk in by_pk:
+                    by_pk[pk].append(relation)
+        for victim in victims:
+            victim._prefetched_parts = {"_relations": by_pk[victim.pk]}
 
     def clean(self):
         errors = {}

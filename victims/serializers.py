@@ -21,7 +21,27 @@ COLUMNS = (
     *PERSON_COLUMNS, "fate", "arrest_date", "arrest_date_precision", "death_date",
     "death_date_precision", "prison_id", "death_place_id", "burial_place_id", "event_id",
     "commission_id", "affiliation_id",
+    # The person and the family (victims.person).
+    "birth_place_id", "occupation", "education_en", "education_fa", "religion", "ethnicity",
+    "civil_status", "children", "family_told_date", "family_told_date_precision",
+    "family_told_how_en", "family_told_how_fa", "body_returned", "belongings_returned",
+    "burial_known", "grave_en", "grave_fa",
 )  # fmt: skip
+
+
+def _both(row: Mapping, name: str) -> dict:
+    return {"en": row[f"{name}_en"], "fa": row[f"{name}_fa"]}
+
+
+def age_record(row: Mapping) -> dict | None:
+    """The age at death the dates allow (``archive.core.ages``): ``{"min", "max"}``, the
+    same number twice when exact; None when a date is missing."""
+    from archive.core.ages import age_at_death, birth_of_year
+    from archive.core.dates import PartialDate
+
+    death = PartialDate.from_parts(row["death_date"], row["death_date_precision"])
+    age = age_at_death(birth_of_year(row["birth_year"]), death)
+    return {"min": age.low, "max": age.high} if age else None
 
 
 def _named(names: tuple[str, str] | None) -> dict | None:
@@ -111,4 +131,34 @@ def public_victim(row: Mapping, links, *, url: str | None = None) -> dict:
         "event": links.event(row["event_id"]),
         "commission": links.commission(row["commission_id"]),
         "affiliation": links.organisation(row["affiliation_id"]),
+        "birth_place": links.place(row["birth_place_id"]),
+        "age_at_death": age_record(row),
+        "occupation": row["occupation"],
+        "education": _both(row, "education"),
+        "religion": row["religion"],
+        "ethnicity": row["ethnicity"],
+        "civil_status": row["civil_status"],
+        "children": row["children"],
+        "family_told_date": iso(row["family_told_date"], row["family_told_date_precision"]),
+        "family_told_how": _both(row, "family_told_how"),
+        "body_returned": row["body_returned"],
+        "belongings_returned": row["belongings_returned"],
+        "burial_known": row["burial_known"],
+        "grave": _both(row, "grave"),
+    }
+
+
+def public_relation(relation, victim) -> dict:
+    """A family relation as ``victim``'s record gives it, read "this person is the
+    ``relation`` of ``of``": ``{"relation": "child", "of": "V-0001"}``."""
+    return {"relation": relation.kind_for(victim), "of": relation.other(victim).ref}
+
+
+def relation_row(relation) -> dict:
+    """A family relation as the open data gives it: ``from_ref`` is the ``relation``
+    of ``to_ref``, as it was entered."""
+    return {
+        "from_ref": relation.from_victim.ref,
+        "relation": relation.kind,
+        "to_ref": relation.to_victim.ref,
     }

@@ -1,5 +1,7 @@
 """Public pages of victims: every read goes through ``.published()``."""
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
@@ -9,7 +11,7 @@ from archive.core.records import published
 from sources.footnotes import Footnotes
 from victims.filters import VictimFilter
 from victims.hearings import shown_hearings
-from victims.models import Victim
+from victims.models import FamilyRelation, Victim
 
 
 class VictimListView(PublicListView):
@@ -29,6 +31,22 @@ def submission_url(victim) -> str:
         return f"{reverse('submissions:submit')}?victim={victim.ref}"
     except NoReverseMatch:
         return reverse("archive:about") + "#corrections"
+
+
+@dataclass(frozen=True)
+class ShownRelation:
+    """A family relation as one person's page shows it: "Child of" the other person."""
+
+    record: FamilyRelation
+    label: str
+    other: Victim
+
+
+def shown_relations(victim) -> list[ShownRelation]:
+    """The relations the public sees on ``victim``'s page (both people published, the
+    relation cited), worded from ``victim``'s side."""
+    found = FamilyRelation.objects.of(victim).shown().select_related("from_victim", "to_victim")
+    return [ShownRelation(r, r.label_for(victim), r.other(victim)) for r in found]
 
 
 class VictimDetailView(TemplateView):
@@ -51,13 +69,17 @@ class VictimDetailView(TemplateView):
         except Victim.DoesNotExist:
             raise Http404 from None
         hearings, officials = shown_hearings(victim)
+        relations = shown_relations(victim)
         context.update(
             {
                 "victim": victim,
                 "event": published(victim.event),
                 "commission": published(victim.commission),
                 "hearings": hearings,
-                "notes": Footnotes.for_objects([victim, *hearings, *officials]),
+                "relations": relations,
+                "notes": Footnotes.for_objects(
+                    [victim, *hearings, *officials, *(r.record for r in relations)]
+                ),
                 "submit_url": submission_url(victim),
             }
         )

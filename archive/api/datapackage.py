@@ -31,6 +31,8 @@ from archive.core.models import Gender, Place
 from archive.core.versions import site_version
 from sources.models import Confidence, Source
 from victims.models import Fate
+from victims.person import Answer, CivilStatus, Ethnicity, Occupation, Religion
+from victims.relations import Kind
 
 #: The licence of the open data (SPDX id, title, text). The code is AGPL; the data is
 #: offered for reuse with attribution, which is what the open-data page asks.
@@ -59,6 +61,14 @@ def _partial_date(description: str) -> dict:
 
 def _text(description: str) -> dict:
     return {"type": "string", "description": description}
+
+
+def _choice(description: str, choices) -> dict:
+    return {
+        "type": "string",
+        "description": description,
+        "constraints": {"enum": _choices(choices)},
+    }
 
 
 def _place(role: str, script: str) -> dict:
@@ -152,12 +162,67 @@ FIELDS: dict[str, dict] = {
         "description": "How sure the researchers are of the citation.",
         "constraints": {"enum": _choices(Confidence.choices)},
     },
+    "birth_place_name_en": _place("place of birth", "Latin"),
+    "birth_place_name_fa": _place("place of birth", "Persian"),
+    "age_at_death_min": {
+        "type": "integer",
+        "description": "The youngest age at death the dates allow (from the year of birth and "
+        "the date of death at its precision); equal to age_at_death_max when exact; empty "
+        "when either date is unknown.",
+        "constraints": {"minimum": 0},
+    },
+    "age_at_death_max": {
+        "type": "integer",
+        "description": "The oldest age at death the dates allow.",
+        "constraints": {"minimum": 0},
+    },
+    "occupation": _choice("The group the person's work belonged to.", Occupation.choices),
+    "education_en": _text("Education, as a source gives it, in English."),
+    "education_fa": _text("Education, in Persian."),
+    "religion": _choice("Religion, as sources give it.", Religion.choices),
+    "ethnicity": _choice("Ethnicity, as sources give it.", Ethnicity.choices),
+    "civil_status": _choice("Civil status at the time of death.", CivilStatus.choices),
+    "children": {
+        "type": "integer",
+        "description": "How many children the person had; empty when unknown.",
+        "constraints": {"minimum": 0},
+    },
+    "family_told_date": _partial_date("When the family was told of the death."),
+    "family_told_how_en": _text("How the family was told, in English."),
+    "family_told_how_fa": _text("How the family was told, in Persian."),
+    "body_returned": _choice("Whether the body was returned to the family.", Answer.choices),
+    "belongings_returned": _choice("Whether the belongings were returned.", Answer.choices),
+    "burial_known": _choice("Whether the family knows the burial place.", Answer.choices),
+    "grave_en": _text("Visits to the grave and harassment there, in English."),
+    "grave_fa": _text("Visits to the grave and harassment there, in Persian."),
+    "from_ref": {
+        **_text("The first person (ref in victims.csv): the relation of the second."),
+        "constraints": {"required": True},
+    },
+    "relation": {
+        "type": "string",
+        "description": "What the first person is to the second (parent: from_ref is the "
+        "parent of to_ref).",
+        "constraints": {"required": True, "enum": _choices(Kind.choices)},
+    },
+    "to_ref": {
+        **_text("The second person (ref in victims.csv)."),
+        "constraints": {"required": True},
+    },
     "victim": _text("The victim cited (ref in victims.csv), when the record is a victim."),
     "perpetrator": _text("The perpetrator cited (ref in perpetrators.csv), when one is."),
 }
 
 #: Where a dataset's column of a shared name means something of its own.
 OWN_FIELDS: dict[str, dict[str, dict]] = {
+    "relations": {
+        "id": {
+            "type": "integer",
+            "description": "The relation's number (citations.csv names it as record, with "
+            "record_type familyrelation).",
+            "constraints": {"required": True, "unique": True},
+        },
+    },
     "places": {
         "ref": {
             "type": "string",
@@ -247,8 +312,13 @@ OWN_FIELDS.update(_hearing_fields())
 
 PRIMARY_KEYS = {
     "victims": "ref", "perpetrators": "ref", "sources": "id", "places": "ref", "hearings": "id",
+    "relations": "id",
 }  # fmt: skip
 FOREIGN_KEYS = {
+    "relations": [
+        {"fields": "from_ref", "reference": {"resource": "victims", "fields": "ref"}},
+        {"fields": "to_ref", "reference": {"resource": "victims", "fields": "ref"}},
+    ],
     # A public place's parent is public too (``Place.objects.public()``).
     "places": [{"fields": "parent", "reference": {"resource": "", "fields": "ref"}}],
     "citations": [
@@ -270,6 +340,7 @@ TITLES = {
     "places": "Places: prisons, cities, cemeteries and mass graves a published record names",
     "hearings": "Hearings: victims' appearances before a court or a Death Commission",
     "hearing_officials": "Officials present at hearings, in their roles",
+    "relations": "Family relations between published victims (parent, child, sibling, spouse)",
 }
 
 

@@ -33,7 +33,8 @@ from archive.api import hearings
 from archive.api.views import _datasets
 from archive.core.models import Publishable
 from sources.models import Citation
-from victims.serializers import VictimLinks
+from victims.models import FamilyRelation
+from victims.serializers import VictimLinks, relation_row
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,11 @@ CSV_COLUMNS = {
         "birth_year", "fate", "arrest_date", "death_date", "prison_name_en", "prison_name_fa",
         "death_place_name_en", "death_place_name_fa", "burial_place_name_en",
         "burial_place_name_fa", "event", "commission", "affiliation_name_en",
-        "affiliation_name_fa",
+        "affiliation_name_fa", "birth_place_name_en", "birth_place_name_fa", "age_at_death_min",
+        "age_at_death_max", "occupation", "education_en", "education_fa", "religion",
+        "ethnicity", "civil_status", "children", "family_told_date", "family_told_how_en",
+        "family_told_how_fa", "body_returned", "belongings_returned", "burial_known",
+        "grave_en", "grave_fa",
     ],
     "perpetrators": [
         "ref", "name_latin", "name_fa", "url", "aliases", "father_name", "gender", "birth_year",
@@ -93,6 +98,7 @@ CSV_COLUMNS = {
     ],
     "hearings": hearings.HEARING_COLUMNS,
     "hearing_officials": hearings.OFFICIAL_COLUMNS,
+    "relations": ["id", "from_ref", "relation", "to_ref"],
 }  # fmt: skip
 
 
@@ -159,6 +165,18 @@ def _citation_rows(request) -> Iterator[dict]:
             }
 
 
+def _relation_rows(request) -> Iterator[dict]:
+    """The family relations the public sees (both people published, the relation cited:
+    ``FamilyRelationQuerySet.shown``), as entered."""
+    relations = (
+        FamilyRelation.objects.shown()
+        .select_related("from_victim", "to_victim")
+        .order_by("from_victim__ref", "to_victim__ref")
+    )
+    for relation in relations.iterator(chunk_size=2000):
+        yield {"id": relation.pk, **relation_row(relation)}
+
+
 def _rows(request, dataset: str) -> Iterator[dict]:
     if dataset == "citations":
         yield from _citation_rows(request)
@@ -168,6 +186,9 @@ def _rows(request, dataset: str) -> Iterator[dict]:
         return
     if dataset == "hearing_officials":
         yield from hearings.official_rows()
+        return
+    if dataset == "relations":
+        yield from _relation_rows(request)
         return
     spec = _datasets()[dataset]
     visible = VictimLinks() if dataset == "victims" else None

@@ -33,6 +33,8 @@ from sources.filters import SourceFilter
 from sources.models import Confidence, Source
 from victims.filters import VictimFilter
 from victims.models import Fate
+from victims.person import Answer, CivilStatus, Ethnicity, Occupation, Religion
+from victims.relations import Kind
 
 REF = "#/components/schemas/"
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -90,6 +92,7 @@ SEARCH_FIELDS = {
 
 def _victim_fields() -> dict:
     named = {"oneOf": [_ref("Named"), {"type": "null"}]}
+    both = _object({"en": {"type": "string"}, "fa": {"type": "string"}})
     return {
         **_person_fields(),
         "fate": {"type": "string", "enum": _values(Fate.choices)},
@@ -101,6 +104,28 @@ def _victim_fields() -> dict:
         "event": {**NULLABLE_STRING, "description": "The event's slug, when published."},
         "commission": {**NULLABLE_STRING, "description": "The commission's slug, if published."},
         "affiliation": named,
+        "birth_place": named,
+        "age_at_death": {
+            "oneOf": [
+                _object({"min": {"type": "integer"}, "max": {"type": "integer"}}),
+                {"type": "null"},
+            ],
+            "description": "The ages at death the year of birth and the date of death (at its "
+            "precision) allow: min and max are equal when the age is exact; null when either "
+            "date is unknown.",
+        },
+        "occupation": {"type": "string", "enum": [*_values(Occupation.choices), ""]},
+        "education": both,
+        "religion": {"type": "string", "enum": [*_values(Religion.choices), ""]},
+        "ethnicity": {"type": "string", "enum": [*_values(Ethnicity.choices), ""]},
+        "civil_status": {"type": "string", "enum": [*_values(CivilStatus.choices), ""]},
+        "children": {"type": ["integer", "null"], "minimum": 0},
+        "family_told_date": PARTIAL_DATE,
+        "family_told_how": both,
+        "body_returned": {"type": "string", "enum": _values(Answer.choices)},
+        "belongings_returned": {"type": "string", "enum": _values(Answer.choices)},
+        "burial_known": {"type": "string", "enum": _values(Answer.choices)},
+        "grave": {**both, "description": "Visits to the grave and harassment there."},
     }
 
 
@@ -202,6 +227,18 @@ def _components() -> dict:
             {
                 **_victim_fields(),
                 **_detail_fields(),
+                "relations": {
+                    "type": "array",
+                    "description": "Family relations to other published victims, read "
+                    "“this person is the <relation> of <of>”, each cited.",
+                    "items": _object(
+                        {
+                            "relation": {"type": "string", "enum": _values(Kind.choices)},
+                            "of": {"type": "string", "description": "The other person's ref."},
+                            **citations,
+                        }
+                    ),
+                },
                 "hearings": {"type": "array", "items": _ref("Hearing")},
             }
         ),

@@ -55,7 +55,7 @@ from sources.footnotes import MARKER
 from sources.models import Citation, PublicSource, Source, public_versions, record_key
 from victims import serializers as victim_public
 from victims.filters import VictimFilter
-from victims.models import Victim
+from victims.models import FamilyRelation, Victim
 from victims.serializers import VictimLinks
 
 # --- What each record type exposes: the apps' serialisers' columns ----------------------
@@ -403,6 +403,8 @@ def api_detail(request, dataset: str, key):
         return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
     obj = spec["queryset"]().get(**lookup)
     parts = _perpetrator_parts(obj) if dataset == "perpetrators" else {}
+    if dataset == "victims":
+        parts = {"relations": list(shown_relations(obj))}
     heard = hearings_api.parts(dataset, obj)
     cited = _public_citations(
         [obj, *(part for group in parts.values() for part in group), *heard.objects]
@@ -412,8 +414,19 @@ def api_detail(request, dataset: str, key):
     item["versions"] = cited.versions(obj)
     if dataset == "perpetrators":
         item.update(_perpetrator_extra(parts, cited))
+    if dataset == "victims":
+        item["relations"] = [
+            {**victim_public.public_relation(r, obj), "citations": cited(r)}
+            for r in parts["relations"]
+        ]
     item.update(heard.render(cited))
     return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
+
+
+def shown_relations(victim):
+    """The family relations the public sees on ``victim``'s record (both people
+    published, the relation cited)."""
+    return FamilyRelation.objects.of(victim).shown().select_related("from_victim", "to_victim")
 
 
 def _perpetrator_parts(perpetrator) -> dict[str, list]:

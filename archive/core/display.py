@@ -42,3 +42,16 @@ def localized_digits(value) -> str:
     if value is None or value == "":
         return ""
     return persian_digits(value) if reads_persian() else str(value)
+
+
+def format_age(age) -> str:
+    """An age at death (``archive.core.ages.Age``) in the reader's digits: "27" or
+    "27–28"; in Persian "۲۷ تا ۲۸", words that keep the range in reading order on a
+    right-to-left page (a dash between digits alone would be laid out left to right)."""
+    if age is None:
+        return ""
+    if age.exact:
+        return localized_digits(age.low)
+    if reads_persian():
+        return f"{persian_digits(age.low)} تا {persian_digits(age.high)}"
+    return f"{age.low}–{age.high}"

@@ -19,6 +19,7 @@ from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.digits import number, persian_digits
 from archive.core.models import Event, Place
 from archive.core.pagination import data_version
+from archive.public.person_stats import person_figures, person_headings, person_specs
 from victims.hearings import Hearing, victims_by_charge
 from victims.models import Victim
 
@@ -97,6 +98,7 @@ def compute() -> dict:
         "by_event": by_event,
         "event_counts": {e["id"]: e["n"] for e in by_event},
         "by_charge": victims_by_charge(),
+        **person_figures(victims),
     }
 
 
@@ -213,6 +215,7 @@ def charts(figures: dict, *, rtl: bool) -> list[dict]:
             gettext_lazy("Victims by charge"),
             [(_label(e["names"], lang), e["n"]) for e in figures.get("by_charge", [])],
         ),
+        *person_specs(figures),
     ]
     result = []
     for slug, title, rows in specs:
@@ -232,6 +235,7 @@ def charts(figures: dict, *, rtl: bool) -> list[dict]:
                     "fate": _("Fate"),
                     "event": _("Event"),
                     "charge": _("Charge category"),
+                    **person_headings(),
                 }[slug],
             }
         )

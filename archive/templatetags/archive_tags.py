@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from archive.core.digits import persian_digits
-from archive.core.display import format_partial, localized_digits, localized_number
+from archive.core.display import format_age, format_partial, localized_digits, localized_number
 from archive.core.records import published
 
 register = template.Library()
@@ -189,3 +189,9 @@ def text_lang(text):
     if persian and (not latin or persian.start() < latin.start()):
         return "fa"
     return "en" if latin else ""
+
+
+@register.filter
+def age(value):
+    """An age at death (``archive.core.ages.Age``) in the reader's digits and words."""
+    return format_age(value)

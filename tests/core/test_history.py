@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.admin_forms import VICTIM_FORM_REST
 from tests.factories import VictimFactory
 from victims.models import Victim
 
@@ -17,6 +18,7 @@ def test_admin_change_is_recorded_with_its_author(researcher_client, researcher)
         "death_date_precision": "", "biography": "",
         "sources-citation-content_type-object_id-TOTAL_FORMS": "0",
         "sources-citation-content_type-object_id-INITIAL_FORMS": "0",
+        **VICTIM_FORM_REST,
     }  # fmt: skip
     response = researcher_client.post(f"/admin/victims/victim/{victim.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -39,6 +41,7 @@ def test_a_change_can_be_reverted_from_the_history(reviewer_client):
             "death_date_precision": "", "biography": "",
             "sources-citation-content_type-object_id-TOTAL_FORMS": "0",
             "sources-citation-content_type-object_id-INITIAL_FORMS": "0",
+        **VICTIM_FORM_REST,
         },
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -55,6 +58,7 @@ def test_admin_refuses_a_footnote_marker_that_points_nowhere(researcher_client):
         "death_date_precision": "", "biography": "Executed in 1988 [src:999].",
         "sources-citation-content_type-object_id-TOTAL_FORMS": "0",
         "sources-citation-content_type-object_id-INITIAL_FORMS": "0",
+        **VICTIM_FORM_REST,
     }  # fmt: skip
     response = researcher_client.post(f"/admin/victims/victim/{victim.pk}/change/", data)
     assert response.status_code == 200

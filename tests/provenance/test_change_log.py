@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from tests.admin_forms import VICTIM_FORM_REST
 from tests.conftest import signed_in
 from tests.factories import SourceFactory, SubmissionFactory, VictimFactory
 from victims.models import Victim
@@ -168,6 +169,7 @@ def test_the_revert_link_puts_the_record_back_as_it_was(admin_client, django_use
         "death_date_precision": "", "biography": "",
         "sources-citation-content_type-object_id-TOTAL_FORMS": "0",
         "sources-citation-content_type-object_id-INITIAL_FORMS": "0",
+        **VICTIM_FORM_REST,
     }  # fmt: skip
     response = admin_client.post(revert.group(1), data)
     assert response.status_code == 302, response.content.decode()[:2000]

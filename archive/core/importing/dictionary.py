@@ -85,7 +85,7 @@ def _data_dictionary() -> str:
         resource_class = REGISTRY[kind]
         resource = resource_class()
         model = resource._meta.model
-        parts.append(f"\n## `{kind}` ({model._meta.verbose_name_plural})\n\n")
+        parts.append(f"\n## {kind} ({model._meta.verbose_name_plural})\n\n")
         doc = (resource_class.__doc__ or "").strip()
         module_doc = (sys.modules[resource_class.__module__].__doc__ or "").strip()
         if doc and doc != (ArchiveResource.__doc__ or "").strip():

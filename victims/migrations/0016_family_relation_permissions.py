@@ -1,0 +1,32 @@
+from django.db import migrations
+
+from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
+
+# Family relations are entered by researchers like a perpetrator's seats: every action on
+# them, for both groups (a change that reaches a published page is still guarded by the
+# publish permission of the people it joins: archive.core.models.locked_for).
+PERMS = [
+    ("victims", f"{action}_familyrelation") for action in ("view", "add", "change", "delete")
+]
+
+
+def give(apps, schema_editor):
+    ensure_permissions(apps)
+    grant(apps, RESEARCHER, PERMS)
+    grant(apps, REVIEWER, PERMS)
+
+
+def take_back(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    perms = Permission.objects.filter(
+        content_type__app_label="victims", codename__in=[codename for _, codename in PERMS]
+    )
+    for group in Group.objects.filter(name__in=[RESEARCHER, REVIEWER]):
+        group.permissions.remove(*perms)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("victims", "0015_person_and_family")]
+
+    operations = [migrations.RunPython(give, take_back)]
