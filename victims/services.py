@@ -16,6 +16,7 @@ from sources.models import GENERAL, Citation, Source
 from sources.services import refresh_name_keys
 from victims.hearings import Hearing
 from victims.models import Fate, Submission, Victim
+from victims.relations import FamilyRelation
 
 # Submission fields copied onto a new draft victim (same names on both models).
 COPIED_FIELDS = ["name_latin", "name_fa", "father_name", "gender", "birth_year", "fate"]
@@ -333,6 +334,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
         Hearing.objects.filter(victim=other), to=keep, user=user,
         reason=f"moved from {other.ref} to {keep.ref} by a merge",
     )  # fmt: skip
+    relations_moved = _move_relations(other=other, keep=keep, user=user)
     pairs_moved = {}
     pair_statuses = {}
     for pair in DuplicatePair.objects.involving(other):
@@ -379,6 +381,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
             "submissions": submission_ids,
             "created_submissions": created_ids,
             "hearings": hearing_ids,
+            "relations": relations_moved,
             "pairs": {str(k): v for k, v in pairs_moved.items()},
             "pair_statuses": {str(k): v for k, v in pair_statuses.items()},
             "keep_fields": sorted(set(changed_fields)),
@@ -406,6 +409,39 @@ def _move_hearings(hearings, *, to, user, reason) -> list[int]:
         hearing.save()
         ids.append(hearing.pk)
     return ids
+
+
+def _move_relations(*, other, keep, user) -> dict[str, str]:
+    """The family relations of ``other`` moved to ``keep`` (with history), as
+    ``{relation id: the side moved}`` for the undo. Two kinds stay on the retired record,
+    in its history and the change log: a relation between the two records merged (one
+    person cannot be their own sibling), and one to a person ``keep`` already has a
+    relation with (one relation per pair of people; the kept record's stands)."""
+    related_to_keep = {r.other(keep).pk for r in FamilyRelation.objects.of(keep)}
+    moved = {}
+    for relation in FamilyRelation.objects.of(other):
+        third = relation.other(other)
+        if third.pk == keep.pk or third.pk in related_to_keep:
+            continue
+        side = "from_victim" if relation.from_victim_id == other.pk else "to_victim"
+        setattr(relation, side, keep)
+        relation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"[:100]
+        relation._history_user = history_user(user)
+        relation.save()
+        related_to_keep.add(third.pk)
+        moved[str(relation.pk)] = side
+    return moved
+
+
+def _move_relations_back(moved: dict[str, str], *, keep, other, user) -> None:
+    for pk, side in moved.items():
+        relation = FamilyRelation.objects.filter(pk=int(pk), **{side: keep}).first()
+        if relation is None:  # changed by hand since the merge: left as it is
+            continue
+        setattr(relation, side, other)
+        relation._change_reason = f"moved back to {other.ref}: merge undone"[:100]
+        relation._history_user = history_user(user)
+        relation.save()
 
 
 @transaction.atomic
@@ -480,6 +516,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
         Hearing.objects.filter(pk__in=record.moved.get("hearings", []), victim=keep),
         to=other, user=user, reason=f"moved back to {other.ref}: merge undone",
     )  # fmt: skip
+    _move_relations_back(record.moved.get("relations", {}), keep=keep, other=other, user=user)
     for pk, (a, b) in record.moved.get("pairs", {}).items():
         DuplicatePair.objects.filter(pk=int(pk)).update(victim_a_id=a, victim_b_id=b)
     for pk, status in record.moved.get("pair_statuses", {}).items():
