@@ -50,6 +50,23 @@ def grant(apps, group_name: str, perms: list[tuple[str, str]]) -> None:
         )
 
 
+def revoke(apps, perms: list[tuple[str, str]], groups=(RESEARCHER, REVIEWER)) -> None:
+    """Take the permissions named by (app_label, codename) back from the staff groups
+    (the reverse of a migration that granted them)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = {}
+    for app_label, codename in perms:
+        wanted.setdefault(app_label, set()).add(codename)
+    found = Permission.objects.none()
+    for app_label, codenames in wanted.items():
+        found = found | Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+    for group in Group.objects.filter(name__in=list(groups)):
+        group.permissions.remove(*found)
+
+
 def research_permissions(models) -> list[tuple[str, str]]:
     return [
         (app, f"{action}_{model}")

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
+from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant, revoke
 
 # Staff add documents, describe them, and open the evidentiary copy (each opening is in
 # the custody log, which they read and nobody writes by hand). No one deletes a document
@@ -20,13 +20,7 @@ def give(apps, schema_editor):
 
 
 def take_back(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    perms = Permission.objects.filter(
-        content_type__app_label="sources", codename__in=[codename for _, codename in PERMS]
-    )
-    for group in Group.objects.filter(name__in=[RESEARCHER, REVIEWER]):
-        group.permissions.remove(*perms)
+    revoke(apps, PERMS)
 
 
 class Migration(migrations.Migration):

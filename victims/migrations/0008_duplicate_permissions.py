@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
+from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant, revoke
 
 # Researchers work the review queue of possible duplicates and see the merges; merging
 # and undoing a merge of a published record withdraws or restores it, which the service
@@ -20,14 +20,7 @@ def give(apps, schema_editor):
 
 
 def take_back(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    perms = Permission.objects.filter(
-        content_type__app_label="victims",
-        codename__in=[codename for _, codename in REVIEWER_PERMS],
-    )
-    for group in Group.objects.filter(name__in=[RESEARCHER, REVIEWER]):
-        group.permissions.remove(*perms)
+    revoke(apps, REVIEWER_PERMS)
 
 
 class Migration(migrations.Migration):

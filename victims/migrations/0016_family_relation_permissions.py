@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant
+from archive.core.groups import RESEARCHER, REVIEWER, ensure_permissions, grant, revoke
 
 # Family relations are entered by researchers like a perpetrator's seats: every action on
 # them, for both groups (a change that reaches a published page is still guarded by the
@@ -17,13 +17,7 @@ def give(apps, schema_editor):
 
 
 def take_back(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    perms = Permission.objects.filter(
-        content_type__app_label="victims", codename__in=[codename for _, codename in PERMS]
-    )
-    for group in Group.objects.filter(name__in=[RESEARCHER, REVIEWER]):
-        group.permissions.remove(*perms)
+    revoke(apps, PERMS)
 
 
 class Migration(migrations.Migration):
