@@ -16,6 +16,9 @@ class VictimsConfig(AppConfig):
         register("victims", VictimResource)
         register("hearings", HearingResource)
         register("relations", RelationResource)
-        from victims import tallies
+        from victims import facet_tallies, tallies
 
         post_migrate.connect(tallies.ensure, sender=self, dispatch_uid="victims.place_tallies")
+        post_migrate.connect(
+            facet_tallies.ensure, sender=self, dispatch_uid="victims.facet_tallies"
+        )

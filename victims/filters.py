@@ -25,8 +25,10 @@ from archive.core.filters import (
 from archive.core.models import Gender
 from perpetrators.models import Commission
 from sources.models import Citation
+from victims.facet_tallies import TEXT_FACETS, facet_counts, published_count
 from victims.models import Fate, Victim
 from victims.person import AGE_GROUP_LABELS, Ethnicity, Occupation, Religion
+from victims.tallies import place_tallies
 
 GENDERS = [(value, label) for value, label in Gender.choices if value]
 
@@ -34,20 +36,43 @@ AGE_GROUPS_OFFERED = [(group.key, AGE_GROUP_LABELS[group.key]) for group in AGE_
 
 
 def used_values(field: str) -> set[str]:
-    """The values of ``field`` that published victims have, read once per data version
-    (one index range per status: ``victim_pub_<field>``)."""
-    from archive.core.pagination import cache_get, cache_key, cache_set
-    from archive.core.versions import current_version, site_version
+    """The values of ``field`` that published victims have, from the counts the database
+    keeps (``victims.facet_tallies``: a few rows per value, where a pass over the
+    published victims per field cost ~95 ms at 1,000,000 after every edit)."""
+    return set(facet_counts(field))
 
-    key = cache_key("victim-values", field, current_version() or site_version())
-    found = cache_get(key)
-    if found is None:
-        found = set(
-            Victim.objects.published().exclude(**{field: ""}).values_list(field, flat=True)
-            .order_by().distinct()
-        )  # fmt: skip
-        cache_set(key, found, 3600)
-    return found
+
+def _in_group(age: str, group) -> bool:
+    """Whether an age kept as "low:high" may fall in ``group``, as
+    ``VictimQuerySet.in_age_group`` finds it."""
+    low, high = (int(part) for part in age.split(":"))
+    return high >= group.low and (group.high is None or low <= group.high)
+
+
+def kept_count(cleaned: dict) -> int | None:
+    """How many published victims the filters ``cleaned`` (a filter form's cleaned
+    data) find, from the counts the database keeps (``victims.facet_tallies``,
+    ``victims.tallies``), when no filter or one filter on a counted fact is chosen; None
+    otherwise (the list then counts them, once per data version). At 1,000,000 victims
+    a filtered count cost ~60 ms after every edit."""
+    chosen = {k: v for k, v in cleaned.items() if v not in (None, "")}
+    if not chosen:
+        return published_count()
+    if len(chosen) > 1:
+        return None
+    ((name, value),) = chosen.items()
+    if name in ("fate", *TEXT_FACETS):
+        return facet_counts(name).get(value, 0)
+    if name == "year":
+        return facet_counts("year").get(str(value), 0)
+    if name == "event":
+        return facet_counts("event").get(str(value.pk), 0)
+    if name == "prison":
+        tally = place_tallies().get(value.pk)
+        return tally.held if tally else 0
+    if name == "age" and (group := age_group(value)):
+        return sum(n for age, n in facet_counts("age").items() if _in_group(age, group))
+    return None
 
 
 def offered(field: str, vocabulary):
@@ -109,6 +134,11 @@ class VictimFilter(django_filters.FilterSet):
     class Meta:
         model = Victim
         fields = []
+
+    def kept_count(self) -> int | None:
+        """How many published victims this filter finds, where the database keeps the
+        count (``kept_count``); None otherwise."""
+        return kept_count(self.form.cleaned_data) if self.form.is_valid() else None
 
     def filter_place(self, queryset, name, value):
         if not value:

@@ -304,6 +304,25 @@ class PlaceTally(models.Model):
         return f"place {self.place_id}: {self.victims} published victims"
 
 
+class FacetTally(models.Model):
+    """Published victims per value of a counted fact (fate, event, year and age at
+    death, ...), kept by the database's triggers as victims are written
+    (``victims.facet_tallies``): a value's count is the sum of its rows. Nothing in
+    Python writes it but ``FACET_TALLIES.recount``."""
+
+    facet = models.CharField(max_length=16)
+    value = models.CharField(max_length=64, blank=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "victims_facet_tally"
+        default_permissions = ()
+        indexes = [models.Index(fields=["facet", "value"], name="victim_facet_tally_key")]
+
+    def __str__(self):
+        return f"{self.facet} {self.value}: {self.n} published victims"
+
+
 class DuplicatePairQuerySet(models.QuerySet):
     def involving(self, victim):
         return self.filter(models.Q(victim_a=victim) | models.Q(victim_b=victim))

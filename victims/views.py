@@ -23,6 +23,9 @@ class VictimListView(PublicListView):
     def base_queryset(self):
         return Victim.objects.published().list_columns()
 
+    def known_count(self, filterset):
+        return filterset.kept_count()
+
 
 def submission_url(victim) -> str:
     """The families' form, pre-linked to this person. Until the form's URL exists, the

@@ -54,7 +54,7 @@ from sources.filters import SourceFilter
 from sources.footnotes import MARKER
 from sources.models import Citation, PublicSource, Source, public_versions, record_key
 from victims import serializers as victim_public
-from victims.filters import VictimFilter
+from victims.filters import VictimFilter, kept_count
 from victims.models import FamilyRelation, Victim
 from victims.serializers import VictimLinks
 
@@ -158,6 +158,8 @@ def _datasets():
             "row": victim_row,
             "ordering": NAME_ORDER["en"],
             "searchable": True,
+            # Counts the database keeps (no filter, or one on a counted fact).
+            "kept_count": kept_count,
         },
         "perpetrators": {
             "model": Perpetrator,
@@ -296,6 +298,10 @@ def api_list(request, dataset: str):
             return _error({name: list(errors) for name, errors in filterset.errors.items()})
         queryset = filterset.qs
     q = clean_query(request.GET.get("q")) if spec["searchable"] else ""
+    known = spec.get("kept_count")
+    count = None
+    if known is not None and not q:
+        count = known(filterset.form.cleaned_data if params is not None else {})
     per_page = per_page_from(
         request.GET, default=settings.PAGE_SIZE, maximum=settings.API_MAX_PAGE_SIZE
     )
@@ -312,6 +318,7 @@ def api_list(request, dataset: str):
             version="" if q else spec.get("version", data_version)(spec["model"]),
             per_page=per_page,
             values=spec["values"],
+            count=count,
         )
     except BadCursor:
         return _error(

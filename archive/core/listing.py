@@ -76,6 +76,11 @@ class PublicListView(TemplateView):
     def version(self) -> str:
         return data_version(self.model)
 
+    def known_count(self, filterset) -> int | None:
+        """How many records ``filterset`` finds, where that is known without counting
+        them (counts the database keeps); None: the list counts them."""
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         request = self.request
@@ -94,6 +99,7 @@ class PublicListView(TemplateView):
             # Only browsing counts rows (cached under the version); a search does not.
             "version": "" if q else self.version(),
             "per_page": settings.PAGE_SIZE,
+            "count": None if q else self.known_count(filterset),
         }
         try:
             page = paginate(queryset, request.GET, **options)

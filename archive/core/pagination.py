@@ -276,9 +276,12 @@ def per_page_from(params, *, default: int, maximum: int) -> int:
 
 
 def paginate(queryset, params, *, q: str, ordering: tuple[str, ...], tag: str, version: str,
-             per_page: int, values: tuple[str, ...] | None = None) -> ListPage:  # fmt: skip
+             per_page: int, values: tuple[str, ...] | None = None,
+             count: int | None = None) -> ListPage:  # fmt: skip
     """The page a list or the API shows: ranked and numbered for a search, keyset-paged
-    in ``ordering`` for browsing. Raises ``BadCursor`` for a cursor we did not give."""
+    in ``ordering`` for browsing. Raises ``BadCursor`` for a cursor we did not give.
+    ``count``: how many rows ``queryset`` holds, where the caller knows it without
+    counting (counts the database keeps)."""
     if q:
         return ranked_page(queryset.search(q), per_page=per_page, page=params.get("page"),
                            values=values)  # fmt: skip
@@ -290,5 +293,5 @@ def paginate(queryset, params, *, q: str, ordering: tuple[str, ...], tag: str, v
         tag=tag,
         values=values,
     )
-    page.count = cached_count(queryset, version=version)
+    page.count = count if count is not None else cached_count(queryset, version=version)
     return page

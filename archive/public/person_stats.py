@@ -8,33 +8,28 @@ never in one group or the other (``archive.core.ages``).
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.core.ages import AGE_GROUPS, BOUNDARY, Age, group_of
+from victims.facet_tallies import facet_counts
 from victims.person import AGE_GROUP_LABELS, Occupation
 
 
-def person_figures(victims) -> dict:
-    """Counts of the published ``victims`` by age group at death and by occupation (two
-    GROUP BY queries)."""
+def person_figures() -> dict:
+    """Counts of the published victims by age group at death and by occupation, from
+    the counts the database keeps (``victims.facet_tallies``: an age as the range
+    "low:high" its dates allow)."""
     by_group: dict[str, int] = {}
-    ages = victims.with_age().values("age_low", "age_high").annotate(n=Count("id")).order_by()
-    for row in ages:
-        key = group_of(Age(row["age_low"], row["age_high"]))
-        by_group[key] = by_group.get(key, 0) + row["n"]
+    for age, n in facet_counts("age").items():
+        low, high = (int(part) for part in age.split(":"))
+        key = group_of(Age(low, high))
+        by_group[key] = by_group.get(key, 0) + n
     order = [group.key for group in AGE_GROUPS] + [BOUNDARY]
-    by_occupation = [
-        (row["occupation"], row["n"])
-        for row in victims.exclude(occupation="")
-        .values("occupation")
-        .annotate(n=Count("id"))
-        .order_by("-n", "occupation")
-    ]
+    occupations = facet_counts("occupation")
     return {
         "by_age": [(key, by_group[key]) for key in order if by_group.get(key)],
-        "by_occupation": by_occupation,
+        "by_occupation": sorted(occupations.items(), key=lambda item: (-item[1], item[0])),
     }
 
 

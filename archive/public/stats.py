@@ -8,8 +8,6 @@ that English and Persian pages share one computation.
 
 from __future__ import annotations
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,8 +18,10 @@ from archive.core.digits import number, persian_digits
 from archive.core.models import Event, Place
 from archive.core.pagination import data_version
 from archive.public.person_stats import person_figures, person_headings, person_specs
+from victims.facet_tallies import facet_counts, published_count
 from victims.hearings import Hearing, victims_by_charge
 from victims.models import Victim
+from victims.tallies import place_tallies
 
 STATS_TIMEOUT = 24 * 3600
 MAX_BARS = 30
@@ -31,25 +31,19 @@ def _names(obj) -> dict:
     return {"en": obj.name_en, "fa": obj.name_fa}
 
 
-def compute() -> dict:
-    """Aggregate the published victims (a handful of GROUP BY queries)."""
-    victims = Victim.objects.published()
-    total = victims.count()
+def _largest_first(counts: dict) -> list[tuple]:
+    """(value, n) largest first, then by value: the order the charts list them in."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
-    by_year = [
-        (row["year"], row["n"])
-        for row in victims.filter(death_date__isnull=False)
-        .annotate(year=ExtractYear("death_date"))
-        .values("year")
-        .annotate(n=Count("id"))
-        .order_by("year")
-    ]
-    prison_rows = list(
-        victims.filter(prison__isnull=False)
-        .values("prison_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "prison_id")
-    )
+
+def compute() -> dict:
+    """The figures, from the counts the database keeps as victims are written
+    (``victims.facet_tallies``, ``victims.tallies``): a few small queries whatever the
+    archive's size, so that the one worker that computes them after an edit is soon free
+    again (at 1,000,000 victims the GROUP BY passes took 3.4-3.9 s)."""
+    total = published_count()
+    by_year = sorted((int(year), n) for year, n in facet_counts("year").items())
+    held = {place: tally.held for place, tally in place_tallies().items() if tally.held}
     places = {p.pk: p for p in Place.objects.all()}
 
     def province_of(place_id):
@@ -61,33 +55,27 @@ def compute() -> dict:
         return None
 
     by_prison, provinces = [], {}
-    for row in prison_rows:
-        place = places.get(row["prison_id"])
+    for place_id, n in _largest_first(held):
+        place = places.get(place_id)
         if place is None:
             continue
-        by_prison.append({"id": place.pk, "names": _names(place), "n": row["n"]})
+        by_prison.append({"id": place.pk, "names": _names(place), "n": n})
         province = province_of(place.pk)
         if province is not None:
             entry = provinces.setdefault(
                 province.pk, {"id": province.pk, "names": _names(province), "n": 0}
             )
-            entry["n"] += row["n"]
+            entry["n"] += n
     by_province = sorted(provinces.values(), key=lambda e: (-e["n"], e["id"]))
 
-    by_fate = [
-        (row["fate"], row["n"])
-        for row in victims.values("fate").annotate(n=Count("id")).order_by("-n", "fate")
-    ]
+    by_fate = _largest_first(facet_counts("fate"))
     events = {e.pk: e for e in Event.objects.published()}
+    event_rows = _largest_first({int(pk): n for pk, n in facet_counts("event").items()})
     by_event = [
-        {"id": row["event_id"], "slug": events[row["event_id"]].slug,
-         "names": _names(events[row["event_id"]]), "n": row["n"]}
-        for row in victims.filter(event__isnull=False)
-        .values("event_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "event_id")
-        if row["event_id"] in events
-    ]  # fmt: skip
+        {"id": pk, "slug": events[pk].slug, "names": _names(events[pk]), "n": n}
+        for pk, n in event_rows
+        if pk in events
+    ]
     return {
         "total": total,
         "without_death_date": total - sum(n for _year, n in by_year),
@@ -98,7 +86,7 @@ def compute() -> dict:
         "by_event": by_event,
         "event_counts": {e["id"]: e["n"] for e in by_event},
         "by_charge": victims_by_charge(),
-        **person_figures(victims),
+        **person_figures(),
     }
 
 

@@ -24,6 +24,7 @@ from archive.public import stats
 from perpetrators.models import Commission, Perpetrator
 from sources.footnotes import Footnotes
 from sources.models import Source
+from victims.facet_tallies import published_count
 from victims.hearings import hearings_before
 from victims.models import Victim
 
@@ -39,7 +40,7 @@ def archive_counts() -> dict:
 
     def count():
         return {
-            "victims": Victim.objects.published().count(),
+            "victims": published_count(),  # kept by the database (victims.facet_tallies)
             "perpetrators": Perpetrator.objects.published().count(),
             "sources": Source.objects.public().count(),
             "events": Event.objects.published().count(),
