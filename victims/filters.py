@@ -138,6 +138,8 @@ class VictimFilter(django_filters.FilterSet):
     def kept_count(self) -> int | None:
         """How many published victims this filter finds, where the database keeps the
         count (``kept_count``); None otherwise."""
+        if not self.form.is_bound:  # no filter asked for
+            return kept_count({})
         return kept_count(self.form.cleaned_data) if self.form.is_valid() else None
 
     def filter_place(self, queryset, name, value):

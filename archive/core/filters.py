@@ -14,6 +14,8 @@ import datetime
 
 import django_filters
 from django import forms
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from archive.core.models import Event, Organisation, Place
@@ -26,8 +28,50 @@ class BilingualModelChoiceField(forms.ModelChoiceField):
         return obj.display_name() if hasattr(obj, "display_name") else str(obj)
 
 
+def _attributes(attrs: dict) -> str:
+    """HTML attributes as Django's ``attrs.html`` writes them, in their order: True as
+    the bare name, False left out."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python, the same HTML as Django's templates write. The
+    victims' list offers every public prison and region: with 500 places, Django's
+    template per option took ~100 ms of every render of the list (a third of a list
+    page's render right after an edit at 1,000,000 victims)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [
+            format_html('<select name="{}"', widget["name"]),
+            _attributes(widget["attrs"]),
+            ">",
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts += [
+                    format_html('\n  <option value="{}"', option["value"]),
+                    _attributes(option["attrs"]),
+                    format_html(">{}</option>", option["label"]),
+                ]
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every part escaped above
+
+
 class BilingualChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = BilingualModelChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
 
 
 class YearFilter(django_filters.Filter):

@@ -7,7 +7,9 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from archive.core.ages import AGE_GROUPS
 from tests.factories import EventFactory, VictimFactory, cite_facts
@@ -134,3 +136,12 @@ def test_the_home_page_counts_the_published_victims(reviewer):
     VictimFactory(publication_status="draft")
     assert re.search(r">\s*2\s*<", Client().get("/").content.decode())
     assert facet_tallies.published_count() == 2
+
+
+def test_the_whole_list_is_counted_without_a_pass_over_the_victims():
+    VictimFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        html = Client().get("/victims/").content.decode()
+    assert "3 records" in html
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not [sql for sql in counts if "victims_victim" in sql], counts
