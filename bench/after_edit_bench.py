@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import HOST, SQLITE_PATH, build, django_env, manage, start_gunicorn, stop
 
-PAGES = ["/stats/", "/victims/", "/", "/victims/?fate=executed"]
+PAGES = ["/stats/", "/victims/", "/", "/victims/?fate=executed", "/map/"]
 EDIT = (
     "import sys; from django.db import transaction; from victims.models import Victim; "
     "from django.utils import timezone\n"
@@ -76,6 +76,52 @@ def p95(values: list[float]) -> float:
     return values[max(0, int(len(values) * 0.95) - 1)]
 
 
+def measure(port: int, env: dict, *, clients: int = 20, rounds: int = 10,
+            pages: list[str] = PAGES) -> list[dict]:  # fmt: skip
+    """Against the gunicorn on ``port``: each page warm and right after an edit (made by a
+    ``manage.py shell`` with ``env``), ``rounds`` times ``clients`` readers together. One
+    dict per page: its times warm and after an edit (ms)."""
+    import subprocess
+
+    editor = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", EDIT], env=env, cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    rows = []
+    try:
+        for url in pages:
+            together(port, url, clients)  # computed once: what warm means
+            warm, after = [], []
+            for _ in range(rounds):
+                warm += together(port, url, clients)
+            for _ in range(rounds):
+                editor.stdin.write("edit\n")
+                editor.stdin.flush()
+                editor.stdout.readline()
+                after += together(port, url, clients)
+            rows.append({"url": url, "warm": warm, "after": after})
+    finally:
+        editor.stdin.close()
+        editor.wait(30)
+    return rows
+
+
+def report(rows: list[dict]) -> str:
+    """A Markdown table: each page's median and p95 warm and after an edit, and the p95
+    ratio."""
+    lines = [
+        "| page | warm median / p95 ms | after an edit median / p95 ms | p95 ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        warm, after = row["warm"], row["after"]
+        lines.append(
+            f"| {row['url']} | {statistics.median(warm):.1f} / {p95(warm):.1f} | "
+            f"{statistics.median(after):.1f} / {p95(after):.1f} | {p95(after) / p95(warm):.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=f"sqlite:///{SQLITE_PATH}")
@@ -90,36 +136,12 @@ def main(argv=None) -> int:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     build(env, args.size, 5000)
     manage(env, "shell", "-c", "from django.core.cache import caches; caches['default'].clear()")
-    import subprocess
-
-    editor = subprocess.Popen(
-        [sys.executable, "manage.py", "shell", "-c", EDIT], env=env, cwd=ROOT,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
     server = start_gunicorn(env, args.port, args.workers)
-    rows = []
     try:
-        for url in PAGES:
-            together(args.port, url, args.clients)  # computed once: what warm means
-            warm, after = [], []
-            for _ in range(args.rounds):
-                warm += together(args.port, url, args.clients)
-            for _ in range(args.rounds):
-                editor.stdin.write("edit\n")
-                editor.stdin.flush()
-                editor.stdout.readline()
-                after += together(args.port, url, args.clients)
-            rows.append((url, warm, after))
-            print(
-                f"{url:28} warm median {statistics.median(warm):7.1f} p95 {p95(warm):7.1f} ms"
-                f" | after an edit median {statistics.median(after):7.1f}"
-                f" p95 {p95(after):7.1f} ms | p95 ratio {p95(after) / p95(warm):5.1f}",
-                flush=True,
-            )
+        rows = measure(args.port, env, clients=args.clients, rounds=args.rounds)
     finally:
         stop(server)
-        editor.stdin.close()
-        editor.wait(30)
+    print(report(rows), flush=True)
     return 0
 
 

@@ -437,6 +437,10 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
 
         search_cost = measure(args.port, server.pid, url, clients=args.clients, rounds=3,
                               block=min(200, args.requests), seconds=args.seconds)  # fmt: skip
+        # Issue 26: pages right after an edit against the same pages warm, same server.
+        from bench import after_edit_bench
+
+        after_edit = after_edit_bench.measure(args.port, env, clients=args.clients, rounds=6)
         peaks = worker_peaks_kb(server.pid)
     finally:
         stop(server)
@@ -450,6 +454,7 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
         "indexes": prepared.get("name_key_indexes", []),
         "table_bytes": prepared.get("table_bytes"),
         "database_bytes": prepared.get("database_bytes"), "search_cost": search_cost,
+        "after_edit": after_edit,
     }  # fmt: skip
 
 
@@ -531,6 +536,18 @@ def table(runs: list[dict], args) -> str:
             )
             lines.append("")
             lines.append(report(run["search_cost"]))
+    from bench.after_edit_bench import report as after_edit_report
+
+    for run in runs:
+        if run.get("after_edit"):
+            lines += [
+                "",
+                f"Pages right after an edit ÷ the same pages warm, {run['label']} (issue 26; "
+                "20 readers arriving together, one synthetic victim saved before each round "
+                "after an edit):",
+                "",
+                after_edit_report(run["after_edit"]),
+            ]
     return "\n".join(lines)
 
 
