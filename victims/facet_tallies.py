@@ -24,6 +24,7 @@ has is absent. ``differences()`` compares the kept tallies with a fresh count.
 
 from __future__ import annotations
 
+from victims import tally_core
 from victims.tally_core import TallyTable
 
 TABLE = "victims_facet_tally"
@@ -181,9 +182,4 @@ def counted(using: str = "default") -> dict[tuple[str, str], int]:
 def differences(using: str = "default") -> dict[tuple[str, str], tuple[int | None, int | None]]:
     """The (facet, value) whose kept count is not what a fresh count gives: -> (kept,
     counted). Empty when the tallies are exact."""
-    kept, fresh = kept_all(using), counted(using)
-    return {
-        key: (kept.get(key), fresh.get(key))
-        for key in set(kept) | set(fresh)
-        if kept.get(key) != fresh.get(key)
-    }
+    return tally_core.differences(kept_all(using), counted(using))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from victims import tally_core
 from victims.tally_core import TallyTable
 
 TABLE = "victims_place_tally"
@@ -148,9 +149,4 @@ def counted(using: str = "default") -> dict[int, Tally]:
 def differences(using: str = "default") -> dict[int, tuple[Tally | None, Tally | None]]:
     """The places whose kept tally is not what a fresh count gives: id -> (kept,
     counted). Empty when the tallies are exact."""
-    kept, fresh = place_tallies(using), counted(using)
-    return {
-        place: (kept.get(place), fresh.get(place))
-        for place in set(kept) | set(fresh)
-        if kept.get(place) != fresh.get(place)
-    }
+    return tally_core.differences(place_tallies(using), counted(using))

@@ -244,3 +244,13 @@ class TallyTable:
         with connection.cursor() as cursor:
             cursor.execute(self.fresh_count_sql(connection.vendor))
             return cursor.fetchall()
+
+
+def differences(kept: dict, fresh: dict) -> dict:
+    """The keys whose kept value is not what a fresh count gives: key -> (kept,
+    counted). Empty when the tallies are exact."""
+    return {
+        key: (kept.get(key), fresh.get(key))
+        for key in set(kept) | set(fresh)
+        if kept.get(key) != fresh.get(key)
+    }
