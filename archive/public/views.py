@@ -17,14 +17,13 @@ from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.listing import LINKED_LIMIT, by_name, is_persian
 from archive.core.models import Event
 from archive.core.pagination import (
-    cached_count,
     data_version,
 )
 from archive.public import stats
 from perpetrators.models import Commission, Perpetrator
 from sources.footnotes import Footnotes
 from sources.models import Source
-from victims.facet_tallies import published_count
+from victims.facet_tallies import facet_counts, published_count
 from victims.hearings import hearings_before
 from victims.models import Victim
 
@@ -75,10 +74,12 @@ class EventListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = stats.get_stats()["event_counts"]
+        # Kept by the database (victims.facet_tallies): never the figures from before an
+        # edit, and no pass over the victims after one.
+        counts = facet_counts("event")
         events = list(Event.objects.published().order_by("start_date", "slug"))
         for event in events:
-            event.victim_count = counts.get(event.pk, 0)
+            event.victim_count = counts.get(str(event.pk), 0)
         context["events"] = events
         return context
 
@@ -102,7 +103,7 @@ class EventDetailView(TemplateView):
                 "event": event,
                 "commissions": commissions,
                 "victims": list(by_name(victims.list_columns())[:LINKED_LIMIT]),
-                "victim_count": cached_count(victims, version=data_version(Victim)),
+                "victim_count": facet_counts("event").get(str(event.pk), 0),
                 "notes": Footnotes.for_objects(
                     [event, *commissions, *(h for c in commissions for h in c.shown_hearings)]
                 ),

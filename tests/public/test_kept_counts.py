@@ -145,3 +145,13 @@ def test_the_whole_list_is_counted_without_a_pass_over_the_victims():
     assert "3 records" in html
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert not [sql for sql in counts if "victims_victim" in sql], counts
+
+
+def test_an_events_count_follows_a_withdrawal_at_once(reviewer):
+    event = EventFactory(name_en="Test killings", slug="test-killings")
+    people = VictimFactory.create_batch(3, event=event)
+    assert "3 victim records" in Client().get("/events/").content.decode()
+    assert "3 published victim records" in Client().get("/events/test-killings/").content.decode()
+    people[0].withdraw(user=reviewer, reason="checked: another event")
+    assert "2 victim records" in Client().get("/events/").content.decode()
+    assert "2 published victim records" in Client().get("/events/test-killings/").content.decode()
