@@ -4,8 +4,8 @@ Candidates come from indexes over each person's ``name_keys`` (see ``archive.cor
 the father's keys are stored after a ``|``): on PostgreSQL a GIN index on the person's
 own key tokens and their one-letter deletions (whole tokens, and keys one letter away,
 each one short posting list) and the pg_trgm GIN index (substrings and near spellings); on
-SQLite an FTS5 trigram table. Both backends run the
-same probes (``_plan``), each bounded by a LIMIT and answered from an index:
+SQLite an FTS5 trigram table. Both backends run the same probes (``_plan``), each bounded
+by a LIMIT and answered from an index:
 
 1. every adjacent pair of query keys joined, as ``name_keys`` stores contiguous names;
 2. an initial with the other keys ("M. Hosseini"), then every query key in any order
@@ -13,7 +13,8 @@ same probes (``_plan``), each bounded by a LIMIT and answered from an index:
    word);
 3. per key, a spelling near it: on PostgreSQL the keys one letter away, through the
    stored deletions (``edit_terms``), then (within 15 ms for the whole search) word
-   similarity ``<%`` through the trigram index; on SQLite an OR of the trigrams that survive a typo.
+   similarity ``<%`` through the trigram index; on SQLite an OR of the trigrams that
+   survive a typo.
 
 Probing stops as soon as the later probes cannot change the first page (``candidates``).
 The candidates (a few hundred at most) are ranked in Python by ``names.score``, the same
@@ -153,7 +154,8 @@ EDIT_MARK = "~"
 
 
 # Keys handed to PostgreSQL as one text, split there: psycopg2 adapts a list item by item
-# (1.2 ms for the ~800 one-letter variants of three keys; a string is one parameter).
+# (1.2 ms for the ~800 one-letter variants of three keys, as they were sent before the
+# deletions were stored; a string is one parameter).
 WORDS = "string_to_array(%s, ' ')"
 
 # How a PostgreSQL probe reads its parts (see ``_probes``).
@@ -220,8 +222,9 @@ def edit_terms(token: str) -> tuple[list[str], bool]:
 
 
 def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[str, list, int]:
-    """Every condition can be answered from an index on name_keys: the token array for
-    whole tokens (TOKENS) and for the one-letter variants of a token (EDITS), the
+    """Every condition can be answered from an index on name_keys: the array of own
+    keys and their deletions for whole tokens (TOKENS) and for the keys one letter from
+    a token (EDITS, ``edit_terms``), the
     trigram index for tokens as substrings of longer keys (SUBSTRINGS, LIKE) and for a
     spelling near a token (TRIGRAMS, word similarity ``<%``)."""
     kind, *parts = probe
@@ -264,8 +267,8 @@ def _probes(key: str, postgres: bool):
     """(probe, mode) for each probe of ``_plan``, in the order they are tried.
 
     Probes for every query token come before those leaving one out, which come before
-    guesses at a misspelling. On PostgreSQL each group first asks the token index
-    (cheap: one short posting list per token), and only then the trigram index, whose
+    guesses at a misspelling. On PostgreSQL each group first asks the index of keys and
+    their deletions (cheap: one short posting list per term), and only then the trigram index, whose
     lists for common letters are long: tokens as substrings of longer keys ("rza" in a
     stored "mhmdrza") after whole tokens, spellings near a token after the one-letter
     variants of it. ``candidates`` skips what can no longer change the ranking."""
