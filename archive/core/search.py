@@ -224,9 +224,9 @@ def edit_terms(token: str) -> tuple[list[str], bool]:
 def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[str, list, int]:
     """Every condition can be answered from an index on name_keys: the array of own
     keys and their deletions for whole tokens (TOKENS) and for the keys one letter from
-    a token (EDITS, ``edit_terms``), the
-    trigram index for tokens as substrings of longer keys (SUBSTRINGS, LIKE) and for a
-    spelling near a token (TRIGRAMS, word similarity ``<%``)."""
+    a token (EDITS, ``edit_terms``), the trigram index for tokens as substrings of longer
+    keys (SUBSTRINGS, LIKE) and for a spelling near a token (TRIGRAMS, word similarity
+    ``<%``)."""
     kind, *parts = probe
     own = OWN_EDITS.format(table=table)
     conditions, params = [], []
@@ -268,10 +268,10 @@ def _probes(key: str, postgres: bool):
 
     Probes for every query token come before those leaving one out, which come before
     guesses at a misspelling. On PostgreSQL each group first asks the index of keys and
-    their deletions (cheap: one short posting list per term), and only then the trigram index, whose
-    lists for common letters are long: tokens as substrings of longer keys ("rza" in a
-    stored "mhmdrza") after whole tokens, spellings near a token after the one-letter
-    variants of it. ``candidates`` skips what can no longer change the ranking."""
+    their deletions (cheap: one short posting list per term), and only then the trigram
+    index, whose lists for common letters are long: tokens as substrings of longer keys
+    ("rza" in a stored "mhmdrza") after whole tokens, spellings near a token after the
+    keys one letter from it. ``candidates`` skips what can no longer change the ranking."""
     plan = _plan(key)
     for kinds in (("joined", "exact", "initial"), ("partial",), ("fuzzy",)):
         group = [p for p in plan if p[0] in kinds]
