@@ -8,7 +8,7 @@ blocks, so that a noisy machine weighs on both alike. For each: CPU per request 
 process (Python) and of its PostgreSQL backend (``/proc/<pid>/stat`` of
 ``pg_backend_pid()``), and statements per request. ``--profile`` writes a cProfile of the
 searches alone; ``--explain`` prints EXPLAIN (ANALYZE, BUFFERS) of every statement one
-search issues.
+search issues; ``--by-statement`` splits the backend's CPU by kind of statement.
 """
 
 from __future__ import annotations
@@ -57,6 +57,47 @@ def measure(client, urls, connection) -> dict:
     return {"py": py, "pg": pg, "n": len(urls), "statements": statements}
 
 
+def statement_kind(sql: str, params) -> str:
+    """What a search's statement is, from its text (``archive.core.search``'s probes)."""
+    if "archive_changecounter" in sql:
+        return "the data's version"
+    if "statement_timeout" in sql:
+        return "trigram guess"
+    if "enable_seqscan" in sql:
+        # The weak step's probes carry LIKE patterns (tokens inside longer keys).
+        weak = any(isinstance(p, str) and p.startswith("%") for p in params or ())
+        return "weak step (substrings, edits, partial)" if weak else "strong step (tokens)"
+    if sql.strip() == "SELECT 1":
+        return "after a timed guess"
+    if sql.startswith("PREPARE"):
+        return "prepare"
+    return "other (the page's rows)"
+
+
+def by_statement(client, urls, connection) -> None:
+    """Backend CPU per kind of statement over ``urls`` (``/proc`` of the backend
+    around each statement: 10 ms ticks, so only sums over many statements mean much)."""
+    spent: dict[str, float] = {}
+    count: dict[str, int] = {}
+    backend_cpu(connection)  # connects, and knows the backend's pid
+
+    def timed(execute, sql, params, many, context):
+        kind = statement_kind(sql, params)
+        before = proc_cpu(connection._bench_pid)
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[kind] = spent.get(kind, 0.0) + proc_cpu(connection._bench_pid) - before
+            count[kind] = count.get(kind, 0) + 1
+
+    with connection.execute_wrapper(timed):
+        for url in urls:
+            client.get(url)
+    n = len(urls)
+    for kind, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"{kind:40} {seconds / n * 1000:5.2f} ms a search  ({count[kind] / n:.2f} a search)")
+
+
 def explain(connection, client, url) -> None:
     from django.test.utils import CaptureQueriesContext
 
@@ -86,6 +127,9 @@ def main(argv=None) -> int:
     parser.add_argument("--blocks", type=int, default=3)
     parser.add_argument("--profile", help="write a cProfile of the searches here")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN this many searches")
+    parser.add_argument(
+        "--by-statement", action="store_true", help="backend CPU per kind of statement"
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -109,6 +153,9 @@ def main(argv=None) -> int:
     from victims.models import Victim
 
     print(f"{Victim.objects.count():,} victims, {connection.vendor}")
+    if args.by_statement:
+        by_statement(client, searches, connection)
+        return 0
     if args.explain:
         for url in searches[: args.explain]:
             explain(connection, client, url)

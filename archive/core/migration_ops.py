@@ -214,3 +214,50 @@ class NameInitialsIndex(GinExpressionIndex):
     options = " WITH (fastupdate = off)"
     setup = (NAME_INITIALS_FUNCTION,)
     label = "Name initials index"
+
+
+# A person's own keys, and after "~" each one-letter deletion of every own key of 4 to 8
+# letters (``archive.core.search.stored_edits`` says the same in Python; a test holds
+# them equal). A misspelt query key is then looked up by its own few deletions
+# (``archive.core.search.edit_terms``) instead of its ~260 one-letter variants.
+NAME_EDITS_FUNCTION = """
+CREATE OR REPLACE FUNCTION archive_name_edits(keys text) RETURNS text[]
+IMMUTABLE STRICT PARALLEL SAFE LANGUAGE sql AS $$
+  SELECT array_cat(
+    string_to_array(split_part(keys, ' | ', 1), ' '),
+    ARRAY(
+      SELECT '~' || left(k, i - 1) || substr(k, i + 1)
+      FROM unnest(string_to_array(split_part(keys, ' | ', 1), ' ')) AS k,
+           generate_series(1, length(k)) AS i
+      WHERE length(k) BETWEEN 4 AND 8
+    )
+  )
+$$
+"""
+
+
+class NameEditsIndex(GinExpressionIndex):
+    """A GIN index on ``archive_name_edits(name_keys)``: the person's own key tokens
+    (what ``NameTokenIndex`` held, which it replaces: one index, not two, for a new row
+    to enter) and the one-letter deletions of each key of 4 to 8 letters, marked "~".
+    ``archive.core.search`` asks it for whole tokens and for the keys one letter from a
+    query key. No pending list (see ``NameIndexesWithoutPendingList``)."""
+
+    suffix = "keys_edits"
+    expression = "archive_name_edits(name_keys)"
+    options = " WITH (fastupdate = off)"
+    setup = (NAME_EDITS_FUNCTION,)
+    label = "Name edits index (replacing the name token index)"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_{NameTokenIndex.suffix}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        NameTokenIndex(self.table).database_forwards(app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"ALTER INDEX {self.table}_{NameTokenIndex.suffix} SET (fastupdate = off)"
+            )
+        super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -2,17 +2,19 @@
 
 Candidates come from indexes over each person's ``name_keys`` (see ``archive.core.names``;
 the father's keys are stored after a ``|``): on PostgreSQL a GIN index on the person's
-own key tokens (whole tokens, one short posting list each) and the pg_trgm GIN index
-(substrings and near spellings); on SQLite an FTS5 trigram table. Both backends run the
-same probes (``_plan``), each bounded by a LIMIT and answered from an index:
+own key tokens and their one-letter deletions (whole tokens, and keys one letter away,
+each one short posting list) and the pg_trgm GIN index (substrings and near spellings); on
+SQLite an FTS5 trigram table. Both backends run the same probes (``_plan``), each bounded
+by a LIMIT and answered from an index:
 
 1. every adjacent pair of query keys joined, as ``name_keys`` stores contiguous names;
 2. an initial with the other keys ("M. Hosseini"), then every query key in any order
    ("Hosseini, Mohammad"), then each set leaving one out (a father's name or a misspelt
    word);
-3. per key, a spelling near it: on PostgreSQL its one-letter variants through the token
-   index, then (within 15 ms for the whole search) word similarity ``<%`` through the
-   trigram index; on SQLite an OR of the trigrams that survive a typo.
+3. per key, a spelling near it: on PostgreSQL the keys one letter away, through the
+   stored deletions (``edit_terms``), then (within 15 ms for the whole search) word
+   similarity ``<%`` through the trigram index; on SQLite an OR of the trigrams that
+   survive a typo.
 
 Probing stops as soon as the later probes cannot change the first page (``candidates``).
 The candidates (a few hundred at most) are ranked in Python by ``names.score``, the same
@@ -137,15 +139,23 @@ def _sqlite_condition(table: str, probe: tuple[str, ...]) -> tuple[str, list, in
 
 
 # The person's own keys as an array of whole tokens (the father's keys, after " | ", left
-# out): its GIN index answers "holds these tokens" from one short posting list per token,
-# where the trigram index has to intersect the long lists of common trigrams.
-OWN_TOKENS = "string_to_array(split_part({table}.name_keys, ' | ', 1), ' ')"
+# out), with the one-letter deletions of each key of EDITS_SHORTEST to EDITS_LONGEST letters
+# marked "~" (``stored_edits``): its GIN index (migration_ops.NameEditsIndex) answers
+# "holds these tokens" from one short posting list per token, where the trigram index has
+# to intersect the long lists of common trigrams, and "holds a key one letter from this
+# one" from the query key's own few deletions.
+OWN_EDITS = "archive_name_edits({table}.name_keys)"
+# The own keys alone, for a test on the few rows an index probe found.
+OWN_KEYS = "string_to_array(split_part({table}.name_keys, ' | ', 1), ' ')"
 # Each pair of own keys as "<first letter of one>.<the other>", for a name with an initial.
 INITIALS = "archive_name_initials({table}.name_keys)"
+EDITS_SHORTEST, EDITS_LONGEST = 4, 8  # as archive_name_edits (migration_ops) stores them
+EDIT_MARK = "~"
 
 
 # Keys handed to PostgreSQL as one text, split there: psycopg2 adapts a list item by item
-# (1.2 ms for the ~800 one-letter variants of three keys; a string is one parameter).
+# (1.2 ms for the ~800 one-letter variants of three keys, as they were sent before the
+# deletions were stored; a string is one parameter).
 WORDS = "string_to_array(%s, ' ')"
 
 # How a PostgreSQL probe reads its parts (see ``_probes``).
@@ -168,13 +178,57 @@ def one_edit_variants(token: str) -> list[str]:
     return sorted(v for v in variants if len(v) >= 3)
 
 
+def _deletions(key: str) -> list[str]:
+    return sorted({key[:i] + key[i + 1 :] for i in range(len(key))})
+
+
+def stored_edits(keys: str) -> list[str]:
+    """What ``archive_name_edits(keys)`` holds (PostgreSQL computes it in the index):
+    the own keys, then "~" and each one-letter deletion of every own key of
+    EDITS_SHORTEST to EDITS_LONGEST letters."""
+    own = keys.partition(" | ")[0].split(" ")
+    marked = [
+        EDIT_MARK + key[:i] + key[i + 1 :]
+        for key in own
+        if EDITS_SHORTEST <= len(key) <= EDITS_LONGEST
+        for i in range(len(key))
+    ]
+    return own + marked
+
+
+def edit_terms(token: str) -> tuple[list[str], bool]:
+    """The entries of ``archive_name_edits`` that reveal a stored key one letter from
+    ``token`` (the same keys as ``one_edit_variants``, and for keys of 4 to 7 letters
+    some two letters off), and whether a row holding ``token`` itself also shows them
+    (then the probe leaves such rows out: the exact probes found them).
+
+    A stored key one letter shorter is a deletion of ``token``; one letter longer has
+    ``token`` among its deletions ("~" + token); one letter changed, or two neighbours
+    swapped, shares a deletion with it ("~" + a deletion of each). Where the index keeps
+    no deletions (keys of 3 letters, and of more than 8), the variants themselves."""
+    if len(token) == EDITS_SHORTEST - 1:
+        # A 3-letter key: its deletions are too short to look up; changed letters and
+        # swapped neighbours as they are, a longer key by the deletions stored for it.
+        same_length = [v for v in one_edit_variants(token) if len(v) == len(token)]
+        return [EDIT_MARK + token, *same_length], False
+    if EDITS_SHORTEST <= len(token) < EDITS_LONGEST:
+        deletions = _deletions(token)
+        return [
+            EDIT_MARK + token,
+            *(d for d in deletions if len(d) >= 3),
+            *(EDIT_MARK + d for d in deletions),
+        ], True
+    return one_edit_variants(token), False
+
+
 def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[str, list, int]:
-    """Every condition can be answered from an index on name_keys: the token array for
-    whole tokens (TOKENS) and for the one-letter variants of a token (EDITS), the
-    trigram index for tokens as substrings of longer keys (SUBSTRINGS, LIKE) and for a
-    spelling near a token (TRIGRAMS, word similarity ``<%``)."""
+    """Every condition can be answered from an index on name_keys: the array of own
+    keys and their deletions for whole tokens (TOKENS) and for the keys one letter from
+    a token (EDITS, ``edit_terms``), the trigram index for tokens as substrings of longer
+    keys (SUBSTRINGS, LIKE) and for a spelling near a token (TRIGRAMS, word similarity
+    ``<%``)."""
     kind, *parts = probe
-    own = OWN_TOKENS.format(table=table)
+    own = OWN_EDITS.format(table=table)
     conditions, params = [], []
     if kind == "initial":
         initial, *parts = parts
@@ -189,8 +243,12 @@ def _postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[
     elif kind == "fuzzy":
         token, *parts = parts
         if mode == EDITS:
+            terms, shared = edit_terms(token)
             conditions.append(f"{own} && {WORDS}")
-            params.append(" ".join(one_edit_variants(token)))
+            params.append(" ".join(terms))
+            if shared:  # the rows holding the token as asked were found before
+                conditions.append(f"NOT {OWN_KEYS.format(table=table)} @> ARRAY[%s]")
+                params.append(token)
         else:
             conditions.append(f"%s <%% {table}.name_keys")
             params.append(token)
@@ -209,11 +267,11 @@ def _probes(key: str, postgres: bool):
     """(probe, mode) for each probe of ``_plan``, in the order they are tried.
 
     Probes for every query token come before those leaving one out, which come before
-    guesses at a misspelling. On PostgreSQL each group first asks the token index
-    (cheap: one short posting list per token), and only then the trigram index, whose
-    lists for common letters are long: tokens as substrings of longer keys ("rza" in a
-    stored "mhmdrza") after whole tokens, spellings near a token after the one-letter
-    variants of it. ``candidates`` skips what can no longer change the ranking."""
+    guesses at a misspelling. On PostgreSQL each group first asks the index of keys and
+    their deletions (cheap: one short posting list per term), and only then the trigram
+    index, whose lists for common letters are long: tokens as substrings of longer keys
+    ("rza" in a stored "mhmdrza") after whole tokens, spellings near a token after the
+    keys one letter from it. ``candidates`` skips what can no longer change the ranking."""
     plan = _plan(key)
     for kinds in (("joined", "exact", "initial"), ("partial",), ("fuzzy",)):
         group = [p for p in plan if p[0] in kinds]

@@ -207,7 +207,7 @@ def test_name_indexes_take_new_rows_without_a_pending_list(db):
         cursor.execute(
             "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
             [[f"{t}_{s}" for t in ("victims_victim", "perpetrators_perpetrator")
-              for s in ("keys_tokens", "keys_trgm", "keys_initials")]],
+              for s in ("keys_edits", "keys_trgm", "keys_initials")]],
         )  # fmt: skip
         options = dict(cursor.fetchall())
     assert len(options) == 6

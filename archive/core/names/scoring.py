@@ -125,29 +125,34 @@ def _parse_own(own_text: str):
     own = tuple(dict.fromkeys(own_text.split()))
     titles = title_keys()
     own_set = frozenset(own)
+    by_length = sorted(own_set, key=len)
     # Name parts proper: keys that are not a joined run of other stored keys. A join of
     # the spelling may change the letters at the seam ("ale"+"ahmde" spelt together is
     # "alihmde"), so a key that begins or ends like another key, less one letter, is
     # a join too.
-    bases = tuple(
-        k
-        for k in own
-        if k not in titles
-        and not any(
-            o != k
-            and (
-                o in k
-                or (len(o) > 2 and len(k) > len(o) and (k.endswith(o[1:]) or k.startswith(o[:-1])))
-            )
-            for o in own_set
-        )
-    )
+    bases = tuple(k for k in own if k not in titles and not _joined(k, by_length))
     return (
         own_set,
         tuple((k, _skeleton(k), len(k)) for k in own),
         tuple(k for k in own if k not in titles),
         bases,
     )
+
+
+def _joined(key: str, by_length: list[str]) -> bool:
+    """Whether ``key`` is a join of other keys (``by_length``: the person's keys,
+    shortest first): it holds a shorter key, or begins or ends like one less a letter.
+    Only shorter keys can, so the loop ends at the first key as long (a plain loop: run
+    for every name a search has not seen yet)."""
+    size = len(key)
+    for other in by_length:
+        if len(other) >= size:
+            return False
+        if other in key or (
+            len(other) > 2 and (key.endswith(other[1:]) or key.startswith(other[:-1]))
+        ):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1 << 14)
