@@ -60,6 +60,18 @@ def main(argv=None) -> int:
         defaults={"kind": "other", "publication_status": "published"},
     )
     postgres = connection.vendor == "postgresql"
+    # The writer's figures (PostgreSQL): how long the main thread waited for it, how
+    # long it ran statements.
+    from archive.core.importing import writer as writing
+
+    writers = []
+    made = writing.Writer.__init__
+
+    def remember(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        writers.append(self)
+
+    writing.Writer.__init__ = remember
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"synthetic-{args.n}.csv"
         write_csv(path, args.n, 0, args.start, drafts=args.no_source)
@@ -89,6 +101,11 @@ def main(argv=None) -> int:
     if server is not None:
         line += f", backend {server / args.n * 1000:.3f} ms"
     print(line + f" (load {os.getloadavg()[0]:.1f})")
+    for w in writers:
+        print(
+            f"writer: ran statements {w.busy:.1f} s; the main thread waited for it "
+            f"{w.waited:.1f} s of {wall:.1f} s"
+        )
     if profiler:
         stats = pstats.Stats(profiler)
         if args.save:
