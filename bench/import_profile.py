@@ -2,7 +2,9 @@
 victims (``bench/import_bench.py``'s list), imports them in this process with ``--source``
 as a reviewer, in a dry run (rolled back: runs repeat on the same database), and prints
 the CPU of this process and of its PostgreSQL backend per row, the wall time, and with
-``--profile`` the functions that took the most time (cProfile).
+``--profile`` the functions that took the most time (cProfile). ``--commit``: written
+for good (delete the SYN- victims afterwards, ``import_bench.py --flush``), with the
+backend's CPU at COMMIT apart (the deferred foreign-key checks run then).
 
 Development tool: only a server on 127.0.0.1 (or localhost) is used, and it writes (then
 rolls back).
@@ -37,6 +39,7 @@ def main(argv=None) -> int:
     parser.add_argument("--save", help="write the profile to this file")
     parser.add_argument("--no-source", action="store_true")
     parser.add_argument("--start", type=int, default=1)
+    parser.add_argument("--commit", action="store_true", help="commit (see above)")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -81,13 +84,23 @@ def main(argv=None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
                 backend = cursor.fetchone()[0]
+        at_commit = []
+        if args.commit and backend:
+            commit = connection.commit
+
+            def timed_commit():
+                before = _cpu(backend), time.monotonic()
+                commit()
+                at_commit.append((_cpu(backend) - before[0], time.monotonic() - before[1]))
+
+            connection.commit = timed_commit
         b0 = _cpu(backend) if backend else 0.0
         c0, t0 = time.process_time(), time.monotonic()
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
         report = import_file(
-            "victims", path, user=user, dry_run=True,
+            "victims", path, user=user, dry_run=not args.commit,
             source=None if args.no_source else source,
         )  # fmt: skip
         if profiler:
@@ -101,6 +114,8 @@ def main(argv=None) -> int:
     if server is not None:
         line += f", backend {server / args.n * 1000:.3f} ms"
     print(line + f" (load {os.getloadavg()[0]:.1f})")
+    for cpu_s, wall_s in at_commit:
+        print(f"COMMIT: backend CPU {cpu_s:.2f} s, {wall_s:.2f} s")
     for w in writers:
         print(
             f"writer: ran statements {w.busy:.1f} s; the main thread waited for it "

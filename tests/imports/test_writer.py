@@ -7,7 +7,7 @@ only."""
 import threading
 
 import pytest
-from django.db import DataError, connection
+from django.db import DataError, IntegrityError, connection
 
 from archive.core.importing import import_file
 from archive.core.importing.writer import Writer
@@ -126,3 +126,27 @@ def test_the_next_batch_is_checked_while_the_server_writes_the_previous_one(
     assert report.created == Victim.objects.filter(ref__startswith="TEST-COPY-").count() == 25
     assert Victim.history.filter(ref__startswith="TEST-COPY-").count() == 25
     assert Citation.objects.filter(source=source).count() == report.citations > 0
+
+
+@postgresql_only
+def test_a_broken_link_in_a_written_batch_fails_the_import_before_it_commits(
+    tmp_path, reviewer, monkeypatch
+):
+    """The foreign keys are checked as each batch is written (not only at COMMIT, which
+    a test's transaction never reaches): a citation to a source that is not there fails
+    the import, and nothing is written."""
+    source = SourceFactory(title="Synthetic list")
+    path = write_csv(tmp_path / "list.csv", people(1, 15), COLUMNS)
+    rows = VictimResource.citation_rows
+
+    def cited_to_a_missing_source(self, instances):
+        model, shared, cited = rows(self, instances)
+        return model, {**shared, "source_id": source.pk + 10_000}, cited
+
+    monkeypatch.setattr(VictimResource, "citation_rows", cited_to_a_missing_source)
+
+    with pytest.raises(IntegrityError):
+        import_file("victims", path, user=reviewer, source=source, batch_size=10)
+
+    assert nothing_written(source)
+    assert not Citation.objects.filter(source_id=source.pk + 10_000).exists()

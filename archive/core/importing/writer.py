@@ -32,6 +32,16 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 
+# The foreign keys are checked at the end of each batch, by the writer, while the next
+# batch is read (as Django's ``check_constraints`` does), instead of all at COMMIT, after
+# the last batch, when nothing else runs: a sixth to a quarter of the server's work for
+# an import with citations (two keys a citation). The same checks in the same
+# transaction; a broken key fails the import a little sooner.
+_CHECK_NOW = [
+    ("SET CONSTRAINTS ALL IMMEDIATE", None, None),
+    ("SET CONSTRAINTS ALL DEFERRED", None, None),
+]
+
 # COPY sends the text in chunks of this many characters (psycopg2's default, 8 kB,
 # makes a Python call per chunk in the writer's thread).
 _CHUNK = 1 << 20
@@ -48,6 +58,7 @@ class Writer:
         self.future: Future | None = None
         self.error: BaseException | None = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self.check_early = self._constraints_all_deferred()
         # Seconds the main thread waited for the writer, and the writer's own time
         # (bench/import_profile.py prints them).
         self.waited = 0.0
@@ -69,6 +80,8 @@ class Writer:
         batch) and returns at once."""
         self.wait()
         if self.pending:
+            if self.check_early:
+                self.pending += _CHECK_NOW
             statements, self.pending = self.pending, []
             self.future = self.executor.submit(self._run, self.connection.connection, statements)
 
@@ -107,6 +120,16 @@ class Writer:
         with suppress(Exception):  # the import's own error is the one to report
             self.wait()
         self.executor.shutdown(wait=True)
+
+    def _constraints_all_deferred(self) -> bool:
+        """Whether every deferrable constraint is initially deferred (Django makes its
+        foreign keys so), so that ``SET CONSTRAINTS ALL DEFERRED`` restores them all."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint "
+                "WHERE condeferrable AND NOT condeferred)"
+            )
+            return cursor.fetchone()[0]
 
     def _run(self, raw, statements) -> None:
         started = time.monotonic()
