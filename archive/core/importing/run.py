@@ -1,5 +1,6 @@
 """The commands' bulk import: every row read and checked through the resource, written
-in batches with their history, atomically, with a report of every bad row."""
+in batches with their history, atomically, with a report of every bad row. On
+PostgreSQL the server writes each batch while the next is checked (``writer``)."""
 
 from __future__ import annotations
 
