@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -33,6 +34,30 @@ MARKER = re.compile(r"\[src:(\d+)\]")
 def markers(text: str) -> list[int]:
     """Source ids named by ``[src:ID]`` markers in a text, in order."""
     return [int(m) for m in MARKER.findall(text or "")]
+
+
+@cache
+def _link_column(model, name: str) -> str | None:
+    """The id attribute of ``name`` when it is a record's link to one other record."""
+    try:
+        f = model._meta.get_field(name)
+    except Exception:
+        return None
+    return f.attname if f.concrete and (f.many_to_one or f.one_to_one) else None
+
+
+def _unset_link(record, name: str) -> bool:
+    """Whether ``name`` is a link that is not set: its id is None and no record is held
+    for it. Asked before reading the link, whose descriptor costs several times this
+    (an import asks the gate about every fact of every row)."""
+    if getattr(record, "_meta", None) is None:
+        return False
+    column = _link_column(type(record), name)
+    return (
+        column is not None
+        and getattr(record, column, None) is None
+        and name not in record._state.fields_cache
+    )
 
 
 @dataclass(frozen=True)
@@ -60,6 +85,8 @@ class Fact:
         """Whether the page shows a value for this fact. A link to a publishable record
         (an event, a commission) shows only when that record is published."""
         for name in self.value_fields:
+            if _unset_link(record, name):
+                continue
             value = getattr(record, name, None)
             if value is None or value == "" or value in self.blank:
                 continue

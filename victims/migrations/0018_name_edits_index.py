@@ -5,7 +5,7 @@ from archive.core.migration_ops import NameEditsIndex
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("victims", "0016_family_relation_permissions"),
+        ("victims", "0017_facet_tallies"),
     ]
 
     operations = [

@@ -7,6 +7,7 @@ each; SQLite takes multi-row INSERTs."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import connections, models, transaction
@@ -110,8 +111,12 @@ def _create(objs: list, model, connection, when, with_pk: bool) -> None:
         obj.pk = pk
 
 
-def create_with_history(objs: list, model, *, db: str, user, reason: str, when) -> None:
-    """Insert new records and their "created" history entries, in bulk."""
+def create_with_history(
+    objs: list, model, *, db: str, user, reason: str, when, writer=None
+) -> None:
+    """Insert new records and their "created" history entries, in bulk. ``writer``
+    (PostgreSQL, ``importing.writer``): the COPY and the INSERTs are recorded for it
+    to run, in order; the ids are known at once (taken from the sequence beforehand)."""
     connection = connections[db]
     if connection.vendor not in {"postgresql", "sqlite"}:
         bulk_create_with_history(
@@ -125,7 +130,7 @@ def create_with_history(objs: list, model, *, db: str, user, reason: str, when) 
         if not group:
             continue
         if connection.vendor == "postgresql" and _copy_create(
-            group, model, connection, when, with_pk, history
+            group, model, connection, when, with_pk, history, writer
         ):
             continue
         _create(group, model, connection, when, with_pk)
@@ -136,7 +141,7 @@ def create_with_history(objs: list, model, *, db: str, user, reason: str, when) 
 
 
 def update_with_history(
-    objs: list, model, fields: list[str], *, db: str, user, reason: str, when
+    objs: list, model, fields: list[str], *, db: str, user, reason: str, when, writer=None
 ) -> None:
     """Write changed records (one prepared UPDATE, executed in batches) and their
     "changed" history entries. Django's bulk_update builds a CASE per field and row, which
@@ -152,7 +157,7 @@ def update_with_history(
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     if connection.vendor == "postgresql" and _copy_update(
-        objs, model, columns, connection, history
+        objs, model, columns, connection, history, writer
     ):
         return
     qn = connection.ops.quote_name
@@ -224,7 +229,9 @@ class _History:
         )
 
 
-def _copy_create(objs, model, connection, when, with_pk: bool, history: _History) -> bool:
+def _copy_create(
+    objs, model, connection, when, with_pk: bool, history: _History, writer=None
+) -> bool:
     """New records through a staging table (``staging``); False when COPY cannot take
     them (nothing was written then)."""
     from archive.core.importing.staging import CannotCopy, copy_text, new_ids, stage
@@ -237,8 +244,8 @@ def _copy_create(objs, model, connection, when, with_pk: bool, history: _History
                 setattr(obj, f.attname, when)
     build = _row_builder(fields, connection)
     # In a transaction of its own when the caller has none: the staging table lives
-    # until the transaction ends.
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+    # until the transaction ends. (A writer runs in the caller's transaction.)
+    with _writing(connection, writer) as (cursor, out):
         ids = None
         if not with_pk:
             ids = new_ids(cursor, meta.db_table, meta.pk.column, len(objs))
@@ -255,12 +262,12 @@ def _copy_create(objs, model, connection, when, with_pk: bool, history: _History
             return False
         qn = connection.ops.quote_name
         columns = [f.column for f in fields]
-        staged = stage(cursor, qn, meta.db_table, columns, text)
+        staged = stage(out, qn, meta.db_table, columns, text)
         cols = ", ".join(qn(c) for c in columns)
-        cursor.execute(
+        out.execute(
             f"INSERT INTO {qn(meta.db_table)} ({cols}) SELECT {cols} FROM {staged}"  # noqa: S608
         )
-        history.insert_select(cursor, f"{staged} AS t")
+        history.insert_select(out, f"{staged} AS t")
     return True
 
 
@@ -274,6 +281,7 @@ def create_rows_with_history(
     user,
     reason: str,
     when,
+    writer=None,
 ) -> bool:
     """PostgreSQL: insert new records given as plain rows, ``varying`` (attribute
     names) one tuple per record and ``shared`` (attribute -> value) the same for all,
@@ -310,23 +318,23 @@ def create_rows_with_history(
         [f"s.{qn(f.column)}" for f in moving]
         + [f"CAST(%s AS {f.db_type(connection)})" for f in fixed]
     )
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        staged = stage(cursor, qn, meta.db_table, [f.column for f in moving], text)
+    with _writing(connection, writer) as (_cursor, out):
+        staged = stage(out, qn, meta.db_table, [f.column for f in moving], text)
         # Table and column names come from model metadata, never from the file.
         insert = (
             f"INSERT INTO {qn(meta.db_table)} ({columns}) "  # noqa: S608
             f"SELECT {picked} FROM {staged} AS s RETURNING *"
         )
         if history.historical is None:
-            cursor.execute(insert, values)
+            out.execute(insert, values)
         else:
             history.insert_select(
-                cursor, "created AS t", before=f"WITH created AS ({insert}) ", params=values
+                out, "created AS t", before=f"WITH created AS ({insert}) ", params=values
             )
     return True
 
 
-def _copy_update(objs, model, columns, connection, history: _History) -> bool:
+def _copy_update(objs, model, columns, connection, history: _History, writer=None) -> bool:
     """Changed records through a staging table: one ``UPDATE ... FROM``, then their
     history rows read back from the table; False when COPY cannot take them."""
     from archive.core.importing.staging import CannotCopy, copy_text, stage
@@ -339,16 +347,27 @@ def _copy_update(objs, model, columns, connection, history: _History) -> bool:
         return False
     qn = connection.ops.quote_name
     table, pk = qn(meta.db_table), qn(meta.pk.column)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        staged = stage(
-            cursor, qn, meta.db_table, [meta.pk.column, *[f.column for f in columns]], text
-        )
+    with _writing(connection, writer) as (_cursor, out):
+        staged = stage(out, qn, meta.db_table, [meta.pk.column, *[f.column for f in columns]], text)
         sets = ", ".join(f"{qn(f.column)} = s.{qn(f.column)}" for f in columns)
-        cursor.execute(
+        out.execute(
             f"UPDATE {table} SET {sets} FROM {staged} AS s WHERE {table}.{pk} = s.{pk}"  # noqa: S608
         )
-        history.insert_select(cursor, f"{table} AS t JOIN {staged} AS s ON s.{pk} = t.{pk}")
+        history.insert_select(out, f"{table} AS t JOIN {staged} AS s ON s.{pk} = t.{pk}")
     return True
+
+
+@contextmanager
+def _writing(connection, writer):
+    """A cursor for the queries whose answer is needed now, and where the writes go:
+    the same cursor in a transaction (a savepoint in the caller's), or the ``writer``,
+    which runs them later in the caller's transaction (``importing.writer``)."""
+    if writer is not None:
+        with connection.cursor() as cursor:
+            yield cursor, writer
+        return
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        yield cursor, cursor
 
 
 def _reset_sequence(model, db) -> None:

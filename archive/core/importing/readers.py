@@ -62,6 +62,8 @@ def _check_utf8(path: Path, head: bytes) -> None:
 
 def cell_text(value) -> str:
     """A cell as text: spreadsheet numbers and dates as a person would type them."""
+    if type(value) is str:  # a CSV's every cell: the rest is for spreadsheets and JSON
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -1,15 +1,17 @@
 """The commands' bulk import: every row read and checked through the resource, written
-in batches with their history, atomically, with a report of every bad row."""
+in batches with their history, atomically, with a report of every bad row. On
+PostgreSQL the server writes each batch while the next is checked (``writer``)."""
 
 from __future__ import annotations
 
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from archive.core.importing.bulk import (
@@ -27,6 +29,7 @@ from archive.core.importing.citing import (
 from archive.core.importing.readers import open_table
 from archive.core.importing.report import FileProblem, ImportReport, Problem, messages_of
 from archive.core.importing.resource import get_resource_class
+from archive.core.importing.writer import Writer
 from archive.core.models import history_user
 from archive.core.versions import data_changed
 
@@ -154,112 +157,25 @@ def import_file(
         }
     )
 
-    with transaction.atomic(using=db):
+    # PostgreSQL: the server writes a batch while the next is checked (``writer``).
+    writer = Writer(connections[db]) if connections[db].vendor == "postgresql" else None
+    batches = _batches(table.rows, batch_size)
+    with transaction.atomic(using=db), writer.guarding() if writer else nullcontext():
         # The multi-row INSERTs send no signals: cached public pages learn of the import
         # when it commits (nothing, if it rolls back).
         data_changed(db)
-        for batch in _batches(table.rows, batch_size):
-            keys = [resource.row_key(row) for _where, row in batch]
-            existing = resource.existing([k for k in keys if k])
-            prefetch_version_names(existing.values())
-            to_create, to_update, to_cite = [], [], []
-            new_rows = []  # (where, instance) of the rows that create a record
-            for (where, row), key in zip(batch, keys, strict=True):
-                report.rows += 1
-                if "__error__" in row:
-                    report.add_problem(Problem(where, "", row["__error__"]))
-                    continue
-                if key:
-                    if key in seen:
-                        first = f"{where.split()[0]} {seen[key]}"
-                        report.add_problem(
-                            Problem(
-                                where,
-                                resource.key_column,
-                                f"'{key}' is also the {resource.key_column} of {first}; "
-                                f"each record may appear once in a file",
-                            )
-                        )
-                        continue
-                    # The number alone: a million keys must not hold a million labels too.
-                    seen[key] = int(where.split()[-1])
-                instance = existing.get(key)
-                new = instance is None
-                if new:
-                    instance = resource.init_instance(row)
-                before = None if new else [f.export(instance) for f in import_fields]
-                resource.after_init_instance(instance, new, row)
-                try:
-                    errors = {}
-                    try:
-                        resource.import_instance(instance, row, where=where)
-                    except ValidationError as exc:
-                        errors = exc.update_error_dict(errors)
-                    resource.validate_instance(instance, errors)
-                except ValidationError as exc:
-                    for problem in messages_of(exc, resource, where):
-                        report.add_problem(problem)
-                    continue
-                if report.problems:
-                    continue  # keep checking rows; nothing more will be written
-                if not new and before == [f.export(instance) for f in import_fields]:
-                    report.unchanged += 1
-                    to_cite.append(instance)
-                    continue
-                add_version_names(instance, resource.source)
-                resource.prepare_instance(instance)
-                if new:
-                    to_create.append(instance)
-                    new_rows.append((where, instance))
-                else:
-                    if hasattr(instance, "updated_at"):
-                        instance.updated_at = now
-                    to_update.append(instance)
-            if not report.problems:
-                to_create = _matched_rows(resource, report, new_rows, to_create, on_match)
-                if to_create:
-                    create_with_history(
-                        to_create,
-                        model,
-                        db=db,
-                        user=account,
-                        reason=resource.change_reason(),
-                        when=now,
-                    )
-                if to_update:
-                    update_with_history(
-                        to_update,
-                        model,
-                        update_fields,
-                        db=db,
-                        user=account,
-                        reason=resource.change_reason(),
-                        when=now,
-                    )
-                resource.after_bulk_write(to_create, to_update)
-                saved = [*to_create, *to_update, *to_cite]
-                # Before the new citations are written: they must not be demoted too.
-                demoted = resource.demoted_citations(saved)
-                citations, shared, cited = resource.citation_rows(saved)
-                if cited and not create_rows_with_history(
-                    citations, shared, resource.VARYING, cited, db=db, user=account,
-                    reason=resource.change_reason(), when=now,
-                ):  # fmt: skip
-                    create_with_history(
-                        citation_objects(citations, shared, cited), citations, db=db,
-                        user=account, reason=resource.change_reason(), when=now,
-                    )  # fmt: skip
-                report.citations += len(cited)
-                report.versions += sum(1 for row in cited if row[-1])
-                if demoted:
-                    update_with_history(
-                        demoted, type(demoted[0]), ["value"], db=db, user=account,
-                        reason=resource.change_reason(), when=now,
-                    )  # fmt: skip
-                report.created += len(to_create)
-                report.updated += len(to_update)
-            if progress:
-                progress.update(report.rows)
+        try:
+            _import_batches(
+                resource, report, batches, writer, db=db, seen=seen, now=now, account=account,
+                import_fields=import_fields, update_fields=update_fields, model=model,
+                on_match=on_match, progress=progress,
+            )  # fmt: skip
+            if writer:
+                writer.close()  # every write run (a failed one raises here at the latest)
+        except BaseException:
+            if writer:
+                writer.abandon()
+            raise
         if report.rows == 0:
             raise FileProblem(f"{path.name} has a header but no records.")
         if report.problems or dry_run:
@@ -275,3 +191,134 @@ def import_file(
         report.citations = report.versions = 0
     report.seconds = time.monotonic() - started
     return report
+
+
+def _lookups(resource, batch: list | None):
+    """A batch of rows with their keys and the records they name (``None`` at the end)."""
+    if batch is None:
+        return None
+    keys = [resource.row_key(row) for _where, row in batch]
+    existing = resource.existing([k for k in keys if k])
+    prefetch_version_names(existing.values())
+    return batch, keys, existing
+
+
+def _import_batches(
+    resource, report, batches, writer, *, db, seen, now, account, import_fields,
+    update_fields, model, on_match, progress,
+) -> None:  # fmt: skip
+    """Every batch checked, then written (or, with a ``writer``, handed to it)."""
+    upcoming = _lookups(resource, next(batches, None))
+    while upcoming is not None:
+        batch, keys, existing = upcoming
+        to_create, to_update, to_cite = [], [], []
+        new_rows = []  # (where, instance) of the rows that create a record
+        for (where, row), key in zip(batch, keys, strict=True):
+            report.rows += 1
+            if "__error__" in row:
+                report.add_problem(Problem(where, "", row["__error__"]))
+                continue
+            if key:
+                if key in seen:
+                    first = f"{where.split()[0]} {seen[key]}"
+                    report.add_problem(
+                        Problem(
+                            where,
+                            resource.key_column,
+                            f"'{key}' is also the {resource.key_column} of {first}; "
+                            f"each record may appear once in a file",
+                        )
+                    )
+                    continue
+                # The number alone: a million keys must not hold a million labels too.
+                seen[key] = int(where.split()[-1])
+            instance = existing.get(key)
+            new = instance is None
+            if new:
+                instance = resource.init_instance(row)
+            before = None if new else [f.export(instance) for f in import_fields]
+            resource.after_init_instance(instance, new, row)
+            try:
+                errors = {}
+                try:
+                    resource.import_instance(instance, row, where=where)
+                except ValidationError as exc:
+                    errors = exc.update_error_dict(errors)
+                resource.validate_instance(instance, errors)
+            except ValidationError as exc:
+                for problem in messages_of(exc, resource, where):
+                    report.add_problem(problem)
+                continue
+            if report.problems:
+                continue  # keep checking rows; nothing more will be written
+            if not new and before == [f.export(instance) for f in import_fields]:
+                report.unchanged += 1
+                to_cite.append(instance)
+                continue
+            add_version_names(instance, resource.source)
+            resource.prepare_instance(instance)
+            if new:
+                to_create.append(instance)
+                new_rows.append((where, instance))
+            else:
+                if hasattr(instance, "updated_at"):
+                    instance.updated_at = now
+                to_update.append(instance)
+        if not report.problems:
+            to_create = _matched_rows(resource, report, new_rows, to_create, on_match)
+        # The next batch's rows and the records they name, read now: with a writer,
+        # this query waits for the previous batch's writes (the main thread never
+        # uses the connection while the writer does), and the writes of this batch,
+        # handed over below, then overlap the checks of the next.
+        upcoming = _lookups(resource, next(batches, None))
+        if not report.problems:
+            _write_batch(
+                resource, report, writer, to_create, to_update, to_cite, db=db,
+                account=account, now=now, model=model, update_fields=update_fields,
+            )  # fmt: skip
+        if progress:
+            progress.update(report.rows)
+
+
+def _write_batch(
+    resource, report, writer, to_create, to_update, to_cite, *, db, account, now, model,
+    update_fields,
+) -> None:  # fmt: skip
+    """A checked batch's records, their history, citations and versions written (with
+    a ``writer``: recorded, then handed to it)."""
+    reason = resource.change_reason()
+    saved = [*to_create, *to_update, *to_cite]
+    if to_create:
+        create_with_history(
+            to_create, model, db=db, user=account, reason=reason, when=now, writer=writer
+        )
+    if to_update:
+        update_with_history(
+            to_update, model, update_fields, db=db, user=account, reason=reason, when=now,
+            writer=writer,
+        )  # fmt: skip
+    # A query from here on (a hook's, an existing record's citations) first waits for
+    # what the writer was given: the order of reads and writes is the same as without.
+    resource.after_bulk_write(to_create, to_update)
+    # Before the new citations are written: they must not be demoted too.
+    demoted = resource.demoted_citations(saved)
+    citations, shared, cited = resource.citation_rows(saved)
+    if cited and not create_rows_with_history(
+        citations, shared, resource.VARYING, cited, db=db, user=account, reason=reason,
+        when=now, writer=writer,
+    ):  # fmt: skip
+        create_with_history(
+            citation_objects(citations, shared, cited), citations, db=db, user=account,
+            reason=reason, when=now, writer=writer,
+        )  # fmt: skip
+    report.citations += len(cited)
+    report.versions += sum(1 for row in cited if row[-1])
+    if demoted:
+        update_with_history(
+            demoted, type(demoted[0]), ["value"], db=db, user=account, reason=reason,
+            when=now, writer=writer,
+        )  # fmt: skip
+    report.created += len(to_create)
+    report.updated += len(to_update)
+    if writer:
+        writer.submit()
