@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 COLUMNS = [
     "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year", "fate",
-    "death_date", "prison", "publication_status",
+    "death_date", "prison", "publication_status", "birth_place", "occupation", "religion",
+    "ethnicity", "civil_status", "arrest_date",
 ]  # fmt: skip
 
 
@@ -47,17 +48,24 @@ def write_rows(path: Path, rows: list[dict]) -> None:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            date, precision = row["death_date"], row["death_date_precision"]
-            if date and precision in ("month", "year"):
-                date = date[: 7 if precision == "month" else 4]
             writer.writerow(
                 dict(
                     row,
                     aliases="\n".join(row["aliases"]),
-                    death_date=date,
+                    death_date=_partial(row["death_date"], row["death_date_precision"]),
+                    arrest_date=_partial(
+                        row.get("arrest_date", ""), row.get("arrest_date_precision", "")
+                    ),
                     birth_year=row["birth_year"] or "",
                 )
             )
+
+
+def _partial(date: str, precision: str) -> str:
+    """A date as a list writes it: "1988-08" for a month, "1988" for a year."""
+    if date and precision in ("month", "year"):
+        return date[: 7 if precision == "month" else 4]
+    return date
 
 
 def write_file(path: Path, n: int, rate: float, seed: int) -> set[frozenset[str]]:
@@ -127,10 +135,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pure", action="store_true", help="The core alone, without Django.")
+    parser.add_argument("--make", choices=("realistic", "lexicon"), default="realistic",
+                        help="The list's make (bench/synthetic.py); lexicon: the earlier one.")
     args = parser.parse_args()
     from bench.synthetic import list_with_gaps
 
-    rows, truth, kinds = list_with_gaps(args.n, rate=args.rate, seed=args.seed)
+    rows, truth, kinds = list_with_gaps(args.n, rate=args.rate, seed=args.seed, make=args.make)
     if args.pure:
         found, seconds, cpu = pure(rows)
         print(

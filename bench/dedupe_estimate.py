@@ -49,6 +49,15 @@ def candidate(row: dict) -> Candidate:
         death_date_precision=row["death_date_precision"],
         event=row["event"],
         fate=row["fate"],
+        # The realistic make's person facts (bench/synthetic_realistic.py); the lexicon
+        # make's rows have none.
+        birth_place=row.get("birth_place") or None,
+        occupation=row.get("occupation", ""),
+        religion=row.get("religion", ""),
+        ethnicity=row.get("ethnicity", ""),
+        civil_status=row.get("civil_status", ""),
+        arrest_date=dt.date.fromisoformat(arrest) if (arrest := row.get("arrest_date")) else None,
+        arrest_date_precision=row.get("arrest_date_precision", ""),
     )
 
 
