@@ -135,8 +135,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pure", action="store_true", help="The core alone, without Django.")
-    parser.add_argument("--make", choices=("realistic", "lexicon"), default="realistic",
-                        help="The list's make (bench/synthetic.py); lexicon: the earlier one.")
+    parser.add_argument(
+        "--make",
+        choices=("realistic", "lexicon"),
+        default="realistic",
+        help="The list's make (bench/synthetic.py); lexicon: the earlier one.",
+    )
     args = parser.parse_args()
     from bench.synthetic import list_with_gaps
 

@@ -146,6 +146,10 @@ def explain(rows: list[dict], truth: set, kinds: dict, cut: float) -> list[str]:
     alike = {next(iter(p)) for p in doubtful} | {sorted(p)[1] for p in doubtful}
     shadowed = {p for p in truth if p & alike}
     lines.append(f"true pairs with an indistinguishable namesake: {len(shadowed)}")
+    from bench.dedupe_bench import figures
+
+    lines.append("at the cut, by kind of pair:")
+    lines += figures(found, truth, kinds)
     lines.append("cut (bits)  recall  precision  precision without indistinguishable pairs")
     lines += [f"  {c:6.1f}    {r:.3f}    {p:.3f}      {h:.3f}" for c, r, p, h in
               curve(scored, truth, doubtful)]  # fmt: skip
@@ -157,8 +161,12 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cut", type=float, default=None, help="Default: the shipped one.")
-    parser.add_argument("--make", choices=("realistic", "lexicon"), default="realistic",
-                        help="The list's make (bench/synthetic.py); lexicon: the earlier one.")
+    parser.add_argument(
+        "--make",
+        choices=("realistic", "lexicon"),
+        default="realistic",
+        help="The list's make (bench/synthetic.py); lexicon: the earlier one.",
+    )
     args = parser.parse_args()
     from bench.synthetic import list_with_gaps
 

@@ -183,7 +183,9 @@ def _realistic_person(rng: random.Random, number: int) -> dict:
     return row
 
 
-def synthetic_people(n: int, seed: int = 0, start: int = 1, make: str = "lexicon") -> Iterator[dict]:
+def synthetic_people(
+    n: int, seed: int = 0, start: int = 1, make: str = "lexicon"
+) -> Iterator[dict]:
     """``n`` synthetic person rows numbered from ``start``; the same seed gives the same rows.
     ``make``: one of ``MAKES``."""
     rng = random.Random(f"people:{seed}")

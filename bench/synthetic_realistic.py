@@ -182,6 +182,15 @@ def compound(family: Entry, town: int) -> Entry:
                  f"{family.fa} {place.fa}", latin, 0)  # fmt: skip
 
 
+# A given name ending in a vowel takes only these (Rezapour, Mostafazadeh, Mortezanejad):
+# Mortezalou or Mojtabavand are not names.
+_AFTER_VOWEL = _ENDINGS[:4]
+
+
+def _ending(rng: random.Random, given: Entry) -> Entry:
+    return rng.choice(_AFTER_VOWEL if given.latin[0][-1] in "aeiou" else _ENDINGS)
+
+
 def family_name(rng: random.Random) -> Entry:
     """A family name: a quarter the lexicon's (skewed as before), the rest built from its
     parts: a given name and an ending (30 %), a town's adjective (15 %), a lexicon family
@@ -190,7 +199,8 @@ def family_name(rng: random.Random) -> Entry:
     if r < 0.25:
         return rng.choices(FAMILY_NAMES, _FAMILY_WEIGHTS)[0]
     if r < 0.55:
-        return from_given(rng.choices(_MALE, _GIVEN_WEIGHTS)[0], rng.choice(_ENDINGS))
+        given = rng.choices(_MALE, _GIVEN_WEIGHTS)[0]
+        return from_given(given, _ending(rng, given))
     # A family's town is where an ancestor came from, not where the victims were born:
     # every town alike.
     town = rng.randrange(len(TOWNS))

@@ -412,6 +412,10 @@ def _blocks_of(toks: list[str]) -> set[str]:
         return {"1:" + k for k in _part_keys(toks)}
     given = _part_keys(toks[:1]) | (_part_keys(toks[:2]) if len(toks) >= 3 else set())
     family = _part_keys(toks[-1:]) | (_part_keys(toks[-2:]) if len(toks) >= 3 else set())
+    if len(toks) >= 4:
+        # A family name of three parts in Persian (فتح‌الله‌پور, one word in Latin:
+        # Fathollahpour).
+        family |= _part_keys(toks[-3:])
     out = {"1:" + k for k in _part_keys(toks[-1:])}
     for g in given:
         for f in family:
