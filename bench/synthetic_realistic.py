@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from functools import lru_cache
+from functools import cache
 
 from archive.core.names.lexicon import AFFIXES, FAMILY_NAMES, GIVEN_NAMES, Entry
 
@@ -155,7 +155,7 @@ def _combine(parts: list[tuple[str, ...]], joiner: str, limit: int = 6) -> tuple
     return tuple(dict.fromkeys(s for _r, s in sorted(out)))[:limit]
 
 
-@lru_cache(maxsize=None)
+@cache
 def from_given(given: Entry, ending: Entry) -> Entry:
     """Hosseinpour, حسین‌پور: a given name and an ending, joined (the Persian with a
     zero-width non-joiner, as lists mostly write it)."""
@@ -166,14 +166,14 @@ def from_given(given: Entry, ending: Entry) -> Entry:
                  f"{given.fa}\u200c{ending.fa}", latin, 0)  # fmt: skip
 
 
-@lru_cache(maxsize=None)
+@cache
 def from_town(town: int) -> Entry:
     """Tabrizi, تبریزی: a town's adjective."""
     _names, _fa, latin, fa, _w, _e = TOWNS[town]
     return Entry(f"family:syn:town{town}", "family", "", fa, latin, 0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def compound(family: Entry, town: int) -> Entry:
     """Hosseini Tabrizi, حسینی تبریزی: a family name and a town's adjective."""
     place = from_town(town)
