@@ -91,7 +91,7 @@ def weigh_all(people: list[linkage.Candidate]):
 def curve(scored: dict, truth: set, doubtful: set, cuts=CUTS) -> list[tuple]:
     """(cut, recall, precision, precision without the indistinguishable false pairs)."""
     out = []
-    for cut in cuts:
+    for cut in sorted({*cuts, round(linkage.propose_weight(), 2)}):
         chosen = {p for p, m in scored.items() if m.weight >= cut}
         hits = len(chosen & truth)
         honest = len(chosen - doubtful)

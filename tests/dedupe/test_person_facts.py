@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from archive.core.linkage import Candidate, compare
+from archive.core.linkage import Candidate, compare, score_pair
 from tests.factories import PlaceFactory, VictimFactory
 
 
@@ -53,14 +53,25 @@ def test_a_place_of_birth_missing_on_one_side_weighs_nothing():
     assert compare(with_place, without).weight == compare(alone, without).weight
 
 
+def _weight(a, b):
+    return score_pair(a, b).weight
+
+
 def test_a_different_religion_weighs_against_namesakes():
     a = _person("A", religion="bahai")
-    assert "same religion" in compare(a, _person("B", religion="bahai")).reasons
-    assert compare(a, _person("C", religion="shia")) is None
+    unknown = _weight(a, _person("B"))
+    assert "same religion" in compare(a, _person("C", religion="bahai")).reasons
+    other = score_pair(a, _person("D", religion="shia"))
+    assert "different religion" in other.reasons
+    assert other.weight < unknown - 2  # more than two bits against
 
 
 def test_a_different_date_of_arrest_weighs_against_namesakes():
     a = _person("A", arrest_date=dt.date(1981, 6, 20))
-    same = _person("B", arrest_date=dt.date(1981, 6, 20))
-    assert "same date of arrest" in compare(a, same).reasons
-    assert compare(a, _person("C", arrest_date=dt.date(1984, 2, 3))) is None
+    unknown = _weight(a, _person("B"))
+    same = score_pair(a, _person("C", arrest_date=dt.date(1981, 6, 20)))
+    assert "same date of arrest" in same.reasons
+    assert same.weight > unknown + 5
+    other = score_pair(a, _person("D", arrest_date=dt.date(1984, 2, 3)))
+    assert "different date of arrest" in other.reasons
+    assert other.weight < unknown - 2
