@@ -155,11 +155,20 @@ def main() -> None:
             people = Path(tmp) / "people.csv"
             pairs = Path(tmp) / "pairs.csv"
             write_rows(people, rows)
-            # Most synthetic people are published: imported as a reviewer.
+            # Most synthetic people are published: imported as a reviewer, every filled
+            # cell cited to a synthetic published source (the publication gate).
+            from bench.import_bench import BENCH_SOURCE
+
             manage("shell", "-c", BENCH_REVIEWER)
+            made = subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), "shell", "-c", BENCH_SOURCE],
+                check=True, env=os.environ, capture_output=True, text=True,
+            )  # fmt: skip
+            source = made.stdout.strip().splitlines()[-1]
             import_seconds = manage(
-                "import_records", "victims", str(people), "--as", "bench-reviewer"
-            )
+                "import_records", "victims", str(people), "--as", "bench-reviewer",
+                "--source", source,
+            )  # fmt: skip
             seconds = manage("find_duplicates", "victims", str(pairs))
             with pairs.open(encoding="utf-8") as fh:
                 found = {frozenset((r["ref_a"], r["ref_b"])) for r in csv.DictReader(fh)}

@@ -179,7 +179,7 @@ def _realistic_person(rng: random.Random, number: int) -> dict:
     # Every fact true of the person: a second record of them is drawn from these
     # (``duplicate_pairs``).
     row["_facts"] = facts
-    row.update(real.shown(facts, rng, row["event"], row["fate"]))
+    row.update(real.shown(facts, rng, row["event"], row["fate"], death=row["death_date"]))
     return row
 
 
@@ -259,7 +259,10 @@ def duplicate_pairs(
         if "_facts" in row:  # the realistic make: the second list gives its own facts
             from bench.synthetic_realistic import shown
 
-            dup.update(shown(row["_facts"], rng, row["event"], row["fate"], second=True))
+            dup.update(
+                shown(row["_facts"], rng, row["event"], row["fate"], second=True,
+                      death=dup["death_date"])
+            )  # fmt: skip
         new_rows.append(dup)
         pairs.append((row["ref"], dup["ref"]))
         next_number += 1

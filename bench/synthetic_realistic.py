@@ -60,7 +60,7 @@ TOWNS = (
     (("Mahshahr",), "ماهشهر", ("Mahshahri",), "ماهشهری", 1, "arab"),
     (("Bushehr",), "بوشهر", ("Bushehri", "Boushehri"), "بوشهری", 1, "persian"),
     (("Bandar Abbas",), "بندرعباس", ("Bandari",), "بندری", 1, "persian"),
-    (("Zahedan",), "زاهدان", ("Zahedani",), "زاهدانی", 1, "baluch"),
+    (("Iranshahr",), "ایرانشهر", ("Iranshahri",), "ایرانشهری", 1, "baluch"),
     (("Mahabad",), "مهاباد", ("Mahabadi",), "مهابادی", 1, "kurdish"),
     (("Saqqez", "Saghez"), "سقز", ("Saqqezi", "Saghezi"), "سقزی", 1, "kurdish"),
     (("Marivan",), "مریوان", ("Marivani",), "مریوانی", 1, "kurdish"),
@@ -266,9 +266,18 @@ def _other(rng: random.Random, fact: str, value, event: str, fate: str):
     return fresh
 
 
-def shown(facts: dict, rng: random.Random, event: str, fate: str, *, second: bool = False) -> dict:
+def shown(
+    facts: dict,
+    rng: random.Random,
+    event: str,
+    fate: str,
+    *,
+    second: bool = False,
+    death: str = "",
+) -> dict:
     """The facts one record gives: each with its own chance, a second list's sometimes
-    different, its date of arrest sometimes only to the month or the year."""
+    different, its date of arrest sometimes only to the month, never after ``death`` (an
+    ISO date: a list gives no arrest after the death it records)."""
     out = {f: "" for f in SHOWN if f != "arrest"} | {"arrest_date": "", "arrest_date_precision": ""}
     for fact, chance in SHOWN.items():
         if rng.random() >= chance or not facts[fact]:
@@ -280,6 +289,8 @@ def shown(facts: dict, rng: random.Random, event: str, fate: str, *, second: boo
             date, precision = value
             if second and precision == "day" and rng.random() < 0.2:
                 date, precision = date[:8] + "01", "month"
+            if death and date > death:
+                continue
             out["arrest_date"], out["arrest_date_precision"] = date, precision
         else:
             out[fact] = value
