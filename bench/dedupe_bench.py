@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 COLUMNS = [
     "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year", "fate",
     "death_date", "prison", "publication_status", "birth_place", "occupation", "religion",
-    "ethnicity", "civil_status", "arrest_date",
+    "ethnicity", "civil_status", "arrest_date", "event",
 ]  # fmt: skip
 
 
