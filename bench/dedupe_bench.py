@@ -1,6 +1,7 @@
 """Duplicate-finding benchmark.
 
-``python bench/dedupe_bench.py N [--rate 0.05] [--pure]`` makes a synthetic list of N people
+``python bench/dedupe_bench.py N [--rate 0.05] [--pure] [--make lexicon]`` makes a
+synthetic list of N people (the realistic make unless ``--make lexicon``: docs/dedupe.md)
 (refs SYN-..., clearly fictional) plus about N*rate second entries of the same people, as
 the issue's held-out lists are: a third of the people (so of the pairs) without a year of
 birth, a fifth of the pairs with each record's name in one script only

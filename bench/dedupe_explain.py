@@ -1,6 +1,6 @@
 """Where the duplicate finding loses recall and precision, on a synthetic list.
 
-``python bench/dedupe_explain.py N [--seed S]`` (or ``dedupe_bench.py N --pure --explain``)
+``python bench/dedupe_explain.py N [--seed S] [--make lexicon]``
 weighs every blocked pair of ``bench.synthetic.list_with_gaps`` with the core
 (``archive.core.linkage``, no database) and prints:
 
