@@ -1,6 +1,7 @@
 """Duplicate-finding benchmark.
 
-``python bench/dedupe_bench.py N [--rate 0.05] [--pure]`` makes a synthetic list of N people
+``python bench/dedupe_bench.py N [--rate 0.05] [--pure] [--make lexicon]`` makes a
+synthetic list of N people (the realistic make unless ``--make lexicon``: docs/dedupe.md)
 (refs SYN-..., clearly fictional) plus about N*rate second entries of the same people, as
 the issue's held-out lists are: a third of the people (so of the pairs) without a year of
 birth, a fifth of the pairs with each record's name in one script only
@@ -31,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 COLUMNS = [
     "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year", "fate",
-    "death_date", "prison", "publication_status",
+    "death_date", "prison", "publication_status", "birth_place", "occupation", "religion",
+    "ethnicity", "civil_status", "arrest_date", "event",
 ]  # fmt: skip
 
 
@@ -47,17 +49,24 @@ def write_rows(path: Path, rows: list[dict]) -> None:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            date, precision = row["death_date"], row["death_date_precision"]
-            if date and precision in ("month", "year"):
-                date = date[: 7 if precision == "month" else 4]
             writer.writerow(
                 dict(
                     row,
                     aliases="\n".join(row["aliases"]),
-                    death_date=date,
+                    death_date=_partial(row["death_date"], row["death_date_precision"]),
+                    arrest_date=_partial(
+                        row.get("arrest_date", ""), row.get("arrest_date_precision", "")
+                    ),
                     birth_year=row["birth_year"] or "",
                 )
             )
+
+
+def _partial(date: str, precision: str) -> str:
+    """A date as a list writes it: "1988-08" for a month, "1988" for a year."""
+    if date and precision in ("month", "year"):
+        return date[: 7 if precision == "month" else 4]
+    return date
 
 
 def write_file(path: Path, n: int, rate: float, seed: int) -> set[frozenset[str]]:
@@ -127,10 +136,16 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pure", action="store_true", help="The core alone, without Django.")
+    parser.add_argument(
+        "--make",
+        choices=("realistic", "lexicon"),
+        default="realistic",
+        help="The list's make (bench/synthetic.py); lexicon: the earlier one.",
+    )
     args = parser.parse_args()
     from bench.synthetic import list_with_gaps
 
-    rows, truth, kinds = list_with_gaps(args.n, rate=args.rate, seed=args.seed)
+    rows, truth, kinds = list_with_gaps(args.n, rate=args.rate, seed=args.seed, make=args.make)
     if args.pure:
         found, seconds, cpu = pure(rows)
         print(
@@ -141,11 +156,20 @@ def main() -> None:
             people = Path(tmp) / "people.csv"
             pairs = Path(tmp) / "pairs.csv"
             write_rows(people, rows)
-            # Most synthetic people are published: imported as a reviewer.
+            # Most synthetic people are published: imported as a reviewer, every filled
+            # cell cited to a synthetic published source (the publication gate).
+            from bench.import_bench import BENCH_SOURCE
+
             manage("shell", "-c", BENCH_REVIEWER)
+            made = subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), "shell", "-c", BENCH_SOURCE],
+                check=True, env=os.environ, capture_output=True, text=True,
+            )  # fmt: skip
+            source = made.stdout.strip().splitlines()[-1]
             import_seconds = manage(
-                "import_records", "victims", str(people), "--as", "bench-reviewer"
-            )
+                "import_records", "victims", str(people), "--as", "bench-reviewer",
+                "--source", source,
+            )  # fmt: skip
             seconds = manage("find_duplicates", "victims", str(pairs))
             with pairs.open(encoding="utf-8") as fh:
                 found = {frozenset((r["ref_a"], r["ref_b"])) for r in csv.DictReader(fh)}

@@ -49,6 +49,15 @@ def candidate(row: dict) -> Candidate:
         death_date_precision=row["death_date_precision"],
         event=row["event"],
         fate=row["fate"],
+        # The realistic make's person facts (bench/synthetic_realistic.py); the lexicon
+        # make's rows have none.
+        birth_place=row.get("birth_place") or None,
+        occupation=row.get("occupation", ""),
+        religion=row.get("religion", ""),
+        ethnicity=row.get("ethnicity", ""),
+        civil_status=row.get("civil_status", ""),
+        arrest_date=dt.date.fromisoformat(arrest) if (arrest := row.get("arrest_date")) else None,
+        arrest_date_precision=row.get("arrest_date_precision", ""),
     )
 
 
@@ -82,7 +91,14 @@ def estimate_u(people: list[Candidate], truth: set, pairs: int, seed: int) -> di
             known["father"] += 1
         if a.birth_year and b.birth_year:
             known["birth"] += 1
-        for comparison in ("prison", "death", "death_place", "fate"):
+        for comparison in (
+            "prison",
+            "death",
+            "death_place",
+            "fate",
+            "arrest",
+            *linkage.PERSON_LEVELS,
+        ):
             if comparison in vector:
                 known[comparison] += 1
         known["name"] += 1
@@ -169,11 +185,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--random-pairs", type=int, default=150_000)
     parser.add_argument("--splink", action="store_true", help="Also train Splink 5 (DuckDB).")
+    parser.add_argument(
+        "--make",
+        choices=("realistic", "lexicon"),
+        default="realistic",
+        help="The list's make (bench/synthetic.py); lexicon: the earlier one.",
+    )
     args = parser.parse_args()
     from bench.synthetic import list_with_gaps
 
     started = time.monotonic()
-    rows, truth, _kinds = list_with_gaps(args.n, seed=args.seed)
+    rows, truth, _kinds = list_with_gaps(args.n, seed=args.seed, make=args.make)
     people = [candidate(r) for r in rows]
     u = estimate_u(people, truth, args.random_pairs, args.seed)
     vectors, labelled = [], defaultdict(Counter)

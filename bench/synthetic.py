@@ -75,9 +75,9 @@ def render_fa(entries: Sequence[Entry]) -> str:
     return " ".join(e.fa for e in entries)
 
 
-def _name_entries(rng: random.Random, gender: str, event: str) -> list[Entry]:
+def _name_entries(rng: random.Random, gender: str, event: str, family_of=_FAMILY) -> list[Entry]:
     given = (_MALE if gender == "male" else _FEMALE)(rng)
-    family = _FAMILY(rng)
+    family = family_of(rng)
     r = rng.random()
     if gender == "male":
         if r < 0.07:
@@ -130,10 +130,10 @@ def _prison(rng: random.Random, event: str, fate: str) -> str:
     return rng.choices(_PRISON_NAMES, weights)[0]
 
 
-def _person(rng: random.Random, number: int) -> dict:
+def _person(rng: random.Random, number: int, family_of=_FAMILY) -> dict:
     event = EVENT_1988 if rng.random() < 0.7 else EVENT_2019
     gender = "male" if rng.random() < (0.85 if event == EVENT_1988 else 0.88) else "female"
-    entries = _name_entries(rng, gender, event)
+    entries = _name_entries(rng, gender, event, family_of)
     script = rng.random()
     has_fa = script >= 0.1  # ~10% Latin only
     has_latin = script < 0.1 or script >= 0.4  # ~30% Persian only
@@ -147,7 +147,8 @@ def _person(rng: random.Random, number: int) -> dict:
     father_name = spelling(father, rng) if has_latin and rng.random() < 0.8 else father.fa
     fate = _fate(rng, event)
     death_date, precision = _death(rng, event, fate)
-    return {
+    made = {} if family_of is _FAMILY else {"_entries": entries}
+    return made | {
         "ref": REF_FORMAT % number,
         "name_latin": name_latin,
         "name_fa": render_fa(entries) if has_fa else "",
@@ -164,15 +165,40 @@ def _person(rng: random.Random, number: int) -> dict:
     }
 
 
-def synthetic_people(n: int, seed: int = 0, start: int = 1) -> Iterator[dict]:
-    """``n`` synthetic person rows numbered from ``start``; the same seed gives the same rows."""
+# The makes of list: "lexicon" (names from the lexicon alone, no person's facts: the
+# earlier benchmarks') and "realistic" (bench/synthetic_realistic.py: family names built
+# from the lexicon's parts, and the person's facts real lists give).
+MAKES = ("lexicon", "realistic")
+
+
+def _realistic_person(rng: random.Random, number: int) -> dict:
+    from bench import synthetic_realistic as real
+
+    row = _person(rng, number, real.family_name)
+    facts = real.person_facts(rng, row["event"], row["fate"])
+    # Every fact true of the person: a second record of them is drawn from these
+    # (``duplicate_pairs``).
+    row["_facts"] = facts
+    row.update(real.shown(facts, rng, row["event"], row["fate"], death=row["death_date"]))
+    return row
+
+
+def synthetic_people(
+    n: int, seed: int = 0, start: int = 1, make: str = "lexicon"
+) -> Iterator[dict]:
+    """``n`` synthetic person rows numbered from ``start``; the same seed gives the same rows.
+    ``make``: one of ``MAKES``."""
     rng = random.Random(f"people:{seed}")
+    person = _realistic_person if make == "realistic" else _person
     for i in range(n):
-        yield _person(rng, start + i)
+        yield person(rng, start + i)
 
 
 def name_entries(row: dict) -> list[Entry]:
-    """The lexicon entries a row's name is made of, read from whichever script it has."""
+    """The lexicon entries a row's name is made of, read from whichever script it has (a
+    realistic row's built family names the lexicon cannot read: the row keeps them)."""
+    if row.get("_entries"):
+        return row["_entries"]
     for name in (row.get("name_latin"), row.get("name_fa"), *row.get("aliases", ())):
         if name and (entries := parse_name(name)):
             return entries
@@ -230,6 +256,13 @@ def duplicate_pairs(
         if row["death_date_precision"] == "day" and rng.random() < 0.3:
             dup["death_date"] = row["death_date"][:8] + "01"
             dup["death_date_precision"] = "month"
+        if "_facts" in row:  # the realistic make: the second list gives its own facts
+            from bench.synthetic_realistic import shown
+
+            dup.update(
+                shown(row["_facts"], rng, row["event"], row["fate"], second=True,
+                      death=dup["death_date"])
+            )  # fmt: skip
         new_rows.append(dup)
         pairs.append((row["ref"], dup["ref"]))
         next_number += 1
@@ -237,7 +270,13 @@ def duplicate_pairs(
 
 
 def list_with_gaps(
-    n: int, *, rate: float = 0.05, seed: int = 0, no_birth: float = 1 / 3, one_script: float = 0.2
+    n: int,
+    *,
+    rate: float = 0.05,
+    seed: int = 0,
+    no_birth: float = 1 / 3,
+    one_script: float = 0.2,
+    make: str = "lexicon",
 ) -> tuple[list[dict], set[frozenset[str]], dict[frozenset[str], dict]]:
     """A list as the issue's held-out check describes it: ``n`` people plus about
     ``n * rate`` second entries, where ``no_birth`` of the people (so of the pairs too)
@@ -245,10 +284,12 @@ def list_with_gaps(
     script only (the first in Latin, the second in Persian, or the other way round); the
     other pairs give both records both scripts, the second respelt.
 
+    ``make``: "lexicon" or "realistic" (``MAKES``).
+
     Returns the rows, the truth pairs and, per pair, what kind it is
     (``{"birth": bool, "one_script": bool}``), for figures by kind."""
     rng = random.Random(f"gaps:{seed}")
-    rows = list(synthetic_people(n, seed=seed))
+    rows = list(synthetic_people(n, seed=seed, make=make))
     for row in rows:
         if rng.random() < no_birth:
             row["birth_year"] = None

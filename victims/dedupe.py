@@ -21,12 +21,14 @@ def load_candidates(queryset) -> list[Candidate]:
     fields = [
         "pk", "ref", "name_latin", "name_fa", "aliases", "name_keys", "father_name", "gender",
         "birth_year", "prison_id", "death_date", "death_date_precision", "death_place_id",
-        "event_id", "fate",
+        "event_id", "fate", "birth_place_id", "occupation", "religion", "ethnicity",
+        "civil_status", "arrest_date", "arrest_date_precision",
     ]  # fmt: skip
     out = []
     for row in queryset.values_list(*fields).iterator(chunk_size=5000):
         (pk, ref, latin, fa, aliases, keys, father, gender, birth, prison, death,
-         precision, place, event, fate) = row  # fmt: skip
+         precision, place, event, fate, birth_place, occupation, religion, ethnicity,
+         civil_status, arrest, arrest_precision) = row  # fmt: skip
         out.append(
             Candidate(
                 ref=ref,
@@ -44,6 +46,13 @@ def load_candidates(queryset) -> list[Candidate]:
                 death_place=place,
                 event=event,
                 fate=fate or "",
+                birth_place=birth_place,
+                occupation=occupation or "",
+                religion=religion or "",
+                ethnicity=ethnicity or "",
+                civil_status=civil_status or "",
+                arrest_date=arrest,
+                arrest_date_precision=arrest_precision or "",
             )
         )
     return out
@@ -121,6 +130,13 @@ def candidate_of(label: str, victim) -> Candidate:
         death_place=victim.death_place_id,
         event=victim.event_id,
         fate=victim.fate or "",
+        birth_place=victim.birth_place_id,
+        occupation=victim.occupation or "",
+        religion=victim.religion or "",
+        ethnicity=victim.ethnicity or "",
+        civil_status=victim.civil_status or "",
+        arrest_date=victim.arrest_date,
+        arrest_date_precision=victim.arrest_date_precision or "",
     )
 
 

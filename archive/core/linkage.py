@@ -57,10 +57,11 @@ FATHER_CLOSE = 0.95
 PAIR_BLOCK_CAP = 500
 SINGLE_BLOCK_CAP = 60
 
-# A pair is proposed for review from this probability up: 0 bits, the lowest cut with
-# precision 0.95 on a synthetic training list of 100,000 (seed 1), reported on another
-# (seed 2: recall 0.836, precision 0.954; docs/dedupe.md).
-PROPOSE_PROBABILITY = 0.5
+# A pair is proposed for review from this probability up (-1.58 bits): chosen on a
+# synthetic training list of 100,000 of the realistic make (seed 1), the cut where recall
+# 0.97 and precision 0.95 both have the most room, and reported on other lists (seeds 2
+# and 3, and the lexicon make; docs/dedupe.md). A researcher decides every pair proposed.
+PROPOSE_PROBABILITY = 0.25
 # How many records of the same person a record has in the list, on average (the prior).
 # Calibrated on the synthetic lists (bench/dedupe_bench.py, 5 % of people entered twice):
 # at 0.05 the pairs at probability 0.25 were already one person 95 % of the time, the name's
@@ -88,7 +89,34 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
     "death_place": {"same": (0.95, 0.25), "different": (0.05, 0.75)},
     # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
     "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
+    # The person's facts (``PERSON_LEVELS``; m's reasons in docs/dedupe.md). u of "same" is
+    # the value's share within the event, of "different" 1 - the sum of the squared shares,
+    # both from the list; the u here only smooth a small list.
+    # Place of birth: lists confuse it now and then with the place of residence or where the
+    # identity card was issued.
+    "birth_place": {"same": (0.93, 0.06), "different": (0.07, 0.94)},
+    # Occupation: a student arrested in 1981 is a worker or a teacher by 1988, and lists
+    # group trades differently.
+    "occupation": {"same": (0.85, 0.2), "different": (0.15, 0.8)},
+    "ethnicity": {"same": (0.95, 0.45), "different": (0.05, 0.55)},
+    # Religion: the commonest is recorded wrongly least often; Baha'i, Sunni, Christian are
+    # why lists record it at all.
+    "religion": {"same": (0.97, 0.8), "different": (0.03, 0.2)},
+    # Civil status changes (a prisoner married between arrests, widowed by another
+    # execution): weak evidence either way.
+    "civil_status": {"same": (0.85, 0.5), "different": (0.15, 0.5)},
+    # Date of arrest: often remembered loosely, and a person arrested twice (1981, 1985)
+    # is given either arrest by different lists.
+    "arrest": {
+        "same day": (0.3, 0.002),
+        "same month": (0.33, 0.03),
+        "same year": (0.22, 0.25),
+        "different": (0.15, 0.72),
+    },
 }
+
+# The person's facts compared as same or different, each weighed by its frequency.
+PERSON_LEVELS = ("birth_place", "occupation", "ethnicity", "religion", "civil_status")
 
 
 def gettext_noop(text: str) -> str:
@@ -116,6 +144,20 @@ REASONS = {
     ("death_place", "different"): gettext_noop("different place of death"),
     ("fate", "same"): gettext_noop("same fate"),
     ("fate", "different"): gettext_noop("different fate"),
+    ("birth_place", "same"): gettext_noop("same place of birth"),
+    ("birth_place", "different"): gettext_noop("different place of birth"),
+    ("occupation", "same"): gettext_noop("same occupation"),
+    ("occupation", "different"): gettext_noop("different occupation"),
+    ("ethnicity", "same"): gettext_noop("same ethnicity"),
+    ("ethnicity", "different"): gettext_noop("different ethnicity"),
+    ("religion", "same"): gettext_noop("same religion"),
+    ("religion", "different"): gettext_noop("different religion"),
+    ("civil_status", "same"): gettext_noop("same civil status"),
+    ("civil_status", "different"): gettext_noop("different civil status"),
+    ("arrest", "same day"): gettext_noop("same date of arrest"),
+    ("arrest", "same month"): gettext_noop("arrested the same month"),
+    ("arrest", "same year"): gettext_noop("arrested the same year"),
+    ("arrest", "different"): gettext_noop("different date of arrest"),
 }
 SAME_NAME = gettext_noop("same name")
 SAME_NAME_RESPELT = gettext_noop("same name in another spelling")
@@ -149,6 +191,14 @@ class Candidate:
     death_place: object = None
     event: object = None
     fate: str = ""  # "" or "unknown": not known
+    # The person's facts, "" or None when not known.
+    birth_place: object = None
+    occupation: str = ""
+    religion: str = ""
+    ethnicity: str = ""
+    civil_status: str = ""
+    arrest_date: dt.date | None = None
+    arrest_date_precision: str = ""
     extra: dict = field(default_factory=dict)
 
     @cached_property
@@ -238,6 +288,26 @@ class Frequencies:
         known = max(self.known.get((key, a.event), 0) - 1, 0)
         return (others + PSEUDO_PEOPLE * u) / (known + PSEUDO_PEOPLE)
 
+    def different_u(self, comparison: str, a: Candidate) -> float:
+        """u of a disagreement on one of the person's facts (``PERSON_LEVELS``): how often
+        two of the event's people who both have the fact differ, 1 - the sum of the
+        values' squared shares, smoothed towards the ordinary u."""
+        u = LEVELS[comparison]["different"][1]
+        key = (comparison, a.event)
+        known = self.known.get(key, 0)
+        if known < 2:
+            return u
+        shares = self.squares.get(key, 0) / (known * known)
+        return (known * (1 - shares) + PSEUDO_PEOPLE * u) / (known + PSEUDO_PEOPLE)
+
+    @cached_property
+    def squares(self) -> dict[tuple, int]:
+        """(comparison, event) -> the sum of its values' squared counts."""
+        out: dict[tuple, int] = defaultdict(int)
+        for (comparison, event, _value), count in self.values.items():
+            out[(comparison, event)] += count * count
+        return dict(out)
+
     def name_count(self, a: Candidate, b: Candidate) -> int:
         """Bearers of the name the two share (the commonest of their shared keys)."""
         shared = a.joined & b.joined or a.joined | b.joined
@@ -267,6 +337,10 @@ TF_LEVELS = {
     ("fate", "same"): "fate",
     ("death", "same day"): "death day",
     ("death", "same month"): "death month",
+    **{(fact, "same"): fact for fact in PERSON_LEVELS},
+    ("arrest", "same day"): "arrest day",
+    ("arrest", "same month"): "arrest month",
+    ("arrest", "same year"): "arrest year",
 }
 
 
@@ -282,6 +356,16 @@ def _tf_values(person: Candidate) -> list[tuple[str, object]]:
             out.append(("death day", person.death_date))
         if rank >= 2:
             out.append(("death month", (person.death_date.year, person.death_date.month)))
+    for fact in PERSON_LEVELS:
+        if value := getattr(person, fact):
+            out.append((fact, value))
+    if arrest := person.arrest_date:
+        rank = _PRECISION_RANK.get(person.arrest_date_precision, 3)
+        if rank >= 3:
+            out.append(("arrest day", arrest))
+        if rank >= 2:
+            out.append(("arrest month", (arrest.year, arrest.month)))
+        out.append(("arrest year", arrest.year))
     return out
 
 
@@ -329,6 +413,10 @@ def _blocks_of(toks: list[str]) -> set[str]:
         return {"1:" + k for k in _part_keys(toks)}
     given = _part_keys(toks[:1]) | (_part_keys(toks[:2]) if len(toks) >= 3 else set())
     family = _part_keys(toks[-1:]) | (_part_keys(toks[-2:]) if len(toks) >= 3 else set())
+    if len(toks) >= 4:
+        # A family name of three parts in Persian (فتح‌الله‌پور, one word in Latin:
+        # Fathollahpour).
+        family |= _part_keys(toks[-3:])
     out = {"1:" + k for k in _part_keys(toks[-1:])}
     for g in given:
         for f in family:
@@ -515,13 +603,22 @@ def death_date_agreement(a: Candidate, b: Candidate) -> str | None:
 
     Dates are compared at the coarser of the two precisions: "August 1988" and
     "1988-08-27" agree (to the month)."""
-    if not a.death_date or not b.death_date:
-        return None
-    rank = min(
-        _PRECISION_RANK.get(a.death_date_precision, 3),
-        _PRECISION_RANK.get(b.death_date_precision, 3),
+    return _date_agreement(
+        a.death_date, a.death_date_precision, b.death_date, b.death_date_precision
     )
-    da, db = a.death_date, b.death_date
+
+
+def arrest_date_agreement(a: Candidate, b: Candidate) -> str | None:
+    """As ``death_date_agreement``, for the dates of arrest."""
+    return _date_agreement(
+        a.arrest_date, a.arrest_date_precision, b.arrest_date, b.arrest_date_precision
+    )
+
+
+def _date_agreement(da, precision_a: str, db, precision_b: str) -> str | None:
+    if not da or not db:
+        return None
+    rank = min(_PRECISION_RANK.get(precision_a, 3), _PRECISION_RANK.get(precision_b, 3))
     if da.year != db.year:
         return "different"
     if rank == 1:
@@ -574,6 +671,13 @@ def levels(a: Candidate, b: Candidate, sim: float | None = None) -> dict[str, st
     fates = {a.fate, b.fate}
     if not fates & {"", "unknown"}:
         out["fate"] = "same" if len(fates) == 1 else "different"
+    for fact in PERSON_LEVELS:
+        x, y = getattr(a, fact), getattr(b, fact)
+        if x and y:
+            out[fact] = "same" if x == y else "different"
+    arrest = arrest_date_agreement(a, b)
+    if arrest:
+        out["arrest"] = arrest
     return out
 
 
@@ -591,6 +695,8 @@ def weigh(
             u = freq.father_u(a)
         elif (comparison, level) in TF_LEVELS:
             u = freq.value_u(comparison, level, a)
+        elif comparison in PERSON_LEVELS:
+            u = freq.different_u(comparison, a)
         weight += math.log2(m / u)
         if comparison == "name":
             if level == "same":

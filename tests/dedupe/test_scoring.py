@@ -97,3 +97,10 @@ def test_the_weight_is_the_prior_plus_the_log_ratio_of_each_level():
         + math.log2(m_prison / u_prison)
     )
     assert abs(score_pair(a, b).weight - expected) < 0.01
+
+
+def test_a_family_name_of_three_parts_in_persian_meets_its_one_word_latin_spelling():
+    latin = Candidate(ref="A", name_latin="Hassan Fathollahpour", father_name="Reza")
+    persian = Candidate(ref="B", name_fa="حسن فتح\u200cالله\u200cپور", father_name="رضا")
+    found = find_duplicates([latin, persian])
+    assert [(m.a.ref, m.b.ref) for m in found] == [("A", "B")]
