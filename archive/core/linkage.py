@@ -49,127 +49,28 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from archive.core import names
-from archive.core.names.lexicon import parse_name
-
-# A name match this close (one edit, different long vowels) may be the same name.
-NAME_THRESHOLD = 0.85
-FATHER_CLOSE = 0.95
-PAIR_BLOCK_CAP = 500
-SINGLE_BLOCK_CAP = 60
-
-# A pair is proposed for review from this probability up (-1.58 bits): chosen on a
-# synthetic training list of 100,000 of the realistic make (seed 1), the cut where recall
-# 0.97 and precision 0.95 both have the most room, and reported on other lists (seeds 2
-# and 3, and the lexicon make; docs/dedupe.md). A researcher decides every pair proposed.
-PROPOSE_PROBABILITY = 0.25
-# How many records of the same person a record has in the list, on average (the prior).
-# Calibrated on the synthetic lists (bench/dedupe_bench.py, 5 % of people entered twice):
-# at 0.05 the pairs at probability 0.25 were already one person 95 % of the time, the name's
-# frequency counting the duplicates themselves among the strangers; 0.15 makes a
-# probability of 0.5 mean about what it says (docs/dedupe.md).
-EXPECTED_DUPLICATES = 0.15
-# Until a list is large enough to tell what is common, frequencies are smoothed as if this
-# many more people with ordinary names had been seen.
-PSEUDO_PEOPLE = 500
-
-# (m, u) per comparison and level: m = P(level | same person), u = P(level | strangers).
-# For "name: same" and "father: same" u is replaced by the value's frequency (see above);
-# the u given here is the ordinary one, used for smoothing.
-LEVELS: dict[str, dict[str, tuple[float, float]]] = {
-    "name": {"same": (0.95, 0.001), "close": (0.03, 0.0009), "similar": (0.02, 0.0015)},
-    "father": {"same": (0.9, 0.046), "close": (0.05, 0.002), "uncertain": (0.05, 0.01)},
-    "birth": {"0": (0.6, 0.048), "1": (0.37, 0.093), "2": (0.03, 0.091)},
-    "prison": {"same": (0.95, 0.19), "different": (0.05, 0.81)},
-    "death": {
-        "same day": (0.35, 0.024),
-        "same month": (0.42, 0.2),
-        "same year": (0.2, 0.36),
-        "different": (0.03, 0.41),
-    },
-    "death_place": {"same": (0.95, 0.25), "different": (0.05, 0.75)},
-    # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
-    "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
-    # The person's facts (``PERSON_LEVELS``; m's reasons in docs/dedupe.md). u of "same" is
-    # the value's share within the event, of "different" 1 - the sum of the squared shares,
-    # both from the list; the u here only smooth a small list.
-    # Place of birth: lists confuse it now and then with the place of residence or where the
-    # identity card was issued.
-    "birth_place": {"same": (0.93, 0.06), "different": (0.07, 0.94)},
-    # Occupation: a student arrested in 1981 is a worker or a teacher by 1988, and lists
-    # group trades differently.
-    "occupation": {"same": (0.85, 0.2), "different": (0.15, 0.8)},
-    "ethnicity": {"same": (0.95, 0.45), "different": (0.05, 0.55)},
-    # Religion: the commonest is recorded wrongly least often; Baha'i, Sunni, Christian are
-    # why lists record it at all.
-    "religion": {"same": (0.97, 0.8), "different": (0.03, 0.2)},
-    # Civil status changes (a prisoner married between arrests, widowed by another
-    # execution): weak evidence either way.
-    "civil_status": {"same": (0.85, 0.5), "different": (0.15, 0.5)},
-    # Date of arrest: often remembered loosely, and a person arrested twice (1981, 1985)
-    # is given either arrest by different lists.
-    "arrest": {
-        "same day": (0.3, 0.002),
-        "same month": (0.33, 0.03),
-        "same year": (0.22, 0.25),
-        "different": (0.15, 0.72),
-    },
-}
-
-# The person's facts compared as same or different, each weighed by its frequency.
-PERSON_LEVELS = ("birth_place", "occupation", "ethnicity", "religion", "civil_status")
-
-
-def gettext_noop(text: str) -> str:
-    """Marks a reason for translation (makemessages reads the name) and leaves it as it
-    is: the reasons are stored and written in English, and translated where staff read
-    them (``archive.core.match_reasons``)."""
-    return text
-
-
-# Reasons in words, per comparison and level.
-REASONS = {
-    ("father", "same"): gettext_noop("same father's name"),
-    ("father", "close"): gettext_noop("father's name in part or in a close spelling"),
-    ("father", "uncertain"): gettext_noop("father's name perhaps the same, in another script"),
-    ("birth", "0"): gettext_noop("same birth year"),
-    ("birth", "1"): gettext_noop("birth year 1 apart"),
-    ("birth", "2"): gettext_noop("birth year 2 apart"),
-    ("prison", "same"): gettext_noop("same prison"),
-    ("prison", "different"): gettext_noop("different prison"),
-    ("death", "same day"): gettext_noop("same date of death"),
-    ("death", "same month"): gettext_noop("died same month"),
-    ("death", "same year"): gettext_noop("died same year"),
-    ("death", "different"): gettext_noop("different date of death"),
-    ("death_place", "same"): gettext_noop("same place of death"),
-    ("death_place", "different"): gettext_noop("different place of death"),
-    ("fate", "same"): gettext_noop("same fate"),
-    ("fate", "different"): gettext_noop("different fate"),
-    ("birth_place", "same"): gettext_noop("same place of birth"),
-    ("birth_place", "different"): gettext_noop("different place of birth"),
-    ("occupation", "same"): gettext_noop("same occupation"),
-    ("occupation", "different"): gettext_noop("different occupation"),
-    ("ethnicity", "same"): gettext_noop("same ethnicity"),
-    ("ethnicity", "different"): gettext_noop("different ethnicity"),
-    ("religion", "same"): gettext_noop("same religion"),
-    ("religion", "different"): gettext_noop("different religion"),
-    ("civil_status", "same"): gettext_noop("same civil status"),
-    ("civil_status", "different"): gettext_noop("different civil status"),
-    ("arrest", "same day"): gettext_noop("same date of arrest"),
-    ("arrest", "same month"): gettext_noop("arrested the same month"),
-    ("arrest", "same year"): gettext_noop("arrested the same year"),
-    ("arrest", "different"): gettext_noop("different date of arrest"),
-}
-SAME_NAME = gettext_noop("same name")
-SAME_NAME_RESPELT = gettext_noop("same name in another spelling")
-SIMILAR_NAME = gettext_noop("similar name")
-RARE_NAME_REASON = gettext_noop("a rare name")
-# With the number of bearers: "a common name (1,234 people): ...".
-COMMON_NAME_REASON = gettext_noop(
-    "a common name (%(count)s people): strangers agree this well by chance"
+from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks
+from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here and by callers
+    COMMON_NAME,
+    COMMON_NAME_REASON,
+    EXPECTED_DUPLICATES,
+    FATHER_CLOSE,
+    LEVELS,
+    NAME_THRESHOLD,
+    PAIR_BLOCK_CAP,
+    PERSON_LEVELS,
+    PROPOSE_PROBABILITY,
+    PSEUDO_PEOPLE,
+    RARE_NAME,
+    RARE_NAME_REASON,
+    REASONS,
+    SAME_NAME,
+    SAME_NAME_RESPELT,
+    SIMILAR_NAME,
+    SINGLE_BLOCK_CAP,
+    gettext_noop,
 )
-
-COMMON_NAME = 20  # bearers of a name from which the reasons call it common
-RARE_NAME = 2
+from archive.core.names.lexicon import parse_name
 
 
 @dataclass
@@ -221,7 +122,7 @@ class Candidate:
     def lexicon_names(self) -> set[tuple[str, ...]]:
         """Each name read back into the lexicon's names (titles left out), where it reads
         whole: the lexicon knows spellings the keys cannot join (Kasem and قاسم)."""
-        return {found for n in self.names if (found := _lexicon_name(n))}
+        return {found for n in self.names if (found := lexicon_name(n))}
 
     @cached_property
     def father_keys(self) -> str:
@@ -379,60 +280,6 @@ class Match:
     levels: dict[str, str] = field(default_factory=dict)
 
 
-def _part_keys(tokens: list[str]) -> set[str]:
-    return set(names.name_keys(" ".join(tokens)).split())
-
-
-@lru_cache(maxsize=1 << 17)
-def _tokens(name: str) -> tuple[tuple[str, str], ...]:
-    """``names.tokens``, remembered: a list of 100,000 people holds a few thousand names."""
-    return tuple(names.tokens(name))
-
-
-@lru_cache(maxsize=1 << 17)
-def name_blocks(name: str) -> frozenset[str]:
-    """Blocks for one name: given-name key x family-name key, and the family-name key.
-
-    The given name is the first token, or the first two joined (Nematollah, نعمت‌الله
-    is two tokens in Persian); the family name likewise from the end (Hosseinpour,
-    حسین‌پور). Blocks are made with and without titles (Seyed, Haj, Sadat), which lists
-    add and drop, and which share keys with names (Seyed and Saeed are both "sid")."""
-    titles = names.title_keys()
-    toks = [(tok, names.token_key(script, tok)) for script, tok in _tokens(name)]
-    toks = [(tok, key) for tok, key in toks if key]
-    out: set[str] = set()
-    for variant in (toks, [(t, k) for t, k in toks if k not in titles]):
-        out |= _blocks_of([t for t, _k in variant])
-    return frozenset(out)
-
-
-def _blocks_of(toks: list[str]) -> set[str]:
-    if not toks:
-        return set()
-    if len(toks) == 1:
-        return {"1:" + k for k in _part_keys(toks)}
-    given = _part_keys(toks[:1]) | (_part_keys(toks[:2]) if len(toks) >= 3 else set())
-    family = _part_keys(toks[-1:]) | (_part_keys(toks[-2:]) if len(toks) >= 3 else set())
-    if len(toks) >= 4:
-        # A family name of three parts in Persian (فتح‌الله‌پور, one word in Latin:
-        # Fathollahpour).
-        family |= _part_keys(toks[-3:])
-    out = {"1:" + k for k in _part_keys(toks[-1:])}
-    for g in given:
-        for f in family:
-            if g != f:
-                out.add("2:" + "|".join(sorted((g, f))))
-                # And on the skeletons (long vowels dropped): a Latin spelling often
-                # leaves out the long vowel the Persian writes (Mosavi, موسوی; Qolipour,
-                # قلی‌پور), and the two must still meet to be compared.
-                out.add("2:" + "|".join(sorted((_skeleton(g), _skeleton(f)))))
-    return out
-
-
-def _skeleton(key: str) -> str:
-    return key[:1] + key[1:].replace("i", "").replace("u", "")
-
-
 def block_keys(person: Candidate) -> set[str]:
     """Every block a person is filed under, from all of its names."""
     out: set[str] = set()
@@ -488,68 +335,6 @@ def name_similarity(a: Candidate, b: Candidate) -> float:
     if first < NAME_THRESHOLD:
         return first
     return min(first, _best(b, a))
-
-
-@lru_cache(maxsize=1 << 16)
-def _lexicon_name(name: str) -> tuple[str, ...]:
-    return tuple(e.id for e in parse_name(name) if e.kind != "title")
-
-
-@lru_cache(maxsize=1 << 17)
-def joined_keys(name: str) -> frozenset[str]:
-    """``joined_key`` with and without titles (حاجی in حاجی‌زاده is a name, not Haj), and
-    with a final vowel inside the joined name read as the long vowel the joined spelling
-    writes: "Ali Reza" ends its first token in a vowel ("ale") where "Alireza" and
-    علیرضا write ی inside the word ("alirze")."""
-    out = set()
-    for keep_titles in (False, True):
-        out |= _joined_variants(name, keep_titles=keep_titles)
-    return frozenset(out)
-
-
-def _joined_variants(name: str, *, keep_titles: bool) -> set[str]:
-    keys = _token_keys(name, keep_titles=keep_titles)
-    if not keys:
-        return set()
-    # And the key of the name written as one word, as a list that joins the parts of a
-    # compound writes it (Hosseinnima, Alyyaser: the letters met at the joins collapse).
-    titles = names.title_keys()
-    toks = [
-        (sc, t) for sc, t in _tokens(name) if keep_titles or names.token_key(sc, t) not in titles
-    ]
-    whole = {_whole_key(toks)} if len({sc for sc, _t in toks}) == 1 else set()
-    junctions = [i for i, k in enumerate(keys[:-1]) if k.endswith("e") and len(k) > 1][:3]
-    out = set()
-    for chosen in itertools.product((False, True), repeat=len(junctions)):
-        variant = list(keys)
-        for i, flip in zip(junctions, chosen, strict=True):
-            if flip:
-                variant[i] = variant[i][:-1] + "i"
-        out.add(_join(variant))
-    return (out | whole) - {""}
-
-
-def _whole_key(toks: list[tuple[str, str]]) -> str:
-    return names.token_key(toks[0][0], "".join(t for _sc, t in toks)) if toks else ""
-
-
-def _token_keys(name: str, *, keep_titles: bool) -> list[str]:
-    titles = names.title_keys()
-    keys = [names.token_key(script, tok) for script, tok in _tokens(name)]
-    return [k for k in keys if k and (keep_titles or k not in titles)]
-
-
-def _join(keys: list[str]) -> str:
-    return keys[0] + "".join(k[1:] if k.startswith("a") and len(k) > 1 else k for k in keys[1:])
-
-
-def joined_key(name: str, *, keep_titles: bool = False) -> str:
-    """The keys of a name's tokens run together, titles left out, so that a name split
-    differently in two scripts meets: ذبیح‌الله سهرابی (three tokens in Persian) and
-    Zabihollah Sohrabi (two), حسین‌پور and Hosseinpour. A token's initial-vowel mark
-    is dropped after the first, as it is when the joined word is keyed (-ollah, -allah)."""
-    keys = _token_keys(name, keep_titles=keep_titles)
-    return _join(keys) if keys else ""
 
 
 def father_agreement(a: Candidate, b: Candidate) -> str | None:

@@ -1,0 +1,128 @@
+"""How a name is filed and joined for record linkage (``archive.core.linkage``): the
+blocks a name is compared within, and its keys run together so that a name split
+differently in two scripts, or written as one word, meets itself. Pure functions of a
+name string, remembered: a list of 100,000 people holds a few thousand names."""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+
+from archive.core import names
+from archive.core.names.lexicon import parse_name
+
+
+def _part_keys(tokens: list[str]) -> set[str]:
+    return set(names.name_keys(" ".join(tokens)).split())
+
+
+@lru_cache(maxsize=1 << 17)
+def _tokens(name: str) -> tuple[tuple[str, str], ...]:
+    """``names.tokens``, remembered: a list of 100,000 people holds a few thousand names."""
+    return tuple(names.tokens(name))
+
+
+@lru_cache(maxsize=1 << 17)
+def name_blocks(name: str) -> frozenset[str]:
+    """Blocks for one name: given-name key x family-name key, and the family-name key.
+
+    The given name is the first token, or the first two joined (Nematollah, نعمت‌الله
+    is two tokens in Persian); the family name likewise from the end (Hosseinpour,
+    حسین‌پور). Blocks are made with and without titles (Seyed, Haj, Sadat), which lists
+    add and drop, and which share keys with names (Seyed and Saeed are both "sid")."""
+    titles = names.title_keys()
+    toks = [(tok, names.token_key(script, tok)) for script, tok in _tokens(name)]
+    toks = [(tok, key) for tok, key in toks if key]
+    out: set[str] = set()
+    for variant in (toks, [(t, k) for t, k in toks if k not in titles]):
+        out |= _blocks_of([t for t, _k in variant])
+    return frozenset(out)
+
+
+def _blocks_of(toks: list[str]) -> set[str]:
+    if not toks:
+        return set()
+    if len(toks) == 1:
+        return {"1:" + k for k in _part_keys(toks)}
+    given = _part_keys(toks[:1]) | (_part_keys(toks[:2]) if len(toks) >= 3 else set())
+    family = _part_keys(toks[-1:]) | (_part_keys(toks[-2:]) if len(toks) >= 3 else set())
+    if len(toks) >= 4:
+        # A family name of three parts in Persian (فتح‌الله‌پور, one word in Latin:
+        # Fathollahpour).
+        family |= _part_keys(toks[-3:])
+    out = {"1:" + k for k in _part_keys(toks[-1:])}
+    for g in given:
+        for f in family:
+            if g != f:
+                out.add("2:" + "|".join(sorted((g, f))))
+                # And on the skeletons (long vowels dropped): a Latin spelling often
+                # leaves out the long vowel the Persian writes (Mosavi, موسوی; Qolipour,
+                # قلی‌پور), and the two must still meet to be compared.
+                out.add("2:" + "|".join(sorted((_skeleton(g), _skeleton(f)))))
+    return out
+
+
+def _skeleton(key: str) -> str:
+    return key[:1] + key[1:].replace("i", "").replace("u", "")
+
+
+@lru_cache(maxsize=1 << 16)
+def lexicon_name(name: str) -> tuple[str, ...]:
+    return tuple(e.id for e in parse_name(name) if e.kind != "title")
+
+
+@lru_cache(maxsize=1 << 17)
+def joined_keys(name: str) -> frozenset[str]:
+    """``joined_key`` with and without titles (حاجی in حاجی‌زاده is a name, not Haj), and
+    with a final vowel inside the joined name read as the long vowel the joined spelling
+    writes: "Ali Reza" ends its first token in a vowel ("ale") where "Alireza" and
+    علیرضا write ی inside the word ("alirze")."""
+    out = set()
+    for keep_titles in (False, True):
+        out |= _joined_variants(name, keep_titles=keep_titles)
+    return frozenset(out)
+
+
+def _joined_variants(name: str, *, keep_titles: bool) -> set[str]:
+    keys = _token_keys(name, keep_titles=keep_titles)
+    if not keys:
+        return set()
+    # And the key of the name written as one word, as a list that joins the parts of a
+    # compound writes it (Hosseinnima, Alyyaser: the letters met at the joins collapse).
+    titles = names.title_keys()
+    toks = [
+        (sc, t) for sc, t in _tokens(name) if keep_titles or names.token_key(sc, t) not in titles
+    ]
+    whole = {_whole_key(toks)} if len({sc for sc, _t in toks}) == 1 else set()
+    junctions = [i for i, k in enumerate(keys[:-1]) if k.endswith("e") and len(k) > 1][:3]
+    out = set()
+    for chosen in itertools.product((False, True), repeat=len(junctions)):
+        variant = list(keys)
+        for i, flip in zip(junctions, chosen, strict=True):
+            if flip:
+                variant[i] = variant[i][:-1] + "i"
+        out.add(_join(variant))
+    return (out | whole) - {""}
+
+
+def _whole_key(toks: list[tuple[str, str]]) -> str:
+    return names.token_key(toks[0][0], "".join(t for _sc, t in toks)) if toks else ""
+
+
+def _token_keys(name: str, *, keep_titles: bool) -> list[str]:
+    titles = names.title_keys()
+    keys = [names.token_key(script, tok) for script, tok in _tokens(name)]
+    return [k for k in keys if k and (keep_titles or k not in titles)]
+
+
+def _join(keys: list[str]) -> str:
+    return keys[0] + "".join(k[1:] if k.startswith("a") and len(k) > 1 else k for k in keys[1:])
+
+
+def joined_key(name: str, *, keep_titles: bool = False) -> str:
+    """The keys of a name's tokens run together, titles left out, so that a name split
+    differently in two scripts meets: ذبیح‌الله سهرابی (three tokens in Persian) and
+    Zabihollah Sohrabi (two), حسین‌پور and Hosseinpour. A token's initial-vowel mark
+    is dropped after the first, as it is when the joined word is keyed (-ollah, -allah)."""
+    keys = _token_keys(name, keep_titles=keep_titles)
+    return _join(keys) if keys else ""

@@ -1,0 +1,127 @@
+"""The weights of record linkage (``archive.core.linkage``): the thresholds, the prior,
+how often two records of one person (m) and two strangers (u) agree at each level of each
+comparison (hand-set m, with the estimates beside them in docs/dedupe.md), and the words of
+the reasons staff read (translated by ``archive.core.match_reasons``). Data, not logic: the
+table a reviewer of the weights reads in one place."""
+
+from __future__ import annotations
+
+# A name match this close (one edit, different long vowels) may be the same name.
+NAME_THRESHOLD = 0.85
+FATHER_CLOSE = 0.95
+PAIR_BLOCK_CAP = 500
+SINGLE_BLOCK_CAP = 60
+
+# A pair is proposed for review from this probability up (-1.58 bits): chosen on a
+# synthetic training list of 100,000 of the realistic make (seed 1), the cut where recall
+# 0.97 and precision 0.95 both have the most room, and reported on other lists (seeds 2
+# and 3, and the lexicon make; docs/dedupe.md). A researcher decides every pair proposed.
+PROPOSE_PROBABILITY = 0.25
+# How many records of the same person a record has in the list, on average (the prior).
+# Calibrated on the synthetic lists (bench/dedupe_bench.py, 5 % of people entered twice):
+# at 0.05 the pairs at probability 0.25 were already one person 95 % of the time, the name's
+# frequency counting the duplicates themselves among the strangers; 0.15 makes a
+# probability of 0.5 mean about what it says (docs/dedupe.md).
+EXPECTED_DUPLICATES = 0.15
+# Until a list is large enough to tell what is common, frequencies are smoothed as if this
+# many more people with ordinary names had been seen.
+PSEUDO_PEOPLE = 500
+
+# (m, u) per comparison and level: m = P(level | same person), u = P(level | strangers).
+# For "name: same" and "father: same" u is replaced by the value's frequency (see above);
+# the u given here is the ordinary one, used for smoothing.
+LEVELS: dict[str, dict[str, tuple[float, float]]] = {
+    "name": {"same": (0.95, 0.001), "close": (0.03, 0.0009), "similar": (0.02, 0.0015)},
+    "father": {"same": (0.9, 0.046), "close": (0.05, 0.002), "uncertain": (0.05, 0.01)},
+    "birth": {"0": (0.6, 0.048), "1": (0.37, 0.093), "2": (0.03, 0.091)},
+    "prison": {"same": (0.95, 0.19), "different": (0.05, 0.81)},
+    "death": {
+        "same day": (0.35, 0.024),
+        "same month": (0.42, 0.2),
+        "same year": (0.2, 0.36),
+        "different": (0.03, 0.41),
+    },
+    "death_place": {"same": (0.95, 0.25), "different": (0.05, 0.75)},
+    # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
+    "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
+    # The person's facts (``PERSON_LEVELS``; m's reasons in docs/dedupe.md). u of "same" is
+    # the value's share within the event, of "different" 1 - the sum of the squared shares,
+    # both from the list; the u here only smooth a small list.
+    # Place of birth: lists confuse it now and then with the place of residence or where the
+    # identity card was issued.
+    "birth_place": {"same": (0.93, 0.06), "different": (0.07, 0.94)},
+    # Occupation: a student arrested in 1981 is a worker or a teacher by 1988, and lists
+    # group trades differently.
+    "occupation": {"same": (0.85, 0.2), "different": (0.15, 0.8)},
+    "ethnicity": {"same": (0.95, 0.45), "different": (0.05, 0.55)},
+    # Religion: the commonest is recorded wrongly least often; Baha'i, Sunni, Christian are
+    # why lists record it at all.
+    "religion": {"same": (0.97, 0.8), "different": (0.03, 0.2)},
+    # Civil status changes (a prisoner married between arrests, widowed by another
+    # execution): weak evidence either way.
+    "civil_status": {"same": (0.85, 0.5), "different": (0.15, 0.5)},
+    # Date of arrest: often remembered loosely, and a person arrested twice (1981, 1985)
+    # is given either arrest by different lists.
+    "arrest": {
+        "same day": (0.3, 0.002),
+        "same month": (0.33, 0.03),
+        "same year": (0.22, 0.25),
+        "different": (0.15, 0.72),
+    },
+}
+
+# The person's facts compared as same or different, each weighed by its frequency.
+PERSON_LEVELS = ("birth_place", "occupation", "ethnicity", "religion", "civil_status")
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a reason for translation (makemessages reads the name) and leaves it as it
+    is: the reasons are stored and written in English, and translated where staff read
+    them (``archive.core.match_reasons``)."""
+    return text
+
+
+# Reasons in words, per comparison and level.
+REASONS = {
+    ("father", "same"): gettext_noop("same father's name"),
+    ("father", "close"): gettext_noop("father's name in part or in a close spelling"),
+    ("father", "uncertain"): gettext_noop("father's name perhaps the same, in another script"),
+    ("birth", "0"): gettext_noop("same birth year"),
+    ("birth", "1"): gettext_noop("birth year 1 apart"),
+    ("birth", "2"): gettext_noop("birth year 2 apart"),
+    ("prison", "same"): gettext_noop("same prison"),
+    ("prison", "different"): gettext_noop("different prison"),
+    ("death", "same day"): gettext_noop("same date of death"),
+    ("death", "same month"): gettext_noop("died same month"),
+    ("death", "same year"): gettext_noop("died same year"),
+    ("death", "different"): gettext_noop("different date of death"),
+    ("death_place", "same"): gettext_noop("same place of death"),
+    ("death_place", "different"): gettext_noop("different place of death"),
+    ("fate", "same"): gettext_noop("same fate"),
+    ("fate", "different"): gettext_noop("different fate"),
+    ("birth_place", "same"): gettext_noop("same place of birth"),
+    ("birth_place", "different"): gettext_noop("different place of birth"),
+    ("occupation", "same"): gettext_noop("same occupation"),
+    ("occupation", "different"): gettext_noop("different occupation"),
+    ("ethnicity", "same"): gettext_noop("same ethnicity"),
+    ("ethnicity", "different"): gettext_noop("different ethnicity"),
+    ("religion", "same"): gettext_noop("same religion"),
+    ("religion", "different"): gettext_noop("different religion"),
+    ("civil_status", "same"): gettext_noop("same civil status"),
+    ("civil_status", "different"): gettext_noop("different civil status"),
+    ("arrest", "same day"): gettext_noop("same date of arrest"),
+    ("arrest", "same month"): gettext_noop("arrested the same month"),
+    ("arrest", "same year"): gettext_noop("arrested the same year"),
+    ("arrest", "different"): gettext_noop("different date of arrest"),
+}
+SAME_NAME = gettext_noop("same name")
+SAME_NAME_RESPELT = gettext_noop("same name in another spelling")
+SIMILAR_NAME = gettext_noop("similar name")
+RARE_NAME_REASON = gettext_noop("a rare name")
+# With the number of bearers: "a common name (1,234 people): ...".
+COMMON_NAME_REASON = gettext_noop(
+    "a common name (%(count)s people): strangers agree this well by chance"
+)
+
+COMMON_NAME = 20  # bearers of a name from which the reasons call it common
+RARE_NAME = 2
