@@ -24,6 +24,7 @@ has is absent. ``differences()`` compares the kept tallies with a fresh count.
 
 from __future__ import annotations
 
+from archive.core.ages import Age
 from victims import tally_core
 from victims.tally_core import TallyTable
 
@@ -151,6 +152,16 @@ def facet_counts(facet: str, using: str | None = None) -> dict[str, int]:
         .values_list("value", "total")
     )
     return {value: n for value, n in rows if n}
+
+
+def age_counts(using: str | None = None) -> dict[Age, int]:
+    """Age at death (the range its dates allow, ``archive.core.ages.Age``) -> how many
+    published victims died at it, as kept (the facet's values read "low:high")."""
+    out = {}
+    for value, n in facet_counts("age", using).items():
+        low, high = (int(part) for part in value.split(":"))
+        out[Age(low, high)] = n
+    return out
 
 
 def published_count(using: str | None = None) -> int:

@@ -25,7 +25,7 @@ from archive.core.filters import (
 from archive.core.models import Gender
 from perpetrators.models import Commission
 from sources.models import Citation
-from victims.facet_tallies import TEXT_FACETS, facet_counts, published_count
+from victims.facet_tallies import TEXT_FACETS, age_counts, facet_counts, published_count
 from victims.models import Fate, Victim
 from victims.person import AGE_GROUP_LABELS, Ethnicity, Occupation, Religion
 from victims.tallies import place_tallies
@@ -40,13 +40,6 @@ def used_values(field: str) -> set[str]:
     keeps (``victims.facet_tallies``: a few rows per value, where a pass over the
     published victims per field cost ~95 ms at 1,000,000 after every edit)."""
     return set(facet_counts(field))
-
-
-def _in_group(age: str, group) -> bool:
-    """Whether an age kept as "low:high" may fall in ``group``, as
-    ``VictimQuerySet.in_age_group`` finds it."""
-    low, high = (int(part) for part in age.split(":"))
-    return high >= group.low and (group.high is None or low <= group.high)
 
 
 def kept_count(cleaned: dict) -> int | None:
@@ -71,7 +64,7 @@ def kept_count(cleaned: dict) -> int | None:
         tally = place_tallies().get(value.pk)
         return tally.held if tally else 0
     if name == "age" and (group := age_group(value)):
-        return sum(n for age, n in facet_counts("age").items() if _in_group(age, group))
+        return sum(n for age, n in age_counts().items() if group.touches(age))
     return None
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.core.ages import AGE_GROUPS, BOUNDARY, Age, group_of
-from victims.facet_tallies import facet_counts
+from archive.core.ages import AGE_GROUPS, BOUNDARY, group_of
+from victims.facet_tallies import age_counts, facet_counts
 from victims.person import AGE_GROUP_LABELS, Occupation
 
 
@@ -21,9 +21,8 @@ def person_figures() -> dict:
     the counts the database keeps (``victims.facet_tallies``: an age as the range
     "low:high" its dates allow)."""
     by_group: dict[str, int] = {}
-    for age, n in facet_counts("age").items():
-        low, high = (int(part) for part in age.split(":"))
-        key = group_of(Age(low, high))
+    for age, n in age_counts().items():
+        key = group_of(age)
         by_group[key] = by_group.get(key, 0) + n
     order = [group.key for group in AGE_GROUPS] + [BOUNDARY]
     occupations = facet_counts("occupation")
