@@ -170,10 +170,49 @@ def test_while_another_worker_renders_a_list_anew_readers_get_the_one_it_replace
     assert "Testname Two" not in previous.content.decode()
 
     cache.delete(_render_lock("/victims/"))
+    client.get("/victims/")  # this worker renders it (after answering: see below)
     fresh = client.get("/victims/")
-    assert fresh["X-Cache"] == "miss"
+    assert fresh["X-Cache"] == "hit"
     assert "Testname Two" in fresh.content.decode()
-    assert client.get("/victims/")["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_the_worker_that_renders_a_page_anew_answers_its_reader_first_with_the_one_it_replaces(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname One"))
+    client.get("/victims/")
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Two"))
+
+    first = client.get("/victims/")
+
+    # The reader is not kept waiting for the render: they get the page it replaces, marked.
+    assert first["X-Cache"] == "stale"
+    assert "no-cache" in first["Cache-Control"]
+    assert "Testname Two" not in first.content.decode()
+    # Rendered once that answer was sent: the next reader gets the new page, and no worker
+    # is left holding the render's lock.
+    assert cache.get(_render_lock("/victims/")) is None
+    after = client.get("/victims/")
+    assert after["X-Cache"] == "hit"
+    assert "Testname Two" in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_is_rendered_anew_even_when_its_reader_is_answered_not_modified(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname One"))
+    etag = client.get("/victims/")["ETag"]
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Two"))
+
+    # A browser that holds the page it replaces: the answer is a 304 made outside the cache.
+    assert client.get("/victims/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    assert cache.get(_render_lock("/victims/")) is None
+    after = client.get("/victims/")
+    assert after["X-Cache"] == "hit"
+    assert "Testname Two" in after.content.decode()
 
 
 @pytest.mark.django_db
