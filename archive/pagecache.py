@@ -40,6 +40,7 @@ from django.core.cache import caches
 from django.core.signals import request_finished
 from django.db import DatabaseError
 from django.dispatch import receiver
+from django.http import Http404
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_cache_control
@@ -100,11 +101,37 @@ def _cacheable_response(request, response) -> bool:
     return holds_no_secret(request, response)
 
 
-def _view_name(request) -> str | None:
+def _resolved(request):
     try:
-        return resolve(request.path_info, getattr(request, "urlconf", None)).view_name
+        return resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return None
+
+
+def _view_name(request) -> str | None:
+    match = _resolved(request)
+    return match.view_name if match is not None else None
+
+
+def shown(request) -> str | None:
+    """What the page at ``request`` shows, as a token: its view's ``shown()``, which reads
+    only what the page shows (counts the database keeps, the ids and times of change of
+    the rows listed) and so costs a few queries, not a render. None when the view has no
+    ``shown()``, cannot tell, or read figures from before the last change."""
+    match = _resolved(request)
+    view_class = getattr(match.func, "view_class", None) if match is not None else None
+    if view_class is None or not hasattr(view_class, "shown"):
+        return None
+    view = view_class(**match.func.view_initkwargs)
+    view.setup(request, *match.args, **match.kwargs)
+    marked = PREVIOUS_FIGURES.set(None)
+    try:
+        token = view.shown()
+        return None if PREVIOUS_FIGURES.get() is not None else token
+    except (Http404, DatabaseError):
+        return None  # the view answers it itself when rendered
+    finally:
+        PREVIOUS_FIGURES.reset(marked)
 
 
 class PublicPageCacheMiddleware:
@@ -169,7 +196,9 @@ class PublicPageCacheMiddleware:
             settings.ARCHIVE_VERSION, translation.get_language(), request.scheme, host,
             request.get_full_path(),
         )  # fmt: skip
-        local_key, key = keys = cache_key("page", *where), cache_key("page", version, *where)
+        # (The shared level's entries are a page and what it shows: named apart from the
+        # plain pages an earlier release kept there.)
+        local_key, key = keys = cache_key("page", *where), cache_key("page+shown", version, *where)
         entry = local.get(local_key)
         if entry is not None and entry.version == version:
             return _served(entry.response, "hit")
@@ -184,15 +213,21 @@ class PublicPageCacheMiddleware:
             lock = cache_key("page-render", *where) if entry is not None else None
             found = self._shared("get_many", [k for k in (key, EPOCH_KEY, lock) if k]) or {}
             epoch = current_epoch(found.get(EPOCH_KEY), caches[self.shared_alias])
-            response = found.get(key)
-            if response is not None:
-                local.set(local_key, Kept(version, epoch, response), self.timeout)
+            if key in found:
+                response, showing = found[key]
+                local.set(local_key, Kept(version, epoch, response, showing), self.timeout)
                 return _served(response, "hit")
             # After an edit, one worker renders the page anew while the others serve the
             # one it replaces, for as long as that render takes (``RENDER_LOCK_SECONDS``
             # at most): twenty readers arriving together are not twenty renders. Never
             # across a withdrawal or a deletion (a new epoch).
             if entry is not None and may_serve_previous(entry.epoch, epoch):
+                # Pages are keyed on what they show: an edit that changes nothing this
+                # page shows (a record not listed on it, a fact it does not count) leaves
+                # it as it is, for the price of reading what it shows.
+                if entry.shown is not None and shown(request) == entry.shown:
+                    local.set(local_key, entry._replace(version=version), self.timeout)
+                    return _served(entry.response, "hit")
                 if lock in found or not self._shared("add", lock, version, RENDER_LOCK_SECONDS):
                     return _previous(entry)
                 if request.method == "GET":
@@ -223,6 +258,9 @@ class PublicPageCacheMiddleware:
         token = REQUEST_VERSION.set(version)
         started = time.thread_time()
         try:
+            # Read before the render: a change in between makes the next check differ,
+            # never a page kept as showing what it does not.
+            showing = shown(request) if shared else None
             response = self.get_response(request)
         except BaseException:
             self._release(lock)
@@ -237,7 +275,7 @@ class PublicPageCacheMiddleware:
                 response,
                 local_key,
                 key,
-                Kept(version, epoch, response),
+                Kept(version, epoch, response, showing),
                 shared=shared,
                 view=view,
                 expensive=rendered >= self.share_after,
@@ -259,7 +297,7 @@ class PublicPageCacheMiddleware:
             # the pages that cost more to render (lists, statistics), not for a record's
             # page or a search, which readers seldom ask for twice.
             if shared and expensive:
-                self._shared("set", key, response, self.timeout)
+                self._shared("set", key, (response, kept.shown), self.timeout)
                 self.cheap_views.discard(view)
             elif shared:
                 self.cheap_views.add(view)
@@ -268,11 +306,13 @@ class PublicPageCacheMiddleware:
 
 class Kept(NamedTuple):
     """A page as a worker keeps it: the data version it shows, the withdrawal epoch it
-    was rendered in (None: never to be served as previous), the response."""
+    was rendered in (None: never to be served as previous), the response, and what it
+    shows (``shown``; None: unknown, rendered anew after every change)."""
 
     version: str
     epoch: str | None
     response: object
+    shown: str | None = None
 
 
 def _served(response, how: str):

@@ -31,6 +31,7 @@ batch is one statement); SQLite, one writer at a time, one per row.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -244,6 +245,17 @@ class TallyTable:
         with connection.cursor() as cursor:
             cursor.execute(self.fresh_count_sql(connection.vendor))
             return cursor.fetchall()
+
+    def digest(self, using: str | None = None) -> str:
+        """A token that changes whenever a kept sum changes (and only then: how the sums
+        are split over rows does not count): what a page showing only these sums is
+        keyed on. One query over the table."""
+        keys = ", ".join(self.keys)
+        sums = ", ".join(f"SUM({s})" for s in self.sums)
+        with connections[using or "default"].cursor() as cursor:
+            cursor.execute(f"SELECT {keys}, {sums} FROM {self.table} GROUP BY {keys}")
+            rows = sorted(row for row in cursor.fetchall() if any(row[len(self.keys) :]))
+        return hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
 
 
 def differences(kept: dict, fresh: dict) -> dict:

@@ -81,8 +81,30 @@ class PublicListView(TemplateView):
         them (counts the database keeps); None: the list counts them."""
         return None
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def shown_around(self) -> str | None:
+        """A token for what the page shows besides its rows and total (the filters'
+        choices, the names of the places and events its rows link to), or None when that
+        is not known cheaply: the page then has no ``shown()`` token and is rendered anew
+        after every change."""
+        return None
+
+    def shown(self) -> str | None:
+        """What this page of the list shows, as a token (``archive.pagecache``): its rows,
+        each as of its last change, its total and ``shown_around()``. Only where the total
+        is known without counting (``known_count``); None for a search."""
+        around = self.shown_around()
+        if around is None:
+            return None
+        _filters, queryset, options = self._listing()
+        if options["q"] or options["count"] is None:
+            return None
+        page, bad_cursor = self._paged(queryset, options)
+        rows = [(o.pk, o.updated_at) for o in page.object_list]
+        return repr((around, page.count, rows, bad_cursor, page.next_params, page.previous_params))
+
+    def _listing(self):
+        """The filters as read from the request, the rows they find, and the paging's
+        options."""
         request = self.request
         filterset = self.filterset_class(
             filter_params(request.GET, self.filterset_class),
@@ -101,10 +123,23 @@ class PublicListView(TemplateView):
             "per_page": settings.PAGE_SIZE,
             "count": None if q else self.known_count(filterset),
         }
+        return filterset, queryset, options
+
+    def _paged(self, queryset, options):
+        """The page asked for, and whether its cursor was one this site did not give
+        (then the first page)."""
         try:
-            page = paginate(queryset, request.GET, **options)
+            return paginate(queryset, self.request.GET, **options), False
         except BadCursor:
-            page = paginate(queryset, {}, **options)
+            return paginate(queryset, {}, **options), True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        filterset, queryset, options = self._listing()
+        q = options["q"]
+        page, bad_cursor = self._paged(queryset, options)
+        if bad_cursor:
             context["bad_cursor"] = True
         params = request.GET
         context.update(

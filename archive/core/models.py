@@ -386,6 +386,15 @@ class BilingualNameMixin:
 
 
 class PlaceQuerySet(models.QuerySet):
+    def version(self) -> str:
+        """A token of everything pages show of these places (names, kind, where they are):
+        places keep no time of change (``rows_version``)."""
+        from archive.core.pagination import rows_version
+
+        return rows_version(
+            self, "slug", "kind", "name_en", "name_fa", "parent_id", "latitude", "longitude"
+        )
+
     def prisons(self):
         return self.filter(kind=Place.Kind.PRISON)
 

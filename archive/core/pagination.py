@@ -54,6 +54,14 @@ def data_version(*models) -> str:
     return "|".join(parts)
 
 
+def rows_version(queryset, *fields) -> str:
+    """A token that changes whenever ``fields`` of a row of ``queryset`` change, a row is
+    added or one is deleted: for the small tables that keep no time of change (places,
+    organisations). One query over them."""
+    rows = list(queryset.order_by("pk").values_list("pk", *fields))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
+
+
 def cache_get(key):
     """The cache is a speed-up, never a condition of a page: a cache that cannot be read
     (its table not created yet, its server down) means computing again."""

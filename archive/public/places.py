@@ -33,7 +33,7 @@ from perpetrators.models import Commission, CommissionMembership
 from sources.footnotes import Footnotes
 from sources.models import Citation
 from victims.models import Victim
-from victims.tallies import Tally, place_tallies
+from victims.tallies import PLACES, Tally, place_tallies
 
 # The kinds of place drawn on the map, in the legend's order.
 MAPPED_KINDS = (
@@ -192,6 +192,16 @@ def table_rows(rows: list[MapRow], lang: str) -> SafeString:
 
 class PlaceMapView(TemplateView):
     template_name = "archive/place_map.html"
+
+    def shown(self) -> str:
+        """The places' tallies and what the map shows of each public place, with whether
+        its coordinates are cited (``archive.pagecache``)."""
+        places = [
+            (p.pk, p.slug, p.kind, p.name_en, p.name_fa, p.parent_id, p.latitude, p.longitude,
+             p.coordinates_cited)
+            for p in public_places()
+        ]  # fmt: skip
+        return repr((PLACES.digest(), places))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,7 +15,7 @@ from archive.api import datapackage
 from archive.api import views as api
 from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.listing import LINKED_LIMIT, by_name, is_persian
-from archive.core.models import Event
+from archive.core.models import Event, Place
 from archive.core.pagination import (
     data_version,
 )
@@ -34,29 +34,38 @@ LATEST = 8
 
 
 def archive_counts() -> dict:
-    """How many published records of each kind, cached until any of them changes."""
-    version = data_version(Victim, Perpetrator, Source, Event)
+    """How many published records of each kind: the victims as the database keeps them
+    (``victims.facet_tallies``), the others cached until any of them changes."""
 
     def count():
         return {
-            "victims": published_count(),  # kept by the database (victims.facet_tallies)
             "perpetrators": Perpetrator.objects.published().count(),
             "sources": Source.objects.public().count(),
             "events": Event.objects.published().count(),
         }
 
-    return kept("home-counts", version, count, timeout=6 * 3600)
+    others = kept("home-counts", data_version(Perpetrator, Source, Event), count, timeout=6 * 3600)
+    return {"victims": published_count(), **others}
+
+
+def latest_victims():
+    return Victim.objects.published().list_columns().order_by("-published_at", "-id")[:LATEST]
 
 
 class HomeView(TemplateView):
     template_name = "archive/home.html"
 
+    def shown(self) -> str:
+        """The counts, the latest victims (each as of its last change), and the versions
+        of the other records the page lists (``archive.pagecache``)."""
+        latest = list(latest_victims().values_list("pk", "updated_at"))
+        others = data_version(Perpetrator, Event), Place.objects.version()
+        return repr((archive_counts(), latest, others))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["counts"] = archive_counts()
-        context["latest_victims"] = list(
-            Victim.objects.published().list_columns().order_by("-published_at")[:LATEST]
-        )
+        context["latest_victims"] = list(latest_victims())
         context["latest_perpetrators"] = list(
             Perpetrator.objects.published()
             .defer("biography", "name_keys")
@@ -117,6 +126,10 @@ class EventDetailView(TemplateView):
 
 class StatsView(TemplateView):
     template_name = "archive/stats.html"
+
+    def shown(self) -> str:
+        """What the figures are computed from (``archive.pagecache``)."""
+        return stats.stats_version()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

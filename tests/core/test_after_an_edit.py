@@ -12,6 +12,7 @@ from archive.core import caching
 from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.models import PublicationStatus
 from tests.factories import VictimFactory
+from victims.models import Fate
 
 LOCMEM = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
@@ -291,3 +292,121 @@ def test_when_the_cache_loses_the_withdrawal_epoch_no_page_from_before_is_served
 
     assert page["X-Cache"] == "miss"
     assert "Testname Two" in page.content.decode()
+
+
+# --- Pages keyed on what they show ---------------------------------------------------------
+
+
+def _edit(django_capture_on_commit_callbacks, victim, **values):
+    """A researcher's save of ``victim`` with ``values``, committed."""
+
+    def save():
+        for name, value in values.items():
+            setattr(victim, name, value)
+        victim.save()
+
+    _committed(django_capture_on_commit_callbacks, save)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/stats/", "/", "/map/", "/fa/stats/"])
+def test_an_edit_that_changes_nothing_a_page_shows_leaves_it_unrendered(
+    page_cache, client, django_capture_on_commit_callbacks, url
+):
+    victim = _committed(django_capture_on_commit_callbacks, VictimFactory)
+    # Published after it: the home page's latest list does not show it.
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory.create_batch(8))
+    first = client.get(url)
+    assert first["X-Cache"] == "miss"
+
+    _edit(django_capture_on_commit_callbacks, victim, biography="Synthetic biography, edited.")
+    after = client.get(url)
+
+    # Not rendered again (no template), not the previous page either: this page as it is.
+    assert after["X-Cache"] == "hit"
+    assert after.templates == []
+    assert after.content == first.content
+
+
+@pytest.mark.django_db
+def test_an_edit_that_changes_a_count_shows_on_the_statistics_at_the_next_reader(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    victim = _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(fate="executed"))
+    client.get("/stats/")
+
+    _edit(django_capture_on_commit_callbacks, victim, fate="died_in_custody")
+    first = client.get("/stats/")  # answered with the page it replaces, then rendered
+    after = client.get("/stats/")
+
+    assert first["X-Cache"] == "stale"
+    assert after["X-Cache"] == "hit"
+    assert str(Fate.DIED_IN_CUSTODY.label) not in first.content.decode()
+    assert str(Fate.DIED_IN_CUSTODY.label) in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_list_is_left_as_it_is_after_an_edit_of_a_person_it_does_not_list(
+    page_cache, client, django_capture_on_commit_callbacks, settings
+):
+    settings.PAGE_SIZE = 2
+    listed = [
+        _committed(django_capture_on_commit_callbacks, lambda n=n: VictimFactory(name_latin=n))
+        for n in ("Testname Aaa", "Testname Bbb")
+    ]
+    unlisted = _committed(
+        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Zzz")
+    )
+    first = client.get("/victims/")
+    assert "Testname Zzz" not in first.content.decode()
+
+    _edit(django_capture_on_commit_callbacks, unlisted, biography="Synthetic, edited.")
+    assert client.get("/victims/")["X-Cache"] == "hit"
+
+    # A person the page lists: the page is rendered anew and shows the change.
+    _edit(django_capture_on_commit_callbacks, listed[0], name_latin="Testname Abc")
+    assert client.get("/victims/")["X-Cache"] == "stale"
+    after = client.get("/victims/")
+    assert after["X-Cache"] == "hit"
+    assert "Testname Abc" in after.content.decode()
+    assert "Testname Aaa" not in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_publishing_a_person_changes_the_lists_total_even_off_the_page(
+    page_cache, client, django_capture_on_commit_callbacks, settings
+):
+    settings.PAGE_SIZE = 1
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Aaa"))
+    client.get("/victims/")
+
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Zzz"))
+    client.get("/victims/")
+    after = client.get("/victims/").content.decode()
+
+    assert "Testname Zzz" not in after  # on the second page
+    assert "2 records" in after
+
+
+@pytest.mark.django_db
+def test_renaming_a_prison_shows_on_the_list_that_names_it(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    from tests.factories import PlaceFactory
+
+    prison = _committed(
+        django_capture_on_commit_callbacks,
+        lambda: VictimFactory(prison=PlaceFactory(kind="prison", name_en="Synthetic Prison One")),
+    ).prison
+    assert "Synthetic Prison One" in client.get("/victims/").content.decode()
+
+    def rename():
+        prison.name_en = "Synthetic Prison Renamed"
+        prison.save()
+
+    _committed(django_capture_on_commit_callbacks, rename)
+    client.get("/victims/")
+    after = client.get("/victims/").content.decode()
+
+    assert "Synthetic Prison Renamed" in after
+    assert "Synthetic Prison One" not in after
