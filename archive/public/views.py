@@ -49,7 +49,7 @@ def archive_counts() -> dict:
 
 
 def latest_victims():
-    return Victim.objects.published().list_columns().order_by("-published_at", "-id")[:LATEST]
+    return Victim.objects.published().list_columns().order_by("-published_at")[:LATEST]
 
 
 class HomeView(TemplateView):

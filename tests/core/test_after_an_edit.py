@@ -2,6 +2,7 @@
 while the others serve the previous figures, marked with their time; a withdrawal is never
 hidden behind old figures."""
 
+import datetime
 import threading
 import time
 
@@ -314,8 +315,16 @@ def test_an_edit_that_changes_nothing_a_page_shows_leaves_it_unrendered(
     page_cache, client, django_capture_on_commit_callbacks, url
 ):
     victim = _committed(django_capture_on_commit_callbacks, VictimFactory)
-    # Published after it: the home page's latest list does not show it.
+    # Published before the others: the home page's latest list does not show it.
     _committed(django_capture_on_commit_callbacks, lambda: VictimFactory.create_batch(8))
+    victims = type(victim).objects
+    victims.exclude(pk=victim.pk).update(
+        published_at=datetime.datetime(2002, 1, 1, tzinfo=datetime.UTC)
+    )
+    victims.filter(pk=victim.pk).update(
+        published_at=datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
+    )
+    victim.refresh_from_db()
     first = client.get(url)
     assert first["X-Cache"] == "miss"
 
