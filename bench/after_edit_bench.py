@@ -6,7 +6,9 @@ gunicorn (2 workers, DEBUG off) on 127.0.0.1 and, for each page:
 1. warm: ``--clients`` readers ask for it together, ``--rounds`` times, nothing changing;
 2. after an edit: before each round one synthetic victim is saved (its ``updated_at`` and
    the change counter move, as a researcher's save does), then the readers arrive
-   together, as they do on a busy site.
+   together, as they do on a busy site. ``--edit save`` (the default) changes nothing a
+   list or a count shows; ``--edit fact`` changes the victim's fate, which the
+   statistics, the lists' choices and totals and the home page's count show.
 
 Prints the median and p95 of each, and their ratio (after an edit ÷ warm), in one run so
 that the ratio holds on a noisy machine. Bounded: rounds × clients requests per page.
@@ -32,15 +34,28 @@ sys.path.insert(0, str(ROOT))
 from bench.run import HOST, SQLITE_PATH, build, django_env, manage, start_gunicorn, stop
 
 PAGES = ["/stats/", "/victims/", "/", "/victims/?fate=executed", "/map/"]
-EDIT = (
-    "import sys; from django.db import transaction; from victims.models import Victim; "
-    "from django.utils import timezone\n"
-    "for line in sys.stdin:\n"
-    "    with transaction.atomic():\n"
-    "        v = Victim.objects.filter(ref__startswith='SYN-').order_by('pk').first()\n"
-    "        v.save(update_fields=['updated_at'])\n"
-    "    print('edited', flush=True)\n"
-)
+EDITS = {
+    # A researcher's save that changes nothing a list or a count shows (a biography, a
+    # note): pages keyed on what they show stay as they are.
+    "save": "v.save(update_fields=['updated_at'])",
+    # A change of a counted fact (the fate, back and forth): the statistics, the list's
+    # choices and totals, the home page's count change and are rendered anew.
+    "fact": (
+        "v.fate = 'died_in_custody' if v.fate == 'executed' else 'executed'; "
+        "v.save(update_fields=['fate', 'updated_at'])"
+    ),
+}
+
+
+def edit_script(kind: str) -> str:
+    return (
+        "import sys; from django.db import transaction; from victims.models import Victim\n"
+        "for line in sys.stdin:\n"
+        "    with transaction.atomic():\n"
+        "        v = Victim.objects.filter(ref__startswith='SYN-').order_by('pk').first()\n"
+        f"        {EDITS[kind]}\n"
+        "    print('edited', flush=True)\n"
+    )
 
 
 def together(port: int, url: str, clients: int) -> list[float]:
@@ -77,14 +92,14 @@ def p95(values: list[float]) -> float:
 
 
 def measure(port: int, env: dict, *, clients: int = 20, rounds: int = 10,
-            pages: list[str] = PAGES) -> list[dict]:  # fmt: skip
+            pages: list[str] = PAGES, edit: str = "save") -> list[dict]:  # fmt: skip
     """Against the gunicorn on ``port``: each page warm and right after an edit (made by a
     ``manage.py shell`` with ``env``), ``rounds`` times ``clients`` readers together. One
     dict per page: its times warm and after an edit (ms)."""
     import subprocess
 
     editor = subprocess.Popen(
-        [sys.executable, "manage.py", "shell", "-c", EDIT], env=env, cwd=ROOT,
+        [sys.executable, "manage.py", "shell", "-c", edit_script(edit)], env=env, cwd=ROOT,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     rows = []
@@ -130,6 +145,12 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--port", type=int, default=8131)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--edit",
+        choices=sorted(EDITS),
+        default="save",
+        help="what each edit changes (default: nothing a list or count shows)",
+    )
     args = parser.parse_args(argv)
 
     env = django_env(args.database)
@@ -138,7 +159,7 @@ def main(argv=None) -> int:
     manage(env, "shell", "-c", "from django.core.cache import caches; caches['default'].clear()")
     server = start_gunicorn(env, args.port, args.workers)
     try:
-        rows = measure(args.port, env, clients=args.clients, rounds=args.rounds)
+        rows = measure(args.port, env, clients=args.clients, rounds=args.rounds, edit=args.edit)
     finally:
         stop(server)
     print(report(rows), flush=True)
