@@ -113,7 +113,7 @@ def _view_name(request) -> str | None:
     return match.view_name if match is not None else None
 
 
-def shown(request) -> str | None:
+def shown(request, version: str) -> str | None:
     """What the page at ``request`` shows, as a token: its view's ``shown()``, which reads
     only what the page shows (counts the database keeps, the ids and times of change of
     the rows listed) and so costs a few queries, not a render. None when the view has no
@@ -124,13 +124,14 @@ def shown(request) -> str | None:
         return None
     view = view_class(**match.func.view_initkwargs)
     view.setup(request, *match.args, **match.kwargs)
-    marked = PREVIOUS_FIGURES.set(None)
+    marked, read = PREVIOUS_FIGURES.set(None), REQUEST_VERSION.set(version)
     try:
         token = view.shown()
         return None if PREVIOUS_FIGURES.get() is not None else token
     except (Http404, DatabaseError):
         return None  # the view answers it itself when rendered
     finally:
+        REQUEST_VERSION.reset(read)
         PREVIOUS_FIGURES.reset(marked)
 
 
@@ -225,7 +226,7 @@ class PublicPageCacheMiddleware:
                 # Pages are keyed on what they show: an edit that changes nothing this
                 # page shows (a record not listed on it, a fact it does not count) leaves
                 # it as it is, for the price of reading what it shows.
-                if entry.shown is not None and shown(request) == entry.shown:
+                if entry.shown is not None and shown(request, version) == entry.shown:
                     local.set(local_key, entry._replace(version=version), self.timeout)
                     return _served(entry.response, "hit")
                 if lock in found or not self._shared("add", lock, version, RENDER_LOCK_SECONDS):
@@ -260,7 +261,7 @@ class PublicPageCacheMiddleware:
         try:
             # Read before the render: a change in between makes the next check differ,
             # never a page kept as showing what it does not.
-            showing = shown(request) if shared else None
+            showing = shown(request, version) if shared else None
             response = self.get_response(request)
         except BaseException:
             self._release(lock)

@@ -1,6 +1,5 @@
 """Public pages of victims: every read goes through ``.published()``."""
 
-import hashlib
 from dataclasses import dataclass
 
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -8,12 +7,9 @@ from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
 from archive.core.listing import PublicListView, checked_ref
-from archive.core.models import Event, Organisation, Place, public_place_ids
-from archive.core.pagination import data_version, rows_version
 from archive.core.records import published
-from perpetrators.models import Commission
 from sources.footnotes import Footnotes
-from victims.facet_tallies import counts_version
+from victims import shown
 from victims.filters import VictimFilter
 from victims.hearings import shown_hearings
 from victims.models import FamilyRelation, Victim
@@ -35,13 +31,8 @@ class VictimListView(PublicListView):
         """The filters' choices (the counts kept, the public places, the events,
         commissions and organisations offered) and the names of the prisons and events
         the rows link to."""
-        places = hashlib.sha256(repr(sorted(public_place_ids())).encode()).hexdigest()[:20]
-        others = (
-            data_version(Event, Commission),
-            Place.objects.version(),
-            rows_version(Organisation.objects.all(), "kind", "name_en", "name_fa"),
-        )
-        return "|".join((counts_version(), places, *others))
+        return shown.tokens("counts", "public_places", "places", "events", "commissions",
+                            "organisations")  # fmt: skip
 
 
 def submission_url(victim) -> str:

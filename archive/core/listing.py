@@ -114,14 +114,16 @@ class PublicListView(TemplateView):
         queryset = self.annotate(filterset.qs)
         q = clean_query(request.GET.get("q")) if self.searchable else ""
         tag = f"{self.model._meta.model_name}-{'-'.join(self.ordering())}"
+        count = None if q else self.known_count(filterset)
         options = {
             "q": q,
             "ordering": self.ordering(),
             "tag": tag,
-            # Only browsing counts rows (cached under the version); a search does not.
-            "version": "" if q else self.version(),
+            # Only browsing counts rows (cached under the version), and only where the
+            # count is not kept; a search does not.
+            "version": "" if q or count is not None else self.version(),
             "per_page": settings.PAGE_SIZE,
-            "count": None if q else self.known_count(filterset),
+            "count": count,
         }
         return filterset, queryset, options
 

@@ -32,8 +32,9 @@ from archive.public import maps
 from perpetrators.models import Commission, CommissionMembership
 from sources.footnotes import Footnotes
 from sources.models import Citation
+from victims import shown
 from victims.models import Victim
-from victims.tallies import PLACES, Tally, place_tallies
+from victims.tallies import Tally, place_tallies
 
 # The kinds of place drawn on the map, in the legend's order.
 MAPPED_KINDS = (
@@ -194,14 +195,11 @@ class PlaceMapView(TemplateView):
     template_name = "archive/place_map.html"
 
     def shown(self) -> str:
-        """The places' tallies and what the map shows of each public place, with whether
-        its coordinates are cited (``archive.pagecache``)."""
-        places = [
-            (p.pk, p.slug, p.kind, p.name_en, p.name_fa, p.parent_id, p.latitude, p.longitude,
-             p.coordinates_cited)
-            for p in public_places()
-        ]  # fmt: skip
-        return repr((PLACES.digest(), places))
+        """The places' tallies, the public places, what the map shows of each, and
+        whether its coordinates are cited (``archive.pagecache``)."""
+        cited = Place.objects.public().with_cited_coordinates().filter(coordinates_cited=True)
+        return repr((shown.tokens("counts", "places", "public_places"),
+                     sorted(cited.values_list("pk", flat=True))))  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

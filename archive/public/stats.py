@@ -8,8 +8,6 @@ that English and Persian pages share one computation.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.digits import number, persian_digits
 from archive.core.models import Event, Place
-from archive.core.pagination import data_version
 from archive.public.person_stats import person_figures, person_headings, person_specs
-from victims.facet_tallies import counts_version, facet_counts, published_count
-from victims.hearings import Hearing, victims_by_charge
+from victims import shown
+from victims.facet_tallies import facet_counts, published_count
+from victims.hearings import victims_by_charge
 from victims.models import Victim
 from victims.tallies import place_tallies
 
@@ -93,13 +91,11 @@ def compute() -> dict:
 
 
 def stats_version() -> str:
-    """What the figures are computed from, as a token: the counts the database keeps,
-    the events, hearings and places, and the victims by charge (a hearing's charges are
-    links with no time of change: counted, a few rows). An edit that changes none of them
-    (a biography, a source) leaves the figures, and the page, as they are."""
-    charges = hashlib.sha256(repr(victims_by_charge()).encode()).hexdigest()[:20]
-    others = data_version(Event, Hearing), Place.objects.version()
-    return "|".join((counts_version(), *others, charges))
+    """What the figures are computed from, as a token (``victims.shown``): the counts the
+    database keeps, the events, hearings and places, and the victims by charge. An edit
+    that changes none of them (a biography, a source) leaves the figures, and the page, as
+    they are."""
+    return shown.tokens("counts", "events", "hearings", "places", "charges")
 
 
 def get_stats() -> dict:

@@ -15,7 +15,7 @@ from archive.api import datapackage
 from archive.api import views as api
 from archive.core.caching import PREVIOUS_FIGURES, kept
 from archive.core.listing import LINKED_LIMIT, by_name, is_persian
-from archive.core.models import Event, Place
+from archive.core.models import Event
 from archive.core.pagination import (
     data_version,
 )
@@ -23,6 +23,7 @@ from archive.public import stats
 from perpetrators.models import Commission, Perpetrator
 from sources.footnotes import Footnotes
 from sources.models import Source
+from victims import shown
 from victims.facet_tallies import facet_counts, published_count
 from victims.hearings import hearings_before
 from victims.models import Victim
@@ -59,7 +60,7 @@ class HomeView(TemplateView):
         """The counts, the latest victims (each as of its last change), and the versions
         of the other records the page lists (``archive.pagecache``)."""
         latest = list(latest_victims().values_list("pk", "updated_at"))
-        others = data_version(Perpetrator, Event), Place.objects.version()
+        others = shown.tokens("counts", "perpetrators", "events", "places")
         return repr((archive_counts(), latest, others))
 
     def get_context_data(self, **kwargs):
