@@ -131,7 +131,7 @@ class VictimFilter(django_filters.FilterSet):
     def kept_count(self) -> int | None:
         """How many published victims this filter finds, where the database keeps the
         count (``kept_count``); None otherwise."""
-        if not self.form.is_bound:  # no filter asked for
+        if not self.is_bound:  # no filter asked for (and no form to build)
             return kept_count({})
         return kept_count(self.form.cleaned_data) if self.form.is_valid() else None
 

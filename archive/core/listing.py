@@ -98,8 +98,8 @@ class PublicListView(TemplateView):
         _filters, queryset, options = self._listing()
         if options["q"] or options["count"] is None:
             return None
-        page, bad_cursor = self._paged(queryset, options)
-        rows = [(o.pk, o.updated_at) for o in page.object_list]
+        page, bad_cursor = self._paged(queryset, {**options, "values": ("id", "updated_at")})
+        rows = [(row["id"], row["updated_at"]) for row in page.object_list]
         return repr((around, page.count, rows, bad_cursor, page.next_params, page.previous_params))
 
     def _listing(self):
