@@ -218,38 +218,49 @@ class PublicPageCacheMiddleware:
                 response, showing = found[key]
                 local.set(local_key, Kept(version, epoch, response, showing), self.timeout)
                 return _served(response, "hit")
-            # After an edit, one worker renders the page anew while the others serve the
-            # one it replaces, for as long as that render takes (``RENDER_LOCK_SECONDS``
-            # at most): twenty readers arriving together are not twenty renders. Never
-            # across a withdrawal or a deletion (a new epoch).
+            # After an edit, one worker sees to the page while the others serve the one it
+            # replaces, for as long as that takes (``RENDER_LOCK_SECONDS`` at most):
+            # twenty readers arriving together are not twenty renders. Never across a
+            # withdrawal or a deletion (a new epoch).
             if entry is not None and may_serve_previous(entry.epoch, epoch):
-                # Pages are keyed on what they show: an edit that changes nothing this
-                # page shows (a record not listed on it, a fact it does not count) leaves
-                # it as it is, for the price of reading what it shows.
-                if entry.shown is not None and shown(request, version) == entry.shown:
-                    local.set(local_key, entry._replace(version=version), self.timeout)
-                    return _served(entry.response, "hit")
                 if lock in found or not self._shared("add", lock, version, RENDER_LOCK_SECONDS):
                     return _previous(entry)
                 if request.method == "GET":
-                    # The worker that renders it answers its own reader with the page it
-                    # replaces too, and renders once that answer is sent: no reader waits
-                    # for a render (at a million victims a list takes 100-150 ms of CPU).
-                    previous = _previous(entry)
-                    _after_answer(self._render_after, request, version, epoch, keys,
+                    # That worker answers its own reader with the previous page too, and
+                    # sees to the page once the answer is sent: no reader waits for it.
+                    _after_answer(self._refresh, request, entry, version, epoch, keys,
                                   shared=shared, view=view, lock=lock)  # fmt: skip
-                    return previous
+                    return _previous(entry)
             else:
                 lock = None
         return self._render(request, version, epoch, keys, shared=shared, view=view, lock=lock)
 
-    def _render_after(self, request, *args, **kwargs) -> None:
-        """``_render`` once the reader has the previous page: in the request's language,
-        with its own mark of previous figures (the request's own were reset)."""
+    def _refresh(self, request, entry, version, epoch, keys, *, shared, view, lock) -> None:
+        """The page under ``version``, after its reader had the previous one: in the
+        request's language, with its own mark of previous figures (the request's were
+        reset). Pages are keyed on what they show: when an edit changed nothing this page
+        shows (a record it does not list, a fact it does not count), the page it has is
+        kept as the new version's, for the price of reading what it shows (``shown``);
+        otherwise it is rendered anew."""
+        local_key, key = keys
         marked = PREVIOUS_FIGURES.set(None)
         try:
             with public_reads(), translation.override(getattr(request, "LANGUAGE_CODE", None)):
-                self._render(request, *args, **kwargs)
+                # A fresh copy: the one answered was marked as previous.
+                kept = caches[CACHE_ALIAS].get(local_key)
+                if (
+                    kept is not None
+                    and kept.version == entry.version
+                    and kept.shown is not None
+                    and shown(request, version) == kept.shown
+                ):
+                    kept = kept._replace(version=version)
+                    caches[CACHE_ALIAS].set(local_key, kept, self.timeout)
+                    self._shared("set", key, (kept.response, kept.shown), self.timeout)
+                    self._release(lock)
+                else:
+                    self._render(request, version, epoch, keys, shared=shared, view=view,
+                                 lock=lock)  # fmt: skip
         finally:
             PREVIOUS_FIGURES.reset(marked)
 

@@ -329,11 +329,14 @@ def test_an_edit_that_changes_nothing_a_page_shows_leaves_it_unrendered(
     assert first["X-Cache"] == "miss"
 
     _edit(django_capture_on_commit_callbacks, victim, biography="Synthetic biography, edited.")
+    answered = client.get(url)
     after = client.get(url)
 
-    # Not rendered again (no template), not the previous page either: this page as it is.
+    # The first reader is answered at once; the page is then checked, not rendered again
+    # (no template, neither for the answer nor after it), and kept for the new version.
+    assert answered["X-Cache"] == "stale"
+    assert answered.templates == []
     assert after["X-Cache"] == "hit"
-    assert after.templates == []
     assert after.content == first.content
 
 
@@ -370,11 +373,15 @@ def test_a_list_is_left_as_it_is_after_an_edit_of_a_person_it_does_not_list(
     assert "Testname Zzz" not in first.content.decode()
 
     _edit(django_capture_on_commit_callbacks, unlisted, biography="Synthetic, edited.")
+    assert client.get("/victims/").templates == []  # checked, not rendered
     assert client.get("/victims/")["X-Cache"] == "hit"
 
     # A person the page lists: the page is rendered anew and shows the change.
     _edit(django_capture_on_commit_callbacks, listed[0], name_latin="Testname Abc")
-    assert client.get("/victims/")["X-Cache"] == "stale"
+    answered = client.get("/victims/")
+    assert answered["X-Cache"] == "stale"
+    assert "Testname Aaa" in answered.content.decode()
+    assert answered.templates != []  # rendered anew once that answer was sent
     after = client.get("/victims/")
     assert after["X-Cache"] == "hit"
     assert "Testname Abc" in after.content.decode()
