@@ -248,12 +248,17 @@ class PublicPageCacheMiddleware:
             with public_reads(), translation.override(getattr(request, "LANGUAGE_CODE", None)):
                 # A fresh copy: the one answered was marked as previous.
                 kept = caches[CACHE_ALIAS].get(local_key)
-                if (
-                    kept is not None
-                    and kept.version == entry.version
-                    and kept.shown is not None
-                    and shown(request, version) == kept.shown
-                ):
+                try:
+                    same = (
+                        kept is not None
+                        and kept.version == entry.version
+                        and kept.shown is not None
+                        and shown(request, version) == kept.shown
+                    )
+                except BaseException:
+                    self._release(lock)
+                    raise
+                if same:
                     kept = kept._replace(version=version)
                     caches[CACHE_ALIAS].set(local_key, kept, self.timeout)
                     self._shared("set", key, (kept.response, kept.shown), self.timeout)
