@@ -21,11 +21,18 @@ a session or messages cookie (staff and anyone mid-way through a form read fresh
 and only answers 200 that set no cookie, use no CSRF token and are not marked private.
 A timeout bounds what a change made behind Django's back (raw SQL) could leave stale.
 
-Right after an edit, every page is cold at once. One worker renders a page anew (holding a
-lock in the shared cache) while the others serve the page it replaces, marked ``no-cache``
-and ``X-Cache: stale``, for as long as that render takes (``RENDER_LOCK_SECONDS`` at
-most): readers arriving together are not each a render. A page from before a withdrawal or
-a deletion (a new epoch, ``archive.core.caching.forget_previous``) is never served so.
+Right after an edit the version moves for every page, but pages are keyed on what they
+show: a view may give ``shown()``, a token of what its page shows, read cheaply (the counts
+the database keeps, the ids and times of change of the rows it lists; ``victims.shown``).
+One worker sees to each page (holding a lock in the shared cache): it answers its reader
+with the page the edit may have replaced, marked ``no-cache`` and ``X-Cache: stale``, and
+once that answer is sent it reads the token. Unchanged (an edit of a record the page does
+not list, of a fact it does not count): the page is kept as the new version's, shared with
+the other workers, without a render. Changed, or no token: the page is rendered anew. The
+other workers serve the previous page meanwhile (``RENDER_LOCK_SECONDS`` at most). No
+reader waits for a check or a render, and readers arriving together are not each a render.
+A page from before a withdrawal or a deletion (a new epoch,
+``archive.core.caching.forget_previous``) is never served so: it is rendered for its reader.
 """
 
 from __future__ import annotations
