@@ -66,3 +66,24 @@ def test_a_search_behind_a_pooler_prepares_nothing(anonymous, postgres, settings
         response = anonymous.get(reverse("api:victim-list"), {"q": "Parvane Shahbazi"})
     assert [row["ref"] for row in response.json()["results"]] == [person.ref]
     assert not [q for q in queries.captured_queries if "archive_search_" in q["sql"]]
+
+
+def test_a_page_of_names_fitting_an_initial_is_not_padded_with_the_family_names_others(
+    anonymous, postgres
+):
+    """A search for "M. Hosseini": a page of Hosseinis whose name starts with an M, and
+    none of the other Hosseinis, who all rank below them (reading them too cost 300 more
+    rows to fetch and score on a common family name)."""
+    from archive.core.search import ENOUGH_SAME
+
+    fitting = [
+        VictimFactory(name_latin=f"{given} Hosseini", name_fa="")
+        for given in ["Mohammad", "Mahmoud", "Mehdi", "Majid", "Morteza", "Mostafa"] * 2
+    ]
+    assert len(fitting) >= ENOUGH_SAME
+    for given in ["Ali", "Reza", "Hassan", "Bahram", "Nader"]:
+        VictimFactory(name_latin=f"{given} Hosseini", name_fa="")
+    response = anonymous.get(reverse("api:victim-list"), {"q": "M. Hosseini"})
+    body = response.json()
+    assert {row["ref"] for row in body["results"]} == {person.ref for person in fitting}
+    assert body["count"] == len(fitting)
