@@ -25,17 +25,16 @@ name, spelling and script aside) is labelled "same spelling".
 from __future__ import annotations
 
 import itertools
-import re
 import time
 from contextlib import nullcontext, suppress
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
-from django.db import DatabaseError, OperationalError, connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
 from archive.core import names
+from archive.core.prepared import GENERIC_PLAN, prepared
 
 MAX_QUERY_LENGTH = 200
 
@@ -292,6 +291,7 @@ class Progress:
     def __init__(self, q: str):
         self.q = q
         self.scores: dict[int, float] = {}
+        self._by_keys: dict[str, float] = {}
         self.initial_done = False
         self.trigram_ms = 0.0  # spent on guesses through the trigram index
         self.same = 0  # rows with the very name asked for (score 1.0)
@@ -300,9 +300,14 @@ class Progress:
         self.best = 0.0
 
     def add(self, rows) -> None:
+        scores, by_keys = self.scores, self._by_keys
         for pk, keys in rows:
-            if pk not in self.scores:
-                score = self.scores[pk] = names.score(self.q, keys)
+            if pk not in scores:
+                # Namesakes with the same father's name share their keys: scored once.
+                score = by_keys.get(keys)
+                if score is None:
+                    score = by_keys[keys] = names.score(self.q, keys)
+                scores[pk] = score
                 self.same += names.is_exact_score(score)
                 self.strong += score >= STRONG
                 self.close += score >= CLOSE_ENOUGH
@@ -311,63 +316,8 @@ class Progress:
 
 # --- Prepared statements (PostgreSQL) ----------------------------------------------------
 
-# At a few hundred thousand rows and more, planning a probe cost PostgreSQL more than
-# running it (0.5-2 ms against 0.1-1.3 ms: the victims table has some twenty indexes the
-# planner weighs each time). Each statement of a search is therefore prepared once per
-# connection and run with its generic plan, which the name indexes answer whatever the
-# keys asked for.
-MAX_PREPARED = 200  # statements kept per connection (probe shapes x filter combinations)
-GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
-_PLACEHOLDER = re.compile(r"%%|%s")
-
-
-def _numbered(sql: str) -> tuple[str, int]:
-    """``sql`` with psycopg's ``%s`` placeholders as PostgreSQL's ``$1, $2, ...`` (and
-    ``%%`` as ``%``), and how many there are."""
-    count = 0
-
-    def number(match) -> str:
-        nonlocal count
-        if match.group(0) == "%%":
-            return "%"
-        count += 1
-        return f"${count}"
-
-    return _PLACEHOLDER.sub(number, sql), count
-
-
-def prepared(connection, sql: str) -> str | None:
-    """``EXECUTE <name>(%s, ...)`` for ``sql`` (with ``%s`` placeholders), prepared once on
-    this connection; None when it cannot be prepared (then run ``sql`` as it is), or
-    when ``settings.SEARCH_PREPARED`` is off."""
-    if not settings.SEARCH_PREPARED:
-        return None
-    connection.ensure_connection()
-    raw = connection.connection
-    registry = getattr(connection, "_search_statements", None)
-    if registry is None or registry[0] is not raw:  # a new connection: nothing prepared
-        registry = connection._search_statements = (raw, {})
-    statements = registry[1]
-    if sql in statements:
-        return statements[sql]
-    numbered, count = _numbered(sql)
-    name = f"archive_search_{len(statements)}"
-    guard = (
-        transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
-    )
-    try:
-        with guard, connection.cursor() as cursor:
-            if len(statements) >= MAX_PREPARED:
-                cursor.execute("DEALLOCATE ALL")
-                statements.clear()
-                name = "archive_search_0"
-            cursor.execute(f"PREPARE {name} AS {numbered}")
-    except DatabaseError:
-        statements[sql] = None  # e.g. a parameter whose type PostgreSQL cannot tell
-        return None
-    call = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
-    statements[sql] = call
-    return call
+# Each statement of a search is prepared once per connection (``archive.core.prepared``)
+# and run with its generic plan, which the name indexes answer whatever the keys asked for.
 
 
 _COLUMNS: dict[tuple, str | None] = {}
