@@ -254,3 +254,23 @@ def test_a_host_we_do_not_answer_to_is_refused_before_the_cache_is_read(settings
     assert "Cachetest Refused" not in response.content.decode()
     assert "X-Cache" not in response
     assert not any("archive_cache" in q["sql"] for q in queries)
+
+
+def test_the_datas_version_is_planned_once_per_connection_and_still_moves_with_an_edit(
+    client, django_capture_on_commit_callbacks
+):
+    """Every request reads the data's version; PostgreSQL spent 0.7 ms planning that
+    read for 0.1 ms of work. It is prepared once per connection, and still current."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL prepares statements")
+    from archive.core.versions import site_version
+
+    with CaptureQueriesContext(connection) as queries:
+        first = site_version()
+        again = site_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        VictimFactory()
+    assert first == again != site_version()
+    reads = [q["sql"] for q in queries.captured_queries]
+    assert len(reads) == 2
+    assert all(sql.startswith("EXECUTE archive_site_version_") for sql in reads), reads
