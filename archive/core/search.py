@@ -414,6 +414,29 @@ class Prober:
         none if the database takes longer than that."""
         if self.empty or not probes:
             return []
+        return self._rows(probes, timeout_ms=timeout_ms)
+
+    def rows_ahead(self, probes, following, fewer_than: int) -> tuple[list, list | None]:
+        """``rows(probes)``, and in the same statement ``rows(following)`` if ``probes``
+        find fewer than ``fewer_than`` rows (else None: PostgreSQL does not run them).
+        For the step after the strong one, which the stopping rules (``_stop``) cannot
+        skip when the strong step found only a few rows: its round trip saved."""
+        if self.empty or not self.postgres or fewer_than <= 0 or not following:
+            return self.rows(probes), None
+        first, params = self._sql(probes)
+        then, then_params = self._sql(following, offset=len(probes))
+        sql = (
+            f"WITH search_first AS MATERIALIZED ({first}) SELECT * FROM search_first "
+            f"UNION ALL SELECT * FROM ({then}) search_then "
+            "WHERE (SELECT count(*) FROM search_first) < %s"
+        )
+        found = self._rows(None, sql=(sql, [*params, *then_params, fewer_than]))
+        count = len(probes)
+        before = [row for row in found if row[0] < count]
+        after = [(i - count, pk, keys) for i, pk, keys in found if i >= count]
+        return before, (after if len(before) < fewer_than else None)
+
+    def _rows(self, probes, *, timeout_ms: float = 0, sql=None) -> list:
         if not self.postgres:
             found = []
             for i, (condition, params, limit) in enumerate(probes):
@@ -424,7 +447,7 @@ class Prober:
                 with suppress(OperationalError):
                     self._execute("SELECT 1", (), guarded=True)
             return found
-        sql, params = self._sql(probes)
+        sql, params = sql or self._sql(probes)
         # Every probe has an index; with a LIMIT the planner may still bet on a
         # sequential scan finding enough rows early ("M. Hosseini": a regex on the
         # keys), which reads much of a million rows when the bet is lost.
@@ -447,7 +470,7 @@ class Prober:
                 self._execute("SELECT 1", (), guarded=True)
         return [(probe, pk, keys) for pk, keys, probe in rows]
 
-    def _sql(self, probes) -> tuple[str, list]:
+    def _sql(self, probes, offset: int = 0) -> tuple[str, list]:
         # The SQL text is the table's name and fixed fragments; values are parameters.
         if len(probes) == 1 and not self.postgres:
             ((condition, values, limit),) = probes
@@ -457,7 +480,7 @@ class Prober:
             )
             return sql, [*values, limit, *self.params]
         parts, values = [], []
-        for i, (condition, probe_params, limit) in enumerate(probes):
+        for i, (condition, probe_params, limit) in enumerate(probes, offset):
             parts.append(
                 f"(SELECT *, {i} AS search_probe FROM {self.quoted} WHERE {condition} LIMIT %s)"
             )
@@ -557,35 +580,68 @@ def _stop(kind: str, mode: str | None, progress: Progress, exact_hits: int) -> b
     )
 
 
+def _batch(stage, progress: Progress, exact_hits: int) -> tuple[list, bool]:
+    """The probes of ``stage`` worth running given what was found so far, and whether
+    the stopping rules ended the stage (then no later stage runs either)."""
+    batch = []
+    for probe, mode in stage:
+        kind = probe[0]
+        if _stop(kind, mode, progress, exact_hits):
+            return batch, True
+        if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
+            continue  # a page of names fitting the initial: the others rank below
+        batch.append((probe, mode))
+    return batch, False
+
+
+def _weak(stage) -> bool:
+    """Whether ``stage`` is the step of weaker probes (``_stages``)."""
+    probe, mode = stage[0]
+    return mode != TRIGRAMS and (probe[0] in ("partial", "fuzzy") or mode == SUBSTRINGS)
+
+
 def candidates(queryset, key: str, progress: Progress) -> Prober:
     """Finds the rows of ``queryset`` worth ranking for ``key`` and hands them to
     ``progress``: a few hundred at most, found through the search indexes (no scan of
-    every row), in as few statements as the stopping rules allow (``_stages``)."""
+    every row), in as few statements as the stopping rules allow (``_stages``).
+
+    The step of weaker probes is read with the strong step, in the same statement, when
+    the strong step finds too few rows for any stopping rule to skip it (fewer than
+    ENOUGH_SAME close ones, EXACT_LIMIT exact hits): the same rows, one round trip less
+    (PostgreSQL)."""
     exact_hits = 0
     with Prober(queryset) as prober:
-        for stage in _stages(key, prober.postgres):
-            batch, stopped = [], False
-            for probe, mode in stage:
-                kind = probe[0]
-                if _stop(kind, mode, progress, exact_hits):
-                    stopped = True
-                    break
-                if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
-                    continue  # a page of names fitting the initial: the others rank below
-                batch.append((probe, mode))
+        stages = _stages(key, prober.postgres)
+        ahead = None  # the rows of the next stage, read with this one
+        for n, stage in enumerate(stages):
+            batch, stopped = _batch(stage, progress, exact_hits)
             if not batch:
                 break
-            conditions = [prober.condition(probe, mode) for probe, mode in batch]
-            if batch[0][1] == TRIGRAMS:
+            read, ahead = ahead, None
+            if read is not None and len(batch) == len(stage):
+                # Read with the step before, every probe of it: no rule could stop it
+                # (``rows_ahead``'s bound). The rules are still asked, and decide.
+                rows = read
+            elif batch[0][1] == TRIGRAMS:
                 # A guess at a farther spelling, given what is left of TRIGRAM_MS (all of
                 # a search's guesses together): on a common short key the trigram index
                 # can take far longer (60 ms at a million people; 2-5 ms at 20,000), and
                 # what the guess would add ranks below everything found so far.
+                conditions = [prober.condition(probe, mode) for probe, mode in batch]
                 started = time.perf_counter()
                 rows = prober.rows(conditions, timeout_ms=TRIGRAM_MS - progress.trigram_ms)
                 progress.trigram_ms += (time.perf_counter() - started) * 1000
             else:
-                rows = prober.rows(conditions)
+                conditions = [prober.condition(probe, mode) for probe, mode in batch]
+                following = stages[n + 1] if n + 1 < len(stages) else None
+                if not stopped and following and _weak(following):
+                    # Fewer rows than this cannot bring the close matches to ENOUGH_SAME
+                    # nor the exact hits to EXACT_LIMIT: the weak step runs regardless.
+                    bound = min(ENOUGH_SAME - progress.close, EXACT_LIMIT - exact_hits)
+                    after = [prober.condition(probe, mode) for probe, mode in following]
+                    rows, ahead = prober.rows_ahead(conditions, after, bound)
+                else:
+                    rows = prober.rows(conditions)
             exact_hits += sum(batch[i][0][0] != "fuzzy" for i, _, _ in rows)
             progress.initial_done |= any(probe[0] == "initial" for probe, _ in batch)
             progress.add((pk, keys) for _, pk, keys in rows)
