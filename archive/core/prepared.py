@@ -83,3 +83,9 @@ def prepared(connection, sql: str, *, prefix: str = "archive_search") -> str | N
     call = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
     statements[sql] = call
     return call
+
+
+def forget_prepared(connection) -> None:
+    """Forgets what this connection was thought to hold (the server no longer does):
+    each statement is prepared anew when next asked for."""
+    connection._search_statements = None

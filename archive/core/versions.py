@@ -23,7 +23,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete
 
 from archive.core.caching import forget_previous
-from archive.core.prepared import prepared
+from archive.core.prepared import forget_prepared, prepared
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +86,22 @@ def site_version(using: str | None = None) -> str:
     parts = [f"(SELECT MAX(value) FROM {counter})"]  # noqa: S608
     parts += [f"(SELECT MAX(updated_at) FROM {qn(t)})" for t in _TABLES]  # noqa: S608
     sql = "SELECT " + ", ".join(parts)
-    with db.cursor() as cursor:
-        # Prepared once per connection: planning the dozen MAX()s took 0.7 ms of every
-        # request, running them 0.1.
-        cursor.execute(prepared(db, sql, prefix="archive_site_version") or sql)
-        row = cursor.fetchone()
+    # Prepared once per connection: planning the dozen MAX()s took 0.7 ms of every
+    # request, running them 0.1.
+    call = prepared(db, sql, prefix="archive_site_version")
+    try:
+        with db.cursor() as cursor:
+            cursor.execute(call or sql)
+            row = cursor.fetchone()
+    except DatabaseError:
+        # A statement the server connection no longer holds (a pooler that switched it:
+        # docs/deploy.md, SEARCH_PREPARED): forgotten, and the read made plainly.
+        if call is None or db.in_atomic_block:
+            raise
+        forget_prepared(db)
+        with db.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
     return "|".join("0" if v is None else str(v) for v in row)
 
 
