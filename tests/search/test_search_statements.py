@@ -52,8 +52,7 @@ def test_a_page_of_the_very_name_asked_for_reads_nothing_weaker(anonymous, postg
     from archive.core.search import ENOUGH_SAME
 
     namesakes = [
-        VictimFactory(name_latin="Ali Karimi", name_fa="علی کریمی")
-        for _ in range(ENOUGH_SAME + 2)
+        VictimFactory(name_latin="Ali Karimi", name_fa="علی کریمی") for _ in range(ENOUGH_SAME + 2)
     ]
     VictimFactory(name_latin="Ali Karini", name_fa="")  # a letter off: a weaker probe's
     response = anonymous.get(reverse("api:victim-list"), {"q": "Ali Karimi"})
