@@ -13,6 +13,7 @@ transaction any server connection, which may not hold the statement: docs/deploy
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.conf import settings
 MAX_PREPARED = 200  # statements kept per connection (probe shapes x filter combinations)
 GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
 _PLACEHOLDER = re.compile(r"%%|%s")
+DUPLICATE_PREPARED = "42P05"  # duplicate_prepared_statement
 
 
 def _numbered(sql: str) -> tuple[str, int]:
@@ -37,10 +39,16 @@ def _numbered(sql: str) -> tuple[str, int]:
     return _PLACEHOLDER.sub(number, sql), count
 
 
-def prepared(connection, sql: str, *, prefix: str = "archive_search") -> str | None:
+def prepared(
+    connection, sql: str, *, prefix: str = "archive_search", keyed: bool = False
+) -> str | None:
     """``EXECUTE <prefix>_<n>(%s, ...)`` for ``sql`` (with ``%s`` placeholders), prepared
     once on this connection; None when it cannot be prepared (then run ``sql`` as it is),
     on a database other than PostgreSQL, or when ``settings.SEARCH_PREPARED`` is off.
+
+    ``keyed``: the name is made of the statement's text (``<prefix>_<digest>``), so that a
+    server connection that already holds it (prepared before its registry here was lost)
+    holds this very statement, and is used as it is.
 
     The ``PREPARE`` goes through the driver's own cursor, as Django's own set-up of a new
     connection does: it is not one of the request's statements, and is not counted as
@@ -61,7 +69,10 @@ def prepared(connection, sql: str, *, prefix: str = "archive_search") -> str | N
         with raw.cursor() as cursor:
             cursor.execute("DEALLOCATE ALL")
         statements.clear()
-    name = f"{prefix}_{len(statements)}"
+    if keyed:
+        name = f"{prefix}_{hashlib.sha256(numbered.encode()).hexdigest()[:16]}"
+    else:
+        name = f"{prefix}_{len(statements)}"
     # Inside a transaction a failed PREPARE would abort it: a savepoint of its own.
     savepoint = connection.in_atomic_block
     try:
@@ -70,10 +81,11 @@ def prepared(connection, sql: str, *, prefix: str = "archive_search") -> str | N
                 cursor.execute("SAVEPOINT archive_prepare")
             try:
                 cursor.execute(f"PREPARE {name} AS {numbered}")
-            except connection.Database.Error:
+            except connection.Database.Error as error:
                 if savepoint:
                     cursor.execute("ROLLBACK TO SAVEPOINT archive_prepare")
-                raise
+                if not (keyed and getattr(error, "pgcode", None) == DUPLICATE_PREPARED):
+                    raise
             finally:
                 if savepoint:
                     cursor.execute("RELEASE SAVEPOINT archive_prepare")
