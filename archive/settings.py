@@ -377,10 +377,11 @@ PAGE_CACHE_SHARED = envstr("PAGE_CACHE_SHARED", "default")
 # ... for the pages whose rendering took at least this much CPU (ms): a page of one record
 # or one search costs less to render than to store there, and is seldom asked for twice.
 PAGE_CACHE_SHARE_MS = envint("PAGE_CACHE_SHARE_MS", 10)
-# The people search prepares its statements once per PostgreSQL connection (planning a
-# probe cost more than running it). Off behind a pooler that hands a worker's statements
-# to different server connections (pgbouncer in transaction mode before 1.21, or without
-# max_prepared_statements): SEARCH_PREPARED=0.
+# The people search and the data's version read prepare their statements once per
+# PostgreSQL connection (planning cost more than running them: archive.core.prepared).
+# Off behind a pooler that hands a worker's statements to different server connections
+# (pgbouncer in transaction mode, any version: it tracks protocol-level prepared
+# statements, not SQL PREPARE): SEARCH_PREPARED=0.
 SEARCH_PREPARED = envbool("SEARCH_PREPARED", True)
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -59,7 +59,7 @@ def measure(client, urls, connection) -> dict:
 
 def statement_kind(sql: str, params) -> str:
     """What a search's statement is, from its text (``archive.core.search``'s probes)."""
-    if "archive_changecounter" in sql:
+    if "archive_changecounter" in sql or "archive_site_version" in sql:
         return "the data's version"
     if "statement_timeout" in sql:
         return "trigram guess"

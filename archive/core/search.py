@@ -25,17 +25,16 @@ name, spelling and script aside) is labelled "same spelling".
 from __future__ import annotations
 
 import itertools
-import re
 import time
 from contextlib import nullcontext, suppress
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
-from django.db import DatabaseError, OperationalError, connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
 from archive.core import names
+from archive.core.prepared import GENERIC_PLAN, prepared
 
 MAX_QUERY_LENGTH = 200
 
@@ -292,6 +291,7 @@ class Progress:
     def __init__(self, q: str):
         self.q = q
         self.scores: dict[int, float] = {}
+        self._by_keys: dict[str, float] = {}
         self.initial_done = False
         self.trigram_ms = 0.0  # spent on guesses through the trigram index
         self.same = 0  # rows with the very name asked for (score 1.0)
@@ -300,9 +300,14 @@ class Progress:
         self.best = 0.0
 
     def add(self, rows) -> None:
+        scores, by_keys = self.scores, self._by_keys
         for pk, keys in rows:
-            if pk not in self.scores:
-                score = self.scores[pk] = names.score(self.q, keys)
+            if pk not in scores:
+                # Namesakes with the same father's name share their keys: scored once.
+                score = by_keys.get(keys)
+                if score is None:
+                    score = by_keys[keys] = names.score(self.q, keys)
+                scores[pk] = score
                 self.same += names.is_exact_score(score)
                 self.strong += score >= STRONG
                 self.close += score >= CLOSE_ENOUGH
@@ -311,63 +316,8 @@ class Progress:
 
 # --- Prepared statements (PostgreSQL) ----------------------------------------------------
 
-# At a few hundred thousand rows and more, planning a probe cost PostgreSQL more than
-# running it (0.5-2 ms against 0.1-1.3 ms: the victims table has some twenty indexes the
-# planner weighs each time). Each statement of a search is therefore prepared once per
-# connection and run with its generic plan, which the name indexes answer whatever the
-# keys asked for.
-MAX_PREPARED = 200  # statements kept per connection (probe shapes x filter combinations)
-GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
-_PLACEHOLDER = re.compile(r"%%|%s")
-
-
-def _numbered(sql: str) -> tuple[str, int]:
-    """``sql`` with psycopg's ``%s`` placeholders as PostgreSQL's ``$1, $2, ...`` (and
-    ``%%`` as ``%``), and how many there are."""
-    count = 0
-
-    def number(match) -> str:
-        nonlocal count
-        if match.group(0) == "%%":
-            return "%"
-        count += 1
-        return f"${count}"
-
-    return _PLACEHOLDER.sub(number, sql), count
-
-
-def prepared(connection, sql: str) -> str | None:
-    """``EXECUTE <name>(%s, ...)`` for ``sql`` (with ``%s`` placeholders), prepared once on
-    this connection; None when it cannot be prepared (then run ``sql`` as it is), or
-    when ``settings.SEARCH_PREPARED`` is off."""
-    if not settings.SEARCH_PREPARED:
-        return None
-    connection.ensure_connection()
-    raw = connection.connection
-    registry = getattr(connection, "_search_statements", None)
-    if registry is None or registry[0] is not raw:  # a new connection: nothing prepared
-        registry = connection._search_statements = (raw, {})
-    statements = registry[1]
-    if sql in statements:
-        return statements[sql]
-    numbered, count = _numbered(sql)
-    name = f"archive_search_{len(statements)}"
-    guard = (
-        transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
-    )
-    try:
-        with guard, connection.cursor() as cursor:
-            if len(statements) >= MAX_PREPARED:
-                cursor.execute("DEALLOCATE ALL")
-                statements.clear()
-                name = "archive_search_0"
-            cursor.execute(f"PREPARE {name} AS {numbered}")
-    except DatabaseError:
-        statements[sql] = None  # e.g. a parameter whose type PostgreSQL cannot tell
-        return None
-    call = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
-    statements[sql] = call
-    return call
+# Each statement of a search is prepared once per connection (``archive.core.prepared``)
+# and run with its generic plan, which the name indexes answer whatever the keys asked for.
 
 
 _COLUMNS: dict[tuple, str | None] = {}
@@ -464,6 +414,29 @@ class Prober:
         none if the database takes longer than that."""
         if self.empty or not probes:
             return []
+        return self._rows(probes, timeout_ms=timeout_ms)
+
+    def rows_ahead(self, probes, following, fewer_than: int) -> tuple[list, list | None]:
+        """``rows(probes)``, and in the same statement ``rows(following)`` if ``probes``
+        find fewer than ``fewer_than`` rows (else None: PostgreSQL does not run them).
+        For the step after the strong one, which the stopping rules (``_stop``) cannot
+        skip when the strong step found only a few rows: its round trip saved."""
+        if self.empty or not self.postgres or fewer_than <= 0 or not following:
+            return self.rows(probes), None
+        first, params = self._sql(probes)
+        then, then_params = self._sql(following, offset=len(probes))
+        sql = (
+            f"WITH search_first AS MATERIALIZED ({first}) SELECT * FROM search_first "
+            f"UNION ALL SELECT * FROM ({then}) search_then "
+            "WHERE (SELECT count(*) FROM search_first) < %s"
+        )
+        found = self._rows(None, sql=(sql, [*params, *then_params, fewer_than]))
+        count = len(probes)
+        before = [row for row in found if row[0] < count]
+        after = [(i - count, pk, keys) for i, pk, keys in found if i >= count]
+        return before, (after if len(before) < fewer_than else None)
+
+    def _rows(self, probes, *, timeout_ms: float = 0, sql=None) -> list:
         if not self.postgres:
             found = []
             for i, (condition, params, limit) in enumerate(probes):
@@ -474,7 +447,7 @@ class Prober:
                 with suppress(OperationalError):
                     self._execute("SELECT 1", (), guarded=True)
             return found
-        sql, params = self._sql(probes)
+        sql, params = sql or self._sql(probes)
         # Every probe has an index; with a LIMIT the planner may still bet on a
         # sequential scan finding enough rows early ("M. Hosseini": a regex on the
         # keys), which reads much of a million rows when the bet is lost.
@@ -497,7 +470,7 @@ class Prober:
                 self._execute("SELECT 1", (), guarded=True)
         return [(probe, pk, keys) for pk, keys, probe in rows]
 
-    def _sql(self, probes) -> tuple[str, list]:
+    def _sql(self, probes, offset: int = 0) -> tuple[str, list]:
         # The SQL text is the table's name and fixed fragments; values are parameters.
         if len(probes) == 1 and not self.postgres:
             ((condition, values, limit),) = probes
@@ -507,7 +480,7 @@ class Prober:
             )
             return sql, [*values, limit, *self.params]
         parts, values = [], []
-        for i, (condition, probe_params, limit) in enumerate(probes):
+        for i, (condition, probe_params, limit) in enumerate(probes, offset):
             parts.append(
                 f"(SELECT *, {i} AS search_probe FROM {self.quoted} WHERE {condition} LIMIT %s)"
             )
@@ -569,16 +542,25 @@ def _stages(key: str, postgres: bool) -> list[list[tuple[tuple[str, ...], str | 
     they are (whole tokens on PostgreSQL); then everything weaker that cannot rank
     above a page of close matches (tokens inside longer keys, a token left out, the
     one-letter variants of each token); then, one by one, guesses through the trigram
-    index. On PostgreSQL each of the first two steps is one statement."""
-    strong, weak, guesses = [], [], []
+    index. On PostgreSQL each of the first two steps is one statement.
+
+    A query with an initial ("M. Hosseini") first asks for the names fitting it (and the
+    joined pairs) alone: when they fill a page of close matches, the family name's other
+    bearers, who rank below all of them, are not read at all (``candidates``); read in
+    the same statement, they were 300 more rows to fetch and score."""
+    fitting, strong, weak, guesses = [], [], [], []
+    initial = any(probe[0] == "initial" for probe, _ in _probes(key, postgres))
     for probe, mode in _probes(key, postgres):
         if mode == TRIGRAMS:
             guesses.append((probe, mode))
         elif probe[0] in ("partial", "fuzzy") or mode == SUBSTRINGS:
             weak.append((probe, mode))
+        elif initial and probe[0] != "exact":
+            fitting.append((probe, mode))
         else:
             strong.append((probe, mode))
-    return [stage for stage in (strong, weak) if stage] + [[guess] for guess in guesses]
+    stages = [stage for stage in (fitting, strong, weak) if stage]
+    return stages + [[guess] for guess in guesses]
 
 
 def _stop(kind: str, mode: str | None, progress: Progress, exact_hits: int) -> bool:
@@ -598,35 +580,68 @@ def _stop(kind: str, mode: str | None, progress: Progress, exact_hits: int) -> b
     )
 
 
+def _batch(stage, progress: Progress, exact_hits: int) -> tuple[list, bool]:
+    """The probes of ``stage`` worth running given what was found so far, and whether
+    the stopping rules ended the stage (then no later stage runs either)."""
+    batch = []
+    for probe, mode in stage:
+        kind = probe[0]
+        if _stop(kind, mode, progress, exact_hits):
+            return batch, True
+        if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
+            continue  # a page of names fitting the initial: the others rank below
+        batch.append((probe, mode))
+    return batch, False
+
+
+def _weak(stage) -> bool:
+    """Whether ``stage`` is the step of weaker probes (``_stages``)."""
+    probe, mode = stage[0]
+    return mode != TRIGRAMS and (probe[0] in ("partial", "fuzzy") or mode == SUBSTRINGS)
+
+
 def candidates(queryset, key: str, progress: Progress) -> Prober:
     """Finds the rows of ``queryset`` worth ranking for ``key`` and hands them to
     ``progress``: a few hundred at most, found through the search indexes (no scan of
-    every row), in as few statements as the stopping rules allow (``_stages``)."""
+    every row), in as few statements as the stopping rules allow (``_stages``).
+
+    The step of weaker probes is read with the strong step, in the same statement, when
+    the strong step finds too few rows for any stopping rule to skip it (fewer than
+    ENOUGH_SAME close ones, EXACT_LIMIT exact hits): the same rows, one round trip less
+    (PostgreSQL)."""
     exact_hits = 0
     with Prober(queryset) as prober:
-        for stage in _stages(key, prober.postgres):
-            batch, stopped = [], False
-            for probe, mode in stage:
-                kind = probe[0]
-                if _stop(kind, mode, progress, exact_hits):
-                    stopped = True
-                    break
-                if kind == "exact" and progress.initial_done and progress.close >= ENOUGH_SAME:
-                    continue  # a page of names fitting the initial: the others rank below
-                batch.append((probe, mode))
+        stages = _stages(key, prober.postgres)
+        ahead = None  # the rows of the next stage, read with this one
+        for n, stage in enumerate(stages):
+            batch, stopped = _batch(stage, progress, exact_hits)
             if not batch:
                 break
-            conditions = [prober.condition(probe, mode) for probe, mode in batch]
-            if batch[0][1] == TRIGRAMS:
+            read, ahead = ahead, None
+            if read is not None and len(batch) == len(stage):
+                # Read with the step before, every probe of it: no rule could stop it
+                # (``rows_ahead``'s bound). The rules are still asked, and decide.
+                rows = read
+            elif batch[0][1] == TRIGRAMS:
                 # A guess at a farther spelling, given what is left of TRIGRAM_MS (all of
                 # a search's guesses together): on a common short key the trigram index
                 # can take far longer (60 ms at a million people; 2-5 ms at 20,000), and
                 # what the guess would add ranks below everything found so far.
+                conditions = [prober.condition(probe, mode) for probe, mode in batch]
                 started = time.perf_counter()
                 rows = prober.rows(conditions, timeout_ms=TRIGRAM_MS - progress.trigram_ms)
                 progress.trigram_ms += (time.perf_counter() - started) * 1000
             else:
-                rows = prober.rows(conditions)
+                conditions = [prober.condition(probe, mode) for probe, mode in batch]
+                following = stages[n + 1] if n + 1 < len(stages) else None
+                if not stopped and following and _weak(following):
+                    # Fewer rows than this cannot bring the close matches to ENOUGH_SAME
+                    # nor the exact hits to EXACT_LIMIT: the weak step runs regardless.
+                    bound = min(ENOUGH_SAME - progress.close, EXACT_LIMIT - exact_hits)
+                    after = [prober.condition(probe, mode) for probe, mode in following]
+                    rows, ahead = prober.rows_ahead(conditions, after, bound)
+                else:
+                    rows = prober.rows(conditions)
             exact_hits += sum(batch[i][0][0] != "fuzzy" for i, _, _ in rows)
             progress.initial_done |= any(probe[0] == "initial" for probe, _ in batch)
             progress.add((pk, keys) for _, pk, keys in rows)

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete
 
 from archive.core.caching import forget_previous
+from archive.core.prepared import forget_prepared, prepared
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +85,23 @@ def site_version(using: str | None = None) -> str:
     # Table names come from the models' metadata, quoted; nothing from a request.
     parts = [f"(SELECT MAX(value) FROM {counter})"]  # noqa: S608
     parts += [f"(SELECT MAX(updated_at) FROM {qn(t)})" for t in _TABLES]  # noqa: S608
-    with db.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        row = cursor.fetchone()
+    sql = "SELECT " + ", ".join(parts)
+    # Prepared once per connection: planning the dozen MAX()s took 0.7 ms of every
+    # request, running them 0.1.
+    call = prepared(db, sql, prefix="archive_site_version", keyed=True)
+    try:
+        with db.cursor() as cursor:
+            cursor.execute(call or sql)
+            row = cursor.fetchone()
+    except DatabaseError:
+        # A statement the server connection no longer holds (a pooler that switched it:
+        # docs/deploy.md, SEARCH_PREPARED): forgotten, and the read made plainly.
+        if call is None or db.in_atomic_block:
+            raise
+        forget_prepared(db)
+        with db.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
     return "|".join("0" if v is None else str(v) for v in row)
 
 

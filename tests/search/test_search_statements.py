@@ -29,7 +29,7 @@ def people_reads(queries) -> list[str]:
     ]
 
 
-def test_a_search_reads_the_people_in_three_statements(anonymous, postgres):
+def test_a_search_reads_the_people_in_two_statements(anonymous, postgres):
     namesakes = [
         VictimFactory(name_latin="Mohammad Hosseini", name_fa="محمد حسینی") for _ in range(2)
     ]
@@ -40,9 +40,24 @@ def test_a_search_reads_the_people_in_three_statements(anonymous, postgres):
     results = response.json()["results"]
     assert {row["ref"] for row in results} == {person.ref for person in namesakes}
     assert all(row["exact"] for row in results)
-    # The tokens as asked; everything weaker (one-letter variants, tokens inside longer
-    # keys) together; the page's rows. Before: one statement per probe, six in all.
-    assert len(people_reads(queries)) == 3, people_reads(queries)
+    # The tokens as asked, and in the same statement (they found too few rows to make
+    # it needless) everything weaker: one-letter variants, tokens inside longer keys;
+    # then the page's rows. Once one statement per probe, six in all; then three.
+    assert len(people_reads(queries)) == 2, people_reads(queries)
+
+
+def test_a_page_of_the_very_name_asked_for_reads_nothing_weaker(anonymous, postgres):
+    """The weaker probes ride along with the strong ones only when the strong ones find
+    too few rows to end the search: a page of the name as spelt still ends it."""
+    from archive.core.search import ENOUGH_SAME
+
+    namesakes = [
+        VictimFactory(name_latin="Ali Karimi", name_fa="علی کریمی") for _ in range(ENOUGH_SAME + 2)
+    ]
+    VictimFactory(name_latin="Ali Karini", name_fa="")  # a letter off: a weaker probe's
+    response = anonymous.get(reverse("api:victim-list"), {"q": "Ali Karimi"})
+    results = response.json()["results"]
+    assert {row["ref"] for row in results} == {person.ref for person in namesakes}
 
 
 def test_a_search_answers_when_the_connection_already_holds_its_statements(anonymous, postgres):
@@ -66,3 +81,24 @@ def test_a_search_behind_a_pooler_prepares_nothing(anonymous, postgres, settings
         response = anonymous.get(reverse("api:victim-list"), {"q": "Parvane Shahbazi"})
     assert [row["ref"] for row in response.json()["results"]] == [person.ref]
     assert not [q for q in queries.captured_queries if "archive_search_" in q["sql"]]
+
+
+def test_a_page_of_names_fitting_an_initial_is_not_padded_with_the_family_names_others(
+    anonymous, postgres
+):
+    """A search for "M. Hosseini": a page of Hosseinis whose name starts with an M, and
+    none of the other Hosseinis, who all rank below them (reading them too cost 300 more
+    rows to fetch and score on a common family name)."""
+    from archive.core.search import ENOUGH_SAME
+
+    fitting = [
+        VictimFactory(name_latin=f"{given} Hosseini", name_fa="")
+        for given in ["Mohammad", "Mahmoud", "Mehdi", "Majid", "Morteza", "Mostafa"] * 2
+    ]
+    assert len(fitting) >= ENOUGH_SAME
+    for given in ["Ali", "Reza", "Hassan", "Bahram", "Nader"]:
+        VictimFactory(name_latin=f"{given} Hosseini", name_fa="")
+    response = anonymous.get(reverse("api:victim-list"), {"q": "M. Hosseini"})
+    body = response.json()
+    assert {row["ref"] for row in body["results"]} == {person.ref for person in fitting}
+    assert body["count"] == len(fitting)

@@ -124,19 +124,23 @@ def _parse_own(own_text: str):
     # many searches, hundreds of rows each) share them, whatever their fathers' names.
     own = tuple(dict.fromkeys(own_text.split()))
     titles = title_keys()
-    own_set = frozenset(own)
-    by_length = sorted(own_set, key=len)
-    # Name parts proper: keys that are not a joined run of other stored keys. A join of
-    # the spelling may change the letters at the seam ("ale"+"ahmde" spelt together is
-    # "alihmde"), so a key that begins or ends like another key, less one letter, is
-    # a join too.
-    bases = tuple(k for k in own if k not in titles and not _joined(k, by_length))
     return (
-        own_set,
+        frozenset(own),
         tuple((k, _skeleton(k), len(k)) for k in own),
         tuple(k for k in own if k not in titles),
-        bases,
     )
+
+
+@lru_cache(maxsize=1 << 14)
+def _bases(own_text: str) -> tuple[str, ...]:
+    """Name parts proper: keys that are not a joined run of other stored keys. A join of
+    the spelling may change the letters at the seam ("ale"+"ahmde" spelt together is
+    "alihmde"), so a key that begins or ends like another key, less one letter, is a
+    join too. Only a query matching every key asked for needs them (``UNCOVERED``): apart
+    from ``_parse_own``, which every candidate needs."""
+    own_set, _, own_names = _parse_own(own_text)
+    by_length = sorted(own_set, key=len)
+    return tuple(k for k in own_names if not _joined(k, by_length))
 
 
 def _joined(key: str, by_length: list[str]) -> bool:
@@ -210,7 +214,7 @@ def _score(q: str, own_text: str, context_text: str) -> float:
     qkeys, initials, joins = _parse_query(q)
     if not qkeys:
         return 0.0
-    own_set, own, own_names, bases = _parse_own(own_text)
+    own_set, own, own_names = _parse_own(own_text)
     ctx_set, ctx = _parse_context(context_text)
     n = len(qkeys)
     credit = [0.0] * n
@@ -256,7 +260,7 @@ def _score(q: str, own_text: str, context_text: str) -> float:
             and not _contiguous(qkeys[i], qkeys[i + 1], own)
         ):
             result *= GAP
-    if result == EXACT and any(not any(b in u for u in used) for b in bases):
+    if result == EXACT and any(not any(b in u for u in used) for b in _bases(own_text)):
         result *= UNCOVERED
     return result
 
