@@ -323,7 +323,9 @@ class NameIndexesMergedEachStatement(TableOperation):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.table}_name_lists_merged ON {self.table}")
+        schema_editor.execute(
+            f"DROP TRIGGER IF EXISTS {self.table}_name_lists_merged ON {self.table}"
+        )
         for index in self._indexes():
             schema_editor.execute(
                 f"ALTER INDEX {index} SET (fastupdate = off); "
