@@ -268,15 +268,23 @@ class NameEditsIndex(GinExpressionIndex):
 # the entries of a whole batch are sorted and entered key by key, instead of one tree
 # descent per entry (~50 entries a person across the three indexes), and the list is
 # emptied before the statement ends, so that no search has a list to read through.
+# Every GIN index of the trigger's table is merged (found in the catalogue, so that an
+# index dropped, renamed or rebuilt by hand can neither break every write nor be missed).
 # SECURITY DEFINER: ``gin_clean_pending_list`` asks for the index's owner, and the
-# site's role may only have the right to write rows. The trigger's arguments name the
-# indexes (in the table's schema).
+# site's role may only have the right to write rows.
 MERGE_PENDING_FUNCTION = """
 CREATE OR REPLACE FUNCTION archive_merge_pending_lists() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  index_oid oid;
 BEGIN
-  FOR i IN 0 .. TG_NARGS - 1 LOOP
-    PERFORM gin_clean_pending_list(format('%I.%I', TG_TABLE_SCHEMA, TG_ARGV[i])::regclass);
+  FOR index_oid IN
+    SELECT i.indexrelid FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_am a ON a.oid = c.relam
+    WHERE i.indrelid = TG_RELID AND a.amname = 'gin' AND i.indisvalid
+  LOOP
+    PERFORM gin_clean_pending_list(index_oid::regclass);
   END LOOP;
   RETURN NULL;
 END
@@ -307,17 +315,15 @@ class NameIndexesMergedEachStatement(TableOperation):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(MERGE_PENDING_FUNCTION, params=None)  # its %I are format()'s
+        schema_editor.execute(MERGE_PENDING_FUNCTION)
         for index in self._indexes():
             schema_editor.execute(
                 f"ALTER INDEX {index} SET (fastupdate = on, "
                 f"gin_pending_list_limit = {PENDING_LIST_KB})"
             )
-        arguments = ", ".join(f"'{index}'" for index in self._indexes())
         schema_editor.execute(
             f"CREATE TRIGGER {self.table}_name_lists_merged AFTER INSERT OR UPDATE "
-            f"ON {self.table} FOR EACH STATEMENT "
-            f"EXECUTE FUNCTION archive_merge_pending_lists({arguments})"
+            f"ON {self.table} FOR EACH STATEMENT EXECUTE FUNCTION archive_merge_pending_lists()"
         )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
