@@ -162,7 +162,9 @@ class NameIndexesWithoutPendingList(TableOperation):
     through. After 5,000 rows imported into a million, a probe of a misspelling's 263
     one-letter variants scanned the list once per variant: 108-130 ms instead of 7;
     autovacuum, which empties the list, comes only after 20 % of the table is new.
-    Measured on the same import: 1.20 s without the list, 1.23 s with it."""
+    Measured on the same import: 1.20 s without the list, 1.23 s with it. Later
+    migrations turn the list back on, merged at the end of every statement
+    (``NameIndexesMergedEachStatement``)."""
 
     INDEXES = ("keys_tokens", "keys_trgm")
 
@@ -261,3 +263,83 @@ class NameEditsIndex(GinExpressionIndex):
                 f"ALTER INDEX {self.table}_{NameTokenIndex.suffix} SET (fastupdate = off)"
             )
         super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+# A statement's new index entries, merged into the name indexes at the statement's end:
+# the indexes take each write through their pending list (``fastupdate = on``), where
+# the entries of a whole batch are sorted and entered key by key, instead of one tree
+# descent per entry (~50 entries a person across the three indexes), and the list is
+# emptied before the statement ends, so that no search has a list to read through.
+# Every GIN index of the trigger's table is merged (found in the catalogue, so that an
+# index dropped, renamed or rebuilt by hand can neither break every write nor be missed).
+# SECURITY DEFINER: ``gin_clean_pending_list`` asks for the index's owner, and the
+# site's role may only have the right to write rows.
+MERGE_PENDING_FUNCTION = """
+CREATE OR REPLACE FUNCTION archive_merge_pending_lists() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  index_oid oid;
+BEGIN
+  FOR index_oid IN
+    SELECT i.indexrelid FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_am a ON a.oid = c.relam
+    WHERE i.indrelid = TG_RELID AND a.amname = 'gin' AND i.indisvalid
+  LOOP
+    PERFORM gin_clean_pending_list(index_oid::regclass);
+  END LOOP;
+  RETURN NULL;
+END
+$$
+"""
+
+NAME_INDEXES = ("keys_edits", "keys_initials", "keys_trgm")
+# The most a pending list holds in the middle of a statement (a search running meanwhile
+# reads through it): in kB. Bulk entry is about as cheap with 256 kB as with 4 MB.
+PENDING_LIST_KB = 256
+
+
+class NameIndexesMergedEachStatement(TableOperation):
+    """PostgreSQL only: the name indexes take a statement's rows through their pending
+    list, merged when the statement ends (a trigger, ``MERGE_PENDING_FUNCTION``).
+
+    Without a pending list (``NameIndexesWithoutPendingList``) each new row entered its
+    ~50 index entries one tree descent at a time: 0.45-0.6 ms of the server's CPU a row
+    for an import, most of what it spent on a victim. Through the list, merged in bulk,
+    0.2-0.35 ms (docs/benchmarks.md). A list left standing is what made searches slow
+    (every search reads through it until autovacuum merges it); here none outlives the
+    statement that wrote it, and in the middle of one it holds at most
+    ``PENDING_LIST_KB``."""
+
+    def _indexes(self):
+        return [f"{self.table}_{suffix}" for suffix in NAME_INDEXES]
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(MERGE_PENDING_FUNCTION)
+        for index in self._indexes():
+            schema_editor.execute(
+                f"ALTER INDEX {index} SET (fastupdate = on, "
+                f"gin_pending_list_limit = {PENDING_LIST_KB})"
+            )
+        schema_editor.execute(
+            f"CREATE TRIGGER {self.table}_name_lists_merged AFTER INSERT OR UPDATE "
+            f"ON {self.table} FOR EACH STATEMENT EXECUTE FUNCTION archive_merge_pending_lists()"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(
+            f"DROP TRIGGER IF EXISTS {self.table}_name_lists_merged ON {self.table}"
+        )
+        for index in self._indexes():
+            schema_editor.execute(
+                f"ALTER INDEX {index} SET (fastupdate = off); "
+                f"ALTER INDEX {index} RESET (gin_pending_list_limit); "
+                f"SELECT gin_clean_pending_list('{index}'::regclass)"
+            )
+
+    def describe(self):
+        return f"Name indexes on {self.table} merged at the end of each statement"
