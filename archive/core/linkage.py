@@ -478,6 +478,11 @@ def weigh(
             u = freq.name_u(a, b)
         elif comparison == "father" and level == "same":
             u = freq.father_u(a)
+        elif comparison == "father":
+            # A father's name in part or perhaps the same is never better evidence than
+            # the same name: strangers whose fathers are both "Mohammad-something" are as
+            # common as the commoner of the two names.
+            u = max(u, freq.father_u(a), freq.father_u(b))
         elif (comparison, level) in TF_LEVELS:
             u = freq.value_u(comparison, level, a)
         elif comparison in PERSON_LEVELS:

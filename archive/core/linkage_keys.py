@@ -6,6 +6,7 @@ name string, remembered: a list of 100,000 people holds a few thousand names."""
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 
 from archive.core import names
@@ -22,8 +23,64 @@ def _tokens(name: str) -> tuple[tuple[str, str], ...]:
     return tuple(names.tokens(name))
 
 
+# A single o or u between consonants inside a Latin word: lists write the long vowel و
+# that way too (Mosavi and Mousavi, موسوی; Shushtari, شوشتری; Rohollah, روح‌الله; Korosh,
+# کوروش), which the key reads as a short vowel and drops.
+_SHORT_OU = re.compile(r"(?<=[b-df-hj-np-tv-xz])[ou](?=[b-df-hj-np-tv-xz])")
+# A final -ah after a consonant: the h marks the final vowel ه (Fatemah, Zahrah: فاطمه),
+# as -eh's does, where the key reads it as a consonant (Panah, پناه).
+_FINAL_AH = re.compile(r"(?<=[b-df-hj-np-tv-xz])ah$")
+_MAX_READINGS = 8
+
+
+@lru_cache(maxsize=1 << 17)
+def respellings(name: str) -> tuple[str, ...]:
+    """The name, and the name with its Latin words respelt where a Latin spelling leaves
+    open what the Persian writes: an o or u read as the long vowel و (one or two of them
+    a word), a final -ah read as -eh. The keys of the name as written decide nothing
+    there (Mosavi keys ``msve``, موسوی ``musve``); reading the Latin both ways lets the
+    two meet, and the Persian decides. No lexicon name is read as another one this way
+    (``tests/dedupe``): Mahmoud and Mohammad stay apart, as a u is only ever added."""
+    toks = _tokens(name)
+    per_token = []
+    for script, tok in toks:
+        options = [tok]
+        if script == "la":
+            options += _word_respellings(tok)
+        per_token.append(options)
+    if all(len(o) == 1 for o in per_token):
+        return (name,)
+    combos = itertools.islice(itertools.product(*per_token), 1, _MAX_READINGS + 1)
+    return (name, *(" ".join(chosen) for chosen in combos))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_respellings(tok: str) -> tuple[str, ...]:
+    ends = [tok] + ([_FINAL_AH.sub("eh", tok)] if len(tok) > 3 and _FINAL_AH.search(tok) else [])
+    out: dict[str, None] = {}
+    for word in ends:
+        spots = [m.start() for m in _SHORT_OU.finditer(word)]
+        for k in range(0 if word != tok else 1, min(2, len(spots)) + 1):
+            for chosen in itertools.combinations(spots, k):
+                letters = list(word)
+                for at in chosen:
+                    letters[at] = "ou"
+                out["".join(letters)] = None
+    out.pop(tok, None)
+    return tuple(out)
+
+
 @lru_cache(maxsize=1 << 17)
 def name_blocks(name: str) -> frozenset[str]:
+    """Blocks for one name and its Latin respellings (``respellings``)."""
+    out: set[str] = set()
+    for spelt in respellings(name):
+        out |= _name_blocks(spelt)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 17)
+def _name_blocks(name: str) -> frozenset[str]:
     """Blocks for one name: given-name key x family-name key, and the family-name key.
 
     The given name is the first token, or the first two joined (Nematollah, نعمت‌الله
@@ -78,8 +135,9 @@ def joined_keys(name: str) -> frozenset[str]:
     writes: "Ali Reza" ends its first token in a vowel ("ale") where "Alireza" and
     علیرضا write ی inside the word ("alirze")."""
     out = set()
-    for keep_titles in (False, True):
-        out |= _joined_variants(name, keep_titles=keep_titles)
+    for spelt in respellings(name):
+        for keep_titles in (False, True):
+            out |= _joined_variants(spelt, keep_titles=keep_titles)
     return frozenset(out)
 
 
