@@ -85,3 +85,22 @@ def test_a_father_in_part_never_weighs_more_than_the_same_father():
     part = Candidate(ref="C", name_latin="Ahmad Shirazi", father_name="Mohammad-Reza")
     freq = Frequencies.of([*crowd, a, same, part])
     assert score_pair(a, part, freq=freq).weight < score_pair(a, same, freq=freq).weight
+
+
+def test_namesakes_of_one_town_with_different_family_names_are_not_one_name():
+    a = Candidate(ref="A", name_fa="حسین احمدی آملی", father_name="کاظم", prison=GOHARDASHT)
+    b = Candidate(ref="B", name_fa="حسین احمدی کاشانی", father_name="کاظم", prison=GOHARDASHT)
+    assert score_pair(a, b) is None
+    assert find_duplicates([a, b]) == []
+
+
+def test_a_family_name_with_a_part_dropped_is_still_compared():
+    a = Candidate(ref="A", name_latin="Mohammad Hosseini Tabrizi", father_name="Ali")
+    b = Candidate(ref="B", name_latin="Mohammad Tabrizi", father_name="Ali")
+    assert score_pair(a, b) is not None
+
+
+def test_a_father_read_as_mahmoud_and_one_read_as_mohammad_separate_namesakes():
+    a = Candidate(ref="A", name_latin="Reza Ghorbani", father_name="Mahmoud")
+    b = Candidate(ref="B", name_fa="رضا قربانی", father_name="محمد")
+    assert score_pair(a, b) is None
