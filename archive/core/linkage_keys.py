@@ -28,35 +28,60 @@ def _tokens(name: str) -> tuple[tuple[str, str], ...]:
 # کوروش), which the key reads as a short vowel and drops.
 _SHORT_OU = re.compile(r"(?<=[b-df-hj-np-tv-xz])[ou](?=[b-df-hj-np-tv-xz])")
 # A final -ah after a consonant: the h marks the final vowel ه (Fatemah, Zahrah: فاطمه),
-# as -eh's does, where the key reads it as a consonant (Panah, پناه).
+# as -eh's does, where the key reads it as a consonant (Panah, پناه); and a final -eh
+# the key reads as that vowel may be a consonant h or ح (Saleh, صالح).
 _FINAL_AH = re.compile(r"(?<=[b-df-hj-np-tv-xz])ah$")
+_FINAL_EH = re.compile(r"(?<=[b-df-hj-np-tv-xz])eh$")
 _MAX_READINGS = 8
 
 
 @lru_cache(maxsize=1 << 17)
 def respellings(name: str) -> tuple[str, ...]:
-    """The name, and the name with its Latin words respelt where a Latin spelling leaves
-    open what the Persian writes: an o or u read as the long vowel و (one or two of them
-    a word), a final -ah read as -eh. The keys of the name as written decide nothing
-    there (Mosavi keys ``msve``, موسوی ``musve``); reading the Latin both ways lets the
-    two meet, and the Persian decides. No lexicon name is read as another one this way
-    (``tests/dedupe``): Mahmoud and Mohammad stay apart, as a u is only ever added."""
-    toks = _tokens(name)
-    per_token = []
-    for script, tok in toks:
-        options = [tok]
-        if script == "la":
-            options += _word_respellings(tok)
-        per_token.append(options)
-    if all(len(o) == 1 for o in per_token):
-        return (name,)
-    combos = itertools.islice(itertools.product(*per_token), 1, _MAX_READINGS + 1)
-    return (name, *(" ".join(chosen) for chosen in combos))
+    """The name, and the name respelt where its spelling leaves open what another list
+    writes. The keys of the name as written decide nothing there (Mosavi keys ``msve``,
+    موسوی ``musve``); reading it both ways lets the two meet, and the other spelling
+    decides.
+
+    - A Latin word: an o or u read as the long vowel و (one or two of them a word), a
+      final -ah read as -eh and a final -eh as -ah (Fatemah, فاطمه; Saleh, صالح).
+    - Persian words a list splits with a space or a zero-width non-joiner where a Latin
+      spelling joins them (کاوه‌یان, Kavehyan; ابوالفضل‌لو, Abolfazllou), glued; the
+      adjective of a word in silent ه read both ways (مراغه‌ای, Maraghei; ارومیه‌ای,
+      Orumiehi).
+
+    No lexicon name is read as another one this way (``tests/dedupe``): a u is only
+    ever added, so Mahmoud and Mohammad stay apart."""
+    toks = [tok for _script, tok in _tokens(name)]
+    options = [[tok, *(_word_respellings(tok) if script == "la" else ())]
+               for script, tok in _tokens(name)]  # fmt: skip
+    out: dict[str, None] = {name: None}
+    if any(len(o) > 1 for o in options):
+        combos = itertools.product(*options)
+        for chosen in itertools.islice(combos, 1, _MAX_READINGS + 1):
+            out[" ".join(chosen)] = None
+    scripts = [script for script, _tok in _tokens(name)]
+    # Within the family name only (after the first word): a given name glued to the
+    # family name would file the person under a block of every "-nia".
+    for i in range(1, len(toks) - 1):
+        if scripts[i] != "fa" or scripts[i + 1] != "fa":
+            continue
+        left, right = toks[i], toks[i + 1]
+        if left.endswith("ه") and right in ("ای", "یی"):
+            glued = [left[:-1] + "یی", left + "ی"]
+        else:
+            glued = [left + right]
+        for word in glued:
+            out[" ".join([*toks[:i], word, *toks[i + 2 :]])] = None
+    return tuple(out)
 
 
 @lru_cache(maxsize=1 << 16)
 def _word_respellings(tok: str) -> tuple[str, ...]:
-    ends = [tok] + ([_FINAL_AH.sub("eh", tok)] if len(tok) > 3 and _FINAL_AH.search(tok) else [])
+    ends = [tok]
+    if len(tok) > 3 and _FINAL_AH.search(tok):
+        ends.append(_FINAL_AH.sub("eh", tok))
+    elif len(tok) > 3 and _FINAL_EH.search(tok):
+        ends.append(_FINAL_EH.sub("ah", tok))
     out: dict[str, None] = {}
     for word in ends:
         spots = [m.start() for m in _SHORT_OU.finditer(word)]

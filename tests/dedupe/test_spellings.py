@@ -34,6 +34,22 @@ def test_a_father_written_mansor_is_the_same_father_as_in_persian():
     assert score_pair(a, b).levels["father"] == "same"
 
 
+def test_a_family_name_the_persian_splits_and_the_latin_joins_is_the_same_name():
+    for latin, persian in (
+        ("Najme Kavehyan", "نجمه کاوه‌یان"),
+        ("Mina Maraghei", "مینا مراغه‌ای"),
+        ("Ashraf Abolfazllou", "اشرف ابوالفضل‌لو"),
+    ):
+        a, b = _pair(latin, persian)
+        assert score_pair(a, b).levels["name"] == "same", latin
+
+
+def test_saleh_written_with_a_final_eh_meets_its_persian_spelling():
+    a, b = _pair("Saleh Mohammadnia", "صالح محمد‌نیا")
+    found = find_duplicates([a, b])
+    assert [(m.a.ref, m.b.ref) for m in found] == [("A", "B")]
+
+
 def test_mahmoud_and_mohammad_are_never_read_as_one_name():
     assert not joined_keys("Mahmoud Ahmadi") & joined_keys("محمد احمدی")
     assert not joined_keys("Mahmud Ahmadi") & joined_keys("Mohammad Ahmadi")
