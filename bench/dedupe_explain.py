@@ -103,9 +103,7 @@ def _show(c: linkage.Candidate) -> str:
     return f"{c.ref} {' / '.join(c.names)} (father {c.father_name or '-'}, {c.birth_year or '-'})"
 
 
-def explain(
-    rows: list[dict], truth: set, kinds: dict, cut: float, examples: int = 0
-) -> list[str]:
+def explain(rows: list[dict], truth: set, kinds: dict, cut: float, examples: int = 0) -> list[str]:
     from bench.dedupe_estimate import candidate
 
     started = time.process_time()

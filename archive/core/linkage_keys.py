@@ -31,6 +31,9 @@ _SHORT_OU = re.compile(r"(?<=[b-df-hj-np-tv-xz])[ou](?=[b-df-hj-np-tv-xz])")
 # as -eh's does, where the key reads it as a consonant (Panah, پناه); and a final -eh
 # the key reads as that vowel may be a consonant h or ح (Saleh, صالح).
 _FINAL_AH = re.compile(r"(?<=[b-df-hj-np-tv-xz])ah$")
+# An o before the vowel of -ei, -yi, -ee (Khoei, Khoyi: خویی) is the و the Persian writes
+# as a consonant, which the Latin vowel run hides.
+_O_GLIDE = re.compile(r"(?<=[b-df-hj-np-tv-xz])o(?=[eiy])")
 _FINAL_EH = re.compile(r"(?<=[b-df-hj-np-tv-xz])eh$")
 _MAX_READINGS = 8
 
@@ -43,7 +46,8 @@ def respellings(name: str) -> tuple[str, ...]:
     decides.
 
     - A Latin word: an o or u read as the long vowel و (one or two of them a word), a
-      final -ah read as -eh and a final -eh as -ah (Fatemah, فاطمه; Saleh, صالح).
+      final -ah read as -eh and a final -eh as -ah (Fatemah, فاطمه; Saleh, صالح), an o
+      before a vowel read as و (Khoei, خویی).
     - Persian words a list splits with a space or a zero-width non-joiner where a Latin
       spelling joins them (کاوه‌یان, Kavehyan; ابوالفضل‌لو, Abolfazllou), glued; the
       adjective of a word in silent ه read both ways (مراغه‌ای, Maraghei; ارومیه‌ای,
@@ -91,6 +95,8 @@ def _word_respellings(tok: str) -> tuple[str, ...]:
                 for at in chosen:
                     letters[at] = "ou"
                 out["".join(letters)] = None
+    if glide := _O_GLIDE.search(tok):
+        out[tok[: glide.end()] + "v" + tok[glide.end() :]] = None
     out.pop(tok, None)
     return tuple(out)
 

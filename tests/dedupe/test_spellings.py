@@ -39,6 +39,7 @@ def test_a_family_name_the_persian_splits_and_the_latin_joins_is_the_same_name()
         ("Najme Kavehyan", "نجمه کاوه‌یان"),
         ("Mina Maraghei", "مینا مراغه‌ای"),
         ("Ashraf Abolfazllou", "اشرف ابوالفضل‌لو"),
+        ("Sadegh Jamshidi Khoei", "صادق جمشیدی خویی"),
     ):
         a, b = _pair(latin, persian)
         assert score_pair(a, b).levels["name"] == "same", latin
