@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from archive.core import names
-from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks
+from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks, part_put_for_another
 from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here and by callers
     COMMON_NAME,
     COMMON_NAME_REASON,
@@ -335,38 +335,12 @@ def name_similarity(a: Candidate, b: Candidate) -> float:
     if first < NAME_THRESHOLD:
         return first
     sim = min(first, _best(b, a))
-    if sim >= NAME_THRESHOLD and _other_part_each(a, b):
+    if sim >= NAME_THRESHOLD and part_put_for_another(a, b):
         # "Hossein Ahmadi Amoli" and "Hossein Ahmadi Kashani": two of three parts the
         # same is what two families of one town are; a part dropped on one side
         # ("Mohammad Hosseinzadeh Saqqezi", "Mohammad Saqqezi") may still be one person.
         return min(sim, NAME_THRESHOLD / 2)
     return sim
-
-
-def _other_part_each(a: Candidate, b: Candidate) -> bool:
-    """Whether each name has a part the other has nothing like (not a part dropped by
-    one side, but one name part put for another)."""
-    return _lone_part(a, b) and _lone_part(b, a)
-
-
-def _lone_part(a: Candidate, b: Candidate) -> bool:
-    """Whether every name of a has a part (of three letters of key or more, not a
-    title) that none of b's keys holds, contains, or comes close to."""
-    titles = names.title_keys()
-    for name in a.names:
-        if not any(
-            len(key) >= 3 and key not in titles and _alone(key, text, b)
-            for script, text in names.tokens(name)
-            if (key := names.token_key(script, text))
-        ):
-            return False
-    return bool(a.names)
-
-
-def _alone(key: str, text: str, b: Candidate) -> bool:
-    if any(key in other for other in b.key_tokens):
-        return False  # a part of a compound the other writes joined
-    return names.score(text, b.keys) < NAME_THRESHOLD
 
 
 def father_agreement(a: Candidate, b: Candidate) -> str | None:

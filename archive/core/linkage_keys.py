@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from archive.core import names
+from archive.core.linkage_levels import NAME_THRESHOLD
 from archive.core.names.lexicon import parse_name
 
 
@@ -215,3 +216,30 @@ def joined_key(name: str, *, keep_titles: bool = False) -> str:
     is dropped after the first, as it is when the joined word is keyed (-ollah, -allah)."""
     keys = _token_keys(name, keep_titles=keep_titles)
     return _join(keys) if keys else ""
+
+
+def part_put_for_another(a, b) -> bool:
+    """Whether each of two people's names (``archive.core.linkage.Candidate``) has a
+    part the other has nothing like: not a part dropped by one side, but one name part
+    put for another ("Hossein Ahmadi Amoli", "Hossein Ahmadi Kashani")."""
+    return _lone_part(a, b) and _lone_part(b, a)
+
+
+def _lone_part(a, b) -> bool:
+    """Whether every name of a has a part (of three letters of key or more, not a
+    title) that none of b's keys holds, contains, or comes close to."""
+    titles = names.title_keys()
+    for name in a.names:
+        if not any(
+            len(key) >= 3 and key not in titles and _alone(key, text, b)
+            for script, text in names.tokens(name)
+            if (key := names.token_key(script, text))
+        ):
+            return False
+    return bool(a.names)
+
+
+def _alone(key: str, text: str, b) -> bool:
+    if any(key in other for other in b.key_tokens):
+        return False  # a part of a compound the other writes joined
+    return names.score(text, b.keys) < NAME_THRESHOLD
