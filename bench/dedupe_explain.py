@@ -99,7 +99,11 @@ def curve(scored: dict, truth: set, doubtful: set, cuts=CUTS) -> list[tuple]:
     return out
 
 
-def explain(rows: list[dict], truth: set, kinds: dict, cut: float) -> list[str]:
+def _show(c: linkage.Candidate) -> str:
+    return f"{c.ref} {' / '.join(c.names)} (father {c.father_name or '-'}, {c.birth_year or '-'})"
+
+
+def explain(rows: list[dict], truth: set, kinds: dict, cut: float, examples: int = 0) -> list[str]:
     from bench.dedupe_estimate import candidate
 
     started = time.process_time()
@@ -111,6 +115,7 @@ def explain(rows: list[dict], truth: set, kinds: dict, cut: float) -> list[str]:
     lines = [f"people={len(people):,} blocked pairs={len(pairs):,} weighed={len(scored):,} "
              f"cpu={seconds:.0f}s cut={cut} bits"]  # fmt: skip
     causes: Counter = Counter()
+    shown: list[str] = []
     for pair in truth - found:
         i, j = sorted(index[r] for r in pair)
         a, b = people[i], people[j]
@@ -128,8 +133,11 @@ def explain(rows: list[dict], truth: set, kinds: dict, cut: float) -> list[str]:
             levels = ", ".join(f"{k} {v}" for k, v in sorted(scored[pair].levels.items()))
             cause = f"below the cut: {levels}"
         causes[(cause, tag)] += 1
+        if examples and not cause.startswith("below") and len(shown) < examples:
+            shown.append(f"    {cause}: {_show(a)} | {_show(b)}")
     lines.append(f"missed true pairs: {len(truth - found)} of {len(truth)}")
     lines += [f"  {n:5}  [{tag}] {cause}" for (cause, tag), n in causes.most_common(25)]
+    lines += shown
     doubtful = {p for p, m in scored.items() if p not in truth and indistinguishable(m.a, m.b)}
     false = found - truth
     kinds_of_false: Counter = Counter()
@@ -138,9 +146,12 @@ def explain(rows: list[dict], truth: set, kinds: dict, cut: float) -> list[str]:
         what = "indistinguishable" if pair in doubtful else "told apart by a fact"
         levels = ", ".join(f"{k} {v}" for k, v in sorted(m.levels.items()) if k != "name")
         kinds_of_false[(what, levels)] += 1
+        if examples and what != "indistinguishable" and len(shown) < 2 * examples:
+            shown.append(f"    false ({levels}): {_show(m.a)} | {_show(m.b)}")
     lines.append(f"false pairs proposed: {len(false)}, of which indistinguishable on every "
                  f"fact the records carry: {len(false & doubtful)}")  # fmt: skip
     lines += [f"  {n:5}  {what}: {lv}" for (what, lv), n in kinds_of_false.most_common(15)]
+    lines += shown[len(shown) - sum(1 for x in shown if x.startswith("    false")) :]
     # True pairs with a namesake as alike as the duplicate: whichever of the two pairs a
     # method proposes, it may be wrong.
     alike = {next(iter(p)) for p in doubtful} | {sorted(p)[1] for p in doubtful}
@@ -162,6 +173,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cut", type=float, default=None, help="Default: the shipped one.")
     parser.add_argument(
+        "--examples", type=int, default=0,
+        help="Print this many missed pairs not weighed (and false pairs told apart).",
+    )  # fmt: skip
+    parser.add_argument(
         "--make",
         choices=("realistic", "lexicon"),
         default="realistic",
@@ -172,7 +187,7 @@ def main() -> None:
 
     rows, truth, kinds = list_with_gaps(args.n, seed=args.seed, make=args.make)
     cut = linkage.propose_weight() if args.cut is None else args.cut
-    print("\n".join(explain(rows, truth, kinds, cut)))
+    print("\n".join(explain(rows, truth, kinds, cut, args.examples)))
 
 
 if __name__ == "__main__":

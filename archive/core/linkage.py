@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from archive.core import names
-from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks
+from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks, part_put_for_another
 from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here and by callers
     COMMON_NAME,
     COMMON_NAME_REASON,
@@ -334,7 +334,13 @@ def name_similarity(a: Candidate, b: Candidate) -> float:
     first = _best(a, b)
     if first < NAME_THRESHOLD:
         return first
-    return min(first, _best(b, a))
+    sim = min(first, _best(b, a))
+    if sim >= NAME_THRESHOLD and part_put_for_another(a, b):
+        # "Hossein Ahmadi Amoli" and "Hossein Ahmadi Kashani": two of three parts the
+        # same is what two families of one town are; a part dropped on one side
+        # ("Mohammad Hosseinzadeh Saqqezi", "Mohammad Saqqezi") may still be one person.
+        return min(sim, NAME_THRESHOLD / 2)
+    return sim
 
 
 def father_agreement(a: Candidate, b: Candidate) -> str | None:
@@ -364,6 +370,10 @@ def _father_level(x: str, y: str) -> str:
         # A compound written out in part: "Ali" for "Ali-Reza", "Mohammad" for
         # "Mohammad Javad". Often the same man in a shorter list; sometimes another.
         return "close"
+    if entry_x is not None and entry_y is not None:
+        # The lexicon reads both, as two names: Mahmoud and محمد, Ahmed and محمد are
+        # a letter apart in the keys and never one name.
+        return "different"
     closeness = max(names.score(x, keys_y), names.score(y, keys_x))
     # Only a name written out in part is close: a different long vowel is another name
     # (Hassan/Hossein, Mohammad/Mahmoud).
@@ -478,6 +488,11 @@ def weigh(
             u = freq.name_u(a, b)
         elif comparison == "father" and level == "same":
             u = freq.father_u(a)
+        elif comparison == "father":
+            # A father's name in part or perhaps the same is never better evidence than
+            # the same name: strangers whose fathers are both "Mohammad-something" are as
+            # common as the commoner of the two names.
+            u = max(u, freq.father_u(a), freq.father_u(b))
         elif (comparison, level) in TF_LEVELS:
             u = freq.value_u(comparison, level, a)
         elif comparison in PERSON_LEVELS:

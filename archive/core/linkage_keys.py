@@ -6,9 +6,11 @@ name string, remembered: a list of 100,000 people holds a few thousand names."""
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 
 from archive.core import names
+from archive.core.linkage_levels import NAME_THRESHOLD
 from archive.core.names.lexicon import parse_name
 
 
@@ -22,8 +24,95 @@ def _tokens(name: str) -> tuple[tuple[str, str], ...]:
     return tuple(names.tokens(name))
 
 
+# A single o or u between consonants inside a Latin word: lists write the long vowel و
+# that way too (Mosavi and Mousavi, موسوی; Shushtari, شوشتری; Rohollah, روح‌الله; Korosh,
+# کوروش), which the key reads as a short vowel and drops.
+_SHORT_OU = re.compile(r"(?<=[b-df-hj-np-tv-xz])[ou](?=[b-df-hj-np-tv-xz])")
+# A final -ah after a consonant: the h marks the final vowel ه (Fatemah, Zahrah: فاطمه),
+# as -eh's does, where the key reads it as a consonant (Panah, پناه); and a final -eh
+# the key reads as that vowel may be a consonant h or ح (Saleh, صالح).
+_FINAL_AH = re.compile(r"(?<=[b-df-hj-np-tv-xz])ah$")
+# An o before the vowel of -ei, -yi, -ee (Khoei, Khoyi: خویی) is the و the Persian writes
+# as a consonant, which the Latin vowel run hides.
+_O_GLIDE = re.compile(r"(?<=[b-df-hj-np-tv-xz])o(?=[eiy])")
+_FINAL_EH = re.compile(r"(?<=[b-df-hj-np-tv-xz])eh$")
+_MAX_READINGS = 8
+
+
+@lru_cache(maxsize=1 << 17)
+def respellings(name: str) -> tuple[str, ...]:
+    """The name, and the name respelt where its spelling leaves open what another list
+    writes. The keys of the name as written decide nothing there (Mosavi keys ``msve``,
+    موسوی ``musve``); reading it both ways lets the two meet, and the other spelling
+    decides.
+
+    - A Latin word: an o or u read as the long vowel و (one or two of them a word), a
+      final -ah read as -eh and a final -eh as -ah (Fatemah, فاطمه; Saleh, صالح), an o
+      before a vowel read as و (Khoei, خویی).
+    - Persian words a list splits with a space or a zero-width non-joiner where a Latin
+      spelling joins them (کاوه‌یان, Kavehyan; ابوالفضل‌لو, Abolfazllou), glued; the
+      adjective of a word in silent ه read both ways (مراغه‌ای, Maraghei; ارومیه‌ای,
+      Orumiehi).
+
+    No lexicon name is read as another one this way (``tests/dedupe``): a u is only
+    ever added, so Mahmoud and Mohammad stay apart."""
+    toks = [tok for _script, tok in _tokens(name)]
+    options = [[tok, *(_word_respellings(tok) if script == "la" else ())]
+               for script, tok in _tokens(name)]  # fmt: skip
+    out: dict[str, None] = {name: None}
+    if any(len(o) > 1 for o in options):
+        combos = itertools.product(*options)
+        for chosen in itertools.islice(combos, 1, _MAX_READINGS + 1):
+            out[" ".join(chosen)] = None
+    scripts = [script for script, _tok in _tokens(name)]
+    # Within the family name only (after the first word): a given name glued to the
+    # family name would file the person under a block of every "-nia".
+    for i in range(1, len(toks) - 1):
+        if scripts[i] != "fa" or scripts[i + 1] != "fa":
+            continue
+        left, right = toks[i], toks[i + 1]
+        if left.endswith("ه") and right in ("ای", "یی"):
+            glued = [left[:-1] + "یی", left + "ی"]
+        else:
+            glued = [left + right]
+        for word in glued:
+            out[" ".join([*toks[:i], word, *toks[i + 2 :]])] = None
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_respellings(tok: str) -> tuple[str, ...]:
+    ends = [tok]
+    if len(tok) > 3 and _FINAL_AH.search(tok):
+        ends.append(_FINAL_AH.sub("eh", tok))
+    elif len(tok) > 3 and _FINAL_EH.search(tok):
+        ends.append(_FINAL_EH.sub("ah", tok))
+    out: dict[str, None] = {}
+    for word in ends:
+        spots = [m.start() for m in _SHORT_OU.finditer(word)]
+        for k in range(0 if word != tok else 1, min(2, len(spots)) + 1):
+            for chosen in itertools.combinations(spots, k):
+                letters = list(word)
+                for at in chosen:
+                    letters[at] = "ou"
+                out["".join(letters)] = None
+    if glide := _O_GLIDE.search(tok):
+        out[tok[: glide.end()] + "v" + tok[glide.end() :]] = None
+    out.pop(tok, None)
+    return tuple(out)
+
+
 @lru_cache(maxsize=1 << 17)
 def name_blocks(name: str) -> frozenset[str]:
+    """Blocks for one name and its Latin respellings (``respellings``)."""
+    out: set[str] = set()
+    for spelt in respellings(name):
+        out |= _name_blocks(spelt)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 17)
+def _name_blocks(name: str) -> frozenset[str]:
     """Blocks for one name: given-name key x family-name key, and the family-name key.
 
     The given name is the first token, or the first two joined (Nematollah, نعمت‌الله
@@ -78,8 +167,9 @@ def joined_keys(name: str) -> frozenset[str]:
     writes: "Ali Reza" ends its first token in a vowel ("ale") where "Alireza" and
     علیرضا write ی inside the word ("alirze")."""
     out = set()
-    for keep_titles in (False, True):
-        out |= _joined_variants(name, keep_titles=keep_titles)
+    for spelt in respellings(name):
+        for keep_titles in (False, True):
+            out |= _joined_variants(spelt, keep_titles=keep_titles)
     return frozenset(out)
 
 
@@ -126,3 +216,30 @@ def joined_key(name: str, *, keep_titles: bool = False) -> str:
     is dropped after the first, as it is when the joined word is keyed (-ollah, -allah)."""
     keys = _token_keys(name, keep_titles=keep_titles)
     return _join(keys) if keys else ""
+
+
+def part_put_for_another(a, b) -> bool:
+    """Whether each of two people's names (``archive.core.linkage.Candidate``) has a
+    part the other has nothing like: not a part dropped by one side, but one name part
+    put for another ("Hossein Ahmadi Amoli", "Hossein Ahmadi Kashani")."""
+    return _lone_part(a, b) and _lone_part(b, a)
+
+
+def _lone_part(a, b) -> bool:
+    """Whether every name of a has a part (of three letters of key or more, not a
+    title) that none of b's keys holds, contains, or comes close to."""
+    titles = names.title_keys()
+    for name in a.names:
+        if not any(
+            len(key) >= 3 and key not in titles and _alone(key, text, b)
+            for script, text in names.tokens(name)
+            if (key := names.token_key(script, text))
+        ):
+            return False
+    return bool(a.names)
+
+
+def _alone(key: str, text: str, b) -> bool:
+    if any(key in other for other in b.key_tokens):
+        return False  # a part of a compound the other writes joined
+    return names.score(text, b.keys) < NAME_THRESHOLD
