@@ -69,6 +69,9 @@ CACHE_ALIAS = "pages"
 # How long a worker's render of a page may keep others serving the page it replaces: a
 # render that dies (a killed worker) holds the others back no longer than this.
 RENDER_LOCK_SECONDS = 10
+# While another worker sees to a page, how long this one serves the previous page before
+# asking the shared level again whether the new one is there (a query a request).
+ASK_AGAIN_SECONDS = 0.05
 
 
 def anonymous_request(request) -> bool:
@@ -158,6 +161,9 @@ class PublicPageCacheMiddleware:
         # Views whose pages this worker found cheaper to render than to share (a record,
         # a search): their misses skip the shared level's lookup, a query each.
         self.cheap_views: set[str] = set()
+        # Pages another worker is seeing to after an edit: address -> (the version it is
+        # for, until when this worker serves the previous page without asking again).
+        self.waiting: dict[str, tuple[str, float]] = {}
 
     def _shared(self, method: str, *args):
         if not self.shared_alias:
@@ -210,6 +216,14 @@ class PublicPageCacheMiddleware:
         entry = local.get(local_key)
         if entry is not None and entry.version == version:
             return _served(entry.response, "hit")
+        # Another worker is seeing to this page for this very version (nothing has changed
+        # since it was asked, not even a withdrawal: that moves the version): the previous
+        # page again, without asking the shared level every request.
+        waiting = self.waiting.get(local_key)
+        if entry is not None and waiting is not None:
+            if waiting[0] == version and time.monotonic() < waiting[1]:
+                return _previous(entry)
+            del self.waiting[local_key]
         # A search is its reader's own text, seldom asked for again: it is kept in this
         # worker's memory only. In the shared level every search cost a lookup, and one
         # that took 10 ms to rank cost a transaction writing it (~3 ms, a WAL flush).
@@ -231,6 +245,9 @@ class PublicPageCacheMiddleware:
             # withdrawal or a deletion (a new epoch).
             if entry is not None and may_serve_previous(entry.epoch, epoch):
                 if lock in found or not self._shared("add", lock, version, RENDER_LOCK_SECONDS):
+                    if len(self.waiting) > 1000:
+                        self.waiting.clear()
+                    self.waiting[local_key] = (version, time.monotonic() + ASK_AGAIN_SECONDS)
                     return _previous(entry)
                 if request.method == "GET":
                     # That worker answers its own reader with the previous page too, and

@@ -157,8 +157,11 @@ def _committed(django_capture_on_commit_callbacks, make):
 
 @pytest.mark.django_db
 def test_while_another_worker_renders_a_list_anew_readers_get_the_one_it_replaces_unkept(
-    page_cache, client, django_capture_on_commit_callbacks
+    page_cache, client, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from archive import pagecache
+
+    monkeypatch.setattr(pagecache, "ASK_AGAIN_SECONDS", 0)  # asks the shared level each time
     _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname One"))
     assert client.get("/victims/")["X-Cache"] == "miss"
     _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Two"))
@@ -426,3 +429,28 @@ def test_renaming_a_prison_shows_on_the_list_that_names_it(
 
     assert "Synthetic Prison Renamed" in after
     assert "Synthetic Prison One" not in after
+
+
+@pytest.mark.django_db
+def test_while_another_worker_sees_to_a_page_its_readers_cost_one_query_each(
+    page_cache, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive import pagecache
+
+    monkeypatch.setattr(pagecache, "ASK_AGAIN_SECONDS", 60)  # a slow test machine too
+
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname One"))
+    client.get("/victims/")
+    _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Two"))
+    cache.add(_render_lock("/victims/"), "busy", 60)  # another worker is seeing to it
+    assert client.get("/victims/")["X-Cache"] == "stale"
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/victims/")
+
+    assert again["X-Cache"] == "stale"
+    assert "Testname Two" not in again.content.decode()
+    assert len(queries) == 1  # the data's version, as for a page kept
