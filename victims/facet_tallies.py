@@ -169,16 +169,6 @@ def published_count(using: str | None = None) -> int:
     return facet_counts("all", using).get("", 0)
 
 
-def counts_version(using: str | None = None) -> str:
-    """A token that changes whenever a count the database keeps changes, these and the
-    places' (``victims.tallies``): what the pages that show only counts (the statistics,
-    the map, a list's choices and total) are keyed on, so that an edit that changes no
-    count leaves them as they are. Two small queries."""
-    from victims.tallies import PLACES
-
-    return f"{FACET_TALLIES.digest(using)}.{PLACES.digest(using)}"
-
-
 def kept_all(using: str = "default") -> dict[tuple[str, str], int]:
     from django.db.models import Sum
 

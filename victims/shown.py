@@ -16,8 +16,9 @@ from archive.core.models import Event, Organisation, Place, public_place_ids
 from archive.core.pagination import cache_get, cache_key, cache_set, data_version, rows_version
 from archive.core.versions import current_version, site_version
 from perpetrators.models import Commission, Perpetrator
-from victims.facet_tallies import counts_version
+from victims.facet_tallies import FACET_TALLIES
 from victims.hearings import Hearing, victims_by_charge
+from victims.tallies import PLACES
 
 TIMEOUT = 3600
 
@@ -28,7 +29,10 @@ def _digest(value) -> str:
 
 def compute() -> dict[str, str]:
     return {
-        "counts": counts_version(),
+        # The counts the database keeps: per fact (the statistics, the lists' choices and
+        # totals) and per place (the map, the prisons' counts), apart.
+        "fact_counts": FACET_TALLIES.digest(),
+        "place_counts": PLACES.digest(),
         "places": Place.objects.version(),
         "public_places": _digest(sorted(public_place_ids())),
         "organisations": rows_version(Organisation.objects.all(), "kind", "name_en", "name_fa"),

@@ -31,8 +31,10 @@ class VictimListView(PublicListView):
         """The filters' choices (the counts kept, the public places, the events,
         commissions and organisations offered) and the names of the prisons and events
         the rows link to."""
-        return shown.tokens("counts", "public_places", "places", "events", "commissions",
-                            "organisations")  # fmt: skip
+        return shown.tokens(
+            "fact_counts", "place_counts", "public_places", "places", "events", "commissions",
+            "organisations",
+        )  # fmt: skip
 
 
 def submission_url(victim) -> str:

@@ -198,7 +198,7 @@ class PlaceMapView(TemplateView):
         """The places' tallies, the public places, what the map shows of each, and
         whether its coordinates are cited (``archive.pagecache``)."""
         cited = Place.objects.public().with_cited_coordinates().filter(coordinates_cited=True)
-        return repr((shown.tokens("counts", "places", "public_places"),
+        return repr((shown.tokens("place_counts", "places", "public_places"),
                      sorted(cited.values_list("pk", flat=True))))  # fmt: skip
 
     def get_context_data(self, **kwargs):

@@ -95,7 +95,7 @@ def stats_version() -> str:
     database keeps, the events, hearings and places, and the victims by charge. An edit
     that changes none of them (a biography, a source) leaves the figures, and the page, as
     they are."""
-    return shown.tokens("counts", "events", "hearings", "places", "charges")
+    return shown.tokens("fact_counts", "place_counts", "events", "hearings", "places", "charges")
 
 
 def get_stats() -> dict:

@@ -60,7 +60,7 @@ class HomeView(TemplateView):
         """The counts, the latest victims (each as of its last change), and the versions
         of the other records the page lists (``archive.pagecache``)."""
         latest = list(latest_victims().values_list("pk", "updated_at"))
-        others = shown.tokens("counts", "perpetrators", "events", "places")
+        others = shown.tokens("perpetrators", "events", "places")
         return repr((archive_counts(), latest, others))
 
     def get_context_data(self, **kwargs):

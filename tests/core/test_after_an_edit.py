@@ -454,3 +454,18 @@ def test_while_another_worker_sees_to_a_page_its_readers_cost_one_query_each(
     assert again["X-Cache"] == "stale"
     assert "Testname Two" not in again.content.decode()
     assert len(queries) == 1  # the data's version, as for a page kept
+
+
+@pytest.mark.django_db
+def test_a_change_of_fate_leaves_the_map_unrendered_it_counts_places_only(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    victim = _committed(django_capture_on_commit_callbacks, lambda: VictimFactory(fate="executed"))
+    first = client.get("/map/")
+
+    _edit(django_capture_on_commit_callbacks, victim, fate="died_in_custody")
+
+    assert client.get("/map/").templates == []  # checked, not rendered
+    after = client.get("/map/")
+    assert after["X-Cache"] == "hit"
+    assert after.content == first.content
