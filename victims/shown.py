@@ -10,10 +10,15 @@ a worker, longer than the render it was to save.
 
 from __future__ import annotations
 
-import hashlib
-
 from archive.core.models import Event, Organisation, Place, public_place_ids
-from archive.core.pagination import cache_get, cache_key, cache_set, data_version, rows_version
+from archive.core.pagination import (
+    cache_get,
+    cache_key,
+    cache_set,
+    data_version,
+    rows_version,
+    token,
+)
 from archive.core.versions import current_version, site_version
 from perpetrators.models import Commission, Perpetrator
 from victims.facet_tallies import FACET_TALLIES
@@ -23,10 +28,6 @@ from victims.tallies import PLACES
 TIMEOUT = 3600
 
 
-def _digest(value) -> str:
-    return hashlib.sha256(repr(value).encode()).hexdigest()[:20]
-
-
 def compute() -> dict[str, str]:
     return {
         # The counts the database keeps: per fact (the statistics, the lists' choices and
@@ -34,14 +35,14 @@ def compute() -> dict[str, str]:
         "fact_counts": FACET_TALLIES.digest(),
         "place_counts": PLACES.digest(),
         "places": Place.objects.version(),
-        "public_places": _digest(sorted(public_place_ids())),
+        "public_places": token(sorted(public_place_ids())),
         "organisations": rows_version(Organisation.objects.all(), "kind", "name_en", "name_fa"),
         "events": data_version(Event),
         "commissions": data_version(Commission),
         "perpetrators": data_version(Perpetrator),
         "hearings": data_version(Hearing),
         # A hearing's charges are links with no time of change: counted (a few rows).
-        "charges": _digest(victims_by_charge()),
+        "charges": token(victims_by_charge()),
     }
 
 

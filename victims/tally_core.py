@@ -31,11 +31,12 @@ batch is one statement); SQLite, one writer at a time, one per row.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections
+
+from archive.core.pagination import token
 
 VICTIMS = "victims_victim"
 PUBLISHED = "published"
@@ -255,7 +256,7 @@ class TallyTable:
         with connections[using or "default"].cursor() as cursor:
             cursor.execute(f"SELECT {keys}, {sums} FROM {self.table} GROUP BY {keys}")
             rows = sorted(row for row in cursor.fetchall() if any(row[len(self.keys) :]))
-        return hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
+        return token(rows)
 
 
 def differences(kept: dict, fresh: dict) -> dict:

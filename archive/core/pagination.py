@@ -54,12 +54,18 @@ def data_version(*models) -> str:
     return "|".join(parts)
 
 
+def token(value) -> str:
+    """A short token of ``value`` (its ``repr``): equal values, equal tokens. What the
+    tokens of what a page shows are made of (``rows_version``, the kept counts'
+    ``digest``, ``victims.shown``)."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:20]
+
+
 def rows_version(queryset, *fields) -> str:
     """A token that changes whenever ``fields`` of a row of ``queryset`` change, a row is
     added or one is deleted: for the small tables that keep no time of change (places,
     organisations). One query over them."""
-    rows = list(queryset.order_by("pk").values_list("pk", *fields))
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
+    return token(list(queryset.order_by("pk").values_list("pk", *fields)))
 
 
 def cache_get(key):
