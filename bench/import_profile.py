@@ -75,6 +75,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-source", action="store_true")
     parser.add_argument("--start", type=int, default=1)
     parser.add_argument("--commit", action="store_true", help="commit (see above)")
+    parser.add_argument("--batch-size", type=int, default=None, help="rows per batch")
     parser.add_argument(
         "--by-statement",
         action="store_true",
@@ -145,6 +146,7 @@ def main(argv=None) -> int:
         report = import_file(
             "victims", path, user=user, dry_run=not args.commit,
             source=None if args.no_source else source,
+            **({"batch_size": args.batch_size} if args.batch_size else {}),
         )  # fmt: skip
         if profiler:
             profiler.disable()

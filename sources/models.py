@@ -357,8 +357,11 @@ class CitationQuerySet(models.QuerySet):
 class Citation(models.Model):
     """Says that ``source`` supports one claim (a field, or ``general``) of a record."""
 
+    # No index of its own: the (content_type, object_id) index serves every lookup by
+    # record type, and each index is one more entry to write per citation (an import
+    # writes one a filled cell).
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, verbose_name=_("record type")
+        ContentType, on_delete=models.CASCADE, verbose_name=_("record type"), db_index=False
     )
     object_id = models.PositiveBigIntegerField(_("record id"))
     content_object = GenericForeignKey("content_type", "object_id")
@@ -398,7 +401,9 @@ class Citation(models.Model):
         help_text=_("Which of the source's documents the locator points into (optional)."),
     )  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    # The history is read by record (its id), by date and by who (the change log); an
+    # index on its other links would be written for every citation and read by nothing.
+    history = HistoricalRecords(no_db_index=["content_type", "source", "document"])
 
     objects = CitationQuerySet.as_manager()
 

@@ -158,7 +158,15 @@ class Victim(PersonDetails, FamilyAftermath, Person):
                     "merged into it: its old address redirects there."),
     )  # fmt: skip
     citations = GenericRelation("sources.Citation", related_query_name="victim")
-    history = HistoricalRecords()
+    # The history is read by record (its id), by date and by who (the change log,
+    # a record's history, a merge's undo); an index on its other columns would be
+    # written for every saved or imported victim and read by nothing.
+    history = HistoricalRecords(
+        no_db_index=[
+            "ref", "publication_status", "gender", "fate", "affiliation", "birth_place",
+            "burial_place", "commission", "death_place", "event", "prison", "merged_into",
+        ]
+    )  # fmt: skip
 
     # What its public page shows (templates/victims/victim_detail.html), in that order:
     # each needs a citation to a published source before the record is published.

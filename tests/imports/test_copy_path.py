@@ -161,3 +161,31 @@ def test_people_imported_in_bulk_are_found_by_name_and_the_indexes_keep_their_se
                 "AND c.relname LIKE '%%keys%%'"
             )
             assert cursor.fetchone()[0] == 0
+
+
+def _indexed_columns(table: str) -> set[tuple[str, ...]]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {tuple(c["columns"]) for c in found.values() if c["index"] or c["primary_key"]}
+
+
+def test_the_rows_an_import_writes_to_the_histories_enter_only_indexes_something_reads():
+    # Every imported victim writes a history row and every filled cell a citation and
+    # its history row: an index nobody reads is written that many times. The histories
+    # are read by record, by date and by who (the change log, a record's history, a
+    # merge's undo); citations by record and by source.
+    assert _indexed_columns(Victim.history.model._meta.db_table) == {
+        ("history_id",),
+        ("id",),
+        ("history_date",),
+        ("history_user_id",),
+    }
+    assert _indexed_columns(Citation.history.model._meta.db_table) == {
+        ("history_id",),
+        ("id",),
+        ("history_date",),
+        ("history_user_id",),
+    }
+    citation = _indexed_columns(Citation._meta.db_table)
+    assert ("content_type_id", "object_id") in citation and ("source_id",) in citation
+    assert ("content_type_id",) not in citation
