@@ -14,8 +14,15 @@ from archive.core.linkage_levels import NAME_THRESHOLD
 from archive.core.names.lexicon import parse_name
 
 
-def _part_keys(tokens: list[str]) -> set[str]:
-    return set(names.name_keys(" ".join(tokens)).split())
+def _part_keys(tokens: list[str]) -> frozenset[str]:
+    return _joined_part_keys(" ".join(tokens))
+
+
+@lru_cache(maxsize=1 << 16)
+def _joined_part_keys(joined: str) -> frozenset[str]:
+    # Remembered: a list's names share their given and family names, which an import
+    # blocks for every row.
+    return frozenset(names.name_keys(joined).split())
 
 
 @lru_cache(maxsize=1 << 17)
@@ -122,9 +129,10 @@ def _name_blocks(name: str) -> frozenset[str]:
     titles = names.title_keys()
     toks = [(tok, names.token_key(script, tok)) for script, tok in _tokens(name)]
     toks = [(tok, key) for tok, key in toks if key]
-    out: set[str] = set()
-    for variant in (toks, [(t, k) for t, k in toks if k not in titles]):
-        out |= _blocks_of([t for t, _k in variant])
+    out = _blocks_of([t for t, _k in toks])
+    plain = [t for t, k in toks if k not in titles]
+    if len(plain) < len(toks):
+        out |= _blocks_of(plain)
     return frozenset(out)
 
 

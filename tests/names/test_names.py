@@ -275,3 +275,17 @@ def test_nul_and_odd_unicode_do_not_raise():
     assert isinstance(normalize_latin(odd), str)
     assert isinstance(name_keys(odd), str)
     assert 0.0 <= score(odd, name_keys(odd)) <= 1.0
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_plain_ascii_names_read_exactly_as_the_full_normalisation_reads_them(sample):
+    # normalize_latin and normalize_persian read ASCII in one pass (an import normalises
+    # every name); what they give must be what every step would give, control
+    # characters, apostrophes and punctuation included.
+    from archive.core.names import text
+
+    assert text.normalize_latin(sample) == text._fixpoint(text._normalize_latin_once, sample)
+    assert text.normalize_persian(sample) == text._fixpoint(text._normalize_persian_once, sample)
+    controls_as_spaces = "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in sample)
+    assert text._drop_invisible(sample) == controls_as_spaces

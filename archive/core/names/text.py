@@ -61,6 +61,8 @@ _SPACE = re.compile(r"\s+")
 def _drop_invisible(text: str) -> str:
     # Format characters (ZWJ, bidi marks, BOM, soft hyphen) vanish; control characters
     # (NUL, tabs pasted from spreadsheets) separate words.
+    if text.isprintable():  # none of them (C* and Z* but the space): most names
+        return text
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
@@ -100,7 +102,12 @@ def normalize_persian(text: str) -> str:
     whitespace is collapsed. آ is kept: it is a letter, not a decoration. Latin text
     passes through apart from whitespace and invisible characters.
     """
-    return _fixpoint(_normalize_persian_once, str(text))
+    text = str(text)
+    if text.isascii() and text.isprintable():
+        # What the steps below leave of plain ASCII, in one pass (an import normalises
+        # each of its names: most Latin ones are plain ASCII).
+        return _SPACE.sub(" ", text).strip()
+    return _fixpoint(_normalize_persian_once, text)
 
 
 # ----------------------------------------------------------------------------- Latin text
@@ -148,4 +155,10 @@ def normalize_latin(text: str) -> str:
     Pour-Mohammadi, Pour Mohammadi and Pourmohammadi equal (see ``latin_key`` and
     ``name_keys``). Letters of other scripts are kept as they are.
     """
-    return _fixpoint(_normalize_latin_once, str(text))
+    text = str(text)
+    if text.isascii():
+        # What the steps below leave of ASCII, in one pass: no accents, no format
+        # characters, control characters are non-word characters.
+        text = _APOSTROPHES.sub("", text.lower())
+        return _SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
+    return _fixpoint(_normalize_latin_once, text)
