@@ -21,6 +21,7 @@ has no citation to a published source.
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -175,9 +176,9 @@ class RowCiting:
             existing = list(instance.citations.select_related("source"))
         # What the gate reads of a citation, without a model instance per cell (the
         # import's speed: a model's __init__ costs more than the check).
-        source = self.source
+        source, source_id = self.source, self.source.pk
         pending = [
-            SimpleNamespace(claim=claim, value=value, source=source, source_id=source.pk)
+            _Pending(claim, value, source, source_id)
             for claim, value, _where in getattr(instance, "_import_citations", [])
         ]
         return existing + pending
@@ -269,6 +270,15 @@ def _defaults(model) -> dict:
         for f in model._meta.concrete_fields
         if not f.primary_key and (not f.is_relation or f.null)
     }
+
+
+class _Pending(NamedTuple):
+    """A citation a row adds, as the gate reads it (a tuple: made for every cell)."""
+
+    claim: str
+    value: str
+    source: object
+    source_id: int
 
 
 class _Row(SimpleNamespace):
