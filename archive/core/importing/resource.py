@@ -23,6 +23,8 @@ from archive.core.importing.report import FileProblem, PossibleMatch, messages_o
 from archive.core.importing.widgets import NamedRecordWidget
 from archive.core.models import Publishable, history_user
 
+_UNREAD = object()
+
 # --- Resources ---------------------------------------------------------------------------
 
 
@@ -121,15 +123,8 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     # them already), then the model's clean().
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        unchecked = getattr(self, "_unchecked", None)
-        if unchecked is None:
-            unchecked = self._unchecked = frozenset(
-                f.name
-                for f in instance._meta.concrete_fields
-                if f.is_relation or not f.editable or f.name in {"id", "ref"}
-            )
         try:
-            self._clean_fields(instance, unchecked.union(errors))
+            self._clean_fields(instance, errors)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         try:
@@ -168,37 +163,56 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     # Distinct field values whose reading ``_clean_fields`` keeps.
     KEPT_READINGS = 8192
 
-    def _clean_fields(self, instance, exclude) -> None:
-        """``Model.clean_fields``, with each field's reading of a value it accepted kept
-        for the import: a field's checks (length, choices, range) depend on the value
-        alone, and a list repeats its years, dates and choices thousands of times. A
-        refused value is checked again on every row, for that row's message."""
+    def _checked_fields(self, model) -> list[tuple[models.Field, bool]]:
+        """The fields ``_clean_fields`` checks, each with whether its readings are kept:
+        not the links (the widgets resolved them), the fields no one edits, the id and
+        the ref; readings kept for every field but free text, whose values (names,
+        places of a list) rarely repeat and would only push the others out."""
+        plans = self.__dict__.setdefault("_field_plans", {})
+        plan = plans.get(model)
+        if plan is None:
+            plan = plans[model] = [
+                (f, bool(f.choices) or not isinstance(f, (models.CharField, models.TextField)))
+                for f in model._meta.fields
+                if not (f.is_relation or not f.editable or f.name in {"id", "ref"})
+                and not f.generated
+            ]
+        return plan
+
+    def _clean_fields(self, instance, refused) -> None:
+        """``Model.clean_fields`` of the fields ``_checked_fields`` names, but those
+        already ``refused`` by a cell, with each field's reading of a value it accepted
+        kept for the import: a field's checks (length, choices, range) depend on the
+        value alone, and a list repeats its years, dates and choices thousands of times.
+        A refused value is checked again on every row, for that row's message."""
         kept = self.__dict__.setdefault("_readings", {})
         errors = {}
-        for f in instance._meta.fields:
-            if f.name in exclude or f.generated:
-                continue
+        for f, keep in self._checked_fields(type(instance)):
             raw = getattr(instance, f.attname)
             if (f.blank and raw in f.empty_values) or isinstance(raw, DatabaseDefault):
                 continue
-            key = (f.attname, type(raw), raw)
-            try:
-                setattr(instance, f.attname, kept[key])
+            if refused and f.name in refused:
                 continue
-            except (KeyError, TypeError):
-                pass
+            key = None
+            if keep:
+                try:
+                    key = (f.attname, type(raw), raw)
+                    value = kept.get(key, _UNREAD)
+                except TypeError:  # a value that cannot be a key
+                    key, value = None, _UNREAD
+                if value is not _UNREAD:
+                    setattr(instance, f.attname, value)
+                    continue
             try:
                 value = f.clean(raw, instance)
             except ValidationError as exc:
                 errors[f.name] = exc.error_list
                 continue
             setattr(instance, f.attname, value)
-            try:
+            if key is not None:
                 if len(kept) >= self.KEPT_READINGS:
                     kept.clear()
                 kept[key] = value
-            except TypeError:
-                pass
         if errors:
             raise ValidationError(errors)
 
