@@ -206,6 +206,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--no-source", action="store_true", help="drafts only, imported without a source"
     )
+    parser.add_argument("--batch-size", type=int, help="rows per batch (the command's default)")
     args = parser.parse_args(argv)
 
     env = {**os.environ}
@@ -238,6 +239,8 @@ def main(argv=None) -> int:
         )  # fmt: skip
         source = made_source.stdout.strip().splitlines()[-1]
         cite = [] if args.no_source else ["--source", source]
+        if args.batch_size:
+            cite += ["--batch-size", str(args.batch_size)]
         url = env.get("DATABASE_URL", "")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         # The child's PostgreSQL backend is found by its application name and its CPU
