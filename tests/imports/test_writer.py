@@ -150,3 +150,41 @@ def test_a_broken_link_in_a_written_batch_fails_the_import_before_it_commits(
 
     assert nothing_written(source)
     assert not Citation.objects.filter(source_id=source.pk + 10_000).exists()
+
+
+@postgresql_only
+def test_a_batch_is_prepared_while_the_server_writes_the_previous_one(
+    tmp_path, reviewer, monkeypatch
+):
+    # Building a batch's writes (its rows in COPY's format, its citations) is Python's
+    # work too: done while the server writes the batch before, the server does not
+    # wait for it.
+    from archive.core.importing import run as running
+
+    source = SourceFactory(title="Synthetic list")
+    path = write_csv(tmp_path / "list.csv", people(1, 25), COLUMNS)
+    second_batch_built = threading.Event()
+    overlapped = []
+    run = Writer._run
+    built = running.create_with_history
+
+    def first_write_waits_for_the_next_build(self, raw, statements):
+        if not overlapped:
+            overlapped.append(second_batch_built.wait(timeout=10))
+        return run(self, raw, statements)
+
+    def build(objs, *args, **kwargs):
+        if any(obj.ref == "TEST-COPY-12" for obj in objs):
+            second_batch_built.set()
+        return built(objs, *args, **kwargs)
+
+    monkeypatch.setattr(Writer, "_run", first_write_waits_for_the_next_build)
+    monkeypatch.setattr(running, "create_with_history", build)
+
+    report = import_file("victims", path, user=reviewer, source=source, batch_size=10)
+
+    assert report.ok, report.problems
+    assert overlapped == [True]
+    assert report.created == Victim.objects.filter(ref__startswith="TEST-COPY-").count() == 25
+    assert Victim.history.filter(ref__startswith="TEST-COPY-").count() == 25
+    assert Citation.objects.filter(source=source).count() == report.citations > 0

@@ -248,7 +248,9 @@ def _copy_create(
     with _writing(connection, writer) as (cursor, out):
         ids = None
         if not with_pk:
-            ids = new_ids(cursor, meta.db_table, meta.pk.column, len(objs))
+            ids = writer.take_ids(meta.db_table, len(objs)) if writer is not None else None
+            if ids is None:
+                ids = new_ids(cursor, meta.db_table, meta.pk.column, len(objs))
             if ids is None:
                 return False
             for obj, pk in zip(objs, ids, strict=True):

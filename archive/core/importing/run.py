@@ -193,13 +193,18 @@ def import_file(
     return report
 
 
-def _lookups(resource, batch: list | None):
-    """A batch of rows with their keys and the records they name (``None`` at the end)."""
+def _lookups(resource, batch: list | None, writer=None):
+    """A batch of rows with their keys and the records they name (``None`` at the end).
+    With a ``writer``: ids for the batch's new records are taken from the sequence now,
+    so that writing the batch asks the server nothing (``Writer.reserve_ids``)."""
     if batch is None:
         return None
     keys = [resource.row_key(row) for _where, row in batch]
     existing = resource.existing([k for k in keys if k])
     prefetch_version_names(existing.values())
+    if writer is not None and resource.key_column != "id":
+        meta = resource._meta.model._meta
+        writer.reserve_ids(meta.db_table, meta.pk.column, len(batch) - len(existing))
     return batch, keys, existing
 
 
@@ -208,7 +213,7 @@ def _import_batches(
     update_fields, model, on_match, progress,
 ) -> None:  # fmt: skip
     """Every batch checked, then written (or, with a ``writer``, handed to it)."""
-    upcoming = _lookups(resource, next(batches, None))
+    upcoming = _lookups(resource, next(batches, None), writer)
     while upcoming is not None:
         batch, keys, existing = upcoming
         to_create, to_update, to_cite = [], [], []
@@ -266,16 +271,23 @@ def _import_batches(
                 to_update.append(instance)
         if not report.problems:
             to_create = _matched_rows(resource, report, new_rows, to_create, on_match)
-        # The next batch's rows and the records they name, read now: with a writer,
-        # this query waits for the previous batch's writes (the main thread never
-        # uses the connection while the writer does), and the writes of this batch,
-        # handed over below, then overlap the checks of the next.
-        upcoming = _lookups(resource, next(batches, None))
         if not report.problems:
+            # With a writer, recorded (and built in Python) while the server still
+            # writes the previous batch.
             _write_batch(
                 resource, report, writer, to_create, to_update, to_cite, db=db,
                 account=account, now=now, model=model, update_fields=update_fields,
             )  # fmt: skip
+        # The next batch's rows and the records they name, read now: with a writer,
+        # this query waits for the previous batch's writes (the main thread never
+        # uses the connection while the writer does) and goes before this batch's,
+        # which are handed over next and overlap the checks of the next batch. The
+        # server sees the same order as without a writer: a file names each record
+        # once, so none of them is one this batch writes.
+        with writer.ahead() if writer else nullcontext():
+            upcoming = _lookups(resource, next(batches, None), writer)
+        if writer:
+            writer.submit()
         if progress:
             progress.update(report.rows)
 
@@ -320,5 +332,3 @@ def _write_batch(
         )  # fmt: skip
     report.created += len(to_create)
     report.updated += len(to_update)
-    if writer:
-        writer.submit()

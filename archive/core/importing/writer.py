@@ -63,6 +63,10 @@ class Writer:
         # (bench/import_profile.py prints them).
         self.waited = 0.0
         self.busy = 0.0
+        # New records' ids taken from their table's sequence at a point where the main
+        # thread queries anyway (``reserve_ids``), so that writing a batch asks nothing.
+        self.ids: dict[str, list[int]] = {}
+        self._ahead = False
 
     # --- Recording (the main thread) --------------------------------------------------
 
@@ -146,11 +150,44 @@ class Writer:
         finally:
             self.busy += time.monotonic() - started
 
+    # --- Ids for new records ------------------------------------------------------------
+
+    def reserve_ids(self, table: str, pk_column: str, count: int) -> None:
+        """``count`` ids from ``table``'s sequence for the next batch's new records (those
+        left unused are gaps in the sequence, as a rolled-back insert leaves)."""
+        from archive.core.importing.staging import new_ids
+
+        with self.connection.cursor() as cursor:
+            self.ids[table] = new_ids(cursor, table, pk_column, count) or []
+
+    def take_ids(self, table: str, count: int) -> list[int] | None:
+        """``count`` reserved ids (None when fewer are reserved: the caller asks)."""
+        pool = self.ids.get(table, [])
+        if len(pool) < count:
+            return None
+        taken, self.ids[table] = pool[:count], pool[count:]
+        return taken
+
     # --- The main thread's queries wait -------------------------------------------------
 
     def _guard(self, execute, sql, params, many, context):
-        self.drain()
+        if self._ahead:
+            self.wait()
+        else:
+            self.drain()
         return execute(sql, params, many, context)
+
+    @contextmanager
+    def ahead(self):
+        """Queries that go before what is recorded and not yet handed over: they wait
+        for the batch the writer is running, not for the one being prepared. Only for
+        reads that no recorded statement changes (the next batch's own records: a file
+        names each record once)."""
+        self._ahead = True
+        try:
+            yield self
+        finally:
+            self._ahead = False
 
     @contextmanager
     def guarding(self):
