@@ -99,33 +99,46 @@ def test_a_write_the_server_refuses_in_a_later_batch_fails_the_import_and_leaves
     assert nothing_written(source)
 
 
-@postgresql_only
-def test_the_next_batch_is_checked_while_the_server_writes_the_previous_one(
-    tmp_path, reviewer, monkeypatch
-):
-    source = SourceFactory(title="Synthetic list")
-    path = write_csv(tmp_path / "list.csv", people(1, 25), COLUMNS)
-    next_batch_checked = threading.Event()
+def first_write_waits_for(monkeypatch, event: threading.Event) -> list[bool]:
+    """The writer's first batch waits (10 s at most) for ``event``; the list returned
+    says whether it came. Without overlap the main thread would wait for that write
+    before it could set the event: the wait ends after its timeout, False."""
     overlapped = []
     run = Writer._run
 
-    def first_write_waits_for_the_next_check(self, raw, statements):
+    def first_write_waits(self, raw, statements):
         if not overlapped:
-            # Without overlap the main thread would wait here for this write: the event
-            # never comes and the wait ends after its timeout, False.
-            overlapped.append(next_batch_checked.wait(timeout=10))
+            overlapped.append(event.wait(timeout=10))
         return run(self, raw, statements)
 
-    monkeypatch.setattr(Writer, "_run", first_write_waits_for_the_next_check)
-    on_row(monkeypatch, "TEST-COPY-12", next_batch_checked.set)
+    monkeypatch.setattr(Writer, "_run", first_write_waits)
+    return overlapped
+
+
+def import_25_people(tmp_path, reviewer):
+    """25 synthetic people in batches of 10, cited; what was written is checked."""
+    source = SourceFactory(title="Synthetic list")
+    path = write_csv(tmp_path / "list.csv", people(1, 25), COLUMNS)
 
     report = import_file("victims", path, user=reviewer, source=source, batch_size=10)
 
     assert report.ok, report.problems
-    assert overlapped == [True]
     assert report.created == Victim.objects.filter(ref__startswith="TEST-COPY-").count() == 25
     assert Victim.history.filter(ref__startswith="TEST-COPY-").count() == 25
     assert Citation.objects.filter(source=source).count() == report.citations > 0
+
+
+@postgresql_only
+def test_the_next_batch_is_checked_while_the_server_writes_the_previous_one(
+    tmp_path, reviewer, monkeypatch
+):
+    next_batch_checked = threading.Event()
+    overlapped = first_write_waits_for(monkeypatch, next_batch_checked)
+    on_row(monkeypatch, "TEST-COPY-12", next_batch_checked.set)
+
+    import_25_people(tmp_path, reviewer)
+
+    assert overlapped == [True]
 
 
 @postgresql_only
@@ -161,30 +174,17 @@ def test_a_batch_is_prepared_while_the_server_writes_the_previous_one(
     # wait for it.
     from archive.core.importing import run as running
 
-    source = SourceFactory(title="Synthetic list")
-    path = write_csv(tmp_path / "list.csv", people(1, 25), COLUMNS)
     second_batch_built = threading.Event()
-    overlapped = []
-    run = Writer._run
+    overlapped = first_write_waits_for(monkeypatch, second_batch_built)
     built = running.create_with_history
-
-    def first_write_waits_for_the_next_build(self, raw, statements):
-        if not overlapped:
-            overlapped.append(second_batch_built.wait(timeout=10))
-        return run(self, raw, statements)
 
     def build(objs, *args, **kwargs):
         if any(obj.ref == "TEST-COPY-12" for obj in objs):
             second_batch_built.set()
         return built(objs, *args, **kwargs)
 
-    monkeypatch.setattr(Writer, "_run", first_write_waits_for_the_next_build)
     monkeypatch.setattr(running, "create_with_history", build)
 
-    report = import_file("victims", path, user=reviewer, source=source, batch_size=10)
+    import_25_people(tmp_path, reviewer)
 
-    assert report.ok, report.problems
     assert overlapped == [True]
-    assert report.created == Victim.objects.filter(ref__startswith="TEST-COPY-").count() == 25
-    assert Victim.history.filter(ref__startswith="TEST-COPY-").count() == 25
-    assert Citation.objects.filter(source=source).count() == report.citations > 0
