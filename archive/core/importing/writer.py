@@ -18,6 +18,16 @@ sees every write issued before it. The import's own lookups of the next batch ar
 at the point where it waits anyway (``run.import_file``), so that the wait overlaps
 nothing but the writer's own work.
 
+One exception, asked for by name (``ahead``): the next batch's lookups are made after
+this batch's writes are built and recorded but before they are handed over, so that
+building them (Python's work: rows in COPY's format, citations) overlaps the writer's
+previous batch too. Those reads wait for the batch the writer runs, and go before the
+recorded one: the server sees the order it would without a writer (lookups of the next
+batch, then this batch's writes), and none of the records read is one the recorded
+statements write (a file names each record once). The new records' ids, which the
+batch's rows need before they are built, are taken from the sequence at the same point
+(``reserve_ids``).
+
 A statement that fails in the writer aborts the transaction; the error is raised in the
 main thread at its next query or when the import ends (``close``), as a Django database
 error, and the import's ``transaction.atomic`` rolls everything back: all or nothing, as
