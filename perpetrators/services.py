@@ -139,6 +139,9 @@ def merge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user, choices=N
 
     keep_history_id = merging.snapshot(keep, user)
     other_history_id = merging.snapshot(other, user)
+    alias_claims = merging.alias_claims(
+        other=other, fields=merging.names_becoming_aliases(keep, other)
+    )
     changed = merging.take_names(keep, other)
     conflicts = {}
     for conflict in merge_conflicts(keep, other):
@@ -149,7 +152,9 @@ def merge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user, choices=N
     )
     chosen = {field: c["chosen"] for field, c in conflicts.items()}
     changed += merging.take_facts(keep, other, MERGED_FIELDS, chosen)
-    citation_ids = merging.move_citations(keep=keep, other=other, versions=versions, user=user)
+    citation_ids = merging.move_citations(
+        keep=keep, other=other, versions=versions, user=user, as_aliases=alias_claims
+    )
     parts = _move_parts(keep=keep, other=other, user=user)
 
     pairs_moved, pair_statuses = {}, {}
@@ -197,6 +202,8 @@ def merge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user, choices=N
             "pair_statuses": {str(k): v for k, v in pair_statuses.items()},
             "keep_fields": sorted(set(changed)),
             "citation_values": {str(k): v for k, v in citation_values.items()},
+            # Citations of a spelling that became an alias: their claim before.
+            "citation_claims": {str(k): v for k, v in alias_claims.items()},
             "uncited_versions": uncited,
         },
         conflicts=conflicts,
@@ -259,6 +266,7 @@ def unmerge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user):
         other=other,
         moved=record.moved.get("citations", []),
         values=record.moved.get("citation_values", {}),
+        claims=record.moved.get("citation_claims", {}),
         user=user,
     )
     for name, model in _parts().items():

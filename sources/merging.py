@@ -3,7 +3,9 @@ kind of person (``victims.services.merge_victims``, ``perpetrators.services.merg
 one home for the provenance rules of a merge.
 
 - The kept record takes the other's spellings (a blank script filled, every other spelling
-  an alias) and every fact it lacks.
+  an alias) and every fact it lacks. The citations of a spelling that becomes an alias cite
+  the alias: they never support the kept record's own name, which their source did not
+  give.
 - Where both give a fact and they differ, the kept record's value stays unless the caller
   chose the other's; the value not kept becomes a *version*: the losing record's citations
   of the fact now give it as their source's value (they move to the kept record with the
@@ -14,6 +16,8 @@ one home for the provenance rules of a merge.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -83,6 +87,36 @@ def conflicts(keep, other, fields, *, empty: dict | None = None) -> list[dict]:
             }
         )
     return out
+
+
+NAME_FIELDS = ("name_latin", "name_fa")
+
+
+def names_becoming_aliases(keep, other) -> list[str]:
+    """The name fields of ``other`` whose spelling ``take_names`` will add to ``keep``'s
+    aliases (asked before it): ``keep`` has a name in that script, and not this one."""
+    have = {n.casefold() for n in keep.all_names()}
+    return [
+        field
+        for field in NAME_FIELDS
+        if getattr(keep, field) and getattr(other, field)
+        and getattr(other, field).casefold() not in have
+    ]  # fmt: skip
+
+
+def alias_claims(*, other, fields: list[str]) -> dict[int, str]:
+    """The citations of ``other``'s names in ``fields`` (those that support its spelling),
+    by id, with their claim: as they move, they cite the alias that spelling becomes
+    (``move_citations``), not the kept record's own name, which their source did not
+    give. The claims are returned to be restored on undo."""
+    record_type = ContentType.objects.get_for_model(type(other))
+    return {
+        c.pk: c.claim
+        for c in Citation.objects.filter(
+            content_type=record_type, object_id=other.pk, claim__in=fields
+        )
+        if provenance.supports(other, c)
+    }
 
 
 def take_names(keep, other) -> list[str]:
@@ -162,12 +196,18 @@ def keep_lost_values(*, keep, other, settled: dict[str, dict], user) -> tuple[di
     return before, versions, uncited
 
 
-def move_citations(*, keep, other, versions: dict[int, str], user) -> list[int]:
-    """Every citation of ``other`` moved to ``keep`` (with its version, if any)."""
+def move_citations(
+    *, keep, other, versions: dict[int, str], user, as_aliases: Iterable[int] = ()
+) -> list[int]:
+    """Every citation of ``other`` moved to ``keep`` (with its version, if any); those
+    ``as_aliases`` (ids, from ``alias_claims``) then cite ``keep``'s aliases."""
     record_type = ContentType.objects.get_for_model(type(keep))
+    as_aliases = set(as_aliases)
     moved = []
     for citation in Citation.objects.filter(content_type=record_type, object_id=other.pk):
         citation.value = versions.get(citation.pk, citation.value)
+        if citation.pk in as_aliases:
+            citation.claim = "aliases"
         citation.object_id = keep.pk
         citation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"
         citation._history_user = history_user(user)
@@ -176,14 +216,18 @@ def move_citations(*, keep, other, versions: dict[int, str], user) -> list[int]:
     return moved
 
 
-def move_citations_back(*, keep, other, moved: list[int], values: dict, user) -> None:
+def move_citations_back(
+    *, keep, other, moved: list[int], values: dict, user, claims: dict | None = None
+) -> None:
     """Undo ``move_citations`` and ``keep_lost_values``: the moved citations back on
-    ``other``, every citation's value as it was."""
+    ``other``, every citation's value and claim (``claims``, by id) as it was."""
     record_type = ContentType.objects.get_for_model(type(keep))
+    claims = {int(pk): claim for pk, claim in (claims or {}).items()}
     for citation in Citation.objects.filter(
         pk__in=moved, content_type=record_type, object_id=keep.pk
     ):
         citation.object_id = other.pk
+        citation.claim = claims.get(citation.pk, citation.claim)
         citation._change_reason = f"moved back to {other.ref}: merge undone"
         citation._history_user = history_user(user)
         citation.save()

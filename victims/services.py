@@ -312,6 +312,9 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
 
     keep_history_id = merging.snapshot(keep, user)
     other_history_id = merging.snapshot(other, user)
+    alias_claims = merging.alias_claims(
+        other=other, fields=merging.names_becoming_aliases(keep, other)
+    )
     changed_fields = merging.take_names(keep, other)
     conflicts: dict[str, dict] = {}
     for conflict in merge_conflicts(keep, other):
@@ -325,7 +328,9 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     changed_fields += merging.take_facts(keep, other, MERGED_FIELDS, chosen, empty=EMPTY)
 
     # Links: citations, submissions, pairs in the review queue.
-    citation_ids = merging.move_citations(keep=keep, other=other, versions=versions, user=user)
+    citation_ids = merging.move_citations(
+        keep=keep, other=other, versions=versions, user=user, as_aliases=alias_claims
+    )
     submission_ids = list(Submission.objects.filter(victim=other).values_list("pk", flat=True))
     Submission.objects.filter(pk__in=submission_ids).update(victim=keep)
     created_ids = list(Submission.objects.filter(created_victim=other).values_list("pk", flat=True))
@@ -387,6 +392,8 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
             "keep_fields": sorted(set(changed_fields)),
             # Citations that became versions: their value before (restored on undo).
             "citation_values": {str(k): v for k, v in citation_values.items()},
+            # Citations of a spelling that became an alias: their claim before.
+            "citation_claims": {str(k): v for k, v in alias_claims.items()},
             # Values not kept that no citation supported.
             "uncited_versions": uncited,
         },
@@ -504,6 +511,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
         other=other,
         moved=record.moved.get("citations", []),
         values=record.moved.get("citation_values", {}),
+        claims=record.moved.get("citation_claims", {}),
         user=user,
     )
     Submission.objects.filter(pk__in=record.moved.get("submissions", []), victim=keep).update(

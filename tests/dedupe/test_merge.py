@@ -308,3 +308,33 @@ def test_a_researcher_cannot_undo_a_merge_into_a_published_record(
 
     keep.refresh_from_db()
     assert keep.biography == "An unchecked claim."  # still the reviewer's merge
+
+
+def test_a_spelling_that_becomes_an_alias_keeps_its_sources_and_lends_none_to_the_kept_name(
+    reviewer, client
+):
+    # Two synthetic lists each give the person a different spelling; merged, the other
+    # list's spelling becomes an alias. Its footnote must follow it there: it never
+    # vouches for the kept name, which that list did not give, and the alias is not
+    # shown uncited. Undo puts the citation back as it was.
+    from archive.core import provenance
+
+    keep = VictimFactory(ref="TEST-KEEP", name_latin="Testname Walkpour", name_fa="")
+    other = VictimFactory(ref="TEST-OTHER", name_latin="Testname Walkzadeh", name_fa="")
+    given = CitationFactory(content_object=other, claim="name_latin", locator="row 3")
+
+    merge_victims(keep=keep, other=other, user=reviewer)
+
+    keep.refresh_from_db()
+    given.refresh_from_db()
+    assert keep.alias_list() == ["Testname Walkzadeh"]
+    assert (given.object_id, given.claim) == (keep.pk, "aliases")
+    assert provenance.gaps(keep, list(keep.citations.select_related("source"))) == []
+    page = client.get(f"/victims/{keep.ref}/").content.decode()
+    aliases_row = page[page.index("Other spellings and aliases") :].split("</div>")[0]
+    assert "Testname Walkzadeh" in aliases_row and '<sup class="fn">' in aliases_row
+
+    unmerge_victims(keep=keep, other=other, user=reviewer)
+
+    given.refresh_from_db()
+    assert (given.object_id, given.claim) == (other.pk, "name_latin")
