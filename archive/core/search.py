@@ -35,6 +35,7 @@ from django.db.models.expressions import RawSQL
 
 from archive.core import names
 from archive.core.prepared import GENERIC_PLAN, prepared
+from archive.core.search_names import PUBLISHED, names_table
 
 MAX_QUERY_LENGTH = 200
 
@@ -286,32 +287,50 @@ def _probes(key: str, postgres: bool):
 
 class Progress:
     """The candidates found so far, scored as they come, for ``candidates`` to tell
-    when further probes cannot change the top of the ranking."""
+    when further probes cannot change the top of the ranking. A candidate is a person
+    (weight 1) or, on PostgreSQL, a name and its bearers (``search_names``: weight the
+    number of people bearing it)."""
 
     def __init__(self, q: str):
         self.q = q
-        self.scores: dict[int, float] = {}
+        self.scores: dict[int, float] = {}  # a candidate's row -> its score
         self._by_keys: dict[str, float] = {}
+        self.by_name = False  # candidates are names (set by ``candidates``)
+        self.people: dict[str, int] = {}  # a name's bearers (names only)
         self.initial_done = False
         self.trigram_ms = 0.0  # spent on guesses through the trigram index
-        self.same = 0  # rows with the very name asked for (score 1.0)
-        self.close = 0  # rows scoring CLOSE_ENOUGH or more
-        self.strong = 0  # rows scoring above what a one-letter guess can reach
+        self.same = 0  # people with the very name asked for (score 1.0)
+        self.close = 0  # people scoring CLOSE_ENOUGH or more
+        self.strong = 0  # people scoring above what a one-letter guess can reach
         self.best = 0.0
 
     def add(self, rows) -> None:
-        scores, by_keys = self.scores, self._by_keys
-        for pk, keys in rows:
-            if pk not in scores:
+        """``rows``: (row, name_keys, people) of the candidates found by a step."""
+        scores, by_keys, people, by_name = self.scores, self._by_keys, self.people, self.by_name
+        for row, keys, weight in rows:
+            if row not in scores:
                 # Namesakes with the same father's name share their keys: scored once.
                 score = by_keys.get(keys)
                 if score is None:
                     score = by_keys[keys] = names.score(self.q, keys)
-                scores[pk] = score
-                self.same += names.is_exact_score(score)
-                self.strong += score >= STRONG
-                self.close += score >= CLOSE_ENOUGH
+                scores[row] = score
+                if by_name:  # a name's rows (one per writer that held it) add up
+                    people[keys] = people.get(keys, 0) + weight
+                self.same += weight * names.is_exact_score(score)
+                self.strong += weight * (score >= STRONG)
+                self.close += weight * (score >= CLOSE_ENOUGH)
                 self.best = max(self.best, score)
+
+    def ranked_names(self) -> list[tuple[str, float]]:
+        """(name_keys, score) of the names found that someone bears, scoring MIN_SCORE or
+        more, best first."""
+        found = [
+            (keys, score)
+            for keys, score in self._by_keys.items()
+            if score >= MIN_SCORE and self.people.get(keys, 0) > 0
+        ]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found
 
 
 # --- Prepared statements (PostgreSQL) ----------------------------------------------------
@@ -354,6 +373,43 @@ def _plain_columns(connection, model, fields: tuple[str, ...]) -> str | None:
     return result
 
 
+_NAMES: dict[tuple, bool] = {}
+
+
+def has_names(connection, table: str) -> bool:
+    """Whether ``table``'s distinct names are kept (``search_names``: PostgreSQL, once
+    migrated), asked once per database."""
+    if connection.vendor != "postgresql":
+        return False
+    key = (connection.alias, connection.settings_dict.get("NAME"), table)
+    found = _NAMES.get(key)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [names_table(table)])
+            found = _NAMES[key] = bool(cursor.fetchone()[0])
+    return found
+
+
+def _published_only(queryset) -> bool:
+    """Whether ``queryset`` keeps only published rows (``.published()``: its filters
+    hold ``publication_status = published`` on the model's own table, ANDed)."""
+    where = queryset.query.where
+    if where.connector != "AND" or where.negated:
+        return False
+    model = queryset.model._meta.concrete_model
+    for child in where.children:
+        target = getattr(getattr(child, "lhs", None), "target", None)
+        if (
+            getattr(child, "lookup_name", None) == "exact"
+            and getattr(target, "name", None) == "publication_status"
+            and target.model._meta.concrete_model is model
+            and getattr(child.lhs, "alias", None) == queryset.query.base_table
+            and child.rhs == PUBLISHED
+        ):
+            return True
+    return False
+
+
 class Prober:
     """Reads what a probe finds among the rows of a queryset, one round trip a probe.
 
@@ -385,6 +441,11 @@ class Prober:
             sql, self.params = None, ()
         self.empty = sql is None
         self.quoted = self.connection.ops.quote_name(self.table)
+        # PostgreSQL: the probes read the table of distinct names (``search_names``).
+        self.names = names_table(self.table) if has_names(self.connection, self.table) else None
+        # The names' published bearers are what a public search counts (and a name none
+        # of them bears is none of its business); any other queryset counts every bearer.
+        self.bearers = "published" if _published_only(queryset) else "people"
         if sql is not None:
             self.head, found, self.tail = sql.partition(f" FROM {self.quoted}")
             if not found:  # values_list of two columns always reads FROM the table
@@ -403,9 +464,58 @@ class Prober:
         return False
 
     def condition(self, probe: tuple[str, ...], mode: str | None) -> tuple[str, list, int]:
+        if self.names:
+            return _postgres_condition(self.names, probe, mode)
         if self.postgres:
             return _postgres_condition(self.table, probe, mode)
         return _sqlite_condition(self.table, probe)
+
+    def found(self, probes, *, timeout_ms: float = 0) -> list:
+        """(probe, row, name_keys, people) of what each of ``probes`` finds: the names
+        and their bearers where the table of names is kept, else (``rows``) people,
+        one each."""
+        if self.names is None:
+            return [(i, pk, keys, 1) for i, pk, keys in self.rows(probes, timeout_ms=timeout_ms)]
+        if self.empty or not probes:
+            return []
+        return self._rows(probes, timeout_ms=timeout_ms, names=True)
+
+    def found_ahead(self, probes, following, fewer_than: int) -> tuple[list, list | None]:
+        """``rows_ahead`` for ``found``: the following probes run when ``probes`` find
+        fewer than ``fewer_than`` people."""
+        if self.names is None:
+            before, after = self.rows_ahead(probes, following, fewer_than)
+            weigh = lambda rows: [(i, pk, keys, 1) for i, pk, keys in rows]  # noqa: E731
+            return weigh(before), (None if after is None else weigh(after))
+        if self.empty or fewer_than <= 0 or not following:
+            return self.found(probes), None
+        first, params = self._sql(probes, names=True)
+        then, then_params = self._sql(following, offset=len(probes), names=True)
+        sql = (
+            f"WITH search_first AS MATERIALIZED ({first}) SELECT * FROM search_first "
+            f"UNION ALL SELECT * FROM ({then}) search_then "
+            "WHERE (SELECT coalesce(sum(people), 0) FROM search_first) < %s"
+        )
+        found = self._rows(None, sql=(sql, [*params, *then_params, fewer_than]), names=True)
+        count = len(probes)
+        before = [row for row in found if row[0] < count]
+        after = [(i - count, *rest) for i, *rest in found if i >= count]
+        return before, (after if sum(row[3] for row in before) < fewer_than else None)
+
+    def people_of(self, keys: list[str]) -> list:
+        """(pk, name_keys) of the rows of the queryset bearing one of the names ``keys``
+        (through the hash index on ``name_keys``, kept with the table of names)."""
+        if self.empty or not keys:
+            return []
+        sql = (
+            f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {self.quoted}.name_keys "
+            f"= ANY(string_to_array(%s, E'\\n'))) {self.quoted}{self.tail}"
+        )
+        params = ["\n".join(keys), *self.params]
+        call = prepared(self.connection, sql)
+        if call is not None:
+            sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
+        return self._execute(sql, params, guarded=False)
 
     def rows(self, probes: list[tuple[str, list, int]], *, timeout_ms: float = 0) -> list:
         """(probe, pk, name_keys) of the rows each of ``probes`` (condition, params,
@@ -436,7 +546,7 @@ class Prober:
         after = [(i - count, pk, keys) for i, pk, keys in found if i >= count]
         return before, (after if len(before) < fewer_than else None)
 
-    def _rows(self, probes, *, timeout_ms: float = 0, sql=None) -> list:
+    def _rows(self, probes, *, timeout_ms: float = 0, sql=None, names: bool = False) -> list:
         if not self.postgres:
             found = []
             for i, (condition, params, limit) in enumerate(probes):
@@ -447,7 +557,7 @@ class Prober:
                 with suppress(OperationalError):
                     self._execute("SELECT 1", (), guarded=True)
             return found
-        sql, params = sql or self._sql(probes)
+        sql, params = sql or self._sql(probes, names=names)
         # Every probe has an index; with a LIMIT the planner may still bet on a
         # sequential scan finding enough rows early ("M. Hosseini": a regex on the
         # keys), which reads much of a million rows when the bet is lost.
@@ -468,10 +578,21 @@ class Prober:
             # would be the page's own query: take it on a statement of no consequence.
             with suppress(OperationalError):
                 self._execute("SELECT 1", (), guarded=True)
+        if names:
+            return rows
         return [(probe, pk, keys) for pk, keys, probe in rows]
 
-    def _sql(self, probes, offset: int = 0) -> tuple[str, list]:
+    def _sql(self, probes, offset: int = 0, *, names: bool = False) -> tuple[str, list]:
         # The SQL text is the table's name and fixed fragments; values are parameters.
+        if names:
+            parts, values = [], []
+            for i, (condition, probe_params, limit) in enumerate(probes, offset):
+                parts.append(
+                    f"(SELECT {i} AS search_probe, id, name_keys, {self.bearers} AS people "
+                    f"FROM {self.names} WHERE {condition} AND {self.bearers} > 0 LIMIT %s)"
+                )
+                values.extend((*probe_params, limit))
+            return f"SELECT * FROM ({' UNION ALL '.join(parts)}) search_names", values
         if len(probes) == 1 and not self.postgres:
             ((condition, values, limit),) = probes
             sql = (
@@ -611,6 +732,7 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
     (PostgreSQL)."""
     exact_hits = 0
     with Prober(queryset) as prober:
+        progress.by_name = prober.names is not None
         stages = _stages(key, prober.postgres)
         ahead = None  # the rows of the next stage, read with this one
         for n, stage in enumerate(stages):
@@ -629,7 +751,7 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
                 # what the guess would add ranks below everything found so far.
                 conditions = [prober.condition(probe, mode) for probe, mode in batch]
                 started = time.perf_counter()
-                rows = prober.rows(conditions, timeout_ms=TRIGRAM_MS - progress.trigram_ms)
+                rows = prober.found(conditions, timeout_ms=TRIGRAM_MS - progress.trigram_ms)
                 progress.trigram_ms += (time.perf_counter() - started) * 1000
             else:
                 conditions = [prober.condition(probe, mode) for probe, mode in batch]
@@ -639,12 +761,13 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
                     # nor the exact hits to EXACT_LIMIT: the weak step runs regardless.
                     bound = min(ENOUGH_SAME - progress.close, EXACT_LIMIT - exact_hits)
                     after = [prober.condition(probe, mode) for probe, mode in following]
-                    rows, ahead = prober.rows_ahead(conditions, after, bound)
+                    rows, ahead = prober.found_ahead(conditions, after, bound)
                 else:
-                    rows = prober.rows(conditions)
-            exact_hits += sum(batch[i][0][0] != "fuzzy" for i, _, _ in rows)
+                    rows = prober.found(conditions)
+            # Rows (people, or names) holding every key asked for: as many as a LIMIT reads.
+            exact_hits += sum(batch[i][0][0] != "fuzzy" for i, *_ in rows)
             progress.initial_done |= any(probe[0] == "initial" for probe, _ in batch)
-            progress.add((pk, keys) for _, pk, keys in rows)
+            progress.add((row, keys, people) for _, row, keys, people in rows)
             if stopped:
                 break  # later stages are weaker still
     return prober
@@ -663,9 +786,35 @@ def _rank(queryset, q: str, limit: int) -> tuple[list[tuple[int, float]], Prober
         return [], None
     progress = Progress(q)
     prober = candidates(queryset, key, progress)
+    if progress.by_name:
+        return _bearers(prober, progress, limit), prober
     scored = [(pk, score) for pk, score in progress.scores.items() if score >= MIN_SCORE]
     scored.sort(key=lambda item: (-item[1], item[0]))
     return scored[:limit], prober
+
+
+def _bearers(prober: Prober, progress: Progress, limit: int) -> list[tuple[int, float]]:
+    """(pk, score) of the best ``limit`` people of the queryset bearing the names found
+    (``progress.ranked_names``), best first: the people of the best names, as many names
+    as their bearers (``progress.people``, counted whatever the queryset's filters) fill
+    the ranking; more names while the filters leave it short."""
+    ranked = progress.ranked_names()
+    scores = dict(ranked)
+    found: list[tuple[int, float]] = []
+    start, rounds = 0, 0
+    while start < len(ranked) and len(found) < limit:
+        # Each round asks for more bearers than are missing, twice as many each time
+        # the queryset's filters left too few; the fourth takes every name left.
+        wanted = (limit - len(found)) << rounds
+        end, bearers = start, 0
+        while end < len(ranked) and (bearers < wanted or rounds >= 3):
+            bearers += progress.people[ranked[end][0]]
+            end += 1
+        keys = [name for name, _ in ranked[start:end]]
+        found.extend((pk, scores[name]) for pk, name in prober.people_of(keys))
+        start, rounds = end, rounds + 1
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return found[:limit]
 
 
 def in_rank_order(queryset, ranked: list[tuple[int, float]]):
