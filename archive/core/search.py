@@ -502,21 +502,6 @@ class Prober:
         after = [(i - count, *rest) for i, *rest in found if i >= count]
         return before, (after if sum(row[3] for row in before) < fewer_than else None)
 
-    def people_of(self, keys: list[str]) -> list:
-        """(pk, name_keys) of the rows of the queryset bearing one of the names ``keys``
-        (through the hash index on ``name_keys``, kept with the table of names)."""
-        if self.empty or not keys:
-            return []
-        sql = (
-            f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {self.quoted}.name_keys "
-            f"= ANY(string_to_array(%s, E'\\n'))) {self.quoted}{self.tail}"
-        )
-        params = ["\n".join(keys), *self.params]
-        call = prepared(self.connection, sql)
-        if call is not None:
-            sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
-        return self._execute(sql, params, guarded=False)
-
     def rows(self, probes: list[tuple[str, list, int]], *, timeout_ms: float = 0) -> list:
         """(probe, pk, name_keys) of the rows each of ``probes`` (condition, params,
         limit) finds, at most its limit, ``probe`` being its place in ``probes``; on
@@ -612,11 +597,10 @@ class Prober:
         )
         return sql, [*values, *self.params]
 
-    def page(self, fields: tuple[str, ...], ranked: list[tuple[int, float]]) -> list | None:
-        """``values(*fields)`` rows of ``ranked`` in rank order, with ``search_score`` and
-        ``search_exact``, through the SQL the probes were made of (PostgreSQL, prepared):
-        no second compilation of the queryset. None when that SQL cannot say it (a field
-        that is not a plain column of the table, a join in the filters): ask the ORM."""
+    def _plain_page(self, fields: tuple[str, ...]) -> tuple[str, str, str] | None:
+        """(select list, primary key, further WHERE) to read ``values(*fields)`` rows
+        through this prober's own SQL (PostgreSQL); None when that SQL cannot say it (a
+        field that is not a plain column of the table, a join in the filters)."""
         if not self.postgres or self.empty or not fields:
             return None
         tail = self.tail
@@ -626,18 +610,57 @@ class Prober:
         columns = _plain_columns(self.connection, self.model, fields)
         if columns is None or meta.pk.get_internal_type() not in INTEGER_KEYS:
             return None
-        ops = self.connection.ops
-        pk = f"{self.quoted}.{ops.quote_name(meta.pk.column)}"
+        pk = f"{self.quoted}.{self.connection.ops.quote_name(meta.pk.column)}"
         where = f" AND ({tail[len(' WHERE ') :]})" if tail else ""
-        sql = (
-            f"SELECT {columns}, {pk} FROM {self.quoted} "
-            f"WHERE {pk} = ANY(string_to_array(%s, ' ')::bigint[]){where}"
-        )
-        params = [" ".join(str(int(found)) for found, _ in ranked), *self.params]
+        return columns, pk, where
+
+    def people_of(self, keys: list[str], fields: tuple[str, ...] = ()) -> tuple[list, bool]:
+        """The rows of the queryset bearing one of the names ``keys`` (through the hash
+        index on ``name_keys``, kept with the table of names), each ending with its pk
+        and name_keys; and whether they begin with the columns of ``values(*fields)``
+        (then the page needs no statement of its own: ``page``)."""
+        if self.empty or not keys:
+            return [], False
+        among = f"{self.quoted}.name_keys = ANY(string_to_array(%s, E'\\n'))"
+        plain = self._plain_page(fields)
+        if plain is not None:
+            columns, pk, where = plain
+            sql = (
+                f"SELECT {columns}, {pk}, {self.quoted}.name_keys FROM {self.quoted} "
+                f"WHERE {among}{where}"
+            )
+        else:
+            sql = f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {among}) {self.quoted}"
+            sql += self.tail
+        params = ["\n".join(keys), *self.params]
         call = prepared(self.connection, sql)
         if call is not None:
             sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
-        by_pk = {row[-1]: row for row in self._execute(sql, params, guarded=False)}
+        return self._execute(sql, params, guarded=False), plain is not None
+
+    def page(
+        self, fields: tuple[str, ...], ranked: list[tuple[int, float]], read: dict | None = None
+    ) -> list | None:
+        """``values(*fields)`` rows of ``ranked`` in rank order, with ``search_score`` and
+        ``search_exact``, through the SQL the probes were made of (PostgreSQL, prepared):
+        no second compilation of the queryset. None when that SQL cannot say it (a field
+        that is not a plain column of the table, a join in the filters): ask the ORM.
+        ``read``: the rows by pk, read already (``people_of``)."""
+        by_pk = read
+        if by_pk is None:
+            plain = self._plain_page(fields)
+            if plain is None:
+                return None
+            columns, pk, where = plain
+            sql = (
+                f"SELECT {columns}, {pk} FROM {self.quoted} "
+                f"WHERE {pk} = ANY(string_to_array(%s, ' ')::bigint[]){where}"
+            )
+            params = [" ".join(str(int(found)) for found, _ in ranked), *self.params]
+            call = prepared(self.connection, sql)
+            if call is not None:
+                sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
+            by_pk = {row[-1]: row for row in self._execute(sql, params, guarded=False)}
         rows = []
         for pk_value, score in ranked:
             row = by_pk.get(pk_value)
@@ -776,31 +799,58 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
     """(pk, score) of the best matches for ``q`` in ``queryset``, best first; none below
     ``MIN_SCORE``."""
-    return _rank(queryset, q, limit)[0]
+    ranking, _, bearers = _rank(queryset, q, limit)
+    return bearers.resolve(()) if bearers is not None else ranking
 
 
-def _rank(queryset, q: str, limit: int) -> tuple[list[tuple[int, float]], Prober | None]:
+def _rank(queryset, q: str, limit: int) -> tuple[list | None, Prober | None, Bearers | None]:
+    """The ranking (people probed), or the names found and how to read their bearers
+    (``Bearers``: names probed)."""
     q = clean_query(q)
     key = names.query_key(q) if q else ""
     if not key:
-        return [], None
+        return [], None, None
     progress = Progress(q)
     prober = candidates(queryset, key, progress)
     if progress.by_name:
-        return _bearers(prober, progress, limit), prober
+        return None, prober, Bearers(prober, progress, limit)
     scored = [(pk, score) for pk, score in progress.scores.items() if score >= MIN_SCORE]
     scored.sort(key=lambda item: (-item[1], item[0]))
-    return scored[:limit], prober
+    return scored[:limit], prober, None
 
 
-def _bearers(prober: Prober, progress: Progress, limit: int) -> list[tuple[int, float]]:
+class Bearers:
+    """The names a search found, read into the people of the queryset bearing them when
+    the ranking is first asked for: with the columns of the ``values()`` asked for by then
+    (the API's), so that the page is read in the same statement."""
+
+    def __init__(self, prober: Prober, progress: Progress, limit: int):
+        self.prober, self.progress, self.limit = prober, progress, limit
+        self.ranking: list[tuple[int, float]] | None = None
+        self.fields: tuple[str, ...] | None = None
+        self.rows: dict | None = None  # pk -> row of ``fields``' columns, then the pk
+
+    def resolve(self, fields: tuple[str, ...]) -> list[tuple[int, float]]:
+        if self.ranking is None:
+            self.ranking, self.rows = _bearers(self.prober, self.progress, self.limit, fields)
+            self.fields = fields
+        return self.ranking
+
+    def read(self, fields: tuple[str, ...]) -> dict | None:
+        """The rows read with the ranking, if they hold ``fields``."""
+        return self.rows if self.rows is not None and fields == self.fields else None
+
+
+def _bearers(prober: Prober, progress: Progress, limit: int, fields: tuple[str, ...]):
     """(pk, score) of the best ``limit`` people of the queryset bearing the names found
     (``progress.ranked_names``), best first: the people of the best names, as many names
-    as their bearers (``progress.people``, counted whatever the queryset's filters) fill
-    the ranking; more names while the filters leave it short."""
+    as their bearers (``progress.people``, counted whatever the queryset's other filters)
+    fill the ranking; more names while the filters leave it short. And their rows of
+    ``fields`` by pk when read with them (else None)."""
     ranked = progress.ranked_names()
     scores = dict(ranked)
     found: list[tuple[int, float]] = []
+    rows: dict | None = {} if fields else None
     start, rounds = 0, 0
     while start < len(ranked) and len(found) < limit:
         # Each round asks for more bearers than are missing, twice as many each time
@@ -810,11 +860,15 @@ def _bearers(prober: Prober, progress: Progress, limit: int) -> list[tuple[int, 
         while end < len(ranked) and (bearers < wanted or rounds >= 3):
             bearers += progress.people[ranked[end][0]]
             end += 1
-        keys = [name for name, _ in ranked[start:end]]
-        found.extend((pk, scores[name]) for pk, name in prober.people_of(keys))
+        read, with_fields = prober.people_of([name for name, _ in ranked[start:end]], fields)
+        found.extend((row[-2], scores[row[-1]]) for row in read)
+        if with_fields and rows is not None:
+            rows.update((row[-2], row[:-1]) for row in read)
+        else:
+            rows = None
         start, rounds = end, rounds + 1
     found.sort(key=lambda item: (-item[1], item[0]))
-    return found[:limit]
+    return found[:limit], rows
 
 
 def in_rank_order(queryset, ranked: list[tuple[int, float]]):
@@ -846,11 +900,18 @@ class Ranked:
     and a slice reads only the rows it names, in rank order, each with ``search_score``
     (1.0: the same spelling; lower: similar) and ``search_exact``."""
 
-    def __init__(self, queryset, ranking: list[tuple[int, float]], prober=None, fields=()):
+    def __init__(self, queryset, ranking, prober=None, bearers=None, fields=()):
         self.base = queryset
-        self.ranking = ranking
+        self._ranking = ranking  # None until the names' bearers are read (``bearers``)
         self.prober = prober  # the probes' SQL, which can read a page (``Prober.page``)
+        self.bearers = bearers
         self.fields = fields
+
+    @property
+    def ranking(self) -> list[tuple[int, float]]:
+        if self._ranking is None:
+            self._ranking = self.bearers.resolve(self.fields)
+        return self._ranking
 
     @property
     def queryset(self):
@@ -867,11 +928,12 @@ class Ranked:
 
     def values(self, *fields: str) -> Ranked:
         """The same matches read as ``values()`` rows (the API's columns)."""
-        return Ranked(self.base, self.ranking, self.prober, fields)
+        return Ranked(self.base, self._ranking, self.prober, self.bearers, fields)
 
     def _read(self, ranked: list[tuple[int, float]]) -> list:
         if self.prober is not None and self.fields:
-            rows = self.prober.page(self.fields, ranked)
+            read = self.bearers.read(self.fields) if self.bearers is not None else None
+            rows = self.prober.page(self.fields, ranked, read)
             if rows is not None:
                 return rows
         return in_rank_order(self.queryset, ranked)
@@ -907,7 +969,8 @@ class Ranked:
 def search(queryset, q: str) -> Ranked:
     """The matches for ``q`` in ``queryset``, best first: what the searchable models'
     ``QuerySet.search`` returns (call that; this is its body)."""
-    return Ranked(queryset, *_rank(queryset, q, MAX_RESULTS))
+    ranking, prober, bearers = _rank(queryset, q, MAX_RESULTS)
+    return Ranked(queryset, ranking, prober, bearers)
 
 
 def admin_search_results(queryset, search_term, default, request):
