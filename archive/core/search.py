@@ -20,6 +20,12 @@ Probing stops as soon as the later probes cannot change the first page (``candid
 The candidates (a few hundred at most) are ranked in Python by ``names.score``, the same
 on both databases; below ``MIN_SCORE`` nothing is shown, and only a score of 1.0 (the same
 name, spelling and script aside) is labelled "same spelling".
+
+On PostgreSQL the probes read the table of distinct names (``search_names``: one row per
+distinct ``name_keys``, with its bearers counted, and the same indexes) instead of the
+people: each name is found and scored once however many bear it, and the people of the
+best names are then read through a hash index on ``name_keys``, with the page's columns
+(``Bearers``). The probes' cost follows the number of distinct names, not of people.
 """
 
 from __future__ import annotations

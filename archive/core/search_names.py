@@ -127,7 +127,7 @@ def install_statements(table: str) -> list[str]:
         "USING gin (name_keys gin_trgm_ops) WITH (fastupdate = off)",
         # The people of a name, for the search's last step (equality only: a hash index
         # is a quarter of a B-tree's size here, and takes keys of any length).
-        f"CREATE INDEX IF NOT EXISTS {table}_keys_hash ON {table} USING hash (name_keys)",
+        f"CREATE INDEX IF NOT EXISTS {table}_name_hash ON {table} USING hash (name_keys)",
     ]
     for event, (rows, referencing) in _events(table).items():
         function = f"{names}_{event}"
@@ -158,7 +158,7 @@ def uninstall_statements(table: str) -> list[str]:
             f"DROP TRIGGER IF EXISTS {names}_{event} ON {table}",
             f"DROP FUNCTION IF EXISTS {names}_{event}()",
         ]
-    return [*out, f"DROP INDEX IF EXISTS {table}_keys_hash", f"DROP TABLE IF EXISTS {names}"]
+    return [*out, f"DROP INDEX IF EXISTS {table}_name_hash", f"DROP TABLE IF EXISTS {names}"]
 
 
 def recount_sql(table: str) -> str:
