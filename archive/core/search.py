@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import time
 from contextlib import nullcontext, suppress
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import OperationalError, connections, transaction
@@ -202,6 +203,7 @@ def stored_edits(keys: str) -> list[str]:
     return own + marked
 
 
+@lru_cache(maxsize=8192)  # new queries, the same keys again and again (a list not to change)
 def edit_terms(token: str) -> tuple[list[str], bool]:
     """The entries of ``archive_name_edits`` that reveal a stored key one letter from
     ``token`` (the same keys as ``one_edit_variants``, and for keys of 4 to 7 letters
