@@ -304,6 +304,10 @@ class Progress:
         self.scores: dict[int, float] = {}  # a candidate's row -> its score
         self._by_keys: dict[str, float] = {}
         self.by_name = False  # candidates are names (set by ``candidates``)
+        # Whether a name's bearers are the queryset's (set by ``candidates``): a filter
+        # beyond publication (a list's "executed") leaves some out, and then bearers end
+        # no probing (the counts would stop it on people the page does not show).
+        self.counted = True
         self.people: dict[str, int] = {}  # a name's bearers (names only)
         self.initial_done = False
         self.trigram_ms = 0.0  # spent on guesses through the trigram index
@@ -315,6 +319,7 @@ class Progress:
     def add(self, rows) -> None:
         """``rows``: (row, name_keys, people) of the candidates found by a step."""
         scores, by_keys, people, by_name = self.scores, self._by_keys, self.people, self.by_name
+        counted = self.counted
         for row, keys, weight in rows:
             if row not in scores:
                 # Namesakes with the same father's name share their keys: scored once.
@@ -324,6 +329,8 @@ class Progress:
                 scores[row] = score
                 if by_name:  # a name's rows (one per writer that held it) add up
                     people[keys] = people.get(keys, 0) + weight
+                if not counted:
+                    continue
                 self.same += weight * names.is_exact_score(score)
                 self.strong += weight * (score >= STRONG)
                 self.close += weight * (score >= CLOSE_ENOUGH)
@@ -453,7 +460,11 @@ class Prober:
         self.names = names_table(self.table) if has_names(self.connection, self.table) else None
         # The names' published bearers are what a public search counts (and a name none
         # of them bears is none of its business); any other queryset counts every bearer.
-        self.bearers = "published" if _published_only(queryset) else "people"
+        public = _published_only(queryset)
+        self.bearers = "published" if public else "people"
+        # The names' counts are the queryset's bearers: no filter but publication.
+        where = queryset.query.where
+        self.counted = not where.negated and len(where.children) == int(public)
         if sql is not None:
             self.head, found, self.tail = sql.partition(f" FROM {self.quoted}")
             if not found:  # values_list of two columns always reads FROM the table
@@ -764,6 +775,7 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
     exact_hits = 0
     with Prober(queryset) as prober:
         progress.by_name = prober.names is not None
+        progress.counted = not progress.by_name or prober.counted
         stages = _stages(key, prober.postgres)
         ahead = None  # the rows of the next stage, read with this one
         for n, stage in enumerate(stages):

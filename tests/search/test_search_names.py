@@ -187,3 +187,19 @@ def test_a_search_reads_names_not_their_many_bearers(postgres, anonymous):
     results = response.json()["results"]
     assert results[0]["ref"] == wanted.ref
     assert response.json()["count"] == 100  # the ranking's bound: namesakes follow
+
+
+@pytest.mark.django_db
+def test_namesakes_a_filter_leaves_out_do_not_end_the_search_for_near_spellings(postgres):
+    """A list filtered beyond publication ("executed") shows only some of a name's
+    bearers: the others must not count as the page of that very name that would end the
+    search before the spellings a letter off."""
+    from archive.core.search import ENOUGH_SAME
+    from victims.models import Victim
+
+    for _ in range(ENOUGH_SAME + 2):
+        VictimFactory(name_latin="Ali Karimi", name_fa="", fate="died_in_custody")
+    executed = VictimFactory(name_latin="Ali Karimi", name_fa="", fate="executed")
+    near = VictimFactory(name_latin="Ali Karini", name_fa="", fate="executed")
+    found = Victim.objects.published().filter(fate="executed").search("Ali Karimi")
+    assert [victim.ref for victim in found] == [executed.ref, near.ref]
