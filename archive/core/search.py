@@ -309,6 +309,7 @@ class Progress:
         # no probing (the counts would stop it on people the page does not show).
         self.counted = True
         self.people: dict[str, int] = {}  # a name's bearers (names only)
+        self.first: dict[str, int] = {}  # a name's first row (names only)
         self.initial_done = False
         self.trigram_ms = 0.0  # spent on guesses through the trigram index
         self.same = 0  # people with the very name asked for (score 1.0)
@@ -329,6 +330,7 @@ class Progress:
                 scores[row] = score
                 if by_name:  # a name's rows (one per writer that held it) add up
                     people[keys] = people.get(keys, 0) + weight
+                    self.first[keys] = min(row, self.first.get(keys, row))
                 if not counted:
                     continue
                 self.same += weight * names.is_exact_score(score)
@@ -338,13 +340,17 @@ class Progress:
 
     def ranked_names(self) -> list[tuple[str, float]]:
         """(name_keys, score) of the names found that someone bears, scoring MIN_SCORE or
-        more, best first."""
+        more, best first; of equal scores, the name written first first (the names'
+        rows are numbered as their first bearers were written: ``_bearers`` reads the
+        people of as many names as the ranking needs, and the ranking orders equal
+        scores by the people's pk)."""
+        people, first = self.people, self.first
         found = [
             (keys, score)
             for keys, score in self._by_keys.items()
-            if score >= MIN_SCORE and self.people.get(keys, 0) > 0
+            if score >= MIN_SCORE and people.get(keys, 0) > 0
         ]
-        found.sort(key=lambda item: (-item[1], item[0]))
+        found.sort(key=lambda item: (-item[1], first.get(item[0], 0), item[0]))
         return found
 
 

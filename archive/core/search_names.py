@@ -54,8 +54,8 @@ def _changes(rows: str) -> str:
     cancel out (a save that kept the name and the status) left out."""
     return (
         "SELECT name_keys, SUM(people)::integer AS people, "
-        f"SUM(published)::integer AS published FROM ({rows}) r WHERE name_keys <> '' "
-        "GROUP BY name_keys HAVING SUM(people) <> 0 OR SUM(published) <> 0"
+        f"SUM(published)::integer AS published, min(id) AS first FROM ({rows}) r "
+        "WHERE name_keys <> '' GROUP BY name_keys HAVING SUM(people) <> 0 OR SUM(published) <> 0"
     )
 
 
@@ -76,7 +76,8 @@ def _fold(names: str, changes: str) -> str:
         delta AS (
             SELECT name_keys, SUM(people)::integer AS people,
                 SUM(published)::integer AS published
-            FROM (SELECT * FROM changes UNION ALL SELECT * FROM folded) both_
+            FROM (SELECT name_keys, people, published FROM changes
+                  UNION ALL SELECT * FROM folded) both_
             GROUP BY name_keys),
         updated AS (
             UPDATE {names} n SET people = n.people + delta.people,
@@ -87,7 +88,7 @@ def _fold(names: str, changes: str) -> str:
         added AS (
             INSERT INTO {names} (name_keys, people, published)
             SELECT name_keys, people, published FROM changes
-            WHERE name_keys NOT IN (SELECT name_keys FROM kept))
+            WHERE name_keys NOT IN (SELECT name_keys FROM kept) ORDER BY first)
         SELECT coalesce(array_agg(id), '{{}}') INTO emptied FROM updated
         WHERE people = 0 AND published = 0;
         IF cardinality(emptied) > 0 THEN
@@ -97,8 +98,8 @@ def _fold(names: str, changes: str) -> str:
 
 def _events(table: str) -> dict[str, tuple[str, str]]:
     published = f"(publication_status = '{PUBLISHED}')::integer"
-    new = f"SELECT name_keys, 1 AS people, {published} AS published FROM new_rows"
-    old = f"SELECT name_keys, -1 AS people, -{published} AS published FROM old_rows"
+    new = f"SELECT name_keys, 1 AS people, {published} AS published, id FROM new_rows"
+    old = f"SELECT name_keys, -1 AS people, -{published} AS published, id FROM old_rows"
     return {
         "insert": (new, "NEW TABLE AS new_rows"),
         "update": (f"{old} UNION ALL {new}", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
@@ -169,7 +170,10 @@ def recount_sql(table: str) -> str:
         f"WITH gone AS (DELETE FROM {names} RETURNING 1) "
         f"INSERT INTO {names} (name_keys, people, published) "
         f"SELECT name_keys, count(*), count(*) FILTER (WHERE publication_status = "
-        f"'{PUBLISHED}') FROM {table} WHERE name_keys <> '' GROUP BY name_keys"
+        f"'{PUBLISHED}') FROM {table} WHERE name_keys <> '' GROUP BY name_keys "
+        # Names numbered in the order of their first bearers, as the triggers number
+        # them: the search orders names of equal score so (``Progress.ranked_names``).
+        "ORDER BY min(id)"
     )
 
 
