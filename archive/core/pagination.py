@@ -249,10 +249,10 @@ def ranked_page(found: Ranked, *, per_page: int, page: str | None,
                 values: tuple[str, ...] | None = None) -> ListPage:  # fmt: skip
     """A numbered page of a search's ranked matches (``<QuerySet>.search(q)``): the
     ranking is bounded, so its length is the count and only this page's rows are read."""
+    if values is not None:  # before the count: the rows can be read with the ranking
+        found = found.values(*values)
     result = number_page(count=len(found), per_page=per_page, page=page)
     start = result.start_index - 1
-    if values is not None:
-        found = found.values(*values)
     result.object_list = found[start : start + per_page]
     return result
 

@@ -20,6 +20,12 @@ Probing stops as soon as the later probes cannot change the first page (``candid
 The candidates (a few hundred at most) are ranked in Python by ``names.score``, the same
 on both databases; below ``MIN_SCORE`` nothing is shown, and only a score of 1.0 (the same
 name, spelling and script aside) is labelled "same spelling".
+
+On PostgreSQL the probes read the table of distinct names (``search_names``: one row per
+distinct ``name_keys``, with its bearers counted, and the same indexes) instead of the
+people: each name is found and scored once however many bear it, and the people of the
+best names are then read through a hash index on ``name_keys``, with the page's columns
+(``Bearers``). The probes' cost follows the number of distinct names, not of people.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import itertools
 import time
 from contextlib import nullcontext, suppress
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import OperationalError, connections, transaction
@@ -35,6 +42,7 @@ from django.db.models.expressions import RawSQL
 
 from archive.core import names
 from archive.core.prepared import GENERIC_PLAN, prepared
+from archive.core.search_names import PUBLISHED, names_table
 
 MAX_QUERY_LENGTH = 200
 
@@ -195,6 +203,7 @@ def stored_edits(keys: str) -> list[str]:
     return own + marked
 
 
+@lru_cache(maxsize=8192)  # new queries, the same keys again and again (a list not to change)
 def edit_terms(token: str) -> tuple[list[str], bool]:
     """The entries of ``archive_name_edits`` that reveal a stored key one letter from
     ``token`` (the same keys as ``one_edit_variants``, and for keys of 4 to 7 letters
@@ -286,32 +295,63 @@ def _probes(key: str, postgres: bool):
 
 class Progress:
     """The candidates found so far, scored as they come, for ``candidates`` to tell
-    when further probes cannot change the top of the ranking."""
+    when further probes cannot change the top of the ranking. A candidate is a person
+    (weight 1) or, on PostgreSQL, a name and its bearers (``search_names``: weight the
+    number of people bearing it)."""
 
     def __init__(self, q: str):
         self.q = q
-        self.scores: dict[int, float] = {}
+        self.scores: dict[int, float] = {}  # a candidate's row -> its score
         self._by_keys: dict[str, float] = {}
+        self.by_name = False  # candidates are names (set by ``candidates``)
+        # Whether a name's bearers are the queryset's (set by ``candidates``): a filter
+        # beyond publication (a list's "executed") leaves some out, and then bearers end
+        # no probing (the counts would stop it on people the page does not show).
+        self.counted = True
+        self.people: dict[str, int] = {}  # a name's bearers (names only)
+        self.first: dict[str, int] = {}  # a name's first row (names only)
         self.initial_done = False
         self.trigram_ms = 0.0  # spent on guesses through the trigram index
-        self.same = 0  # rows with the very name asked for (score 1.0)
-        self.close = 0  # rows scoring CLOSE_ENOUGH or more
-        self.strong = 0  # rows scoring above what a one-letter guess can reach
+        self.same = 0  # people with the very name asked for (score 1.0)
+        self.close = 0  # people scoring CLOSE_ENOUGH or more
+        self.strong = 0  # people scoring above what a one-letter guess can reach
         self.best = 0.0
 
     def add(self, rows) -> None:
-        scores, by_keys = self.scores, self._by_keys
-        for pk, keys in rows:
-            if pk not in scores:
+        """``rows``: (row, name_keys, people) of the candidates found by a step."""
+        scores, by_keys, people, by_name = self.scores, self._by_keys, self.people, self.by_name
+        counted = self.counted
+        for row, keys, weight in rows:
+            if row not in scores:
                 # Namesakes with the same father's name share their keys: scored once.
                 score = by_keys.get(keys)
                 if score is None:
                     score = by_keys[keys] = names.score(self.q, keys)
-                scores[pk] = score
-                self.same += names.is_exact_score(score)
-                self.strong += score >= STRONG
-                self.close += score >= CLOSE_ENOUGH
+                scores[row] = score
+                if by_name:  # a name's rows (one per writer that held it) add up
+                    people[keys] = people.get(keys, 0) + weight
+                    self.first[keys] = min(row, self.first.get(keys, row))
+                if not counted:
+                    continue
+                self.same += weight * names.is_exact_score(score)
+                self.strong += weight * (score >= STRONG)
+                self.close += weight * (score >= CLOSE_ENOUGH)
                 self.best = max(self.best, score)
+
+    def ranked_names(self) -> list[tuple[str, float]]:
+        """(name_keys, score) of the names found that someone bears, scoring MIN_SCORE or
+        more, best first; of equal scores, the name written first first (the names'
+        rows are numbered as their first bearers were written: ``_bearers`` reads the
+        people of as many names as the ranking needs, and the ranking orders equal
+        scores by the people's pk)."""
+        people, first = self.people, self.first
+        found = [
+            (keys, score)
+            for keys, score in self._by_keys.items()
+            if score >= MIN_SCORE and people.get(keys, 0) > 0
+        ]
+        found.sort(key=lambda item: (-item[1], first.get(item[0], 0), item[0]))
+        return found
 
 
 # --- Prepared statements (PostgreSQL) ----------------------------------------------------
@@ -354,6 +394,43 @@ def _plain_columns(connection, model, fields: tuple[str, ...]) -> str | None:
     return result
 
 
+_NAMES: dict[tuple, bool] = {}
+
+
+def has_names(connection, table: str) -> bool:
+    """Whether ``table``'s distinct names are kept (``search_names``: PostgreSQL, once
+    migrated), asked once per database."""
+    if connection.vendor != "postgresql":
+        return False
+    key = (connection.alias, connection.settings_dict.get("NAME"), table)
+    found = _NAMES.get(key)
+    if found is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [names_table(table)])
+            found = _NAMES[key] = bool(cursor.fetchone()[0])
+    return found
+
+
+def _published_only(queryset) -> bool:
+    """Whether ``queryset`` keeps only published rows (``.published()``: its filters
+    hold ``publication_status = published`` on the model's own table, ANDed)."""
+    where = queryset.query.where
+    if where.connector != "AND" or where.negated:
+        return False
+    model = queryset.model._meta.concrete_model
+    for child in where.children:
+        target = getattr(getattr(child, "lhs", None), "target", None)
+        if (
+            getattr(child, "lookup_name", None) == "exact"
+            and getattr(target, "name", None) == "publication_status"
+            and target.model._meta.concrete_model is model
+            and getattr(child.lhs, "alias", None) == queryset.query.base_table
+            and child.rhs == PUBLISHED
+        ):
+            return True
+    return False
+
+
 class Prober:
     """Reads what a probe finds among the rows of a queryset, one round trip a probe.
 
@@ -385,6 +462,15 @@ class Prober:
             sql, self.params = None, ()
         self.empty = sql is None
         self.quoted = self.connection.ops.quote_name(self.table)
+        # PostgreSQL: the probes read the table of distinct names (``search_names``).
+        self.names = names_table(self.table) if has_names(self.connection, self.table) else None
+        # The names' published bearers are what a public search counts (and a name none
+        # of them bears is none of its business); any other queryset counts every bearer.
+        public = _published_only(queryset)
+        self.bearers = "published" if public else "people"
+        # The names' counts are the queryset's bearers: no filter but publication.
+        where = queryset.query.where
+        self.counted = not where.negated and len(where.children) == int(public)
         if sql is not None:
             self.head, found, self.tail = sql.partition(f" FROM {self.quoted}")
             if not found:  # values_list of two columns always reads FROM the table
@@ -403,9 +489,43 @@ class Prober:
         return False
 
     def condition(self, probe: tuple[str, ...], mode: str | None) -> tuple[str, list, int]:
+        if self.names:
+            return _postgres_condition(self.names, probe, mode)
         if self.postgres:
             return _postgres_condition(self.table, probe, mode)
         return _sqlite_condition(self.table, probe)
+
+    def found(self, probes, *, timeout_ms: float = 0) -> list:
+        """(probe, row, name_keys, people) of what each of ``probes`` finds: the names
+        and their bearers where the table of names is kept, else (``rows``) people,
+        one each."""
+        if self.names is None:
+            return [(i, pk, keys, 1) for i, pk, keys in self.rows(probes, timeout_ms=timeout_ms)]
+        if self.empty or not probes:
+            return []
+        return self._rows(probes, timeout_ms=timeout_ms, names=True)
+
+    def found_ahead(self, probes, following, fewer_than: int) -> tuple[list, list | None]:
+        """``rows_ahead`` for ``found``: the following probes run when ``probes`` find
+        fewer than ``fewer_than`` people."""
+        if self.names is None:
+            before, after = self.rows_ahead(probes, following, fewer_than)
+            weigh = lambda rows: [(i, pk, keys, 1) for i, pk, keys in rows]  # noqa: E731
+            return weigh(before), (None if after is None else weigh(after))
+        if self.empty or fewer_than <= 0 or not following:
+            return self.found(probes), None
+        first, params = self._sql(probes, names=True)
+        then, then_params = self._sql(following, offset=len(probes), names=True)
+        sql = (
+            f"WITH search_first AS MATERIALIZED ({first}) SELECT * FROM search_first "
+            f"UNION ALL SELECT * FROM ({then}) search_then "
+            "WHERE (SELECT coalesce(sum(people), 0) FROM search_first) < %s"
+        )
+        found = self._rows(None, sql=(sql, [*params, *then_params, fewer_than]), names=True)
+        count = len(probes)
+        before = [row for row in found if row[0] < count]
+        after = [(i - count, *rest) for i, *rest in found if i >= count]
+        return before, (after if sum(row[3] for row in before) < fewer_than else None)
 
     def rows(self, probes: list[tuple[str, list, int]], *, timeout_ms: float = 0) -> list:
         """(probe, pk, name_keys) of the rows each of ``probes`` (condition, params,
@@ -436,7 +556,7 @@ class Prober:
         after = [(i - count, pk, keys) for i, pk, keys in found if i >= count]
         return before, (after if len(before) < fewer_than else None)
 
-    def _rows(self, probes, *, timeout_ms: float = 0, sql=None) -> list:
+    def _rows(self, probes, *, timeout_ms: float = 0, sql=None, names: bool = False) -> list:
         if not self.postgres:
             found = []
             for i, (condition, params, limit) in enumerate(probes):
@@ -447,7 +567,7 @@ class Prober:
                 with suppress(OperationalError):
                     self._execute("SELECT 1", (), guarded=True)
             return found
-        sql, params = sql or self._sql(probes)
+        sql, params = sql or self._sql(probes, names=names)
         # Every probe has an index; with a LIMIT the planner may still bet on a
         # sequential scan finding enough rows early ("M. Hosseini": a regex on the
         # keys), which reads much of a million rows when the bet is lost.
@@ -468,10 +588,21 @@ class Prober:
             # would be the page's own query: take it on a statement of no consequence.
             with suppress(OperationalError):
                 self._execute("SELECT 1", (), guarded=True)
+        if names:
+            return rows
         return [(probe, pk, keys) for pk, keys, probe in rows]
 
-    def _sql(self, probes, offset: int = 0) -> tuple[str, list]:
+    def _sql(self, probes, offset: int = 0, *, names: bool = False) -> tuple[str, list]:
         # The SQL text is the table's name and fixed fragments; values are parameters.
+        if names:
+            parts, values = [], []
+            for i, (condition, probe_params, limit) in enumerate(probes, offset):
+                parts.append(
+                    f"(SELECT {i} AS search_probe, id, name_keys, {self.bearers} AS people "
+                    f"FROM {self.names} WHERE {condition} AND {self.bearers} > 0 LIMIT %s)"
+                )
+                values.extend((*probe_params, limit))
+            return f"SELECT * FROM ({' UNION ALL '.join(parts)}) search_names", values
         if len(probes) == 1 and not self.postgres:
             ((condition, values, limit),) = probes
             sql = (
@@ -491,11 +622,10 @@ class Prober:
         )
         return sql, [*values, *self.params]
 
-    def page(self, fields: tuple[str, ...], ranked: list[tuple[int, float]]) -> list | None:
-        """``values(*fields)`` rows of ``ranked`` in rank order, with ``search_score`` and
-        ``search_exact``, through the SQL the probes were made of (PostgreSQL, prepared):
-        no second compilation of the queryset. None when that SQL cannot say it (a field
-        that is not a plain column of the table, a join in the filters): ask the ORM."""
+    def _plain_page(self, fields: tuple[str, ...]) -> tuple[str, str, str] | None:
+        """(select list, primary key, further WHERE) to read ``values(*fields)`` rows
+        through this prober's own SQL (PostgreSQL); None when that SQL cannot say it (a
+        field that is not a plain column of the table, a join in the filters)."""
         if not self.postgres or self.empty or not fields:
             return None
         tail = self.tail
@@ -505,18 +635,57 @@ class Prober:
         columns = _plain_columns(self.connection, self.model, fields)
         if columns is None or meta.pk.get_internal_type() not in INTEGER_KEYS:
             return None
-        ops = self.connection.ops
-        pk = f"{self.quoted}.{ops.quote_name(meta.pk.column)}"
+        pk = f"{self.quoted}.{self.connection.ops.quote_name(meta.pk.column)}"
         where = f" AND ({tail[len(' WHERE ') :]})" if tail else ""
-        sql = (
-            f"SELECT {columns}, {pk} FROM {self.quoted} "
-            f"WHERE {pk} = ANY(string_to_array(%s, ' ')::bigint[]){where}"
-        )
-        params = [" ".join(str(int(found)) for found, _ in ranked), *self.params]
+        return columns, pk, where
+
+    def people_of(self, keys: list[str], fields: tuple[str, ...] = ()) -> tuple[list, bool]:
+        """The rows of the queryset bearing one of the names ``keys`` (through the hash
+        index on ``name_keys``, kept with the table of names), each ending with its pk
+        and name_keys; and whether they begin with the columns of ``values(*fields)``
+        (then the page needs no statement of its own: ``page``)."""
+        if self.empty or not keys:
+            return [], False
+        among = f"{self.quoted}.name_keys = ANY(string_to_array(%s, E'\\n'))"
+        plain = self._plain_page(fields)
+        if plain is not None:
+            columns, pk, where = plain
+            sql = (
+                f"SELECT {columns}, {pk}, {self.quoted}.name_keys FROM {self.quoted} "
+                f"WHERE {among}{where}"
+            )
+        else:
+            sql = f"{self.head} FROM (SELECT * FROM {self.quoted} WHERE {among}) {self.quoted}"
+            sql += self.tail
+        params = ["\n".join(keys), *self.params]
         call = prepared(self.connection, sql)
         if call is not None:
             sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
-        by_pk = {row[-1]: row for row in self._execute(sql, params, guarded=False)}
+        return self._execute(sql, params, guarded=False), plain is not None
+
+    def page(
+        self, fields: tuple[str, ...], ranked: list[tuple[int, float]], read: dict | None = None
+    ) -> list | None:
+        """``values(*fields)`` rows of ``ranked`` in rank order, with ``search_score`` and
+        ``search_exact``, through the SQL the probes were made of (PostgreSQL, prepared):
+        no second compilation of the queryset. None when that SQL cannot say it (a field
+        that is not a plain column of the table, a join in the filters): ask the ORM.
+        ``read``: the rows by pk, read already (``people_of``)."""
+        by_pk = read
+        if by_pk is None:
+            plain = self._plain_page(fields)
+            if plain is None:
+                return None
+            columns, pk, where = plain
+            sql = (
+                f"SELECT {columns}, {pk} FROM {self.quoted} "
+                f"WHERE {pk} = ANY(string_to_array(%s, ' ')::bigint[]){where}"
+            )
+            params = [" ".join(str(int(found)) for found, _ in ranked), *self.params]
+            call = prepared(self.connection, sql)
+            if call is not None:
+                sql = call if self.connection.in_atomic_block else GENERIC_PLAN + call
+            by_pk = {row[-1]: row for row in self._execute(sql, params, guarded=False)}
         rows = []
         for pk_value, score in ranked:
             row = by_pk.get(pk_value)
@@ -611,6 +780,8 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
     (PostgreSQL)."""
     exact_hits = 0
     with Prober(queryset) as prober:
+        progress.by_name = prober.names is not None
+        progress.counted = not progress.by_name or prober.counted
         stages = _stages(key, prober.postgres)
         ahead = None  # the rows of the next stage, read with this one
         for n, stage in enumerate(stages):
@@ -629,7 +800,7 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
                 # what the guess would add ranks below everything found so far.
                 conditions = [prober.condition(probe, mode) for probe, mode in batch]
                 started = time.perf_counter()
-                rows = prober.rows(conditions, timeout_ms=TRIGRAM_MS - progress.trigram_ms)
+                rows = prober.found(conditions, timeout_ms=TRIGRAM_MS - progress.trigram_ms)
                 progress.trigram_ms += (time.perf_counter() - started) * 1000
             else:
                 conditions = [prober.condition(probe, mode) for probe, mode in batch]
@@ -639,12 +810,13 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
                     # nor the exact hits to EXACT_LIMIT: the weak step runs regardless.
                     bound = min(ENOUGH_SAME - progress.close, EXACT_LIMIT - exact_hits)
                     after = [prober.condition(probe, mode) for probe, mode in following]
-                    rows, ahead = prober.rows_ahead(conditions, after, bound)
+                    rows, ahead = prober.found_ahead(conditions, after, bound)
                 else:
-                    rows = prober.rows(conditions)
-            exact_hits += sum(batch[i][0][0] != "fuzzy" for i, _, _ in rows)
+                    rows = prober.found(conditions)
+            # Rows (people, or names) holding every key asked for: as many as a LIMIT reads.
+            exact_hits += sum(batch[i][0][0] != "fuzzy" for i, *_ in rows)
             progress.initial_done |= any(probe[0] == "initial" for probe, _ in batch)
-            progress.add((pk, keys) for _, pk, keys in rows)
+            progress.add((row, keys, people) for _, row, keys, people in rows)
             if stopped:
                 break  # later stages are weaker still
     return prober
@@ -653,19 +825,76 @@ def candidates(queryset, key: str, progress: Progress) -> Prober:
 def rank(queryset, q: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
     """(pk, score) of the best matches for ``q`` in ``queryset``, best first; none below
     ``MIN_SCORE``."""
-    return _rank(queryset, q, limit)[0]
+    ranking, _, bearers = _rank(queryset, q, limit)
+    return bearers.resolve(()) if bearers is not None else ranking
 
 
-def _rank(queryset, q: str, limit: int) -> tuple[list[tuple[int, float]], Prober | None]:
+def _rank(queryset, q: str, limit: int) -> tuple[list | None, Prober | None, Bearers | None]:
+    """The ranking (people probed), or the names found and how to read their bearers
+    (``Bearers``: names probed)."""
     q = clean_query(q)
     key = names.query_key(q) if q else ""
     if not key:
-        return [], None
+        return [], None, None
     progress = Progress(q)
     prober = candidates(queryset, key, progress)
+    if progress.by_name:
+        return None, prober, Bearers(prober, progress, limit)
     scored = [(pk, score) for pk, score in progress.scores.items() if score >= MIN_SCORE]
     scored.sort(key=lambda item: (-item[1], item[0]))
-    return scored[:limit], prober
+    return scored[:limit], prober, None
+
+
+class Bearers:
+    """The names a search found, read into the people of the queryset bearing them when
+    the ranking is first asked for: with the columns of the ``values()`` asked for by then
+    (the API's), so that the page is read in the same statement."""
+
+    def __init__(self, prober: Prober, progress: Progress, limit: int):
+        self.prober, self.progress, self.limit = prober, progress, limit
+        self.ranking: list[tuple[int, float]] | None = None
+        self.fields: tuple[str, ...] | None = None
+        self.rows: dict | None = None  # pk -> row of ``fields``' columns, then the pk
+
+    def resolve(self, fields: tuple[str, ...]) -> list[tuple[int, float]]:
+        if self.ranking is None:
+            self.ranking, self.rows = _bearers(self.prober, self.progress, self.limit, fields)
+            self.fields = fields
+        return self.ranking
+
+    def read(self, fields: tuple[str, ...]) -> dict | None:
+        """The rows read with the ranking, if they hold ``fields``."""
+        return self.rows if self.rows is not None and fields == self.fields else None
+
+
+def _bearers(prober: Prober, progress: Progress, limit: int, fields: tuple[str, ...]):
+    """(pk, score) of the best ``limit`` people of the queryset bearing the names found
+    (``progress.ranked_names``), best first: the people of the best names, as many names
+    as their bearers (``progress.people``, counted whatever the queryset's other filters)
+    fill the ranking; more names while the filters leave it short. And their rows of
+    ``fields`` by pk when read with them (else None)."""
+    ranked = progress.ranked_names()
+    scores = dict(ranked)
+    found: list[tuple[int, float]] = []
+    rows: dict | None = {} if fields else None
+    start, rounds = 0, 0
+    while start < len(ranked) and len(found) < limit:
+        # Each round asks for more bearers than are missing, twice as many each time
+        # the queryset's filters left too few; the fourth takes every name left.
+        wanted = (limit - len(found)) << rounds
+        end, bearers = start, 0
+        while end < len(ranked) and (bearers < wanted or rounds >= 3):
+            bearers += progress.people[ranked[end][0]]
+            end += 1
+        read, with_fields = prober.people_of([name for name, _ in ranked[start:end]], fields)
+        found.extend((row[-2], scores[row[-1]]) for row in read)
+        if with_fields and rows is not None:
+            rows.update((row[-2], row[:-1]) for row in read)
+        else:
+            rows = None
+        start, rounds = end, rounds + 1
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return found[:limit], rows
 
 
 def in_rank_order(queryset, ranked: list[tuple[int, float]]):
@@ -697,11 +926,18 @@ class Ranked:
     and a slice reads only the rows it names, in rank order, each with ``search_score``
     (1.0: the same spelling; lower: similar) and ``search_exact``."""
 
-    def __init__(self, queryset, ranking: list[tuple[int, float]], prober=None, fields=()):
+    def __init__(self, queryset, ranking, prober=None, bearers=None, fields=()):
         self.base = queryset
-        self.ranking = ranking
+        self._ranking = ranking  # None until the names' bearers are read (``bearers``)
         self.prober = prober  # the probes' SQL, which can read a page (``Prober.page``)
+        self.bearers = bearers
         self.fields = fields
+
+    @property
+    def ranking(self) -> list[tuple[int, float]]:
+        if self._ranking is None:
+            self._ranking = self.bearers.resolve(self.fields)
+        return self._ranking
 
     @property
     def queryset(self):
@@ -718,11 +954,12 @@ class Ranked:
 
     def values(self, *fields: str) -> Ranked:
         """The same matches read as ``values()`` rows (the API's columns)."""
-        return Ranked(self.base, self.ranking, self.prober, fields)
+        return Ranked(self.base, self._ranking, self.prober, self.bearers, fields)
 
     def _read(self, ranked: list[tuple[int, float]]) -> list:
         if self.prober is not None and self.fields:
-            rows = self.prober.page(self.fields, ranked)
+            read = self.bearers.read(self.fields) if self.bearers is not None else None
+            rows = self.prober.page(self.fields, ranked, read)
             if rows is not None:
                 return rows
         return in_rank_order(self.queryset, ranked)
@@ -758,7 +995,8 @@ class Ranked:
 def search(queryset, q: str) -> Ranked:
     """The matches for ``q`` in ``queryset``, best first: what the searchable models'
     ``QuerySet.search`` returns (call that; this is its body)."""
-    return Ranked(queryset, *_rank(queryset, q, MAX_RESULTS))
+    ranking, prober, bearers = _rank(queryset, q, MAX_RESULTS)
+    return Ranked(queryset, ranking, prober, bearers)
 
 
 def admin_search_results(queryset, search_term, default, request):

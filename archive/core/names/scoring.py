@@ -119,6 +119,14 @@ def _fuzzy(q: str, keys: tuple[tuple[str, str, int], ...]) -> float:
 
 
 @lru_cache(maxsize=1 << 16)
+def _fuzzy_own(q: str, own_text: str) -> float:
+    """``_fuzzy`` of a query key against a person's own keys, kept for the pairs seen
+    last: queries are new each time, but their keys are the common names again and
+    again, and so are the names they are scored against (the search's hot path)."""
+    return _fuzzy(q, _parse_own(own_text)[1])
+
+
+@lru_cache(maxsize=1 << 16)
 def _parse_own(own_text: str):
     # Keyed on the person's own keys alone: namesakes (a common name is a candidate for
     # many searches, hundreds of rows each) share them, whatever their fathers' names.
@@ -240,7 +248,7 @@ def _score(q: str, own_text: str, context_text: str) -> float:
             continue
         if k in used:  # a repeat already matched once: only the context may take it
             continue
-        credit[i] = _fuzzy(k, own)
+        credit[i] = _fuzzy_own(k, own_text)
         if credit[i] < ONE_EDIT and ctx and i == n - 1 and n > 2:  # a misspelt father
             credit[i] = max(credit[i], 0.9 * _fuzzy(k, ctx))
     total = 0.0
