@@ -9,7 +9,7 @@ from archive.core.search_names import SearchNamesTable
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("victims", "0019_name_indexes_merged_each_statement"),
+        ("victims", "0020_history_indexed_where_read"),
     ]
 
     operations = [
