@@ -154,7 +154,9 @@ class Oracle:
         if a.birth_year and b.birth_year:
             gap = abs(a.birth_year - b.birth_year)
             stay = 0.6 if gap == 0 else 0.2 if gap == 1 else 1e-9
-            lr += math.log2(stay / self._p("birth", (ev, b.birth_year), self.count["birth known"][ev]))
+            lr += math.log2(
+                stay / self._p("birth", (ev, b.birth_year), self.count["birth known"][ev])
+            )
         if a.death_date and b.death_date:
             lr += self._death_bits(a, b, ev)
         return lr + math.log2(prior_pairs)
@@ -244,7 +246,7 @@ def main() -> None:
     from bench.dedupe_estimate import candidate
     from bench.synthetic import list_with_gaps
 
-    rows, truth, kinds = list_with_gaps(args.n, seed=args.seed, make=args.make)
+    rows, truth, _kinds = list_with_gaps(args.n, seed=args.seed, make=args.make)
     people = [candidate(r) for r in rows]
     cut = linkage.propose_weight() if args.cut is None else args.cut
     data = blocked(people, truth, _cache(args.n, args.seed, args.make), args.fresh)

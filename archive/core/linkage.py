@@ -53,6 +53,7 @@ from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks, pa
 from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here and by callers
     COMMON_NAME,
     COMMON_NAME_REASON,
+    DEATH_M,
     EXPECTED_DUPLICATES,
     FATHER_CLOSE,
     LEVELS,
@@ -137,6 +138,21 @@ class Candidate:
     def father_key(self) -> str:
         return self.father_keys.split()[0] if self.father_keys else ""
 
+    @cached_property
+    def father_id(self) -> str:
+        """The father's name as counted for its frequency: the lexicon's reading where it
+        has one (Kazim and کاظم key apart, ``kzim`` and ``kzm``, and are one name), else
+        its first key."""
+        return self.father_entry or self.father_key
+
+    @cached_property
+    def father_blocks(self) -> frozenset[str]:
+        """What a block over its cap is split by: each key of the father's name and the
+        lexicon's reading of it, so that a father spelt Kazim in one list and کاظم in
+        another still meets among thousands of namesakes."""
+        entry = {"=" + self.father_entry} if self.father_entry else set()
+        return frozenset(self.father_keys.split()) | entry
+
 
 @dataclass
 class Frequencies:
@@ -153,6 +169,9 @@ class Frequencies:
     # cluster within an event (Evin and Gohardasht in 1988; 16-17 November 2019).
     values: dict[tuple, int] = field(default_factory=dict)
     known: dict[tuple, int] = field(default_factory=dict)
+    # event -> people, and the people whose event is known: the event's share of the list.
+    events: dict[object, int] = field(default_factory=dict)
+    with_event: int = 0
 
     @classmethod
     def of(cls, people: Iterable[Candidate], expected: float = EXPECTED_DUPLICATES) -> Frequencies:
@@ -162,19 +181,22 @@ class Frequencies:
         fathers: dict[str, int] = defaultdict(int)
         values: dict[tuple, int] = defaultdict(int)
         known: dict[tuple, int] = defaultdict(int)
+        events: dict[object, int] = defaultdict(int)
         count = with_father = 0
         for person in people:
             count += 1
+            if person.event:
+                events[person.event] += 1
             for key in person.joined:
                 names_[key] += 1
             if person.father_key:
-                fathers[person.father_key] += 1
+                fathers[person.father_id] += 1
                 with_father += 1
             for comparison, value in _tf_values(person):
                 values[(comparison, person.event, value)] += 1
                 known[(comparison, person.event)] += 1
         return cls(count, dict(names_), dict(fathers), with_father, expected, dict(values),
-                   dict(known))  # fmt: skip
+                   dict(known), dict(events), sum(events.values()))  # fmt: skip
 
     def value_u(self, comparison: str, level: str, a: Candidate) -> float:
         """u of an agreement on a clustered fact (``TF_LEVELS``): the share of the
@@ -189,12 +211,13 @@ class Frequencies:
         known = max(self.known.get((key, a.event), 0) - 1, 0)
         return (others + PSEUDO_PEOPLE * u) / (known + PSEUDO_PEOPLE)
 
-    def different_u(self, comparison: str, a: Candidate) -> float:
-        """u of a disagreement on one of the person's facts (``PERSON_LEVELS``): how often
-        two of the event's people who both have the fact differ, 1 - the sum of the
-        values' squared shares, smoothed towards the ordinary u."""
+    def different_u(self, comparison: str, a: Candidate, value: str = "") -> float:
+        """u of a disagreement on one of the person's facts (``PERSON_LEVELS``), or on the
+        ``value`` given (the date of death to a precision): how often two of the event's
+        people who both have the fact differ, 1 - the sum of the values' squared shares,
+        smoothed towards the ordinary u."""
         u = LEVELS[comparison]["different"][1]
-        key = (comparison, a.event)
+        key = (value or comparison, a.event)
         known = self.known.get(key, 0)
         if known < 2:
             return u
@@ -208,6 +231,33 @@ class Frequencies:
         for (comparison, event, _value), count in self.values.items():
             out[(comparison, event)] += count * count
         return dict(out)
+
+    def event_u(self, a: Candidate) -> float:
+        """How likely a stranger is to be of a's event: the event's share of the people
+        whose event is known (a left out), smoothed."""
+        u = LEVELS["event"]["same"][1]
+        others = max(self.events.get(a.event, 0) - 1, 0)
+        return (others + PSEUDO_PEOPLE * u) / (max(self.with_event - 1, 0) + PSEUDO_PEOPLE)
+
+    def birth_u(self, a: Candidate, b: Candidate, gap: int) -> float:
+        """How likely a stranger of the event is born ``gap`` years from a's year (and
+        from b's: the two averaged), by the years' frequencies within the event: most of
+        1988's prisoners were born 1955-65, so two of them born in 1961 agree by chance
+        more than two born in 1938 do. Smoothed towards the ordinary u."""
+        u = LEVELS["birth"][str(gap)][1]
+        known = self.known.get(("birth year", a.event), 0)
+        if known < 2:
+            return u
+
+        def share(year: int) -> int:
+            return self.values.get(("birth year", a.event, year), 0)
+
+        if gap == 0:
+            others = max(share(a.birth_year) - 1, 0)
+        else:
+            ends = (y + d for y in (a.birth_year, b.birth_year) for d in (-gap, gap))
+            others = sum(share(y) for y in ends) / 2
+        return (others + PSEUDO_PEOPLE * u) / (known - 1 + PSEUDO_PEOPLE)
 
     def name_count(self, a: Candidate, b: Candidate) -> int:
         """Bearers of the name the two share (the commonest of their shared keys)."""
@@ -223,7 +273,7 @@ class Frequencies:
 
     def father_u(self, a: Candidate) -> float:
         u = LEVELS["father"]["same"][1]
-        others = max(self.fathers.get(a.father_key, 0) - 1, 0)
+        others = max(self.fathers.get(a.father_id, 0) - 1, 0)
         return (others + PSEUDO_PEOPLE * u) / (self.with_father + PSEUDO_PEOPLE)
 
     def prior(self) -> float:
@@ -238,6 +288,7 @@ TF_LEVELS = {
     ("fate", "same"): "fate",
     ("death", "same day"): "death day",
     ("death", "same month"): "death month",
+    ("death", "same year"): "death year",
     **{(fact, "same"): fact for fact in PERSON_LEVELS},
     ("arrest", "same day"): "arrest day",
     ("arrest", "same month"): "arrest month",
@@ -251,8 +302,11 @@ def _tf_values(person: Candidate) -> list[tuple[str, object]]:
         out.append(("prison", person.prison))
     if person.fate and person.fate != "unknown":
         out.append(("fate", person.fate))
+    if person.birth_year:
+        out.append(("birth year", person.birth_year))
     if person.death_date:
         rank = _PRECISION_RANK.get(person.death_date_precision, 3)
+        out.append(("death year", person.death_date.year))
         if rank >= 3:
             out.append(("death day", person.death_date))
         if rank >= 2:
@@ -308,7 +362,7 @@ def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
             continue
         by_father: dict[str, list[int]] = defaultdict(list)
         for i in members:
-            for fk in set(people[i].father_keys.split()):
+            for fk in people[i].father_blocks:
                 by_father[fk].append(i)
         for group in by_father.values():
             if 2 <= len(group) <= cap:
@@ -452,6 +506,8 @@ def levels(a: Candidate, b: Candidate, sim: float | None = None) -> dict[str, st
     father = father_agreement(a, b)
     if father and father != "different":
         out["father"] = father
+    if a.event and b.event and a.event == b.event:
+        out["event"] = "same"
     if a.birth_year and b.birth_year:
         gap = abs(a.birth_year - b.birth_year)
         if gap <= 2:
@@ -488,6 +544,12 @@ def weigh(
             u = freq.name_u(a, b)
         elif comparison == "father" and level == "same":
             u = freq.father_u(a)
+        elif comparison == "event":
+            u = freq.event_u(a)
+        elif comparison == "birth":
+            u = freq.birth_u(a, b, int(level))
+        elif comparison == "death":
+            m, u = _death_weights(a, b, level, freq)
         elif comparison == "father":
             # A father's name in part or perhaps the same is never better evidence than
             # the same name: strangers whose fathers are both "Mohammad-something" are as
@@ -498,6 +560,8 @@ def weigh(
         elif comparison in PERSON_LEVELS:
             u = freq.different_u(comparison, a)
         weight += math.log2(m / u)
+        if comparison == "event":
+            continue  # every pair compared shares its event: no news to a reviewer
         if comparison == "name":
             if level == "same":
                 same_text = {n.casefold() for n in a.names} & {n.casefold() for n in b.names}
@@ -513,6 +577,18 @@ def weigh(
         elif count <= RARE_NAME and freq.people >= PSEUDO_PEOPLE:
             reasons.append(RARE_NAME_REASON)
     return weight, reasons
+
+
+def _death_weights(a: Candidate, b: Candidate, level: str, freq: Frequencies):
+    """m and u of the dates of death's level, given the coarser of the two precisions
+    (``DEATH_M``)."""
+    rank = min(_PRECISION_RANK.get(a.death_date_precision, 3),
+               _PRECISION_RANK.get(b.death_date_precision, 3))  # fmt: skip
+    precision = {3: "day", 2: "month", 1: "year"}[rank]
+    m = DEATH_M[precision]
+    if level == "different":
+        return m["different"], freq.different_u("death", a, value=f"death {precision}")
+    return m[level], freq.value_u("death", level, a)
 
 
 def propose_weight(threshold: float = PROPOSE_PROBABILITY) -> float:
@@ -607,7 +683,7 @@ class Matcher:
         # of members for every row took 12 of an import's 50 s at 128,000 people.
         self._by_father: dict[str, dict[str, list[int]]] = {}
 
-    def _members(self, key: str, father_key: str):
+    def _members(self, key: str, father_blocks: frozenset[str]):
         """The people a row filed under ``key`` is compared with: the block's members, or
         for a block over its cap those with the row's father's name (as ``candidate_pairs``
         does)."""
@@ -619,9 +695,10 @@ class Matcher:
         if split is None:
             split = defaultdict(list)
             for i in members:
-                split[self.people[i].father_key].append(i)
+                for fk in self.people[i].father_blocks:
+                    split[fk].append(i)
             self._by_father[key] = split
-        return split.get(father_key, ())
+        return [i for fk in father_blocks for i in split.get(fk, ())]
 
     def matches(
         self, rows: Iterable[Candidate], *, threshold: float = PROPOSE_PROBABILITY
@@ -632,7 +709,7 @@ class Matcher:
             seen: set[int] = set()
             found = []
             for key in block_keys(row):
-                for i in self._members(key, row.father_key):
+                for i in self._members(key, row.father_blocks):
                     if i in seen:
                         continue
                     seen.add(i)

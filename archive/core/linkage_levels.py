@@ -42,6 +42,9 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
         "different": (0.03, 0.41),
     },
     "death_place": {"same": (0.95, 0.25), "different": (0.05, 0.75)},
+    # The event (1988, November 2019): lists almost never put a person in the wrong one;
+    # u is the event's share of the list (a different event separates the two instead).
+    "event": {"same": (0.99, 0.58)},
     # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
     "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
     # The person's facts (``PERSON_LEVELS``; m's reasons in docs/dedupe.md). u of "same" is
@@ -68,6 +71,24 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
         "same year": (0.22, 0.25),
         "different": (0.15, 0.72),
     },
+}
+
+# The date of death, by the coarser precision of the two dates (m of each level given what
+# the two dates can show): two dates given to the day agree to the day unless a list
+# slipped converting the Solar Hijri date (a day off, or Mordad 1367 read as July); two
+# given to the month agree to the month unless a Solar month was put in the Gregorian one
+# it straddles; two given to the year alone are within one event, and agree but for a
+# Solar year put in the wrong Gregorian one. The m in ``LEVELS["death"]`` are these
+# averaged over the precisions of the synthetic lists' pairs (bench/dedupe_estimate.py):
+# weighing "same year" as 0.2 against 0.36 made two dates known only to the year, which
+# agree for every two people of 1988, count against a pair (-0.85 bits), and agreeing to
+# the month count for nothing. u of "same" is the value's share within the event (the
+# term frequency); of "different", how often two of the event's people known to that
+# precision differ (1 - the sum of the squared shares).
+DEATH_M: dict[str, dict[str, float]] = {
+    "day": {"same day": 0.85, "different": 0.15},
+    "month": {"same month": 0.9, "different": 0.1},
+    "year": {"same year": 0.95, "different": 0.05},
 }
 
 # The person's facts compared as same or different, each weighed by its frequency.
