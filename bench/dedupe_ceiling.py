@@ -246,7 +246,7 @@ def main() -> None:
     from bench.dedupe_estimate import candidate
     from bench.synthetic import list_with_gaps
 
-    rows, truth, _kinds = list_with_gaps(args.n, seed=args.seed, make=args.make)
+    rows, truth, kinds = list_with_gaps(args.n, seed=args.seed, make=args.make)
     people = [candidate(r) for r in rows]
     cut = linkage.propose_weight() if args.cut is None else args.cut
     data = blocked(people, truth, _cache(args.n, args.seed, args.make), args.fresh)
@@ -260,6 +260,9 @@ def main() -> None:
     hits = found & truth
     print(f"at the cut: recall {len(hits) / len(truth):.3f} precision "
           f"{len(hits) / max(1, len(found)):.3f} ({len(found):,} proposed)")  # fmt: skip
+    from bench.dedupe_bench import figures
+
+    print("\n".join(figures(found, truth, kinds)))
 
     doubtful = {p for p in scored if p not in truth and indistinguishable(*scored[p][2:])}
     a_count = len(false & doubtful)
