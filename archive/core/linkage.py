@@ -53,6 +53,7 @@ from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks, pa
 from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here and by callers
     COMMON_NAME,
     COMMON_NAME_REASON,
+    DEATH_DAYS_APART,
     DEATH_M,
     EXPECTED_DUPLICATES,
     FATHER_CLOSE,
@@ -258,6 +259,21 @@ class Frequencies:
             ends = (y + d for y in (a.birth_year, b.birth_year) for d in (-gap, gap))
             others = sum(share(y) for y in ends) / 2
         return (others + PSEUDO_PEOPLE * u) / (known - 1 + PSEUDO_PEOPLE)
+
+    def days_u(self, a: Candidate, b: Candidate, days: int) -> float:
+        """How likely a stranger of the event died within ``days`` of a's day of death
+        (and of b's: the two averaged), other than on it: the dead of November 2019 fell
+        on a few days, those of 1988 over two months."""
+        u = LEVELS["death"]["days apart"][1]
+        known = self.known.get(("death day", a.event), 0)
+        if known < 2:
+            return u
+        near = 0
+        for date in (a.death_date, b.death_date):
+            for d in range(1, days + 1):
+                for day in (date - dt.timedelta(days=d), date + dt.timedelta(days=d)):
+                    near += self.values.get(("death day", a.event, day), 0)
+        return (near / 2 + PSEUDO_PEOPLE * u) / (known - 1 + PSEUDO_PEOPLE)
 
     def name_count(self, a: Candidate, b: Candidate) -> int:
         """Bearers of the name the two share (the commonest of their shared keys)."""
@@ -515,6 +531,8 @@ def levels(a: Candidate, b: Candidate, sim: float | None = None) -> dict[str, st
     if a.prison and b.prison:
         out["prison"] = "same" if a.prison == b.prison else "different"
     death = death_date_agreement(a, b)
+    if death == "different" and _days_apart(a, b) <= DEATH_DAYS_APART:
+        death = "days apart"
     if death:
         out["death"] = death
     if a.death_place and b.death_place:
@@ -586,9 +604,18 @@ def _death_weights(a: Candidate, b: Candidate, level: str, freq: Frequencies):
                _PRECISION_RANK.get(b.death_date_precision, 3))  # fmt: skip
     precision = {3: "day", 2: "month", 1: "year"}[rank]
     m = DEATH_M[precision]
+    if level == "days apart":
+        return m[level], freq.days_u(a, b, DEATH_DAYS_APART)
     if level == "different":
         return m["different"], freq.different_u("death", a, value=f"death {precision}")
     return m[level], freq.value_u("death", level, a)
+
+
+def _days_apart(a: Candidate, b: Candidate) -> int:
+    """Days between two dates of death both given to the day (else a large number)."""
+    if a.death_date_precision not in ("day", "") or b.death_date_precision not in ("day", ""):
+        return 1 << 20
+    return abs((a.death_date - b.death_date).days)
 
 
 def propose_weight(threshold: float = PROPOSE_PROBABILITY) -> float:

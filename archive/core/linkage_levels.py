@@ -41,6 +41,7 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
         "same day": (0.35, 0.024),
         "same month": (0.42, 0.2),
         "same year": (0.2, 0.36),
+        "days apart": (0.01, 0.05),
         "different": (0.03, 0.41),
     },
     "death_place": {"same": (0.95, 0.25), "different": (0.05, 0.75)},
@@ -86,9 +87,13 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
 # agree for every two people of 1988, count against a pair (-0.85 bits), and agreeing to
 # the month count for nothing. u of "same" is the value's share within the event (the
 # term frequency); of "different", how often two of the event's people known to that
-# precision differ (1 - the sum of the squared shares).
+# precision differ (1 - the sum of the squared shares). Two days given a few days apart
+# (``DEATH_DAYS_APART``) are what a slip converting the Solar Hijri date makes: a level of
+# their own, whose u is how many of the event died within those days of a's date, so that
+# a slip is no strong evidence either way and a date weeks away is.
+DEATH_DAYS_APART = 3
 DEATH_M: dict[str, dict[str, float]] = {
-    "day": {"same day": 0.85, "different": 0.15},
+    "day": {"same day": 0.85, "days apart": 0.1, "different": 0.05},
     "month": {"same month": 0.9, "different": 0.1},
     "year": {"same year": 0.95, "different": 0.05},
 }
@@ -118,6 +123,7 @@ REASONS = {
     ("death", "same month"): gettext_noop("died same month"),
     ("death", "same year"): gettext_noop("died same year"),
     ("death", "different"): gettext_noop("different date of death"),
+    ("death", "days apart"): gettext_noop("dates of death a few days apart"),
     ("death_place", "same"): gettext_noop("same place of death"),
     ("death_place", "different"): gettext_noop("different place of death"),
     ("fate", "same"): gettext_noop("same fate"),

@@ -4,6 +4,7 @@ what few share says much, and agreeing as far as two dates can show is never evi
 against a pair. Synthetic people only."""
 
 import datetime as dt
+from dataclasses import replace
 
 from archive.core.linkage import Candidate, Frequencies, score_pair
 
@@ -72,3 +73,15 @@ def test_sharing_the_smaller_event_says_more_than_sharing_the_larger_one():
     # And the reviewer is not told what every pair compared shares.
     assert score_pair(*_pair(event=EVENT_2019)).reasons == ["same name in another spelling",
                                                              "same father's name"]  # fmt: skip
+
+
+def test_a_date_of_death_a_day_off_weighs_less_against_a_pair_than_one_weeks_away():
+    # A day off is what a slip converting the Solar Hijri date makes; weeks apart are two
+    # deaths.
+    crowd = _crowd()
+    a, b = _pair(event=EVENT_1988, death_date=dt.date(1988, 8, 20), death_date_precision="day")
+    b_slip = replace(b, death_date=dt.date(1988, 8, 21))
+    b_far = replace(b, death_date=dt.date(1988, 9, 25))
+    slip, far = _weight(a, b_slip, crowd), _weight(a, b_far, crowd)
+    assert slip > far + 2  # bits
+    assert "dates of death a few days apart" in score_pair(a, b_slip).reasons
