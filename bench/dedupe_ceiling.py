@@ -200,8 +200,8 @@ def _disagreements(vector: dict) -> list[str]:
             bad.append(f"father {level}")
         elif comparison == "birth" and level == "2":
             bad.append("birth 2 apart")
-        elif level == "different":
-            bad.append(f"{comparison} different")
+        elif level in ("different", "days apart"):
+            bad.append(f"{comparison} {level}")
     return bad
 
 
