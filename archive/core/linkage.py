@@ -49,10 +49,18 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from archive.core import names
+from archive.core.linkage_frequencies import (  # noqa: F401 - callers read them from here
+    _PRECISION_RANK,
+    TF_LEVELS,
+    Frequencies,
+    _tf_values,
+)
 from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks, part_put_for_another
 from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here and by callers
     COMMON_NAME,
     COMMON_NAME_REASON,
+    DEATH_DAYS_APART,
+    DEATH_M,
     EXPECTED_DUPLICATES,
     FATHER_CLOSE,
     LEVELS,
@@ -137,137 +145,20 @@ class Candidate:
     def father_key(self) -> str:
         return self.father_keys.split()[0] if self.father_keys else ""
 
-
-@dataclass
-class Frequencies:
-    """How many people of the list bear each name (joined key) and father's name: the
-    term-frequency adjustment of the name's and the father's u."""
-
-    people: int = 0
-    names: dict[str, int] = field(default_factory=dict)
-    fathers: dict[str, int] = field(default_factory=dict)
-    with_father: int = 0
-    expected: float = EXPECTED_DUPLICATES
-    # (comparison, event, value) -> bearers, and (comparison, event) -> people who have
-    # the fact: the term frequencies of the prison, the fate and the date of death, which
-    # cluster within an event (Evin and Gohardasht in 1988; 16-17 November 2019).
-    values: dict[tuple, int] = field(default_factory=dict)
-    known: dict[tuple, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, people: Iterable[Candidate], expected: float = EXPECTED_DUPLICATES) -> Frequencies:
-        """``expected``: how many other records of the same person a record has in the
-        list, on average (the prior)."""
-        names_: dict[str, int] = defaultdict(int)
-        fathers: dict[str, int] = defaultdict(int)
-        values: dict[tuple, int] = defaultdict(int)
-        known: dict[tuple, int] = defaultdict(int)
-        count = with_father = 0
-        for person in people:
-            count += 1
-            for key in person.joined:
-                names_[key] += 1
-            if person.father_key:
-                fathers[person.father_key] += 1
-                with_father += 1
-            for comparison, value in _tf_values(person):
-                values[(comparison, person.event, value)] += 1
-                known[(comparison, person.event)] += 1
-        return cls(count, dict(names_), dict(fathers), with_father, expected, dict(values),
-                   dict(known))  # fmt: skip
-
-    def value_u(self, comparison: str, level: str, a: Candidate) -> float:
-        """u of an agreement on a clustered fact (``TF_LEVELS``): the share of the
-        event's people who have it that share a's value (a left out), smoothed towards the
-        ordinary u as the name's is."""
-        u = LEVELS[comparison][level][1]
-        value = dict(_tf_values(a)).get(TF_LEVELS[(comparison, level)])
-        if value is None:
-            return u
-        key = TF_LEVELS[(comparison, level)]
-        others = max(self.values.get((key, a.event, value), 0) - 1, 0)
-        known = max(self.known.get((key, a.event), 0) - 1, 0)
-        return (others + PSEUDO_PEOPLE * u) / (known + PSEUDO_PEOPLE)
-
-    def different_u(self, comparison: str, a: Candidate) -> float:
-        """u of a disagreement on one of the person's facts (``PERSON_LEVELS``): how often
-        two of the event's people who both have the fact differ, 1 - the sum of the
-        values' squared shares, smoothed towards the ordinary u."""
-        u = LEVELS[comparison]["different"][1]
-        key = (comparison, a.event)
-        known = self.known.get(key, 0)
-        if known < 2:
-            return u
-        shares = self.squares.get(key, 0) / (known * known)
-        return (known * (1 - shares) + PSEUDO_PEOPLE * u) / (known + PSEUDO_PEOPLE)
+    @cached_property
+    def father_id(self) -> str:
+        """The father's name as counted for its frequency: the lexicon's reading where it
+        has one (Kazim and کاظم key apart, ``kzim`` and ``kzm``, and are one name), else
+        its first key."""
+        return self.father_entry or self.father_key
 
     @cached_property
-    def squares(self) -> dict[tuple, int]:
-        """(comparison, event) -> the sum of its values' squared counts."""
-        out: dict[tuple, int] = defaultdict(int)
-        for (comparison, event, _value), count in self.values.items():
-            out[(comparison, event)] += count * count
-        return dict(out)
-
-    def name_count(self, a: Candidate, b: Candidate) -> int:
-        """Bearers of the name the two share (the commonest of their shared keys)."""
-        shared = a.joined & b.joined or a.joined | b.joined
-        return max((self.names.get(k, 1) for k in shared), default=1)
-
-    def name_u(self, a: Candidate, b: Candidate) -> float:
-        """How likely a stranger is to bear the name: the other bearers (one record of
-        the pair left out) among everyone, smoothed."""
-        u = LEVELS["name"]["same"][1]
-        others = max(self.name_count(a, b) - 1, 0)
-        return (others + PSEUDO_PEOPLE * u) / (self.people + PSEUDO_PEOPLE)
-
-    def father_u(self, a: Candidate) -> float:
-        u = LEVELS["father"]["same"][1]
-        others = max(self.fathers.get(a.father_key, 0) - 1, 0)
-        return (others + PSEUDO_PEOPLE * u) / (self.with_father + PSEUDO_PEOPLE)
-
-    def prior(self) -> float:
-        """log2 of the prior odds that two records of the list are one person."""
-        p = min(0.5, self.expected / (self.people + PSEUDO_PEOPLE))
-        return math.log2(p / (1 - p))
-
-
-# The agreements whose u is the value's frequency within the event, and the value compared.
-TF_LEVELS = {
-    ("prison", "same"): "prison",
-    ("fate", "same"): "fate",
-    ("death", "same day"): "death day",
-    ("death", "same month"): "death month",
-    **{(fact, "same"): fact for fact in PERSON_LEVELS},
-    ("arrest", "same day"): "arrest day",
-    ("arrest", "same month"): "arrest month",
-    ("arrest", "same year"): "arrest year",
-}
-
-
-def _tf_values(person: Candidate) -> list[tuple[str, object]]:
-    out: list[tuple[str, object]] = []
-    if person.prison:
-        out.append(("prison", person.prison))
-    if person.fate and person.fate != "unknown":
-        out.append(("fate", person.fate))
-    if person.death_date:
-        rank = _PRECISION_RANK.get(person.death_date_precision, 3)
-        if rank >= 3:
-            out.append(("death day", person.death_date))
-        if rank >= 2:
-            out.append(("death month", (person.death_date.year, person.death_date.month)))
-    for fact in PERSON_LEVELS:
-        if value := getattr(person, fact):
-            out.append((fact, value))
-    if arrest := person.arrest_date:
-        rank = _PRECISION_RANK.get(person.arrest_date_precision, 3)
-        if rank >= 3:
-            out.append(("arrest day", arrest))
-        if rank >= 2:
-            out.append(("arrest month", (arrest.year, arrest.month)))
-        out.append(("arrest year", arrest.year))
-    return out
+    def father_blocks(self) -> frozenset[str]:
+        """What a block over its cap is split by: each key of the father's name and the
+        lexicon's reading of it, so that a father spelt Kazim in one list and کاظم in
+        another still meets among thousands of namesakes."""
+        entry = {"=" + self.father_entry} if self.father_entry else set()
+        return frozenset(self.father_keys.split()) | entry
 
 
 @dataclass
@@ -308,7 +199,7 @@ def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
             continue
         by_father: dict[str, list[int]] = defaultdict(list)
         for i in members:
-            for fk in set(people[i].father_keys.split()):
+            for fk in people[i].father_blocks:
                 by_father[fk].append(i)
         for group in by_father.values():
             if 2 <= len(group) <= cap:
@@ -390,9 +281,6 @@ def _is_persian(text: str) -> bool:
     return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
-_PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
-
-
 def death_date_agreement(a: Candidate, b: Candidate) -> str | None:
     """ "same day", "same month", "same year", "different"; None when either is unknown.
 
@@ -452,6 +340,8 @@ def levels(a: Candidate, b: Candidate, sim: float | None = None) -> dict[str, st
     father = father_agreement(a, b)
     if father and father != "different":
         out["father"] = father
+    if a.event and b.event and a.event == b.event:
+        out["event"] = "same"
     if a.birth_year and b.birth_year:
         gap = abs(a.birth_year - b.birth_year)
         if gap <= 2:
@@ -459,6 +349,8 @@ def levels(a: Candidate, b: Candidate, sim: float | None = None) -> dict[str, st
     if a.prison and b.prison:
         out["prison"] = "same" if a.prison == b.prison else "different"
     death = death_date_agreement(a, b)
+    if death == "different" and _days_apart(a, b) <= DEATH_DAYS_APART:
+        death = "days apart"
     if death:
         out["death"] = death
     if a.death_place and b.death_place:
@@ -488,6 +380,12 @@ def weigh(
             u = freq.name_u(a, b)
         elif comparison == "father" and level == "same":
             u = freq.father_u(a)
+        elif comparison == "event":
+            u = freq.event_u(a)
+        elif comparison == "birth":
+            u = freq.birth_u(a, b, int(level))
+        elif comparison == "death":
+            m, u = _death_weights(a, b, level, freq)
         elif comparison == "father":
             # A father's name in part or perhaps the same is never better evidence than
             # the same name: strangers whose fathers are both "Mohammad-something" are as
@@ -498,6 +396,8 @@ def weigh(
         elif comparison in PERSON_LEVELS:
             u = freq.different_u(comparison, a)
         weight += math.log2(m / u)
+        if comparison == "event":
+            continue  # every pair compared shares its event: no news to a reviewer
         if comparison == "name":
             if level == "same":
                 same_text = {n.casefold() for n in a.names} & {n.casefold() for n in b.names}
@@ -513,6 +413,27 @@ def weigh(
         elif count <= RARE_NAME and freq.people >= PSEUDO_PEOPLE:
             reasons.append(RARE_NAME_REASON)
     return weight, reasons
+
+
+def _death_weights(a: Candidate, b: Candidate, level: str, freq: Frequencies):
+    """m and u of the dates of death's level, given the coarser of the two precisions
+    (``DEATH_M``)."""
+    rank = min(_PRECISION_RANK.get(a.death_date_precision, 3),
+               _PRECISION_RANK.get(b.death_date_precision, 3))  # fmt: skip
+    precision = {3: "day", 2: "month", 1: "year"}[rank]
+    m = DEATH_M[precision]
+    if level == "days apart":
+        return m[level], freq.days_u(a, b, DEATH_DAYS_APART)
+    if level == "different":
+        return m["different"], freq.different_u("death", a, value=f"death {precision}")
+    return m[level], freq.value_u("death", level, a)
+
+
+def _days_apart(a: Candidate, b: Candidate) -> int:
+    """Days between two dates of death both given to the day (else a large number)."""
+    if a.death_date_precision not in ("day", "") or b.death_date_precision not in ("day", ""):
+        return 1 << 20
+    return abs((a.death_date - b.death_date).days)
 
 
 def propose_weight(threshold: float = PROPOSE_PROBABILITY) -> float:
@@ -607,7 +528,7 @@ class Matcher:
         # of members for every row took 12 of an import's 50 s at 128,000 people.
         self._by_father: dict[str, dict[str, list[int]]] = {}
 
-    def _members(self, key: str, father_key: str):
+    def _members(self, key: str, father_blocks: frozenset[str]):
         """The people a row filed under ``key`` is compared with: the block's members, or
         for a block over its cap those with the row's father's name (as ``candidate_pairs``
         does)."""
@@ -619,9 +540,10 @@ class Matcher:
         if split is None:
             split = defaultdict(list)
             for i in members:
-                split[self.people[i].father_key].append(i)
+                for fk in self.people[i].father_blocks:
+                    split[fk].append(i)
             self._by_father[key] = split
-        return split.get(father_key, ())
+        return [i for fk in father_blocks for i in split.get(fk, ())]
 
     def matches(
         self, rows: Iterable[Candidate], *, threshold: float = PROPOSE_PROBABILITY
@@ -632,7 +554,7 @@ class Matcher:
             seen: set[int] = set()
             found = []
             for key in block_keys(row):
-                for i in self._members(key, row.father_key):
+                for i in self._members(key, row.father_blocks):
                     if i in seen:
                         continue
                     seen.add(i)

@@ -192,15 +192,42 @@ def _joined_variants(name: str, *, keep_titles: bool) -> set[str]:
         (sc, t) for sc, t in _tokens(name) if keep_titles or names.token_key(sc, t) not in titles
     ]
     whole = {_whole_key(toks)} if len({sc for sc, _t in toks}) == 1 else set()
+    if whole and next(iter(whole)).count("u") < _join(keys).count("u"):
+        # Run together, a Latin word's last u is read as a short vowel and dropped
+        # (Mahmud Karimi as one word keys as Mohammad Karimi does): a long vowel the
+        # words' own keys hold is not lost by joining them.
+        whole = set()
+    texts = [t for sc, t in toks if names.token_key(sc, t)]
     junctions = [i for i, k in enumerate(keys[:-1]) if k.endswith("e") and len(k) > 1][:3]
     out = set()
-    for chosen in itertools.product((False, True), repeat=len(junctions)):
+    options = []
+    for i in junctions:
+        # The final vowel read as the long vowel a joined spelling writes inside the word
+        # ("Ali Reza", Alireza); and a final ی read as alef (Mousa, موسی) is a short a
+        # inside the word a Latin list joins (Mousapour, موسی‌پور; Mostafazadeh,
+        # مصطفی‌زاده), which the key drops.
+        key = keys[i]
+        maqsura = len(texts) == len(keys) and texts[i] in alef_maqsura()
+        options.append([key, key[:-1] + "i", *([key[:-1]] if maqsura else [])])
+    for chosen in itertools.product(*options):
         variant = list(keys)
-        for i, flip in zip(junctions, chosen, strict=True):
-            if flip:
-                variant[i] = variant[i][:-1] + "i"
+        for i, key in zip(junctions, chosen, strict=True):
+            variant[i] = key
         out.add(_join(variant))
     return (out | whole) - {""}
+
+
+@lru_cache(maxsize=1)
+def alef_maqsura() -> frozenset[str]:
+    """The lexicon's names whose final ی is read as alef (موسی Mousa, مصطفی Mostafa,
+    مرتضی Morteza, کبری Kobra): the Persian spellings whose Latin ones end in a."""
+    from archive.core.names.lexicon import GIVEN_NAMES
+
+    return frozenset(
+        e.fa
+        for e in GIVEN_NAMES
+        if e.fa.endswith("ی") and any(latin.lower().endswith("a") for latin in e.latin)
+    )
 
 
 def _whole_key(toks: list[tuple[str, str]]) -> str:

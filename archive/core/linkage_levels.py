@@ -18,11 +18,13 @@ SINGLE_BLOCK_CAP = 60
 # and 3, and the lexicon make; docs/dedupe.md). A researcher decides every pair proposed.
 PROPOSE_PROBABILITY = 0.25
 # How many records of the same person a record has in the list, on average (the prior).
-# Calibrated on the synthetic lists (bench/dedupe_bench.py, 5 % of people entered twice):
-# at 0.05 the pairs at probability 0.25 were already one person 95 % of the time, the name's
-# frequency counting the duplicates themselves among the strangers; 0.15 makes a
-# probability of 0.5 mean about what it says (docs/dedupe.md).
-EXPECTED_DUPLICATES = 0.15
+# Calibrated on the synthetic lists (bench/dedupe_ceiling.py, 5 % of people entered twice):
+# since session 5 weighs the event, the year of birth's and the date of death's frequencies,
+# 0.05 (the lists' true rate) makes the probabilities mean about what they say (pairs
+# weighed at 0.2-0.5 were one person 2 to 4 times in 10 on the realistic training list);
+# 0.15 did before, when the name's frequency counting the duplicates among the strangers
+# and the dates weighed too little pulled the other way (docs/dedupe.md).
+EXPECTED_DUPLICATES = 0.05
 # Until a list is large enough to tell what is common, frequencies are smoothed as if this
 # many more people with ordinary names had been seen.
 PSEUDO_PEOPLE = 500
@@ -39,9 +41,13 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
         "same day": (0.35, 0.024),
         "same month": (0.42, 0.2),
         "same year": (0.2, 0.36),
+        "days apart": (0.01, 0.05),
         "different": (0.03, 0.41),
     },
     "death_place": {"same": (0.95, 0.25), "different": (0.05, 0.75)},
+    # The event (1988, November 2019): lists almost never put a person in the wrong one;
+    # u is the event's share of the list (a different event separates the two instead).
+    "event": {"same": (0.99, 0.58)},
     # Executed, disappeared, died in custody: lists mostly agree on a person's fate.
     "fate": {"same": (0.9, 0.73), "different": (0.1, 0.27)},
     # The person's facts (``PERSON_LEVELS``; m's reasons in docs/dedupe.md). u of "same" is
@@ -70,6 +76,28 @@ LEVELS: dict[str, dict[str, tuple[float, float]]] = {
     },
 }
 
+# The date of death, by the coarser precision of the two dates (m of each level given what
+# the two dates can show): two dates given to the day agree to the day unless a list
+# slipped converting the Solar Hijri date (a day off, or Mordad 1367 read as July); two
+# given to the month agree to the month unless a Solar month was put in the Gregorian one
+# it straddles; two given to the year alone are within one event, and agree but for a
+# Solar year put in the wrong Gregorian one. The m in ``LEVELS["death"]`` are these
+# averaged over the precisions of the synthetic lists' pairs (bench/dedupe_estimate.py):
+# weighing "same year" as 0.2 against 0.36 made two dates known only to the year, which
+# agree for every two people of 1988, count against a pair (-0.85 bits), and agreeing to
+# the month count for nothing. u of "same" is the value's share within the event (the
+# term frequency); of "different", how often two of the event's people known to that
+# precision differ (1 - the sum of the squared shares). Two days given a few days apart
+# (``DEATH_DAYS_APART``) are what a slip converting the Solar Hijri date makes: a level of
+# their own, whose u is how many of the event died within those days of a's date, so that
+# a slip is no strong evidence either way and a date weeks away is.
+DEATH_DAYS_APART = 3
+DEATH_M: dict[str, dict[str, float]] = {
+    "day": {"same day": 0.85, "days apart": 0.1, "different": 0.05},
+    "month": {"same month": 0.9, "different": 0.1},
+    "year": {"same year": 0.95, "different": 0.05},
+}
+
 # The person's facts compared as same or different, each weighed by its frequency.
 PERSON_LEVELS = ("birth_place", "occupation", "ethnicity", "religion", "civil_status")
 
@@ -95,6 +123,7 @@ REASONS = {
     ("death", "same month"): gettext_noop("died same month"),
     ("death", "same year"): gettext_noop("died same year"),
     ("death", "different"): gettext_noop("different date of death"),
+    ("death", "days apart"): gettext_noop("dates of death a few days apart"),
     ("death_place", "same"): gettext_noop("same place of death"),
     ("death_place", "different"): gettext_noop("different place of death"),
     ("fate", "same"): gettext_noop("same fate"),

@@ -70,7 +70,9 @@ def test_missing_facts_neither_confirm_nor_refute():
     assert compare(full, name_only) is None  # a name alone is not enough to propose
     with_father = Candidate(ref="D", name_fa="رضا کریمی", father_name="حسن", birth_year=1961)
     match = compare(full, with_father)
-    assert match is not None and match.score > 0.8
+    # More likely one person than not (0.70 as a list of its own since session 5's prior,
+    # the synthetic lists' true rate of duplicates; above 0.8 before).
+    assert match is not None and match.score > 0.5
 
 
 def test_birth_years_far_apart_are_two_people():
