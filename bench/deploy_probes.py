@@ -56,6 +56,11 @@ class Answer:
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
 
+    def later(self) -> bool:
+        """503 with Retry-After: the site's answer while it makes a dossier's PDF (a
+        reader's page reloads itself); not an error unless asking again never gets it."""
+        return self.status == 503 and "retry-after" in self.headers
+
     def is_json(self) -> bool:
         if not self.content_type.startswith("application/json"):
             return False
@@ -91,7 +96,7 @@ class Site:
         self.tally.requests += 1
         self.tally.statuses[answer.status] += 1
         where = f"{method} {target[:200]}"
-        if answer.status >= 500:
+        if answer.status >= 500 and not answer.later():
             self.tally.server_errors.append(f"{where} -> {answer.status}")
         if target.startswith("/api/") and method != "HEAD":
             if answer.status >= 400 and not answer.is_json():
@@ -246,6 +251,12 @@ def check_dossiers(site: Site) -> int:
         site.tally.failures.append("the seed has no dossier to fetch (no perpetrator, no event)")
     for target in targets:
         answer = site.ask("GET", target, timeout=PDF_TIMEOUT)
+        deadline = time.monotonic() + PDF_TIMEOUT
+        while answer.later() and time.monotonic() < deadline:
+            # As the reader's page does: ask again after the time the site gives.
+            wait = answer.headers["retry-after"]
+            time.sleep(min(float(wait), 5.0) if wait.isdigit() else 2.0)
+            answer = site.ask("GET", target, timeout=PDF_TIMEOUT)
         if answer.status != 200:
             site.tally.failures.append(f"GET {target} -> {answer.status}")
         elif target.endswith(".pdf") and not answer.body.startswith(b"%PDF"):
