@@ -55,7 +55,13 @@ from archive.core.linkage_frequencies import (  # noqa: F401 - callers read them
     Frequencies,
     _tf_values,
 )
-from archive.core.linkage_keys import joined_keys, lexicon_name, name_blocks, part_put_for_another
+from archive.core.linkage_keys import (
+    family_parts,
+    joined_keys,
+    lexicon_name,
+    name_blocks,
+    part_put_for_another,
+)
 from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here and by callers
     COMMON_NAME,
     COMMON_NAME_REASON,
@@ -524,6 +530,11 @@ class Matcher:
         for i, person in enumerate(people):
             for key in block_keys(person):
                 self.index[key].append(i)
+        # Every key the blocks hold: a row none of whose family-name keys is one of them
+        # shares no block with anyone here (``family_parts``), and its blocks, which cost
+        # several times that, are not made. An import into a young archive asks this of
+        # every row.
+        self.parts = frozenset(part for key in self.index for part in key[2:].split("|"))
         # A block over its cap, split by the father's name once: filtering its thousands
         # of members for every row took 12 of an import's 50 s at 128,000 people.
         self._by_father: dict[str, dict[str, list[int]]] = {}
@@ -545,12 +556,18 @@ class Matcher:
             self._by_father[key] = split
         return [i for fk in father_blocks for i in split.get(fk, ())]
 
+    def may_meet(self, row: Candidate) -> bool:
+        """Whether ``row`` may share a block with someone here."""
+        return any(not self.parts.isdisjoint(family_parts(name)) for name in row.names)
+
     def matches(
         self, rows: Iterable[Candidate], *, threshold: float = PROPOSE_PROBABILITY
     ) -> dict[str, list[Match]]:
         """For each of ``rows``, the people it may be, best first (rows with none left out)."""
         out: dict[str, list[Match]] = {}
         for row in rows:
+            if not self.may_meet(row):
+                continue
             seen: set[int] = set()
             found = []
             for key in block_keys(row):

@@ -4,7 +4,12 @@ finds the same people whether it is split once or filtered for every row."""
 
 import datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from archive.core.linkage import PAIR_BLOCK_CAP, Candidate, Matcher, find_duplicates
+from archive.core.linkage_keys import family_parts, name_blocks
+from archive.core.names.lexicon import FAMILY_NAMES, GIVEN_NAMES, TITLES
 
 FATHERS = ["Ali", "Hassan", "Reza", "Mahmoud", "Jafar"]
 FACTS = {"prison": 7, "birth_place": 11, "occupation": "teacher",
@@ -57,4 +62,50 @@ def test_a_father_spelt_in_the_other_script_still_meets_in_an_over_full_block():
     found = find_duplicates([*people, row])
     assert ("SYN-TARGET", "row 4") in {(m.a.ref, m.b.ref) for m in found} | {
         (m.b.ref, m.a.ref) for m in found
+    }
+
+
+# --- A row that shares no block with the archive ---------------------------------------------
+
+_WORDS = sorted(
+    {spelling for entry in (*GIVEN_NAMES, *FAMILY_NAMES, *TITLES) for spelling in entry.latin}
+    | {entry.fa for entry in (*GIVEN_NAMES, *FAMILY_NAMES, *TITLES)}
+    | {"Pour", "پور", "Zadeh", "زاده", "Ali Reza", "نعمت‌الله", "Seyed", "Haj"}
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5))
+def test_every_block_of_a_name_holds_one_of_its_family_keys(words):
+    # What lets the matcher pass over a row without making its blocks: a row whose
+    # family keys none of the archive's blocks holds shares no block with it.
+    name = " ".join(words)
+    parts = family_parts(name)
+    for block in name_blocks(name):
+        assert set(block[2:].split("|")) & parts, (name, block)
+
+
+def test_a_list_finds_the_same_people_whether_or_not_rows_are_passed_over(monkeypatch):
+    archive = [
+        Candidate(ref="SYN-1", name_latin="Mostafa Mosavi", father_name="Ali", birth_year=1960),
+        Candidate(ref="SYN-2", name_fa="نعمت‌الله حسین‌پور", father_name="رضا"),
+        Candidate(ref="SYN-3", name_latin="Seyed Hassan Fathollahpour", father_name="Jafar"),
+        Candidate(ref="SYN-4", name_latin="Karimi", father_name="Hassan"),
+    ]
+    rows = [
+        Candidate(ref="row 2", name_fa="مصطفی موسوی", father_name="علی", birth_year=1960),
+        Candidate(ref="row 3", name_latin="Nematollah Hossein Pour", father_name="Reza"),
+        Candidate(ref="row 4", name_fa="حسن فتح‌الله‌پور", father_name="جعفر"),
+        Candidate(ref="row 5", name_latin="Karimi", father_name="Hassan"),
+        Candidate(ref="row 6", name_latin="Zahra Tehrani", father_name="Mahmoud"),
+    ]
+    passing = Matcher(archive).matches(rows)
+    assert {ref: found[0].b.ref for ref, found in passing.items()} == {
+        "row 2": "SYN-1", "row 3": "SYN-2", "row 4": "SYN-3", "row 5": "SYN-4",
+    }  # fmt: skip
+    assert not Matcher(archive).may_meet(rows[-1])
+    monkeypatch.setattr(Matcher, "may_meet", lambda self, row: True)
+    every_row = Matcher(archive).matches(rows)
+    assert {ref: [m.b.ref for m in found] for ref, found in every_row.items()} == {
+        ref: [m.b.ref for m in found] for ref, found in passing.items()
     }
