@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from archive.core import provenance
 from archive.core.dates import DAY, PartialDate
 from archive.core.models import (
+    IMPORTED_HISTORY,
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
@@ -360,9 +361,13 @@ class Citation(models.Model):
     # No index of its own: the (content_type, object_id) index serves every lookup by
     # record type, and each index is one more entry to write per citation (an import
     # writes one a filled cell).
+    # Not checked by the database for each citation (an import writes one per filled
+    # cell, each checked at commit): the record types are Django's own table, written
+    # by migrations, and a type's citations are deleted with it by Django (CASCADE).
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, verbose_name=_("record type"), db_index=False
-    )
+        ContentType, on_delete=models.CASCADE, verbose_name=_("record type"), db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     object_id = models.PositiveBigIntegerField(_("record id"))
     content_object = GenericForeignKey("content_type", "object_id")
     source = models.ForeignKey(
@@ -403,7 +408,9 @@ class Citation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The history is read by record (its id), by date and by who (the change log); an
     # index on its other links would be written for every citation and read by nothing.
-    history = HistoricalRecords(no_db_index=["content_type", "source", "document"])
+    history = HistoricalRecords(
+        no_db_index=["content_type", "source", "document"], **IMPORTED_HISTORY
+    )
 
     objects = CitationQuerySet.as_manager()
 

@@ -189,3 +189,55 @@ def test_the_rows_an_import_writes_to_the_histories_enter_only_indexes_something
     citation = _indexed_columns(Citation._meta.db_table)
     assert ("content_type_id", "object_id") in citation and ("source_id",) in citation
     assert ("content_type_id",) not in citation
+
+
+def test_an_imported_victim_enters_no_index_that_another_already_gives():
+    # The lists' indexes begin with the publication status: an index of the status alone
+    # repeats them. Nothing asks a status, a gender or a fate with LIKE: PostgreSQL's
+    # pattern copy of their indexes was written for every row and read by nothing.
+    victims = _indexed_columns(Victim._meta.db_table)
+    assert ("publication_status",) not in victims
+    assert ("publication_status", "death_date") in victims
+    assert ("gender",) in victims and ("fate",) in victims  # the admin's filters
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s "
+                "AND indexdef LIKE '%%pattern_ops%%'",
+                [Victim._meta.db_table],
+            )
+            assert [name for (name,) in cursor.fetchall()] == ["victims_victim_ref_5fe8f396_like"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the checks are PostgreSQL's")
+def test_the_database_checks_what_a_citation_cites_but_not_again_who_wrote_each_history_row():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+            [["sources_citation", "sources_historicalcitation", "victims_historicalvictim"]],
+        )
+        checked = set(cursor.fetchall())
+    assert checked == {
+        ("sources_citation", "sources_source"),
+        ("sources_citation", "sources_document"),
+    }
+
+
+def test_a_deleted_account_leaves_the_history_it_wrote_without_a_name(tmp_path, reviewer):
+    # The history's link to who made a change is no longer a database constraint: Django
+    # empties it when the account goes, as before.
+    from django.contrib.auth.models import User
+
+    account = User.objects.create_user("test-leaving-reviewer")
+    account.groups.set(reviewer.groups.all())
+    source = SourceFactory(publication_status="published")
+    path = write_csv(tmp_path / "leaving.csv", people(1, 2), COLUMNS)
+    report = import_file("victims", path, user=account, source=source)
+    assert report.ok, report.problems
+    victim = Victim.objects.get(ref="TEST-COPY-1")
+    assert victim.history.get().history_user == account
+    account.delete()
+    assert victim.history.get().history_user is None
+    cited = Citation.history.filter(object_id=victim.pk)
+    assert cited.exists() and not cited.exclude(history_user=None).exists()
