@@ -46,18 +46,13 @@ def _link_column(model, name: str) -> str | None:
     return f.attname if f.concrete and (f.many_to_one or f.one_to_one) else None
 
 
-def _unset_link(record, name: str) -> bool:
-    """Whether ``name`` is a link that is not set: its id is None and no record is held
-    for it. Asked before reading the link, whose descriptor costs several times this
-    (an import asks the gate about every fact of every row)."""
-    if getattr(record, "_meta", None) is None:
-        return False
-    column = _link_column(type(record), name)
-    return (
-        column is not None
-        and getattr(record, column, None) is None
-        and name not in record._state.fields_cache
-    )
+@cache
+def _value_plan(model, names: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """Each of a fact's value fields with its link's id attribute (None: not a link),
+    looked up once per model (an import asks the gate about every fact of every row)."""
+    if getattr(model, "_meta", None) is None:
+        return tuple((name, None) for name in names)
+    return tuple((name, _link_column(model, name)) for name in names)
 
 
 @dataclass(frozen=True)
@@ -84,8 +79,14 @@ class Fact:
     def shown_on(self, record) -> bool:
         """Whether the page shows a value for this fact. A link to a publishable record
         (an event, a commission) shows only when that record is published."""
-        for name in self.value_fields:
-            if _unset_link(record, name):
+        for name, column in _value_plan(type(record), self.value_fields):
+            # A link that is not set (no id, no record held) is not read: its descriptor
+            # costs several times this test.
+            if (
+                column is not None
+                and getattr(record, column, None) is None
+                and name not in record._state.fields_cache
+            ):
                 continue
             value = getattr(record, name, None)
             if value is None or value == "" or value in self.blank:
