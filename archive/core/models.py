@@ -3,6 +3,7 @@ names and the publication workflow that every public record goes through."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import secrets
 
@@ -924,8 +925,15 @@ def is_birth_year(value: int) -> bool:
     """Whether a stored year of birth is one ``read_year`` reads as Gregorian: the
     form and an import store nothing else, and a Solar Hijri year stored by mistake
     (1340) is refused like any other implausible year."""
+    return _is_birth_year(value, datetime.date.today().year)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_birth_year(value: int, this_year: int) -> bool:
+    # Remembered with the year it was asked in: an import asks it of every row, and a
+    # list repeats its years of birth.
     try:
-        return not read_year(value).is_solar_hijri
+        return not read_year(value, latest=this_year).is_solar_hijri
     except YearError:
         return False
 
