@@ -476,6 +476,21 @@ class ArchiveImportExportMixin:
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that is not UTF-8 is explained as the command explains it (what it looks
+        like, how to save it as UTF-8), not as the library's "'UnicodeDecodeError'
+        encountered while trying to read file"."""
+        from archive.core.importing.readers import not_utf8
+
+        upload = form.cleaned_data.get("import_file") if hasattr(form, "cleaned_data") else None
+        if isinstance(e, UnicodeError) and upload is not None:
+            upload.seek(0)
+            problem = not_utf8(upload.name, upload.read(1 << 20))
+            if problem:
+                form.add_error("import_file", problem)
+                return
+        super().add_data_read_fail_error_to_form(form, e)
+
 
 class ArchiveImportExportAdmin(ArchiveImportExportMixin, ImportExportModelAdmin):
     pass

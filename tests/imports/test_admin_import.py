@@ -18,7 +18,7 @@ GOOD = (
 )
 
 
-def _upload(client, text, name="list.csv", **extra):
+def _upload(client, text, name="list.csv", headers=None, **extra):
     url = reverse("admin:victims_victim_import")
     return client.post(
         url,
@@ -27,6 +27,7 @@ def _upload(client, text, name="list.csv", **extra):
             "import_file": SimpleUploadedFile(name, text.encode("utf-8"), "text/csv"),
             **extra,
         },
+        headers=headers,
     )
 
 
@@ -71,6 +72,42 @@ def test_the_preview_shows_the_same_row_errors_as_the_command(reviewer_client):
     text = page.content.decode()
     assert "&#x27;nineteen-fifty&#x27; is not a year" in text
     assert reverse("admin:victims_victim_process_import") not in text  # nothing to confirm
+    assert Victim.objects.count() == 0
+
+
+def test_a_persian_reader_sees_the_row_in_persian_digits_and_why_a_date_is_not_one(
+    reviewer_client,
+):
+    text = GOOD.replace("1988-08,published", "1988-13,draft").replace("T-2,,", "T-2,Testname,")
+    text = text.replace(",1988,draft", ",1988-02-30,draft")
+    page = _upload(reviewer_client, text, headers={"accept-language": "fa"})
+
+    shown = page.content.decode()
+    assert "ردیف ۲" in shown and "ردیف ۳" in shown  # the header is row 1
+    # Python's own words ("month must be in 1..12") are not shown to a Persian reader.
+    assert "ماه باید از ۱ تا ۱۲ باشد" in shown and "1..12" not in shown
+    assert "آن ماه روز 30 ندارد" in shown
+    assert Victim.objects.count() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_a_persian_windows_file_is_explained_in_the_admin_as_the_command_explains_it(
+    reviewer_client, language
+):
+    url = reverse("admin:victims_victim_import")
+    windows = "ref,name_fa\nT-1,علی کریمی\nT-2,حسن رضایی\n".encode("cp1256", "replace")
+    page = reviewer_client.post(
+        url,
+        {"format": format_value(reviewer_client, url),
+         "import_file": SimpleUploadedFile("list.csv", windows, "text/csv")},
+        headers={"accept-language": language},
+    )  # fmt: skip
+
+    shown = page.content.decode()
+    assert "UnicodeDecodeError" not in shown
+    assert "Windows-1256" in shown and "CSV UTF-8 (Comma delimited)" in shown
+    if language == "fa":
+        assert "با کدگذاری UTF-8 نیست" in shown
     assert Victim.objects.count() == 0
 
 

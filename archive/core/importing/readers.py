@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from archive.core.importing.report import FileProblem
 
 EXTENSIONS = {".csv": "CSV", ".xlsx": "XLSX", ".json": "JSON", ".jsonl": "JSON Lines"}
@@ -18,11 +20,13 @@ EXTENSIONS = {".csv": "CSV", ".xlsx": "XLSX", ".json": "JSON", ".jsonl": "JSON L
 
 # --- Reading files ----------------------------------------------------------------------
 
-SAVE_AS_UTF8 = (
-    "Save it as UTF-8 and import it again: in Excel, 'Save As' > 'CSV UTF-8 (Comma "
-    "delimited)'; in LibreOffice, 'Save As' > 'Text CSV' with the character set "
-    "'Unicode (UTF-8)'; in Google Sheets, 'File' > 'Download' > 'CSV'."
-)
+
+def save_as_utf8() -> str:
+    return gettext(
+        "Save it as UTF-8 and import it again: in Excel, 'Save As' > 'CSV UTF-8 (Comma "
+        "delimited)'; in LibreOffice, 'Save As' > 'Text CSV' with the character set "
+        "'Unicode (UTF-8)'; in Google Sheets, 'File' > 'Download' > 'CSV'."
+    )
 
 
 def _guess_encoding(sample: bytes) -> str:
@@ -41,23 +45,35 @@ def _guess_encoding(sample: bytes) -> str:
     return "Latin-1 / Windows-1252 (Western European Windows)"
 
 
-def _check_utf8(path: Path, head: bytes) -> None:
+def not_utf8(name: str, head: bytes) -> str | None:
+    """Why a file whose first bytes are ``head`` cannot be read as UTF-8, with what it
+    looks like and how to save it as UTF-8; None when it can. The command and the admin's
+    import screen say the same."""
     if head.startswith(
         (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     ) or (head and head.count(b"\x00") > len(head) // 4):
-        raise FileProblem(
-            f"{path.name} is not UTF-8: it looks like {_guess_encoding(head)}. {SAVE_AS_UTF8}"
-        )
+        return gettext("%(file)s is not UTF-8: it looks like %(guess)s. %(advice)s") % {
+            "file": name, "guess": _guess_encoding(head), "advice": save_as_utf8(),
+        }  # fmt: skip
     try:
         # A multi-byte character may be cut at the end of the sample.
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:
-            line = head[: exc.start].count(b"\n") + 1
-            raise FileProblem(
-                f"{path.name} is not UTF-8 (the first bad byte, 0x{head[exc.start]:02x}, is on "
-                f"line {line}): it looks like {_guess_encoding(head)}. {SAVE_AS_UTF8}"
-            ) from None
+            return gettext(
+                "%(file)s is not UTF-8 (the first bad byte, 0x%(byte)02x, is on line "
+                "%(line)s): it looks like %(guess)s. %(advice)s"
+            ) % {
+                "file": name, "byte": head[exc.start], "guess": _guess_encoding(head),
+                "line": head[: exc.start].count(b"\n") + 1, "advice": save_as_utf8(),
+            }  # fmt: skip
+    return None
+
+
+def _check_utf8(path: Path, head: bytes) -> None:
+    problem = not_utf8(path.name, head)
+    if problem:
+        raise FileProblem(problem)
 
 
 def cell_text(value) -> str:
@@ -130,7 +146,7 @@ def _read_csv(path: Path) -> Table:
             except UnicodeDecodeError as exc:
                 raise FileProblem(
                     f"{path.name} is not UTF-8 after row {reader.line_num}: "
-                    f"it contains the byte 0x{exc.object[exc.start]:02x}. {SAVE_AS_UTF8}"
+                    f"it contains the byte 0x{exc.object[exc.start]:02x}. {save_as_utf8()}"
                 ) from None
             except csv.Error as exc:
                 raise FileProblem(

@@ -15,6 +15,7 @@ from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from archive.core.digits import ascii_digits
+from archive.core.display import localized_digits
 from archive.core.importing.citing import RowCiting
 from archive.core.importing.columns import Column
 from archive.core.importing.permissions import PermissionRules
@@ -76,7 +77,8 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         result.problems = [
             problem
             for row in result.invalid_rows
-            for problem in messages_of(row.error, self, f"{label} {row.number}")
+            # The row's number in the reader's digits; the cells' values as the file has them.
+            for problem in messages_of(row.error, self, f"{label} {localized_digits(row.number)}")
         ]
         result.row_label = label
 

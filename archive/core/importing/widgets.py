@@ -215,14 +215,18 @@ def parse_partial_date(value) -> PartialDate | None:
                 _("'%(v)s' is not a Solar Hijri date that exists") % {"v": text}
             ) from None
     year = year.number
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(_("'%(v)s' is not a date: the month must be from 1 to 12") % {"v": text})
     try:
         if day is not None:
             return PartialDate(date(year, month, day), DAY)
         if month is not None:
             return PartialDate(date(year, month, 1), MONTH)
         return PartialDate(date(year, 1, 1), YEAR)
-    except ValueError as exc:
-        raise ValueError(_("'%(v)s' is not a date (%(why)s)") % {"v": text, "why": exc}) from None
+    except ValueError:
+        raise ValueError(
+            _("'%(v)s' is not a date: that month has no day %(day)s") % {"v": text, "day": day}
+        ) from None
 
 
 class PartialDateWidget(widgets.Widget):
