@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext
 
+from archive.core.display import localized_digits
 from archive.core.importing.report import FileProblem
 
 EXTENSIONS = {".csv": "CSV", ".xlsx": "XLSX", ".json": "JSON", ".jsonl": "JSON Lines"}
@@ -65,7 +66,8 @@ def not_utf8(name: str, head: bytes) -> str | None:
                 "%(line)s): it looks like %(guess)s. %(advice)s"
             ) % {
                 "file": name, "byte": head[exc.start], "guess": _guess_encoding(head),
-                "line": head[: exc.start].count(b"\n") + 1, "advice": save_as_utf8(),
+                "line": localized_digits(head[: exc.start].count(b"\n") + 1),
+                "advice": save_as_utf8(),
             }  # fmt: skip
     return None
 
