@@ -89,7 +89,9 @@ class Fact:
             ):
                 continue
             value = getattr(record, name, None)
-            if value is None or value == "" or value in self.blank:
+            # "Empty text" asked as such: a linked record compared with "" goes through
+            # Django's Model.__eq__, an import's most frequent comparison.
+            if value is None or (isinstance(value, str) and not value) or value in self.blank:
                 continue
             if getattr(value, "publication_status", PUBLISHED) != PUBLISHED:
                 continue
