@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from archive.core.ages import age_at_death_of
 from archive.core.models import Event, Organisation, Place
 from archive.core.records import PERSON_COLUMNS, iso, person_record
 from archive.core.versions import current_version
@@ -36,11 +37,7 @@ def _both(row: Mapping, name: str) -> dict:
 def age_record(row: Mapping) -> dict | None:
     """The age at death the dates allow (``archive.core.ages``): ``{"min", "max"}``, the
     same number twice when exact; None when a date is missing."""
-    from archive.core.ages import age_at_death, birth_of_year
-    from archive.core.dates import PartialDate
-
-    death = PartialDate.from_parts(row["death_date"], row["death_date_precision"])
-    age = age_at_death(birth_of_year(row["birth_year"]), death)
+    age = age_at_death_of(row["birth_year"], row["death_date"], row["death_date_precision"])
     return {"min": age.low, "max": age.high} if age else None
 
 
@@ -60,11 +57,13 @@ class VictimLinks:
     def __init__(self):
         self.events = dict(Event.objects.published().values_list("pk", "slug"))
         self.commissions = dict(Commission.objects.published().values_list("pk", "slug"))
+        # Each name's public form worked out once (``_named``); a record gets its own copy.
         self.places = {
-            pk: (en, fa) for pk, en, fa in Place.objects.values_list("pk", "name_en", "name_fa")
+            pk: _named((en, fa))
+            for pk, en, fa in Place.objects.values_list("pk", "name_en", "name_fa")
         }
         self.organisations = {
-            pk: (en, fa)
+            pk: _named((en, fa))
             for pk, en, fa in Organisation.objects.values_list("pk", "name_en", "name_fa")
         }
 
@@ -84,10 +83,12 @@ class VictimLinks:
         return found
 
     def place(self, pk):
-        return _named(self.places.get(pk))
+        named = self.places.get(pk)
+        return dict(named) if named else None
 
     def organisation(self, pk):
-        return _named(self.organisations.get(pk))
+        named = self.organisations.get(pk)
+        return dict(named) if named else None
 
     def event(self, pk):
         return self.events.get(pk)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 
 from archive.core.dates import DAY, PartialDate
 
@@ -29,9 +30,12 @@ def columns(record, names: Iterable[str]) -> dict:
     return {name: getattr(record, name) for name in names}
 
 
+@lru_cache(maxsize=1 << 16)  # a page, a download: the same dates again and again
 def iso(value: date | None, precision: str | None) -> str | None:
     """A partial date as ISO text at its precision (``1988``, ``1988-08``,
     ``1988-08-19``), or None."""
+    if value is None:
+        return None
     partial = PartialDate.from_parts(value, precision or DAY)
     return partial.iso() if partial else None
 

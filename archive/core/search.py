@@ -431,6 +431,45 @@ def _published_only(queryset) -> bool:
     return False
 
 
+_PLAIN_SQL: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _published_alone(queryset) -> bool:
+    """Whether ``queryset`` is its model's published rows and nothing more (the public
+    search's: ``Model.objects.published()``), whose SQL is the same every time."""
+    query = queryset.query
+    return (
+        len(query.where.children) == 1
+        and _published_only(queryset)
+        and len(query.alias_map) == 1
+        and not query.annotations
+        and not query.extra
+        and not query.extra_tables
+        and not query.distinct
+        and not query.combinator
+        and not query.is_sliced
+        and not query.select_for_update
+    )
+
+
+def _candidates_sql(queryset) -> tuple[str | None, tuple]:
+    """``SELECT pk, name_keys`` of ``queryset`` as SQL and parameters (None when its
+    filters exclude every row). A public search's is compiled once per model and
+    database: compiling it cost each search 0.4 ms of the worker's CPU."""
+    plain = _published_alone(queryset)
+    key = (queryset.db, queryset.model._meta.label)
+    if plain and key in _PLAIN_SQL:
+        return _PLAIN_SQL[key]
+    values = queryset.order_by().values_list("pk", "name_keys")
+    try:
+        compiled = values.query.sql_with_params()
+    except EmptyResultSet:  # the queryset's filters exclude every row
+        return None, ()
+    if plain:
+        _PLAIN_SQL[key] = compiled
+    return compiled
+
+
 class Prober:
     """Reads what a probe finds among the rows of a queryset, one round trip a probe.
 
@@ -455,11 +494,7 @@ class Prober:
         self.model = queryset.model
         self.table = queryset.model._meta.db_table
         self._savepoint = None  # set on entering, inside a transaction
-        values = queryset.order_by().values_list("pk", "name_keys")
-        try:
-            sql, self.params = values.query.sql_with_params()
-        except EmptyResultSet:  # the queryset's filters exclude every row
-            sql, self.params = None, ()
+        sql, self.params = _candidates_sql(queryset)
         self.empty = sql is None
         self.quoted = self.connection.ops.quote_name(self.table)
         # PostgreSQL: the probes read the table of distinct names (``search_names``).
