@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from archive.core import names
 from archive.core.linkage_levels import NAME_THRESHOLD
+from archive.core.names.keys import lexicon_persian
 from archive.core.names.lexicon import parse_name
 from archive.core.names.places import adjective_place, place_token
 
@@ -67,6 +68,8 @@ def respellings(name: str) -> tuple[str, ...]:
       Orumiehi).
     - A town's adjective in the family name written one way, whichever of its forms a
       list wrote (``names.places``: Urmavi, Orumiehi, ارومیه‌ای; Lahiji, لاهیجانی).
+    - Latin words the lexicon writes in Persian otherwise than the keys read them, in
+      its Persian (Kazim, کاظم; Yusuf, یوسف; Kazimnezhad, کاظم‌نژاد).
 
     No lexicon name is read as another one this way (``tests/dedupe``): a u is only
     ever added, so Mahmoud and Mohammad stay apart."""
@@ -93,7 +96,24 @@ def respellings(name: str) -> tuple[str, ...]:
             out[" ".join([*toks[:i], word, *toks[i + 2 :]])] = None
     if placed := _placed(toks, scripts):
         out[placed] = None
+    if read := _lexicon_read(toks, scripts):
+        out[read] = None
     return tuple(out)
+
+
+def _lexicon_read(toks: list[str], scripts: list[str]) -> str | None:
+    """The name with each Latin word the lexicon writes in Persian otherwise than its key
+    reads (``names.keys.lexicon_persian``: Kazim, کاظم; Kazimnezhad) put in Persian, or
+    None when there is none."""
+    out, found = [], False
+    for script, tok in zip(scripts, toks, strict=True):
+        persian = lexicon_persian(tok) if script == "la" else None
+        if persian and names.token_key("fa", persian) != names.token_key("la", tok):
+            out.append(persian)
+            found = True
+        else:
+            out.append(tok)
+    return " ".join(out) if found else None
 
 
 _ADJECTIVE_ENDINGS = ("ای", "یی", "ی")

@@ -97,3 +97,26 @@ def test_a_letter_doubled_where_a_family_name_is_joined_is_one():
     ):
         a, b = _pair(latin, persian)
         assert score_pair(a, b).levels["name"] == "same", latin
+
+
+def test_a_latin_spelling_the_lexicon_knows_is_its_persian_inside_any_name():
+    # Kazim, Yusuf and Fatima are the lexicon's spellings of کاظم, یوسف and فاطمه, which the
+    # keys read apart (an Arabic-style i or u for the Persian short vowel); in a name the
+    # lexicon cannot read whole, or a family name built on them, they are still one name.
+    for latin, persian in (
+        ("Muhammad Kazimnezhad", "محمد کاظم‌نژاد"),
+        ("Masoomeh Kazimzade", "معصومه کاظم‌زاده"),
+        ("Seyed Kazim Mohammadtaghifar", "سید کاظم محمدتقی‌فر"),
+        ("Yusuf Muhammadian", "یوسف محمد‌یان"),
+        ("Fatima Mohammedniya", "فاطمه محمد‌نیا"),
+    ):
+        a, b = _pair(latin, persian)
+        assert score_pair(a, b).levels["name"] == "same", latin
+
+
+def test_a_name_the_lexicon_reads_is_not_taken_for_another():
+    # Kazim is کاظم, never کریم or قاسم; Yusuf is not یونس.
+    assert not joined_keys("Ali Kazimzadeh") & joined_keys("علی کریم‌زاده")
+    assert not joined_keys("Yusuf Ahmadi") & joined_keys("یونس احمدی")
+    a, b = _pair("Muhammad Kazimnezhad", "محمد کاظم‌نژاد", father_a="Ali", father_b="حسن")
+    assert score_pair(a, b) is None
