@@ -48,6 +48,13 @@ _FINAL_EH = re.compile(r"(?<=[b-df-hj-np-tv-xz])eh$")
 # The Arabic -ullah after a vowel (Waliullah, Aliyullah: ولی‌الله), which the key reads as
 # the long vowel of Dariush, iu, where -ollah (Valiollah) keeps the ی.
 _VOWEL_ULLAH = re.compile(r"(?<=[aeiy])ullah?$")
+# The Arabic article written -ul on the first part of a compound a list spaces (Abdul
+# Hossein, Zainul Abedin: عبدالحسین), where the key reads the u as long.
+_ARTICLE_UL = re.compile(r"^(abd|ab|abo|zein|zain|zeyn|fath)ul$")
+# The article before a sun letter, which the Latin writes as the doubled letter and no l
+# (Shamsoddin, Abdorrahim, Nasreddin: شمس‌الدین, عبدالرحیم, نصرالدین): in a Persian word
+# that begins a part after the first (الدین), after عبد or ابو, or in -الدین.
+_SUN_ARTICLE = re.compile(r"(?:^|(?<=^عبد)|(?<=^ابو)|(?=الدین$))ال(?=[تثدذرزسشصضطظن])")
 _MAX_READINGS = 8
 
 
@@ -61,11 +68,14 @@ def respellings(name: str) -> tuple[str, ...]:
     - A Latin word: an o or u read as the long vowel و (one or two of them a word), a
       final -ah read as -eh and a final -eh as -ah (Fatemah, فاطمه; Saleh, صالح), an o
       before a vowel read as و (Khoei, خویی), an Arabic -ullah after a vowel as -ollah
-      (Waliullah, ولی‌الله).
+      (Waliullah, ولی‌الله), the article of a spaced compound written -ul as -ol (Abdul
+      Hossein, عبدالحسین).
     - Persian words a list splits with a space or a zero-width non-joiner where a Latin
       spelling joins them (کاوه‌یان, Kavehyan; ابوالفضل‌لو, Abolfazllou), glued; the
       adjective of a word in silent ه read both ways (مراغه‌ای, Maraghei; ارومیه‌ای,
       Orumiehi).
+    - The Persian article before a sun letter read without its ل, as the Latin writes it
+      (شمس‌الدین, Shamsoddin; عبدالرحیم, Abdorrahim).
     - A town's adjective in the family name written one way, whichever of its forms a
       list wrote (``names.places``: Urmavi, Orumiehi, ارومیه‌ای; Lahiji, لاهیجانی).
     - Latin words the lexicon writes in Persian otherwise than the keys read them, in
@@ -96,6 +106,8 @@ def respellings(name: str) -> tuple[str, ...]:
             out[" ".join([*toks[:i], word, *toks[i + 2 :]])] = None
     if placed := _placed(toks, scripts):
         out[placed] = None
+    if assimilated := _sun_article(toks, scripts):
+        out[assimilated] = None
     if read := _lexicon_read(toks, scripts):
         out[read] = None
     return tuple(out)
@@ -114,6 +126,17 @@ def _lexicon_read(toks: list[str], scripts: list[str]) -> str | None:
         else:
             out.append(tok)
     return " ".join(out) if found else None
+
+
+def _sun_article(toks: list[str], scripts: list[str]) -> str | None:
+    """The name with the Arabic article before a sun letter written as the Latin says it,
+    without its ل (``_SUN_ARTICLE``), or None when it has none. Not at the very start of a
+    name: الناز (Elnaz) is a name, not an article."""
+    out = [
+        _SUN_ARTICLE.sub("", tok) if script == "fa" and (i or not tok.startswith("ال")) else tok
+        for i, (script, tok) in enumerate(zip(scripts, toks, strict=True))
+    ]
+    return " ".join(out) if out != toks else None
 
 
 _ADJECTIVE_ENDINGS = ("ای", "یی", "ی")
@@ -162,6 +185,8 @@ def _word_respellings(tok: str) -> tuple[str, ...]:
         out[tok[: glide.end()] + "v" + tok[glide.end() :]] = None
     if _VOWEL_ULLAH.search(tok):
         out[_VOWEL_ULLAH.sub("ollah", tok)] = None
+    if _ARTICLE_UL.match(tok):
+        out[tok[:-2] + "ol"] = None
     out.pop(tok, None)
     return tuple(out)
 

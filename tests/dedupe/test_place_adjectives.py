@@ -120,3 +120,23 @@ def test_a_name_the_lexicon_reads_is_not_taken_for_another():
     assert not joined_keys("Yusuf Ahmadi") & joined_keys("یونس احمدی")
     a, b = _pair("Muhammad Kazimnezhad", "محمد کاظم‌نژاد", father_a="Ali", father_b="حسن")
     assert score_pair(a, b) is None
+
+
+def test_the_arabic_article_as_the_latin_writes_it_is_one_name_with_the_persian():
+    # Abdul Hossein: the article spaced and written -ul; Shamsoddin, Abdorrahim: before a
+    # sun letter the Latin doubles the letter and writes no l.
+    for latin, persian in (
+        ("Abdul Hossein Karimi", "عبدالحسین کریمی"),
+        ("Abdul Rahim Karimi", "عبدالرحیم کریمی"),
+        ("Abdorrahim Karimi", "عبدالرحیم کریمی"),
+        ("Shamsoddin Karimi", "شمس‌الدین کریمی"),
+        ("Nasreddin Karimi", "نصرالدین کریمی"),
+    ):
+        a, b = _pair(latin, persian)
+        assert score_pair(a, b).levels["name"] == "same", latin
+
+
+def test_a_name_beginning_with_the_letters_of_the_article_keeps_them():
+    # الناز (Elnaz) and خالدی (Khaledi) hold ال before a sun letter, and no article.
+    assert not joined_keys("الناز کریمی") & joined_keys("Enaz Karimi")
+    assert not joined_keys("علی خالدی") & joined_keys("Ali Khadi")
