@@ -140,3 +140,8 @@ def test_a_name_beginning_with_the_letters_of_the_article_keeps_them():
     # الناز (Elnaz) and خالدی (Khaledi) hold ال before a sun letter, and no article.
     assert not joined_keys("الناز کریمی") & joined_keys("Enaz Karimi")
     assert not joined_keys("علی خالدی") & joined_keys("Ali Khadi")
+
+
+def test_a_family_name_built_on_a_name_ending_in_alef_meets_its_joined_latin_spelling():
+    a, b = _pair("Alireza Pouyanejad", "علیرضا پویا‌نژاد")
+    assert score_pair(a, b).levels["name"] == "same"
