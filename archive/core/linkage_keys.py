@@ -11,7 +11,9 @@ from functools import lru_cache
 
 from archive.core import names
 from archive.core.linkage_levels import NAME_THRESHOLD
+from archive.core.names.keys import lexicon_persian
 from archive.core.names.lexicon import parse_name
+from archive.core.names.places import adjective_place, place_token
 
 
 def _part_keys(tokens: list[str]) -> frozenset[str]:
@@ -43,6 +45,16 @@ _FINAL_AH = re.compile(r"(?<=[b-df-hj-np-tv-xz])ah$")
 # as a consonant, which the Latin vowel run hides.
 _O_GLIDE = re.compile(r"(?<=[b-df-hj-np-tv-xz])o(?=[eiy])")
 _FINAL_EH = re.compile(r"(?<=[b-df-hj-np-tv-xz])eh$")
+# The Arabic -ullah after a vowel (Waliullah, Aliyullah: ولی‌الله), which the key reads as
+# the long vowel of Dariush, iu, where -ollah (Valiollah) keeps the ی.
+_VOWEL_ULLAH = re.compile(r"(?<=[aeiy])ullah?$")
+# The Arabic article written -ul on the first part of a compound a list spaces (Abdul
+# Hossein, Zainul Abedin: عبدالحسین), where the key reads the u as long.
+_ARTICLE_UL = re.compile(r"^(abd|ab|abo|zein|zain|zeyn|fath)ul$")
+# The article before a sun letter, which the Latin writes as the doubled letter and no l
+# (Shamsoddin, Abdorrahim, Nasreddin: شمس‌الدین, عبدالرحیم, نصرالدین): in a Persian word
+# that begins a part after the first (الدین), after عبد or ابو, or in -الدین.
+_SUN_ARTICLE = re.compile(r"(?:^|(?<=^عبد)|(?<=^ابو)|(?=الدین$))ال(?=[تثدذرزسشصضطظن])")
 _MAX_READINGS = 8
 
 
@@ -55,11 +67,19 @@ def respellings(name: str) -> tuple[str, ...]:
 
     - A Latin word: an o or u read as the long vowel و (one or two of them a word), a
       final -ah read as -eh and a final -eh as -ah (Fatemah, فاطمه; Saleh, صالح), an o
-      before a vowel read as و (Khoei, خویی).
+      before a vowel read as و (Khoei, خویی), an Arabic -ullah after a vowel as -ollah
+      (Waliullah, ولی‌الله), the article of a spaced compound written -ul as -ol (Abdul
+      Hossein, عبدالحسین).
     - Persian words a list splits with a space or a zero-width non-joiner where a Latin
       spelling joins them (کاوه‌یان, Kavehyan; ابوالفضل‌لو, Abolfazllou), glued; the
       adjective of a word in silent ه read both ways (مراغه‌ای, Maraghei; ارومیه‌ای,
       Orumiehi).
+    - The Persian article before a sun letter read without its ل, as the Latin writes it
+      (شمس‌الدین, Shamsoddin; عبدالرحیم, Abdorrahim).
+    - A town's adjective in the family name written one way, whichever of its forms a
+      list wrote (``names.places``: Urmavi, Orumiehi, ارومیه‌ای; Lahiji, لاهیجانی).
+    - Latin words the lexicon writes in Persian otherwise than the keys read them, in
+      its Persian (Kazim, کاظم; Yusuf, یوسف; Kazimnezhad, کاظم‌نژاد).
 
     No lexicon name is read as another one this way (``tests/dedupe``): a u is only
     ever added, so Mahmoud and Mohammad stay apart."""
@@ -84,7 +104,65 @@ def respellings(name: str) -> tuple[str, ...]:
             glued = [left + right]
         for word in glued:
             out[" ".join([*toks[:i], word, *toks[i + 2 :]])] = None
+    if placed := _placed(toks, scripts):
+        out[placed] = None
+    if assimilated := _sun_article(toks, scripts):
+        out[assimilated] = None
+    if read := _lexicon_read(toks, scripts):
+        out[read] = None
     return tuple(out)
+
+
+def _lexicon_read(toks: list[str], scripts: list[str]) -> str | None:
+    """The name with each Latin word the lexicon writes in Persian otherwise than its key
+    reads (``names.keys.lexicon_persian``: Kazim, کاظم; Kazimnezhad) put in Persian, or
+    None when there is none."""
+    out, found = [], False
+    for script, tok in zip(scripts, toks, strict=True):
+        persian = lexicon_persian(tok) if script == "la" else None
+        if persian and names.token_key("fa", persian) != names.token_key("la", tok):
+            out.append(persian)
+            found = True
+        else:
+            out.append(tok)
+    return " ".join(out) if found else None
+
+
+def _sun_article(toks: list[str], scripts: list[str]) -> str | None:
+    """The name with the Arabic article before a sun letter written as the Latin says it,
+    without its ل (``_SUN_ARTICLE``), or None when it has none. Not at the very start of a
+    name: الناز (Elnaz) is a name, not an article."""
+    out = [
+        _SUN_ARTICLE.sub("", tok) if script == "fa" and (i or not tok.startswith("ال")) else tok
+        for i, (script, tok) in enumerate(zip(scripts, toks, strict=True))
+    ]
+    return " ".join(out) if out != toks else None
+
+
+_ADJECTIVE_ENDINGS = ("ای", "یی", "ی")
+
+
+def _placed(toks: list[str], scripts: list[str]) -> str | None:
+    """The name with a town's adjective in the family name (after the first word) written
+    one way, whichever of its forms the list wrote (``names.places``: Urmavi, Orumiehi
+    and ارومیه‌ای; Lahiji and لاهیجانی), or None when it has none."""
+    out, i, found = toks[:1], 1, False
+    while i < len(toks):
+        pair = (
+            i + 1 < len(toks)
+            and scripts[i] == scripts[i + 1] == "fa"
+            and toks[i + 1] in _ADJECTIVE_ENDINGS
+        )
+        if pair and (town := adjective_place("fa", toks[i] + toks[i + 1])):
+            out.append(place_token(town))
+            i, found = i + 2, True
+        elif town := adjective_place(scripts[i], toks[i]):
+            out.append(place_token(town))
+            i, found = i + 1, True
+        else:
+            out.append(toks[i])
+            i += 1
+    return " ".join(out) if found else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -105,6 +183,10 @@ def _word_respellings(tok: str) -> tuple[str, ...]:
                 out["".join(letters)] = None
     if glide := _O_GLIDE.search(tok):
         out[tok[: glide.end()] + "v" + tok[glide.end() :]] = None
+    if _VOWEL_ULLAH.search(tok):
+        out[_VOWEL_ULLAH.sub("ollah", tok)] = None
+    if _ARTICLE_UL.match(tok):
+        out[tok[:-2] + "ol"] = None
     out.pop(tok, None)
     return tuple(out)
 
@@ -269,7 +351,13 @@ def _token_keys(name: str, *, keep_titles: bool) -> list[str]:
 
 
 def _join(keys: list[str]) -> str:
-    return keys[0] + "".join(k[1:] if k.startswith("a") and len(k) > 1 else k for k in keys[1:])
+    out = keys[0]
+    for k in keys[1:]:
+        k = k[1:] if k.startswith("a") and len(k) > 1 else k
+        # A letter doubled at the join is one, as in the key of the word written whole
+        # (Mostafafar keys mstfr; مصطفی‌فر joined, the ی read as alef, mstf + fr).
+        out += k[1:] if out and k[:1] == out[-1] else k
+    return out
 
 
 def joined_key(name: str, *, keep_titles: bool = False) -> str:

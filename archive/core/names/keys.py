@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from archive.core.names.lexicon import TITLES, compound_parts
+from archive.core.names.lexicon import TITLES, compound_parts, spelling_index
 from archive.core.names.text import normalize_latin, normalize_persian
 
 # ------------------------------------------------------------------------------ Latin key
@@ -373,6 +373,26 @@ def _split_compound(script: str, tok: str) -> tuple[str, ...]:
         return None
 
     return split(tok, 1) or ()
+
+
+@lru_cache(maxsize=1 << 16)
+def lexicon_persian(tok: str) -> str | None:
+    """The Persian the lexicon writes for a Latin word (a normalised token) it knows, whole
+    or as a compound of its names and affixes, where that Persian is one: Kazim, کاظم;
+    Yusuf, یوسف; Kazimnezhad, کاظمنژاد (parts joined without a space). None otherwise.
+
+    The keys read some of the lexicon's own Latin spellings apart from their Persian (an
+    Arabic-style i or u for the Persian short vowel: Kazim ``kzim``, کاظم ``kzm``); the
+    lexicon knows they are one name, in a family name built on them too."""
+
+    def persian(part: str) -> str | None:
+        found = {e.fa for e in spelling_index().get(part, ()) if e.kind != "title"}
+        return found.pop() if len(found) == 1 else None
+
+    if whole := persian(tok):
+        return whole
+    parts = [persian(p) for p in _split_compound("la", tok)]
+    return "".join(parts) if parts and all(parts) else None
 
 
 def _add(out: dict[str, None], key: str) -> None:
