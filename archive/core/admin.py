@@ -476,6 +476,17 @@ class ArchiveImportExportMixin:
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
+    def process_result(self, result, request):
+        """After a confirmed import, the planner's statistics of the model's table, as the
+        command refreshes them: a search right after an import into a young archive was
+        planned for an empty table until autovacuum came."""
+        from archive.core.importing import refresh_planner_statistics
+
+        response = super().process_result(result, request)
+        if not result.has_errors() and not result.has_validation_errors():
+            refresh_planner_statistics([self.model._meta.db_table])
+        return response
+
     def add_data_read_fail_error_to_form(self, form, e):
         """A file that is not UTF-8 is explained as the command explains it (what it looks
         like, how to save it as UTF-8), not as the library's "'UnicodeDecodeError'

@@ -3,6 +3,7 @@ and records who imported what."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from tests.factories import SourceFactory
@@ -150,3 +151,25 @@ def test_the_admin_import_keeps_a_differing_date_as_a_version_unless_the_source_
     assert by_second.value == version
     if prefer:  # the first list's August is kept as its version, not lost
         assert ali.citations.get(source=first, claim="death_date").value == "1988-08"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_after_an_admin_import_searches_are_planned_for_the_victims_it_wrote(reviewer_client):
+    # Without fresh statistics a search right after an import into a young archive was
+    # planned for an empty table (126-136 ms of the server a search, against 4.8).
+    source = SourceFactory(
+        title="Synthetic list the file comes from", publication_status="published"
+    )
+    rows = "".join(f"TEST-PLAN-{i},Testname Planned{i},,,1988-08,draft\n" for i in range(400))
+    preview = _upload(reviewer_client, GOOD.splitlines()[0] + "\n" + rows, source=source.pk)
+    form = preview.context["confirm_form"]
+    done = reviewer_client.post(
+        reverse("admin:victims_victim_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+    )
+
+    assert done.status_code == 302 and Victim.objects.count() == 400
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'victims_victim'")
+        assert cursor.fetchone()[0] == 400

@@ -56,7 +56,7 @@ from archive.core.importing.resource import (
     get_resource_class,
     register,
 )
-from archive.core.importing.run import Progress, import_file
+from archive.core.importing.run import Progress, import_file, refresh_planner_statistics
 from archive.core.importing.widgets import (
     AliasesWidget,
     BooleanWordWidget,
@@ -108,6 +108,7 @@ __all__ = [
     "open_table",
     "parse_partial_date",
     "person_columns",
+    "refresh_planner_statistics",
     "register",
     "status_column",
     "update_with_history",

@@ -4,10 +4,16 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from archive.core.groups import account_for_command
-from archive.core.importing import REGISTRY, FileProblem, Progress, import_file, match_lines
+from archive.core.importing import (
+    REGISTRY,
+    FileProblem,
+    Progress,
+    import_file,
+    match_lines,
+    refresh_planner_statistics,
+)
 from sources.models import Source
 
 
@@ -122,18 +128,7 @@ class Command(BaseCommand):
         for line in match_lines(report):
             self.stdout.write(line)
         if not dry_run:
-            refresh_planner_statistics()
+            refresh_planner_statistics(
+                ["victims_victim", "perpetrators_perpetrator", "sources_source"]
+            )
         self.stdout.write(report.summary())
-
-
-def refresh_planner_statistics() -> None:
-    """After a bulk write on PostgreSQL, refresh the planner's statistics of the people
-    and the sources: until autovacuum comes to them, the lists and the search are planned
-    for the tables as they were. Not a VACUUM any more: the names tables' indexes merge
-    their pending lists as each statement ends (``search_names``), and the people have no
-    GIN index left to fold (a VACUUM was a quarter of this step's time)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return  # a caller's transaction (a test's) would hold the statistics back
-    with connection.cursor() as cursor:
-        for table in ("victims_victim", "perpetrators_perpetrator", "sources_source"):
-            cursor.execute(f"ANALYZE {table}")
