@@ -484,7 +484,7 @@ class ArchiveImportExportMixin:
 
         response = super().process_result(result, request)
         if not result.has_errors() and not result.has_validation_errors():
-            refresh_planner_statistics([self.model._meta.db_table])
+            refresh_planner_statistics(self.model)
         return response
 
     def add_data_read_fail_error_to_form(self, form, e):

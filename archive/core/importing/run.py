@@ -334,11 +334,12 @@ def _write_batch(
     report.updated += len(to_update)
 
 
-def refresh_planner_statistics(tables: list[str], *, using: str = "default") -> None:
-    """After a bulk write on PostgreSQL, refresh the planner's statistics of ``tables``:
-    until autovacuum comes to them, the lists and the search are planned for the tables as
-    they were (after 30,000 victims imported into a new archive, a search cost 126-136 ms
-    of the server's CPU without it, 4.8 ms with it: docs/benchmarks.md). An ``ANALYZE``
+def refresh_planner_statistics(model, *, using: str = "default") -> None:
+    """After an import of ``model``'s records on PostgreSQL (the command's, the admin's),
+    refresh the planner's statistics of its table: until autovacuum comes to it, the lists
+    and the search are planned for the table as it was (after 30,000 victims imported
+    into a new archive, a search cost 126-136 ms of the server's CPU without it, 4.8 ms
+    with it: docs/benchmarks.md). An ``ANALYZE``
     reads a sample of at most 30,000 rows, whatever the table's size. Not a VACUUM any
     more: the names tables' indexes merge their pending lists as each statement ends
     (``search_names``), and the people have no GIN index left to fold."""
@@ -346,6 +347,7 @@ def refresh_planner_statistics(tables: list[str], *, using: str = "default") -> 
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return  # a caller's transaction (a test's) would hold the statistics back
     with connection.cursor() as cursor:
-        for table in tables:
-            # Table names come from the models' metadata, never from a file.
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        # The table's name comes from the model's metadata, never from a file. A
+        # record's citations need none: they are read through their index whatever the
+        # statistics say (checked with none).
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -128,7 +128,5 @@ class Command(BaseCommand):
         for line in match_lines(report):
             self.stdout.write(line)
         if not dry_run:
-            refresh_planner_statistics(
-                ["victims_victim", "perpetrators_perpetrator", "sources_source"]
-            )
+            refresh_planner_statistics(REGISTRY[kind]._meta.model)
         self.stdout.write(report.summary())
