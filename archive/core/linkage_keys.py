@@ -223,7 +223,7 @@ def family_parts(name: str) -> frozenset[str]:
     out: set[str] = set()
     for spelt in respellings(name):
         for toks in _with_and_without_titles(spelt):
-            family = _given_and_family(toks)[1]
+            family = _family_of(toks)
             out |= family | {_skeleton(f) for f in family}
     return frozenset(out)
 
@@ -240,17 +240,23 @@ def _with_and_without_titles(name: str) -> list[list[str]]:
 def _given_and_family(toks: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     """The keys a name's given name and family name are blocked by. A one-word name has no
     given name: its word counts as the family name."""
-    if not toks:
-        return frozenset(), frozenset()
-    if len(toks) == 1:
-        return frozenset(), _part_keys(toks)
+    if len(toks) < 2:
+        return frozenset(), _family_of(toks)
     given = _part_keys(toks[:1]) | (_part_keys(toks[:2]) if len(toks) >= 3 else set())
+    return given, _family_of(toks)
+
+
+def _family_of(toks: list[str]) -> frozenset[str]:
+    """The family name's keys (``_given_and_family``), alone: an import's first look at a
+    row (``family_parts``) needs no given name."""
+    if len(toks) < 2:
+        return _part_keys(toks) if toks else frozenset()
     family = _part_keys(toks[-1:]) | (_part_keys(toks[-2:]) if len(toks) >= 3 else set())
     if len(toks) >= 4:
         # A family name of three parts in Persian (فتح‌الله‌پور, one word in Latin:
         # Fathollahpour).
         family |= _part_keys(toks[-3:])
-    return given, family
+    return family
 
 
 def _blocks_of(toks: list[str]) -> set[str]:
