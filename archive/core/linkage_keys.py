@@ -86,6 +86,13 @@ def respellings(name: str) -> tuple[str, ...]:
     toks = [tok for _script, tok in _tokens(name)]
     options = [[tok, *(_word_respellings(tok) if script == "la" else ())]
                for script, tok in _tokens(name)]  # fmt: skip
+    for option, (script, tok) in zip(options, _tokens(name), strict=True):
+        # The lexicon's Persian of a word is one more reading of that word, so that it
+        # joins the other words' respellings (Fatima Kouroshvand: فاطمه with Kourou-, as
+        # فاطمه کوروش‌وند writes both), besides the whole name read in the lexicon's
+        # Persian (``_lexicon_read``).
+        if script == "la" and (persian := _lexicon_word(tok)):
+            option.append(persian)
     out: dict[str, None] = {name: None}
     if any(len(o) > 1 for o in options):
         combos = itertools.product(*options)
@@ -113,14 +120,23 @@ def respellings(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _lexicon_word(tok: str) -> str | None:
+    """The lexicon's Persian of a Latin word when the keys read the two apart (Kazim,
+    کاظم), else None."""
+    persian = lexicon_persian(tok)
+    if persian and names.token_key("fa", persian) != names.token_key("la", tok):
+        return persian
+    return None
+
+
 def _lexicon_read(toks: list[str], scripts: list[str]) -> str | None:
     """The name with each Latin word the lexicon writes in Persian otherwise than its key
     reads (``names.keys.lexicon_persian``: Kazim, کاظم; Kazimnezhad) put in Persian, or
     None when there is none."""
     out, found = [], False
     for script, tok in zip(scripts, toks, strict=True):
-        persian = lexicon_persian(tok) if script == "la" else None
-        if persian and names.token_key("fa", persian) != names.token_key("la", tok):
+        persian = _lexicon_word(tok) if script == "la" else None
+        if persian:
             out.append(persian)
             found = True
         else:

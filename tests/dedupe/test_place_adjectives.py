@@ -114,6 +114,18 @@ def test_a_latin_spelling_the_lexicon_knows_is_its_persian_inside_any_name():
         assert score_pair(a, b).levels["name"] == "same", latin
 
 
+def test_a_lexicon_spelling_and_another_words_long_vowel_are_read_together():
+    # Fatima is the lexicon's فاطمه and Kouroshvand's ou the long vowel of کوروش‌وند: the
+    # Persian writes both at once, so one reading of the Latin must hold both.
+    for latin, persian in (
+        ("Fatima Kouroshvand", "فاطمه کوروش‌وند"),
+        ("Yusuf Mousavi", "یوسف موسوی"),
+    ):
+        a, b = _pair(latin, persian)
+        assert score_pair(a, b).levels["name"] == "same", latin
+        assert _found(a, b) == [("A", "B")], latin
+
+
 def test_a_name_the_lexicon_reads_is_not_taken_for_another():
     # Kazim is کاظم, never کریم or قاسم; Yusuf is not یونس.
     assert not joined_keys("Ali Kazimzadeh") & joined_keys("علی کریم‌زاده")
