@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from archive.core import provenance
 from archive.core.display import format_partial, localized_digits
+from archive.core.importing.readers import shown_where
 from archive.core.importing.widgets import parse_partial_date
 from archive.core.provenance import MARKER, markers  # noqa: F401 (the markers' one home)
 from sources.documents import link_locators
@@ -88,7 +89,8 @@ class Footnotes:
         if note is None:
             note = Note(number=len(self._notes) + 1, source=shown.source)
             self._notes[citation.source_id] = note
-        locator, quote = shown.locator, shown.quote
+        # An import's locator ("row 5") in the reader's language and digits.
+        locator, quote = shown_where(shown.locator), shown.quote
         if locator and locator not in note.locators:
             note.locators.append(locator)
             note.cited.append((locator, citation.pk, citation.document_id))

@@ -77,6 +77,18 @@ def test_the_second_list_keeps_its_other_date_as_its_version_and_the_page_shows_
     assert re.fullmatch(r".*۱ ؛ .*سپتامبر ۱۹۸۸.* به گفتهٔ ۲", persian)
 
 
+def test_the_sources_list_names_the_row_in_the_readers_language(two_lists, client):
+    def sources_list(path):
+        html = client.get(path).content.decode()
+        notes = html.split('class="footnotes"', 1)[1].split("</ol>", 1)[0]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", notes))
+
+    assert "First synthetic list , Test NGO , row 2 ." in sources_list("/victims/TEST-LIST-1/")
+    persian = sources_list("/fa/victims/TEST-LIST-1/")
+    assert "ردیف ۲" in persian
+    assert "row" not in persian
+
+
 def test_a_name_only_the_second_list_gives_finds_the_person(two_lists, client):
     found = client.get("/api/victims/", {"q": "Avalpoor"}).json()
 

@@ -104,6 +104,22 @@ def normalise_header(name) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
+# How a report names a row: "row N" for a sheet (counted as the spreadsheet does), "record N"
+# for a file of records. The same words are a cell's citation locator.
+ROW, RECORD = "row", "record"
+_WHERE = re.compile(r"(row|record) ([0-9]+)")
+
+
+def shown_where(where: str) -> str:
+    """A row as the report or a locator names it ("row 5"), in the reader's language and
+    digits ("ردیف ۵"); any other text as it is (a locator a researcher typed)."""
+    found = _WHERE.fullmatch(where.strip())
+    if found is None:
+        return where
+    label = gettext("row") if found[1] == ROW else gettext("record")
+    return f"{label} {localized_digits(found[2])}"
+
+
 @dataclass
 class Table:
     """An opened file: its columns and an iterator over ``(where, row)`` pairs, where
@@ -160,7 +176,7 @@ def _read_csv(path: Path) -> Table:
     if not header or not any(h.strip() for h in header):
         raise FileProblem(f"{path.name} is empty: it has no header row.")
     return Table(
-        [normalise_header(h) for h in header], _rows_from_lists(header, iterator, 2, "row"), "CSV"
+        [normalise_header(h) for h in header], _rows_from_lists(header, iterator, 2, ROW), "CSV"
     )
 
 
@@ -184,7 +200,7 @@ def _read_xlsx(path: Path) -> Table:
         raise FileProblem(f"{path.name} is empty: its first sheet has no header row.")
     return Table(
         [normalise_header(h) for h in header],
-        _rows_from_lists(list(header), iterator, 2, "row"),
+        _rows_from_lists(list(header), iterator, 2, ROW),
         "XLSX",
     )
 
@@ -265,7 +281,7 @@ def _read_json(path: Path, lines: bool) -> Table:
                             yield f"line {number}", {"__error__": f"not valid JSON ({exc})"}
         else:
             for number, item in enumerate(_json_objects(path), start=1):
-                yield f"record {number}", item
+                yield f"{RECORD} {number}", item
 
     iterator = items()
     first = next(iterator, None)

@@ -15,11 +15,10 @@ from import_export import fields as ie_fields
 from import_export import resources, widgets
 
 from archive.core.digits import ascii_digits
-from archive.core.display import localized_digits
 from archive.core.importing.citing import RowCiting
 from archive.core.importing.columns import Column
 from archive.core.importing.permissions import PermissionRules
-from archive.core.importing.readers import cell_text, normalise_header
+from archive.core.importing.readers import RECORD, ROW, cell_text, normalise_header, shown_where
 from archive.core.importing.report import FileProblem, PossibleMatch, messages_of
 from archive.core.importing.widgets import NamedRecordWidget
 from archive.core.models import Publishable, history_user
@@ -71,16 +70,16 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         writes it ("row 5, birth_year: 'x' is not a year")."""
         super().after_import(dataset, result, **kwargs)
         records = Path(self.file_name).suffix.lower() in {".json", ".jsonl", ".yaml", ".yml"}
-        shift, label = (0, _("record")) if records else (1, _("row"))
+        shift, label = (0, RECORD) if records else (1, ROW)
         for row in [*result.invalid_rows, *result.error_rows]:
             row.number += shift
         result.problems = [
             problem
             for row in result.invalid_rows
             # The row's number in the reader's digits; the cells' values as the file has them.
-            for problem in messages_of(row.error, self, f"{label} {localized_digits(row.number)}")
+            for problem in messages_of(row.error, self, shown_where(f"{label} {row.number}"))
         ]
-        result.row_label = label
+        result.row_label = _("record") if records else _("row")
 
     def _on_reference_created(self, obj):
         obj._change_reason = self.change_reason()
@@ -224,7 +223,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     def _row_label(self, number) -> str:
         """The admin's row as the report names it (``after_import``)."""
         records = Path(self.file_name).suffix.lower() in {".json", ".jsonl", ".yaml", ".yml"}
-        return f"record {number}" if records else f"row {number + 1}"
+        return f"{RECORD} {number}" if records else f"{ROW} {number + 1}"
 
     def import_instance(self, instance, row, where: str | None = None, **kwargs):
         """Each cell through its column's widget; the errors of all cells at once; then
