@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sources.models import Citation
+from sources.models import Citation, Source
 from tests.factories import SourceFactory
 from tests.imports.conftest import write_csv
 from victims.models import Victim
@@ -164,3 +164,33 @@ def test_an_unknown_source_is_refused_before_anything_is_read(tmp_path, manage, 
 
     assert run.code == 1
     assert "There is no source with id 999999" in run.err
+
+
+def test_a_list_of_sources_publishes_without_a_source_of_its_own(tmp_path, manage, reviewer):
+    # A source is the evidence: its page shows no fact that another source must back.
+    path = tmp_path / "sources.csv"
+    path.write_text(
+        "id,kind,title,publication_status\n,ngo_report,A synthetic report,published\n",
+        encoding="utf-8",
+    )
+
+    run = manage("import_records", "sources", path, "--as", "reviewer")
+
+    assert run.code == 0, run.err
+    assert Source.objects.get(title="A synthetic report").is_published
+
+
+def test_a_draft_already_cited_in_full_is_published_by_a_list_without_a_source(
+    tmp_path, manage, reviewer
+):
+    source = SourceFactory(title="First synthetic list")
+    drafts = [{**row, "publication_status": "draft"} for row in FIRST]
+    assert import_list(manage, tmp_path, drafts, source, name="drafts.csv").code == 0
+    publish = FIRST[:1]  # the same values, now to be published
+
+    run = manage("import_records", "victims", write_csv(tmp_path / "p.csv", publish),
+                 "--as", "reviewer")  # fmt: skip
+
+    assert run.code == 0, run.err
+    assert Victim.objects.get(ref="TEST-LIST-1").is_published
+    assert not Victim.objects.get(ref="TEST-LIST-2").is_published

@@ -149,7 +149,12 @@ class RowCiting:
             return
         if getattr(instance, "_status_before_import", None) == PublicationStatus.PUBLISHED:
             return
-        if citation_model(type(instance)) is None:
+        # A record whose page shows no fact to cite (a source: it is the evidence) needs no
+        # citation; one already cited in full needs no source for this import.
+        if citation_model(type(instance)) is None or not provenance.facts_of(type(instance)):
+            return
+        gaps = provenance.gaps(instance, self._citations_for_gate(instance))
+        if not gaps:
             return
         if self.source is None:
             errors.setdefault("publication_status", []).append(
@@ -162,13 +167,9 @@ class RowCiting:
                 )
             )
             return
-        gaps = provenance.gaps(instance, self._citations_for_gate(instance))
-        if gaps:
-            errors.setdefault("publication_status", []).append(
-                ValidationError(
-                    _("not published: %(gaps)s") % {"gaps": provenance.gaps_message(gaps)}
-                )
-            )
+        errors.setdefault("publication_status", []).append(
+            ValidationError(_("not published: %(gaps)s") % {"gaps": provenance.gaps_message(gaps)})
+        )
 
     def _citations_for_gate(self, instance) -> list:
         existing = []
@@ -176,6 +177,8 @@ class RowCiting:
             existing = list(instance.citations.select_related("source"))
         # What the gate reads of a citation, without a model instance per cell (the
         # import's speed: a model's __init__ costs more than the check).
+        if self.source is None:
+            return existing
         source, source_id = self.source, self.source.pk
         pending = [
             _Pending(claim, value, source, source_id)
