@@ -426,7 +426,16 @@ class Citation(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.source} → {self.claim}"
+        return f"{self.source} → {self.claim_label()}"
+
+    def claim_label(self) -> str:
+        """The claim as the admin offers it ("Date of death"), in the reader's language;
+        the stored word where the record's type has no such fact."""
+        if self.content_type_id is None:
+            return self.claim
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        labels = dict(provenance.citable_claims(model)) if model is not None else {}
+        return str(labels.get(self.claim, self.claim))
 
     @property
     def record_key(self) -> tuple[int, int]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from django.apps import apps
 from django.contrib import admin
@@ -24,6 +25,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from encrypted_fields.fields import EncryptedFieldMixin
+
+from archive.core.display import localized_digits
 
 PAGE_SIZE = 50
 # Dates the database keeps for itself: a change to them is never what someone did.
@@ -301,6 +304,11 @@ def _value(model_field, value, linked):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        # A moment to the minute, in UTC as the log's own column, in the reader's digits.
+        return localized_digits(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    if isinstance(value, (int, float, Decimal, date)):
+        return localized_digits(str(value))
     return Truncator(str(value)).chars(200)
 
 

@@ -204,3 +204,25 @@ def test_an_encrypted_field_is_one_whose_values_the_log_never_shows():
     assert is_secret(Submission, "contact")
     assert not is_secret(Submission, "staff_notes")
     assert not is_secret(Victim, "name_latin")
+
+
+def test_a_citation_is_named_by_its_claim_and_a_moment_to_the_minute_in_the_readers_digits(
+    researcher_client, researcher
+):
+    from datetime import UTC, datetime
+
+    from tests.factories import CitationFactory
+
+    victim = VictimFactory(publication_status="draft", name_latin="Testname Karimi")
+    CitationFactory(content_object=victim, claim="death_date", source=SourceFactory(title="List"))
+    moment = datetime(2026, 11, 30, 19, 59, 38, 765081, tzinfo=UTC)
+    Victim.objects.filter(pk=victim.pk).update(published_at=moment)
+    edit(Victim.objects.get(pk=victim.pk), researcher, "a test", name_latin="Testname Karimy")
+    edit(Victim.objects.get(pk=victim.pk), researcher, "a test", published_at=None)
+
+    english = " ".join(log_rows(researcher_client.get(LOG)))
+    persian = " ".join(log_rows(researcher_client.get(LOG, HTTP_ACCEPT_LANGUAGE="fa")))
+
+    assert "List → Date of death" in english and "death_date" not in english
+    assert "2026-11-30 19:59 UTC" in english and "765081" not in english
+    assert "۲۰۲۶-۱۱-۳۰ ۱۹:۵۹ UTC" in persian and "تاریخ مرگ" in persian
