@@ -427,6 +427,10 @@ class SubmissionAdmin(SimpleHistoryAdmin):
     ]  # fmt: skip
     inlines = [SubmissionAttachmentInline]
 
+    class Media:
+        # What a family wrote, in its own direction (``.model-submission .readonly``).
+        css = {"all": ["css/admin.css"]}
+
     def get_queryset(self, request):
         from django.db.models import Count
 

@@ -26,6 +26,9 @@ def test_a_researcher_adds_a_submission_to_the_record_it_is_about(new_context, l
     assert "TEST-SAME" in rows.first.inner_text()
     assert "same father's name" in rows.first.inner_text()
     assert "TEST-NAMESAKE" not in page.locator("table.possible-records").inner_text()
+    # What the family wrote keeps its own direction on a page of either direction.
+    account = page.locator(".field-account .readonly")
+    assert account.evaluate("e => getComputedStyle(e).unicodeBidi") == "plaintext"
     page.screenshot(path="/tmp/families-moderation.png", full_page=True)
 
     with page.expect_navigation():

@@ -84,3 +84,7 @@ def test_a_form_opened_from_a_victims_page_does_not_ask_for_the_name(client):
     page = response.content.decode()
     assert "You are sending information about" in page
     assert "this name or the other" not in page
+    # Nor does its introduction say the name is needed.
+    assert "except your agreement at the end" in page
+    assert "except the person" not in page
+    assert "except the person" in client.get("/submit/").content.decode()
