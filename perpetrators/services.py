@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive.core import reasons
 from archive.core.models import history_user
 from perpetrators.models import (
     CommissionMembership,
@@ -101,7 +102,7 @@ def _move_parts(*, keep, other, user) -> dict[str, list[int]]:
             ):
                 continue
             part.perpetrator = keep
-            part._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"
+            part._change_reason = reasons.MOVED_BY_MERGE(other=other.ref, keep=keep.ref)
             part._history_user = history_user(user)
             part.save()
             ids.append(part.pk)
@@ -179,13 +180,17 @@ def merge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user, choices=N
         ]
     )
     _full_clean(keep, _("kept record"))
-    reason = f"merged {other.ref}" + (f"; values not kept: {notes}" if notes else "")
+    reason = (
+        reasons.MERGED_NOT_KEPT(other=other.ref, values=notes)
+        if notes
+        else reasons.MERGED(other=other.ref)
+    )
     keep._change_reason = reason[:100]
     keep._history_user = history_user(user)
     keep.save()
 
     other.merged_into = keep
-    other.retire(user=user, reason=f"merged into {keep.ref}"[:100])
+    other.retire(user=user, reason=reasons.MERGED_INTO(keep=keep.ref))
     _full_clean(other, _("merged record"))
     other.save()
 
@@ -248,7 +253,7 @@ def unmerge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user):
                 % {"ref": other.ref}
             ) from None
     _full_clean(before_other, _("merged record"))
-    before_other._change_reason = f"merge into {keep.ref} undone"
+    before_other._change_reason = reasons.MERGE_INTO_UNDONE(keep=keep.ref)
     before_other._history_user = history_user(user)
     before_other.save()
 
@@ -257,7 +262,7 @@ def unmerge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user):
         concrete = Perpetrator._meta.get_field(field)
         setattr(keep, concrete.attname, getattr(before_keep, concrete.attname))
     _full_clean(keep, _("kept record"))
-    keep._change_reason = f"merge of {other.ref} undone"
+    keep._change_reason = reasons.MERGE_OF_UNDONE(other=other.ref)
     keep._history_user = history_user(user)
     keep.save()
 
@@ -272,7 +277,7 @@ def unmerge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user):
     for name, model in _parts().items():
         for part in model.objects.filter(pk__in=record.moved.get(name, []), perpetrator=keep):
             part.perpetrator = other
-            part._change_reason = f"moved back to {other.ref}: merge undone"
+            part._change_reason = reasons.MOVED_BACK(other=other.ref)
             part._history_user = history_user(user)
             try:
                 with transaction.atomic():

@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
-from archive.core import provenance
+from archive.core import provenance, reasons
 from archive.core.models import history_user
 from sources.models import Citation
 
@@ -190,7 +190,9 @@ def keep_lost_values(*, keep, other, settled: dict[str, dict], user) -> tuple[di
                 versions[citation.pk] = lost  # written as the citation moves
                 continue
             citation.value = lost
-            citation._change_reason = f"merge of {other.ref} into {keep.ref}: {field} not kept"
+            citation._change_reason = reasons.NOT_KEPT_IN_MERGE(
+                other=other.ref, keep=keep.ref, field=field
+            )
             citation._history_user = history_user(user)
             citation.save()
     return before, versions, uncited
@@ -209,7 +211,7 @@ def move_citations(
         if citation.pk in as_aliases:
             citation.claim = "aliases"
         citation.object_id = keep.pk
-        citation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"
+        citation._change_reason = reasons.MOVED_BY_MERGE(other=other.ref, keep=keep.ref)
         citation._history_user = history_user(user)
         citation.save()
         moved.append(citation.pk)
@@ -228,14 +230,14 @@ def move_citations_back(
     ):
         citation.object_id = other.pk
         citation.claim = claims.get(citation.pk, citation.claim)
-        citation._change_reason = f"moved back to {other.ref}: merge undone"
+        citation._change_reason = reasons.MOVED_BACK(other=other.ref)
         citation._history_user = history_user(user)
         citation.save()
     for pk, value in values.items():
         citation = Citation.objects.filter(pk=int(pk)).first()
         if citation is not None and citation.value != value:
             citation.value = value
-            citation._change_reason = f"merge of {other.ref} undone: version reverted"
+            citation._change_reason = reasons.VERSION_REVERTED(other=other.ref)
             citation._history_user = history_user(user)
             citation.save()
 
@@ -244,7 +246,7 @@ def snapshot(record, user) -> int | None:
     """The id of the history row holding the record as it is now (made if missing)."""
     latest = record.history.order_by("-history_id").first()
     if latest is None:
-        record._change_reason = "state before a merge"
+        record._change_reason = reasons.BEFORE_MERGE()
         record._history_user = history_user(user)
         record.save()
         latest = record.history.order_by("-history_id").first()

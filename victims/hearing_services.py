@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from archive.core import provenance
+from archive.core import provenance, reasons
 from archive.core.dates import PartialDate
 from archive.core.models import history_user, locked_for
 from perpetrators.models import Perpetrator, Role
@@ -102,7 +102,7 @@ def record_hearing(
             _("%(victim)s is published: only a reviewer may add a hearing to its page.")
             % {"victim": victim.ref}
         )
-    reason = _("hearing entered in the admin")
+    reason = reasons.HEARING_ENTERED()
     account = history_user(user)
     with transaction.atomic():
         hearing = Hearing(victim=victim)

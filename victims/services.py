@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive.core import reasons
 from archive.core.models import PublicationStatus, history_user
 from sources import merging
 from sources.merging import KEEP, OTHER
@@ -61,7 +62,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
             )
             victim.fate = victim.fate or Fate.UNKNOWN
             victim._history_user = history_user(user)
-            victim._change_reason = f"created from submission #{submission.pk}"
+            victim._change_reason = reasons.CREATED_FROM_SUBMISSION(number=submission.pk)
             victim.full_clean()
             victim.save()
             claims = [f for f in COPIED_FIELDS if getattr(submission, f) not in ("", None)]
@@ -81,7 +82,7 @@ def create_victim_draft_from_submission(*, submission: Submission, user) -> Vict
         submission.created_victim = None if submission.victim_id else victim
         submission.reviewed_by = user
         submission._history_user = history_user(user)
-        submission._change_reason = "turned into records"
+        submission._change_reason = reasons.TURNED_INTO_RECORDS()
         submission.save(
             update_fields=["status", "created_source", "created_victim", "reviewed_by",
                            "updated_at"]
@@ -170,7 +171,7 @@ def add_submission_to_victim(*, submission: Submission, victim: Victim, user) ->
             else:
                 claims.append((field, str(given)))  # the testimony's version
         _full_clean(victim, _("record"))
-        victim._change_reason = f"added from submission #{submission.pk}"
+        victim._change_reason = reasons.ADDED_FROM_SUBMISSION(number=submission.pk)
         victim._history_user = history_user(user)
         victim.save()
 
@@ -187,7 +188,7 @@ def add_submission_to_victim(*, submission: Submission, victim: Victim, user) ->
         submission.created_source = source
         submission.reviewed_by = user
         submission._history_user = history_user(user)
-        submission._change_reason = f"added to {victim.ref}"
+        submission._change_reason = reasons.ADDED_TO(ref=victim.ref)
         submission.save(
             update_fields=["status", "victim", "created_source", "reviewed_by", "updated_at"]
         )
@@ -337,7 +338,7 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
     Submission.objects.filter(pk__in=created_ids).update(created_victim=keep)
     hearing_ids = _move_hearings(
         Hearing.objects.filter(victim=other), to=keep, user=user,
-        reason=f"moved from {other.ref} to {keep.ref} by a merge",
+        reason=reasons.MOVED_BY_MERGE(other=other.ref, keep=keep.ref),
     )  # fmt: skip
     relations_moved = _move_relations(other=other, keep=keep, user=user)
     pairs_moved = {}
@@ -365,13 +366,16 @@ def merge_victims(*, keep: Victim, other: Victim, user, choices: dict | None = N
         ]
     )
     _full_clean(keep, _("kept record"))
-    reason = f"merged {other.ref}" + (f"; values not kept: {notes}" if notes else "")
-    keep._change_reason = reason[:100]
+    keep._change_reason = (
+        reasons.MERGED_NOT_KEPT(other=other.ref, values=notes)
+        if notes
+        else reasons.MERGED(other=other.ref)
+    )
     keep._history_user = history_user(user)
     keep.save()
 
     other.merged_into = keep
-    other.retire(user=user, reason=f"merged into {keep.ref}"[:100])
+    other.retire(user=user, reason=reasons.MERGED_INTO(keep=keep.ref))
     _full_clean(other, _("merged record"))
     other.save()
 
@@ -432,7 +436,7 @@ def _move_relations(*, other, keep, user) -> dict[str, str]:
             continue
         side = "from_victim" if relation.from_victim_id == other.pk else "to_victim"
         setattr(relation, side, keep)
-        relation._change_reason = f"moved from {other.ref} to {keep.ref} by a merge"[:100]
+        relation._change_reason = reasons.MOVED_BY_MERGE(other=other.ref, keep=keep.ref)
         relation._history_user = history_user(user)
         relation.save()
         related_to_keep.add(third.pk)
@@ -446,7 +450,7 @@ def _move_relations_back(moved: dict[str, str], *, keep, other, user) -> None:
         if relation is None:  # changed by hand since the merge: left as it is
             continue
         setattr(relation, side, other)
-        relation._change_reason = f"moved back to {other.ref}: merge undone"[:100]
+        relation._change_reason = reasons.MOVED_BACK(other=other.ref)
         relation._history_user = history_user(user)
         relation.save()
 
@@ -493,7 +497,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
             where = f"{_('merged record')} {other.ref}"
             raise MergeError("; ".join(error_lines(exc, where))) from None
     _full_clean(before_other, _("merged record"))
-    before_other._change_reason = f"merge into {keep.ref} undone"
+    before_other._change_reason = reasons.MERGE_INTO_UNDONE(keep=keep.ref)
     before_other._history_user = history_user(user)
     before_other.save()
 
@@ -502,7 +506,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
         concrete = Victim._meta.get_field(field)
         setattr(keep, concrete.attname, getattr(before_keep, concrete.attname))
     _full_clean(keep, _("kept record"))
-    keep._change_reason = f"merge of {other.ref} undone"
+    keep._change_reason = reasons.MERGE_OF_UNDONE(other=other.ref)
     keep._history_user = history_user(user)
     keep.save()
 
@@ -522,7 +526,7 @@ def unmerge_victims(*, keep: Victim, other: Victim, user):
     ).update(created_victim=other)
     _move_hearings(
         Hearing.objects.filter(pk__in=record.moved.get("hearings", []), victim=keep),
-        to=other, user=user, reason=f"moved back to {other.ref}: merge undone",
+        to=other, user=user, reason=reasons.MOVED_BACK(other=other.ref),
     )  # fmt: skip
     _move_relations_back(record.moved.get("relations", {}), keep=keep, other=other, user=user)
     for pk, (a, b) in record.moved.get("pairs", {}).items():

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from encrypted_fields.fields import EncryptedFieldMixin
 
 from archive.core.display import localized_digits
+from archive.core.reasons import shown_reason
 
 PAGE_SIZE = 50
 # Dates the database keeps for itself: a change to them is never what someone did.
@@ -144,6 +145,11 @@ class Change:
     @property
     def ref(self) -> str:
         return getattr(self.row, "ref", "") or ""
+
+    @property
+    def reason(self) -> str:
+        """Why, in the reader's language where the archive wrote it (``reasons``)."""
+        return shown_reason(self.row.history_change_reason)
 
     @property
     def record_name(self) -> str:

@@ -226,3 +226,16 @@ def test_a_citation_is_named_by_its_claim_and_a_moment_to_the_minute_in_the_read
     assert "List → Date of death" in english and "death_date" not in english
     assert "2026-11-30 19:59 UTC" in english and "765081" not in english
     assert "۲۰۲۶-۱۱-۳۰ ۱۹:۵۹ UTC" in persian and "تاریخ مرگ" in persian
+
+
+def test_a_reason_the_archive_wrote_is_shown_in_the_readers_language(researcher_client, researcher):
+    from archive.core import reasons
+
+    victim = VictimFactory(publication_status="draft", name_latin="Testname Karimi")
+    edit(victim, researcher, reasons.IMPORT_FROM(file="list.csv"), name_latin="Testname Karimy")
+
+    english = log_rows(researcher_client.get(LOG))[0]
+    persian = log_rows(researcher_client.get(LOG, HTTP_ACCEPT_LANGUAGE="fa"))[0]
+
+    assert "import from list.csv" in english
+    assert "درون‌ریزی از list.csv" in persian

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
 
+from archive.core import reasons
 from archive.core.digits import ascii_digits
 from archive.core.importing.citing import RowCiting
 from archive.core.importing.columns import Column
@@ -88,7 +89,9 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.new_references.append(f"{obj._meta.verbose_name} '{obj}'")
 
     def change_reason(self) -> str:
-        return f"import from {Path(self.file_name).name}" if self.file_name else "import"
+        if not self.file_name:
+            return reasons.IMPORT()
+        return reasons.IMPORT_FROM(file=Path(self.file_name).name)
 
     @classmethod
     def columns(cls) -> list[Column]:
