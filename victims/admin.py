@@ -17,7 +17,7 @@ from archive.core.admin import (
     RefFilledAdmin,
     publishers_of,
 )
-from archive.core.match_reasons import reasons_text
+from archive.core.match_reasons import reasons_text, score_text
 from archive.core.search import admin_search_results
 from sources.admin import CitationInline
 from sources.models import Citation
@@ -149,7 +149,7 @@ class VictimAdmin(RefFilledAdmin, PublishableImportExportAdmin):
             twin = pair.victim_b if pair.victim_a_id == obj.pk else pair.victim_a
             rows.append((
                 reverse("admin:victims_victim_change", args=[twin.pk]), twin, twin.ref,
-                f"{pair.score:.2f}", reasons_text(pair.reasons),
+                score_text(pair.score), reasons_text(pair.reasons),
                 reverse("admin:victims_victim_merge") + f"?keep={obj.pk}&other={twin.pk}",
                 _("merge into this record"),
             ))  # fmt: skip
@@ -529,7 +529,7 @@ class SubmissionAdmin(SimpleHistoryAdmin):
                     url,
                     " / ".join(m.b.names) or m.b.ref,
                     m.b.ref,
-                    f"{m.score:.2f}",
+                    score_text(m.score),
                     reasons_text(m.reasons),
                     button,
                 )

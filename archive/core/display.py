@@ -25,6 +25,20 @@ def format_partial(value: PartialDate | None):
     return format_html('<time datetime="{}">{}</time>', value.iso(), value.gregorian("en"))
 
 
+def separator(*, strong: bool = False) -> str:
+    """What joins the items of a list in the reader's language: a comma (Persian "، "), or
+    between items that hold commas themselves a semicolon (Persian "؛ "). The same
+    message ids as the templates' (``{% translate ", " context "list separator" %}``)."""
+    if strong:
+        return translation.pgettext("strong list separator", "; ")
+    return translation.pgettext("list separator", ", ")
+
+
+def listed(items, *, strong: bool = False) -> str:
+    """``items`` joined as the reader's language joins a list (``separator``)."""
+    return separator(strong=strong).join(str(item) for item in items)
+
+
 def reads_persian() -> bool:
     """Whether the reader's language (the request's, or the one activated) is Persian."""
     return (translation.get_language() or "en").startswith("fa")

@@ -12,10 +12,16 @@ from collections.abc import Iterable
 from django.utils.translation import gettext
 
 from archive.core import linkage
-from archive.core.display import localized_number, reads_persian
+from archive.core.digits import number
+from archive.core.display import listed, localized_number, reads_persian
 
 _COMMON = re.compile(re.escape(linkage.COMMON_NAME_REASON).replace(r"%\(count\)s", r"([\d,]+)"))
 SENT_FROM_THE_RECORD = linkage.gettext_noop("sent from this record's page")
+
+
+def score_text(score: float) -> str:
+    """A pair's score to two places, in the reader's digits (0.96; ۰٫۹۶)."""
+    return number(f"{score:.2f}", persian=reads_persian())
 
 
 def reason_text(reason: str) -> str:
@@ -31,5 +37,4 @@ def reasons_text(reasons: str | Iterable[str]) -> str:
     """Reasons (a list, or as stored: joined by "; "), translated and joined."""
     if isinstance(reasons, str):
         reasons = reasons.split(";")
-    separator = "؛ " if reads_persian() else "; "
-    return separator.join(t for r in reasons if (t := reason_text(r)))
+    return listed((t for r in reasons if (t := reason_text(r))), strong=True)

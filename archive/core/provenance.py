@@ -24,6 +24,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from archive.core.display import listed
+
 GENERAL = "general"
 PUBLISHED = "published"
 
@@ -265,7 +267,7 @@ class Gap:
         label = str(self.fact.label)
         if self.part:
             label = f"{record_label(self.record)}, {label}"
-        titles = ", ".join(f"«{isolated(s.title)}»" for s in self.sources)
+        titles = listed(f"«{isolated(s.title)}»" for s in self.sources)
         if self.reason == self.DRAFT_SOURCE:
             return gettext("%(fact)s: cited only to a source not yet published: %(sources)s") % {
                 "fact": label,
@@ -491,7 +493,7 @@ def linked_gaps(record) -> list[Gap]:
 
 
 def gaps_message(gaps_: Iterable[Gap]) -> str:
-    return "; ".join(gap.message for gap in gaps_)
+    return listed((gap.message for gap in gaps_), strong=True)
 
 
 def draft_sources(gaps_: Iterable[Gap]) -> list:

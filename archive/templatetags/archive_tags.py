@@ -10,7 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from archive.core.digits import persian_digits
-from archive.core.display import format_age, format_partial, localized_digits, localized_number
+from archive.core.display import (
+    format_age,
+    format_partial,
+    listed,
+    localized_digits,
+    localized_number,
+)
 from archive.core.records import published
 
 register = template.Library()
@@ -166,6 +172,12 @@ def localized(obj, attribute):
     language."""
     method = getattr(obj, attribute, None)
     return method(translation.get_language()) if callable(method) else ""
+
+
+@register.filter(name="listed")
+def listed_filter(items):
+    """A list joined as the reader's language joins one (``display.listed``)."""
+    return listed(items)
 
 
 @register.filter

@@ -134,3 +134,12 @@ def test_a_fact_that_a_source_gives_otherwise_is_listed_with_its_label(researche
     row = re.search(r"<tr>(?:(?!</tr>).)*Testname Two Dates.*?</tr>", disagree, re.S).group(0)
     assert "Date of death" in row
     assert "Testname One Date" not in disagree
+
+
+def test_in_persian_a_records_uncited_facts_are_joined_the_persian_way(researcher_client):
+    VictimFactory(name_latin="Testname Uncited", name_fa="", fate="executed", cited=False)
+
+    persian = section(researcher_client.get(PAGE, HTTP_ACCEPT_LANGUAGE="fa"), "uncited")
+
+    row = re.search(r"<tr>(?:(?!</tr>).)*Testname Uncited.*?</tr>", persian, re.S).group(0)
+    assert "، " in row and ", " not in row

@@ -106,3 +106,16 @@ def test_a_researcher_cannot_add_a_submission_to_a_published_record(archive, res
     submission.refresh_from_db()
     assert submission.status != Submission.Status.USED
     assert not Source.objects.filter(kind="testimony").exists()
+
+
+def test_in_persian_the_scores_are_in_persian_digits_and_the_reasons_joined_the_persian_way(
+    archive, researcher_client
+):
+    submission = _submission()
+    url = reverse("admin:victims_submission_change", args=[submission.pk])
+    html = researcher_client.get(url, HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    row = re.search(r'<tr class="possible-record">(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+
+    assert re.fullmatch(r"[۰۱]٫[۰-۹]{2}", cells[1]), cells
+    assert "؛ " in cells[2] and "; " not in cells[2]
