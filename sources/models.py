@@ -429,13 +429,17 @@ class Citation(models.Model):
         return f"{self.source} → {self.claim_label()}"
 
     def claim_label(self) -> str:
-        """The claim as the admin offers it ("Date of death"), in the reader's language;
-        the stored word where the record's type has no such fact."""
-        if self.content_type_id is None:
-            return self.claim
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return self.label_of_claim(self.content_type_id, self.claim)
+
+    @staticmethod
+    def label_of_claim(content_type_id, claim: str) -> str:
+        """A claim as the admin offers it ("Date of death"), in the reader's language; the
+        stored word where the record's type has no such fact."""
+        if content_type_id is None or not claim:
+            return claim
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
         labels = dict(provenance.citable_claims(model)) if model is not None else {}
-        return str(labels.get(self.claim, self.claim))
+        return str(labels.get(claim, claim))
 
     @property
     def record_key(self) -> tuple[int, int]:

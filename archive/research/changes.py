@@ -293,6 +293,9 @@ def _field_changes(model, row, previous, linked) -> list[FieldChange]:
         if is_secret(model, name):
             found.append(FieldChange(name, label_text, secret=True))
             continue
+        if name == "claim" and hasattr(model, "label_of_claim"):
+            # A citation's claim by its label, as the admin offers it.
+            old, new = (model.label_of_claim(row.content_type_id, v) for v in (old, new))
         old, new = _value(model_field, old, linked), _value(model_field, new, linked)
         found.append(FieldChange(name, label_text, old, new))
     return found

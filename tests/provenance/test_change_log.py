@@ -239,3 +239,17 @@ def test_a_reason_the_archive_wrote_is_shown_in_the_readers_language(researcher_
 
     assert "import from list.csv" in english
     assert "درون‌ریزی از list.csv" in persian
+
+
+def test_a_citations_claim_changed_is_shown_by_its_labels(researcher_client, researcher):
+    from tests.factories import CitationFactory
+
+    citation = CitationFactory(content_object=VictimFactory(), claim="name_latin")
+    citation._history_user = researcher
+    citation.claim = "aliases"
+    citation.save()
+
+    newest = log_rows(researcher_client.get(LOG))[0]
+
+    assert "Name in Latin script" in newest and "Other spellings and aliases" in newest
+    assert "name_latin" not in newest
