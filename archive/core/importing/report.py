@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
+from archive.core.display import listed
+
 if TYPE_CHECKING:
     from archive.core.importing.resource import ArchiveResource
 
@@ -26,7 +28,7 @@ class Problem:
     message: str
 
     def __str__(self):
-        head = ", ".join(part for part in (self.where, self.column) if part)
+        head = listed(part for part in (self.where, self.column) if part)
         return f"{head}: {self.message}" if head else self.message
 
 
