@@ -18,13 +18,14 @@ def postgres():
 
 
 def people_reads(queries) -> list[str]:
-    """The statements that read the people (not savepoints, preparations or the data's
-    version)."""
+    """The statements that read the people (not savepoints, preparations, the data's
+    version or the one question a process asks once: whether the names are kept)."""
     return [
         q["sql"]
         for q in queries.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "PREPARE"))
         and "archive_changecounter" not in q["sql"]
+        and "to_regclass" not in q["sql"]
         and ("victims_victim" in q["sql"] or "EXECUTE archive_search_" in q["sql"])
     ]
 
@@ -102,3 +103,21 @@ def test_a_page_of_names_fitting_an_initial_is_not_padded_with_the_family_names_
     body = response.json()
     assert {row["ref"] for row in body["results"]} == {person.ref for person in fitting}
     assert body["count"] == len(fitting)
+
+
+def test_a_name_left_out_is_looked_for_as_whole_names_only(anonymous, postgres):
+    """A query of three names none of which bears all three: the names holding two of
+    them as they are still rank (a father's name not on record), but no probe reads two
+    names as parts of longer ones. At a million people "mhmd" and "hsin" inside longer
+    keys are tens of thousands of names, of which a probe's LIMIT read an arbitrary
+    three hundred: 13 ms of PostgreSQL and 300 names scored for nothing that ranks."""
+    two_of_three = VictimFactory(name_latin="Mohammad Hosseini", name_fa="")
+    VictimFactory(name_latin="Ali Karimi", name_fa="")
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(reverse("api:victim-list"), {"q": "Mohammad Hosseini Omid"})
+    assert [row["ref"] for row in response.json()["results"]] == [two_of_three.ref]
+    statements = [q["sql"] for q in queries.captured_queries]
+    # A LIKE pattern is a name read as a part of longer keys (prepared or not, the
+    # statement as sent carries its parameters). The three names as asked, one probe:
+    # three patterns. Before, each pair left by leaving one name out too: six more.
+    assert sum(sql.count("'%") for sql in statements) == 3, statements
