@@ -33,7 +33,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import HOST, SQLITE_PATH, build, django_env, manage, start_gunicorn, stop
 
-PAGES = ["/stats/", "/victims/", "/", "/victims/?fate=executed", "/map/"]
+# "{edited}" is the record the edits change, "{other}" one they leave alone (``page_urls``).
+PAGES = [
+    "/stats/", "/victims/", "/", "/victims/?fate=executed", "/map/",
+    "/victims/{edited}/", "/fa/victims/{edited}/", "/victims/{other}/",
+    "/perpetrators/", "/sources/", "/api/victims/",
+]  # fmt: skip
+# The record the edit script changes: the first synthetic victim.
+EDITED = "Victim.objects.filter(ref__startswith='SYN-').order_by('pk')"
 EDITS = {
     # A researcher's save that changes nothing a list or a count shows (a biography, a
     # note): pages keyed on what they show stay as they are.
@@ -52,10 +59,26 @@ def edit_script(kind: str) -> str:
         "import sys; from django.db import transaction; from victims.models import Victim\n"
         "for line in sys.stdin:\n"
         "    with transaction.atomic():\n"
-        "        v = Victim.objects.filter(ref__startswith='SYN-').order_by('pk').first()\n"
+        f"        v = {EDITED}.first()\n"
         f"        {EDITS[kind]}\n"
         "    print('edited', flush=True)\n"
     )
+
+
+def page_urls(env: dict, urls: list[str] = PAGES) -> list[str]:
+    """``urls`` with the refs of the record the edits change and of a published one they
+    leave alone filled in."""
+    from bench.run import manage
+
+    script = (
+        "from victims.models import Victim\n"
+        f"edited = {EDITED}.first()\n"
+        "other = Victim.objects.published().exclude(pk=edited.pk).order_by('pk').first()\n"
+        "assert edited.is_published, 'the edited synthetic victim is not published'\n"
+        "print(edited.ref, other.ref)"
+    )
+    edited, other = manage(env, "shell", "-c", script).split()[-2:]
+    return [url.format(edited=edited, other=other) for url in urls]
 
 
 def together(port: int, url: str, clients: int) -> list[float]:
@@ -92,7 +115,7 @@ def p95(values: list[float]) -> float:
 
 
 def measure(port: int, env: dict, *, clients: int = 20, rounds: int = 10,
-            pages: list[str] = PAGES, edit: str = "save") -> list[dict]:  # fmt: skip
+            pages: list[str] | None = None, edit: str = "save") -> list[dict]:  # fmt: skip
     """Against the gunicorn on ``port``: each page warm and right after an edit (made by a
     ``manage.py shell`` with ``env``), ``rounds`` times ``clients`` readers together. One
     dict per page: its times warm and after an edit (ms)."""
@@ -104,7 +127,7 @@ def measure(port: int, env: dict, *, clients: int = 20, rounds: int = 10,
     )  # fmt: skip
     rows = []
     try:
-        for url in pages:
+        for url in pages or page_urls(env):
             together(port, url, clients)  # computed once: what warm means
             warm, after = [], []
             for _ in range(rounds):
@@ -151,6 +174,9 @@ def main(argv=None) -> int:
         default="save",
         help="what each edit changes (default: nothing a list or count shows)",
     )
+    parser.add_argument(
+        "--page", action="append", dest="pages", help="a page to load (repeat); default PAGES"
+    )
     args = parser.parse_args(argv)
 
     env = django_env(args.database)
@@ -159,7 +185,14 @@ def main(argv=None) -> int:
     manage(env, "shell", "-c", "from django.core.cache import caches; caches['default'].clear()")
     server = start_gunicorn(env, args.port, args.workers)
     try:
-        rows = measure(args.port, env, clients=args.clients, rounds=args.rounds, edit=args.edit)
+        rows = measure(
+            args.port,
+            env,
+            clients=args.clients,
+            rounds=args.rounds,
+            edit=args.edit,
+            pages=page_urls(env, args.pages) if args.pages else None,
+        )
     finally:
         stop(server)
     print(report(rows), flush=True)
