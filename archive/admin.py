@@ -3,7 +3,6 @@ kernel's records (places, organisations, events), which carry citations."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from django_otp.admin import OTPAdminSite
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,12 +22,6 @@ admin.site.index_title = _("Records, sources and submissions")
 # The navigation column repeats the home page and takes a quarter of a 1280-pixel window,
 # which the lists need (a victim's date of death and status beside the filters).
 admin.site.enable_nav_sidebar = False
-
-# django-import-export's Persian for its message after an import is marked fuzzy, so never
-# used: ours, in our catalogue (which takes precedence).
-LIBRARY_STRINGS = (
-    gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
-)
 
 
 @admin.register(Place)

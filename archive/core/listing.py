@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
-from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from archive.core.display import reads_persian
 from archive.core.models import NAME_ORDER, name_order_annotations
 from archive.core.pagination import (
     BadCursor,
@@ -36,13 +36,9 @@ def checked_ref(ref: str) -> str:
     return ref
 
 
-def is_persian() -> bool:
-    return (get_language() or "en").startswith("fa")
-
-
 def name_ordering() -> tuple[str, ...]:
     """People are listed by name in the reader's script (each order has its index)."""
-    return NAME_ORDER["fa" if is_persian() else "en"]
+    return NAME_ORDER["fa" if reads_persian() else "en"]
 
 
 def by_name(queryset):

@@ -25,7 +25,8 @@ from django.views.generic import TemplateView
 
 from archive.core import provenance
 from archive.core.digits import number
-from archive.core.listing import LINKED_LIMIT, by_name, is_persian
+from archive.core.display import reads_persian
+from archive.core.listing import LINKED_LIMIT, by_name
 from archive.core.models import Event, Place, place_uses
 from archive.core.pagination import cached_count, data_version
 from archive.public import maps
@@ -203,7 +204,7 @@ class PlaceMapView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lang = "fa" if is_persian() else "en"
+        lang = "fa" if reads_persian() else "en"
         data = map_data(lang)
         title = _("Map of the places where victims were held, killed and buried")
         context.update(
@@ -300,7 +301,7 @@ class PlaceDetailView(TemplateView):
         )
         if place is None:
             raise Http404
-        lang = "fa" if is_persian() else "en"
+        lang = "fa" if reads_persian() else "en"
         ancestors = [p.pk for p in place.ancestors()]
         by_id = {
             p.pk: p

@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 from archive.api import datapackage
 from archive.api import views as api
 from archive.core.caching import PREVIOUS_FIGURES, kept
-from archive.core.listing import LINKED_LIMIT, by_name, is_persian
+from archive.core.display import reads_persian
+from archive.core.listing import LINKED_LIMIT, by_name
 from archive.core.models import Event
 from archive.core.pagination import (
     data_version,
@@ -135,7 +136,7 @@ class StatsView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["stats"] = stats.get_stats()
-        context["charts"] = stats.charts(context["stats"], rtl=is_persian())
+        context["charts"] = stats.charts(context["stats"], rtl=reads_persian())
         # Set while another worker computes the figures after a change: their time.
         context["figures_as_of"] = PREVIOUS_FIGURES.get()
         return context

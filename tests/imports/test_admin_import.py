@@ -59,6 +59,30 @@ def test_a_reviewer_imports_a_file_through_preview_and_confirm(reviewer_client, 
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Import finished: 2 new, 0 updated, 0 deleted and 0 skipped victims."),
+        ("fa", "درون‌ریزی تمام شد: ۲ تازه، ۰ به‌روزشده، ۰ حذف‌شده و ۰ ردشده، از "),
+    ],
+)
+def test_the_message_after_an_import_counts_in_the_readers_digits(
+    reviewer_client, language, expected
+):
+    source = SourceFactory(title="Synthetic list the file comes from")
+    headers = {"accept-language": language}
+    preview = _upload(reviewer_client, GOOD, source=source.pk, headers=headers)
+    form = preview.context["confirm_form"]
+    done = reviewer_client.post(
+        reverse("admin:victims_victim_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+        headers=headers,
+        follow=True,
+    )
+    shown = [str(message) for message in done.context["messages"]]
+    assert len(shown) == 1 and shown[0].startswith(expected), shown
+
+
 def test_the_admin_refuses_to_publish_a_row_when_no_source_is_chosen(reviewer_client):
     page = _upload(reviewer_client, GOOD)
 
