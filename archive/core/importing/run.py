@@ -4,6 +4,7 @@ PostgreSQL the server writes each batch while the next is checked (``writer``)."
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Iterator
@@ -56,6 +57,39 @@ class Progress:
         end = "\n" if final else ""
         self.stream.write(f"\r{rows:,} rows done, {rate:,.0f} rows/s   {end}")
         self.stream.flush()
+
+
+# --- The garbage collector ---------------------------------------------------------------
+
+
+class _FrozenHeap:
+    """Keeps the cyclic garbage collector's full passes to what an import made since its
+    last batch: the objects alive when it starts (the application, the names' caches),
+    and at each batch those that outlived the previous one, are left out of its passes
+    until the import ends (``gc.freeze``). Each full pass otherwise walks every object the
+    process holds, again and again: 0.08 ms of the 0.44 ms of CPU a row took (10,000
+    rows), 0.02 ms with this. Nothing is kept longer: reference counting frees them as
+    usual; only garbage in cycles among them waits for the end (``gc.unfreeze``).
+
+    Only in a process that froze nothing itself (the command): a web worker freezes its
+    application at start (``archive.wsgi``), which an unfreeze here would undo."""
+
+    def __init__(self):
+        self.owned = False
+
+    def __enter__(self):
+        self.owned = gc.isenabled() and gc.get_freeze_count() == 0
+        self.step()
+        return self
+
+    def step(self) -> None:
+        if self.owned:
+            gc.freeze()
+
+    def __exit__(self, *exc):
+        if self.owned:
+            gc.unfreeze()
+        return False
 
 
 # --- The command's bulk import -----------------------------------------------------------
@@ -160,7 +194,12 @@ def import_file(
     # PostgreSQL: the server writes a batch while the next is checked (``writer``).
     writer = Writer(connections[db]) if connections[db].vendor == "postgresql" else None
     batches = _batches(table.rows, batch_size)
-    with transaction.atomic(using=db), writer.guarding() if writer else nullcontext():
+    heap = _FrozenHeap()
+    with (
+        heap,
+        transaction.atomic(using=db),
+        writer.guarding() if writer else nullcontext(),
+    ):
         # The multi-row INSERTs send no signals: cached public pages learn of the import
         # when it commits (nothing, if it rolls back).
         data_changed(db)
@@ -168,7 +207,7 @@ def import_file(
             _import_batches(
                 resource, report, batches, writer, db=db, seen=seen, now=now, account=account,
                 import_fields=import_fields, update_fields=update_fields, model=model,
-                on_match=on_match, progress=progress,
+                on_match=on_match, progress=progress, heap=heap,
             )  # fmt: skip
             if writer:
                 writer.close()  # every write run (a failed one raises here at the latest)
@@ -210,7 +249,7 @@ def _lookups(resource, batch: list | None, writer=None):
 
 def _import_batches(
     resource, report, batches, writer, *, db, seen, now, account, import_fields,
-    update_fields, model, on_match, progress,
+    update_fields, model, on_match, progress, heap=None,
 ) -> None:  # fmt: skip
     """Every batch checked, then written (or, with a ``writer``, handed to it)."""
     upcoming = _lookups(resource, next(batches, None), writer)
@@ -288,6 +327,8 @@ def _import_batches(
             upcoming = _lookups(resource, next(batches, None), writer)
         if writer:
             writer.submit()
+        if heap is not None:
+            heap.step()
         if progress:
             progress.update(report.rows)
 
