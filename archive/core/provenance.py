@@ -57,6 +57,34 @@ def _value_plan(model, names: tuple[str, ...]) -> tuple[tuple[str, str | None], 
     return tuple((name, _link_column(model, name)) for name in names)
 
 
+def _shows(record, plan, blank) -> bool:
+    """``Fact.shown_on`` for a fact's ``_value_plan`` and ``blank``."""
+    for name, column in plan:
+        # A link that is not set (no id, no record held) is not read: its descriptor
+        # costs several times this test.
+        if (
+            column is not None
+            and getattr(record, column, None) is None
+            and name not in record._state.fields_cache
+        ):
+            continue
+        value = getattr(record, name, None)
+        # Plain text and whole numbers, most values, decided at once: they carry no
+        # publication status. "Empty text" is asked as such: a linked record compared
+        # with "" goes through Django's Model.__eq__, an import's most frequent comparison.
+        kind = type(value)
+        if kind is str or kind is int:
+            if value == "" or value in blank:
+                continue
+            return True
+        if value is None or (isinstance(value, str) and not value) or value in blank:
+            continue
+        if getattr(value, "publication_status", PUBLISHED) != PUBLISHED:
+            continue
+        return True
+    return False
+
+
 @dataclass(frozen=True)
 class Fact:
     """One fact a public page shows.
@@ -81,24 +109,7 @@ class Fact:
     def shown_on(self, record) -> bool:
         """Whether the page shows a value for this fact. A link to a publishable record
         (an event, a commission) shows only when that record is published."""
-        for name, column in _value_plan(type(record), self.value_fields):
-            # A link that is not set (no id, no record held) is not read: its descriptor
-            # costs several times this test.
-            if (
-                column is not None
-                and getattr(record, column, None) is None
-                and name not in record._state.fields_cache
-            ):
-                continue
-            value = getattr(record, name, None)
-            # "Empty text" asked as such: a linked record compared with "" goes through
-            # Django's Model.__eq__, an import's most frequent comparison.
-            if value is None or (isinstance(value, str) and not value) or value in self.blank:
-                continue
-            if getattr(value, "publication_status", PUBLISHED) != PUBLISHED:
-                continue
-            return True
-        return False
+        return _shows(record, _value_plan(type(record), self.value_fields), self.blank)
 
     def texts(self, record) -> list[str]:
         return [getattr(record, name, "") or "" for name in self.value_fields]
@@ -231,7 +242,23 @@ def citable_claims(model) -> list[tuple[str, str]]:
 
 
 def shown_facts(record) -> list[Fact]:
-    return [fact for fact in facts_of(type(record)) if fact.shown_on(record)]
+    return [fact for fact, plan, blank in _facts_plan(type(record)) if _shows(record, plan, blank)]
+
+
+# model -> (its FACTS as read, each fact with its ``_value_plan`` and ``blank``).
+_FACT_PLANS: dict = {}
+
+
+def _facts_plan(model) -> tuple:
+    """``model``'s facts, each with its value plan, looked up once per model: the gate
+    asks of every row of an import whether each fact (29 of a victim's) is shown. Made
+    again when ``FACTS`` is another tuple than the one planned (a test's)."""
+    facts = facts_of(model)
+    cached = _FACT_PLANS.get(model)
+    if cached is None or cached[0] is not facts:
+        plan = tuple((f, _value_plan(model, f.value_fields), f.blank) for f in facts)
+        cached = _FACT_PLANS[model] = (facts, plan)
+    return cached[1]
 
 
 def isolated(value) -> str:

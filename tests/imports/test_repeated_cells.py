@@ -82,3 +82,34 @@ def test_the_search_keys_an_import_stores_are_those_a_save_computes(tmp_path):
         )  # fmt: skip
         fresh.refresh_name_keys()
         assert stored.name_keys == fresh.name_keys
+
+
+def test_an_import_leaves_no_object_kept_from_the_garbage_collector(tmp_path):
+    # The import keeps what outlives each batch out of the collector's passes while it
+    # runs (``run._FrozenHeap``): afterwards the process is as it was, whether the file
+    # was written or refused.
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    path = write_csv(tmp_path / "repeat.csv", [row(i) for i in range(5)], HEADER)
+    assert import_file("victims", path, batch_size=2).ok
+    assert gc.get_freeze_count() == 0
+    bad = [row(10), row(11, birth_year="nineteen-sixty")]
+    assert not import_file("victims", write_csv(tmp_path / "bad.csv", bad, HEADER)).ok
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_process_that_froze_its_objects_keeps_them_frozen_after_an_import(tmp_path):
+    # A web worker freezes its application at start (``archive.wsgi``); an import in the
+    # admin must not thaw it.
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        path = write_csv(tmp_path / "repeat.csv", [row(i) for i in range(3)], HEADER)
+        assert import_file("victims", path).ok
+        # Still frozen (fewer only as frozen objects were freed), none thawed or added.
+        assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()

@@ -59,6 +59,17 @@ class Column(ie_fields.Field):
             pass
         return value
 
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        """``Field.save`` for a column that sets one attribute of the record itself (all
+        but a path "a__b" or a many-to-many), without taking the attribute apart again on
+        every row."""
+        if self.readonly or is_m2m or "__" in self.attribute:
+            return super().save(instance, row, is_m2m=is_m2m, **kwargs)
+        cleaned = self.clean(row, **kwargs)
+        if cleaned is not None or self.saves_null_values:
+            setattr(instance, self.attribute, cleaned)
+        return None
+
 
 class PartialDateColumn(Column):
     """One cell for a date and its precision: ``1988``, ``1988-08`` or ``1988-08-15``

@@ -89,9 +89,13 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.new_references.append(f"{obj._meta.verbose_name} '{obj}'")
 
     def change_reason(self) -> str:
-        if not self.file_name:
-            return reasons.IMPORT()
-        return reasons.IMPORT_FROM(file=Path(self.file_name).name)
+        # Asked for every row (``prepare_instance``): made once per file name.
+        name = self.file_name
+        kept = self.__dict__.get("_change_reason_of")
+        if kept is None or kept[0] != name:
+            reason = reasons.IMPORT_FROM(file=Path(name).name) if name else reasons.IMPORT()
+            kept = self._change_reason_of = (name, reason)
+        return kept[1]
 
     @classmethod
     def columns(cls) -> list[Column]:

@@ -4,6 +4,7 @@ PostgreSQL the server writes each batch while the next is checked (``writer``)."
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Iterator
@@ -56,6 +57,36 @@ class Progress:
         end = "\n" if final else ""
         self.stream.write(f"\r{rows:,} rows done, {rate:,.0f} rows/s   {end}")
         self.stream.flush()
+
+
+# --- The garbage collector ---------------------------------------------------------------
+
+
+class _FrozenHeap:
+    """Keeps the cyclic garbage collector's full passes to what the import makes: the
+    objects alive when it starts (the application, the names' caches) are left out of
+    them until it ends (``gc.freeze``). Each full pass otherwise walks every object the
+    process holds, again and again: 0.08 ms of the 0.44 ms of CPU a row (10,000 rows).
+
+    Frozen once, at the start: freezing again after each batch saved little more (0.354
+    -> 0.349 ms a row at 100,000 rows) but kept the batches' garbage in cycles to the end
+    (peak memory 321 -> 621 MB; it would grow with the file). Only in a process that froze nothing itself (the
+    command): a web worker freezes its application at start (``archive.wsgi``), which an
+    unfreeze here would undo."""
+
+    def __init__(self):
+        self.owned = False
+
+    def __enter__(self):
+        self.owned = gc.isenabled() and gc.get_freeze_count() == 0
+        if self.owned:
+            gc.freeze()
+        return self
+
+    def __exit__(self, *exc):
+        if self.owned:
+            gc.unfreeze()
+        return False
 
 
 # --- The command's bulk import -----------------------------------------------------------
@@ -160,7 +191,11 @@ def import_file(
     # PostgreSQL: the server writes a batch while the next is checked (``writer``).
     writer = Writer(connections[db]) if connections[db].vendor == "postgresql" else None
     batches = _batches(table.rows, batch_size)
-    with transaction.atomic(using=db), writer.guarding() if writer else nullcontext():
+    with (
+        _FrozenHeap(),
+        transaction.atomic(using=db),
+        writer.guarding() if writer else nullcontext(),
+    ):
         # The multi-row INSERTs send no signals: cached public pages learn of the import
         # when it commits (nothing, if it rolls back).
         data_changed(db)

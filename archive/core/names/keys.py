@@ -51,7 +51,10 @@ def _latin_units(s: str) -> list[tuple[bool, str]]:
     return units
 
 
-def _run_classes(run: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def _run_classes(run: str) -> tuple[str, ...]:
+    # Kept: a Latin name's vowel runs are a few dozen strings ("a", "ou", "ei"), met in
+    # every word keyed.
     # Which long vowels a Latin vowel run spells, in order: ou/oo -> و, i/y/ee/ae -> ی.
     found = []
     for marks, key in (
@@ -61,7 +64,11 @@ def _run_classes(run: str) -> list[str]:
         positions = [run.find(m) for m in marks if m in run]
         if positions:
             found.append((min(positions), key))
-    return [key for _, key in sorted(found)]
+    return tuple(key for _, key in sorted(found))
+
+
+_OW = re.compile(r"ow(?=[^aeiouy]|$)")
+_OY = re.compile(r"oy(?=[aeiou])")
 
 
 @lru_cache(maxsize=1 << 17)
@@ -73,8 +80,8 @@ def _latin_word_key(s: str) -> str:
     s = s.replace("ck", "k")
     if len(s) > 2 and s.endswith("eh"):  # Fatemeh = Fateme: the h marks the final e
         s = s[:-1]
-    s = re.sub(r"ow(?=[^aeiouy]|$)", "ou", s)  # Khosrow, Mowlavi, Nowruz: ow is a vowel
-    s = re.sub(r"oy(?=[aeiou])", "ouy", s)  # Roya, Poya: the o before y is long
+    s = _OW.sub("ou", s)  # Khosrow, Mowlavi, Nowruz: ow is a vowel
+    s = _OY.sub("ouy", s)  # Roya, Poya: the o before y is long
     if not s:
         return ""
     units = _latin_units(s)

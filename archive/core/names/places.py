@@ -167,10 +167,13 @@ def _index() -> tuple[dict[str, str], dict[str, str]]:
     return by_key, by_spelling
 
 
+@lru_cache(maxsize=1 << 14)
 def adjective_place(script: str, word: str) -> str | None:
     """The town (its Persian name) whose adjective ``word`` is, in a form the keys do not
     join to the town's other forms; None for any other word. ``word`` is a normalised token
-    (``names.tokens``), or a Persian adjective's two tokens run together (ارومیه and ای)."""
+    (``names.tokens``), or a Persian adjective's two tokens run together (ارومیه and ای).
+    Kept for the words seen last: the linkage asks it of every word of every name an
+    import files, and the words of a list repeat."""
     by_key, by_spelling = _index()
     if town := by_spelling.get(word):
         return town
