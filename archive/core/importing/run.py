@@ -70,9 +70,10 @@ class _FrozenHeap:
 
     Frozen once, at the start: freezing again after each batch saved little more (0.354
     -> 0.349 ms a row at 100,000 rows) but kept the batches' garbage in cycles to the end
-    (peak memory 321 -> 621 MB; it would grow with the file). Only in a process that froze nothing itself (the
-    command): a web worker freezes its application at start (``archive.wsgi``), which an
-    unfreeze here would undo."""
+    (peak memory 321 -> 621 MB; it would grow with the file).
+
+    Only in a process that froze nothing itself (the command): a web worker freezes its
+    application at start (``archive.wsgi``), which an unfreeze here would undo."""
 
     def __init__(self):
         self.owned = False
