@@ -57,6 +57,15 @@ def test_persian_pages_speak_persian(client, seed, path):
     assert ">Victims<" not in html and ">Perpetrators<" not in html
 
 
+@pytest.mark.parametrize("path", ["/fa/", "/fa/victims/"])
+def test_a_printed_persian_page_gives_its_date_and_version_in_persian_digits(client, seed, path):
+    html = client.get(path).content.decode()
+    footer = re.search(r'<p class="print-only">(.*?)</p>', html, re.S).group(1)
+    shown = re.sub(r"<bdi[^>]*>.*?</bdi>", "", footer, flags=re.S)  # the page's address
+    assert re.search(r"[0-9]", shown) is None, shown
+    assert re.search(f"[{PERSIAN_DIGITS}]{{4}}-[{PERSIAN_DIGITS}]{{2}}", shown), shown
+
+
 def test_the_page_of_a_victim_executed_in_august_2020_gives_the_solar_hijri_year_first(
     client, seed
 ):
