@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError
 from django.http import HttpResponseRedirect
@@ -27,6 +27,7 @@ from archive.core import provenance
 from archive.core.dates import DAY, PartialDate
 from archive.core.display import format_partial, localized_number
 from archive.core.models import (
+    BilingualNameMixin,
     PublicationStatus,
     locked_for,
 )
@@ -209,7 +210,60 @@ class PartialDatesInListsMixin:
         ]
 
 
-class PublishableAdmin(PartialDatesInListsMixin, SimpleHistoryAdmin):
+class BilingualRelatedFilter(admin.RelatedFieldListFilter):
+    """A link's choices named in the reader's language (``display_name``): the Persian
+    admin listed events and prisons by their English names, which a right-to-left page
+    reorders ("1988 massacre of political prisoners" read as "massacre of political 1988
+    / prisoners")."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        named = field.related_model._default_manager.in_bulk([pk for pk, _ in choices])
+        return [(pk, named[pk].display_name() if pk in named else label) for pk, label in choices]
+
+
+def _bilingual_link(model, name) -> bool:
+    """Whether ``name`` is a link of ``model`` to a record named in both scripts."""
+    if not isinstance(name, str):
+        return False
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return field.many_to_one and issubclass(field.related_model, BilingualNameMixin)
+
+
+def bilingual_link_column(model, field: str):
+    """A list column naming the linked record in the reader's language."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def column(obj):
+        linked = getattr(obj, field)
+        return linked.display_name() if linked is not None else None
+
+    column.__name__ = f"{field}_in_readers_language"
+    return column
+
+
+class BilingualLinksInListsMixin:
+    """Links to places, events, organisations and commissions named in the reader's
+    language in the list's columns and filters (their ``__str__`` is the English name,
+    which logs and reports keep)."""
+
+    def get_list_display(self, request):
+        return [
+            bilingual_link_column(self.model, item) if _bilingual_link(self.model, item) else item
+            for item in super().get_list_display(request)
+        ]
+
+    def get_list_filter(self, request):
+        return [
+            (item, BilingualRelatedFilter) if _bilingual_link(self.model, item) else item
+            for item in super().get_list_filter(request)
+        ]
+
+
+class PublishableAdmin(BilingualLinksInListsMixin, PartialDatesInListsMixin, SimpleHistoryAdmin):
     """The publication workflow in the admin:
 
     - status changes only through the workflow (list actions, and buttons on the record's

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.factories import VictimFactory
+from tests.factories import EventFactory, PlaceFactory, VictimFactory
 
 PERSIAN_PAGES = [
     "/fa/",
@@ -154,3 +154,25 @@ def test_the_admin_names_our_models_in_persian(researcher_client):
 def test_the_public_persian_pages_keep_their_language_whatever_the_browser_asks(client, seed):
     html = client.get("/victims/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
     assert '<html lang="en" dir="ltr">' in html
+
+
+PERSIAN_LINKS = ["کشتار آزمایشی", "زندان ساختگی"]
+ENGLISH_LINKS = ["Synthetic test killings", "Synthetic Test Prison"]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [("fa", PERSIAN_LINKS, ENGLISH_LINKS), ("en", ENGLISH_LINKS, PERSIAN_LINKS)],
+)
+def test_the_admins_list_names_events_and_prisons_in_the_readers_language(
+    researcher_client, language, shown, hidden
+):
+    event = EventFactory(name_en=ENGLISH_LINKS[0], name_fa=PERSIAN_LINKS[0])
+    prison = PlaceFactory(name_en=ENGLISH_LINKS[1], name_fa=PERSIAN_LINKS[1])
+    VictimFactory(event=event, prison=prison)
+    html = researcher_client.get(
+        "/admin/victims/victim/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    # The event in its filter; the prison in its filter and in the victim's row.
+    assert [html.count(name) for name in shown] == [1, 2]
+    assert [html.count(name) for name in hidden] == [0, 0]
