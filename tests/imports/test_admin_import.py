@@ -109,7 +109,9 @@ def test_a_persian_reader_sees_the_row_in_persian_digits_and_why_a_date_is_not_o
 
     shown = page.content.decode()
     assert "ردیف ۲" in shown and "ردیف ۳" in shown  # the header is row 1
-    assert "ردیف ۲، death_date" in shown  # the row and the column joined the Persian way
+    # The row and the column joined the Persian way, the Latin column isolated from the
+    # Persian sentence around it.
+    assert "ردیف ۲، <bdi>death_date</bdi>: " in shown
     # Python's own words ("month must be in 1..12") are not shown to a Persian reader.
     assert "ماه باید از ۱ تا ۱۲ باشد" in shown and "1..12" not in shown
     assert "آن ماه روز 30 ندارد" in shown

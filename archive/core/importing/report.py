@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from archive.core.display import listed
 
@@ -30,6 +32,16 @@ class Problem:
     def __str__(self):
         head = listed(part for part in (self.where, self.column) if part)
         return f"{head}: {self.message}" if head else self.message
+
+    def as_html(self):
+        """``__str__`` for a page, the column isolated (``<bdi>``): in a Persian sentence a
+        Latin column name beside a quoted value was laid out as one left-to-right run
+        (the quotes of «19x0» drawn around "birth_year: ")."""
+        column = format_html("<bdi>{}</bdi>", self.column) if self.column else ""
+        head = listed(part for part in (conditional_escape(self.where), column) if part)
+        if not head:
+            return conditional_escape(self.message)
+        return format_html("{}: {}", mark_safe(head), self.message)  # head: escaped parts
 
 
 @dataclass(frozen=True)
