@@ -176,3 +176,14 @@ def test_the_admins_list_names_events_and_prisons_in_the_readers_language(
     # The event in its filter; the prison in its filter and in the victim's row.
     assert [html.count(name) for name in shown] == [1, 2]
     assert [html.count(name) for name in hidden] == [0, 0]
+
+
+def test_the_persian_admins_counts_are_in_persian_digits(researcher_client):
+    for n in range(2):
+        VictimFactory(name_latin=f"Synthetic Countname {n}", name_fa="")
+    html = researcher_client.get(
+        "/admin/victims/victim/", {"q": "Countname"}, HTTP_ACCEPT_LANGUAGE="fa"
+    ).content.decode()
+    assert "۲ نتیجه" in html  # the search's count (Django wrote "2 نتیجه")
+    paginator = re.search(r'<p class="paginator">(.*?)</p>', html, re.S).group(1)
+    assert "۲ قربانیان" in paginator and "2" not in paginator
