@@ -222,15 +222,21 @@ class BilingualRelatedFilter(admin.RelatedFieldListFilter):
         return [(pk, named[pk].display_name() if pk in named else label) for pk, label in choices]
 
 
-def _bilingual_link(model, name) -> bool:
-    """Whether ``name`` is a link of ``model`` to a record named in both scripts."""
+def _link(model, name):
+    """The field ``name`` of ``model`` when it links to one other record, else None."""
     if not isinstance(name, str):
-        return False
+        return None
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return False
-    return field.many_to_one and issubclass(field.related_model, BilingualNameMixin)
+        return None
+    return field if field.many_to_one else None
+
+
+def _bilingual_link(model, name) -> bool:
+    """Whether ``name`` is a link of ``model`` to a record named in both scripts."""
+    field = _link(model, name)
+    return field is not None and issubclass(field.related_model, BilingualNameMixin)
 
 
 def bilingual_link_column(model, field: str):
@@ -261,6 +267,17 @@ class BilingualLinksInListsMixin:
             (item, BilingualRelatedFilter) if _bilingual_link(self.model, item) else item
             for item in super().get_list_filter(request)
         ]
+
+    def get_list_select_related(self, request):
+        """The links the list names, read with its rows. Django joins a link itself when
+        ``list_display`` names it as a field, not once a column function shows it (one
+        query a row)."""
+        selected = super().get_list_select_related(request)
+        if selected is not False:
+            return selected  # every link (True), or the admin's own choice
+        shown = super().get_list_display(request)
+        links = [item for item in shown if _link(self.model, item) is not None]
+        return links or False
 
 
 class PublishableAdmin(BilingualLinksInListsMixin, PartialDatesInListsMixin, SimpleHistoryAdmin):

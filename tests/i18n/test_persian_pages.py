@@ -6,8 +6,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import EventFactory, PlaceFactory, VictimFactory
+from tests.factories import CommissionFactory, EventFactory, PlaceFactory, VictimFactory
 
 PERSIAN_PAGES = [
     "/fa/",
@@ -187,3 +189,20 @@ def test_the_persian_admins_counts_are_in_persian_digits(researcher_client):
     assert "۲ نتیجه" in html  # the search's count (Django wrote "2 نتیجه")
     paginator = re.search(r'<p class="paginator">(.*?)</p>', html, re.S).group(1)
     assert "۲ قربانیان" in paginator and "2" not in paginator
+
+
+def test_the_admins_list_reads_the_places_it_names_with_its_rows(
+    researcher_client, django_assert_max_num_queries
+):
+    """A column naming a linked record in the reader's language is a function, which
+    Django does not join for itself as it joins a link named as a field: the list joins it
+    (a commission's place read once per commission, before)."""
+    url = "/admin/perpetrators/commission/"
+    CommissionFactory(place=PlaceFactory())
+    with CaptureQueriesContext(connection) as one:
+        researcher_client.get(url, HTTP_ACCEPT_LANGUAGE="fa")
+    for _ in range(5):
+        CommissionFactory(place=PlaceFactory())
+    with django_assert_max_num_queries(len(one)):
+        html = researcher_client.get(url, HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert html.count("زندان آزمایشی") >= 6  # each commission's place, in Persian
