@@ -185,7 +185,7 @@ def merge_perpetrators(*, keep: Perpetrator, other: Perpetrator, user, choices=N
         if notes
         else reasons.MERGED(other=other.ref)
     )
-    keep._change_reason = reason[:100]
+    keep._change_reason = reason
     keep._history_user = history_user(user)
     keep.save()
 

@@ -415,7 +415,7 @@ def _move_hearings(hearings, *, to, user, reason) -> list[int]:
     ids = []
     for hearing in hearings:
         hearing.victim = to
-        hearing._change_reason = reason[:100]
+        hearing._change_reason = reason
         hearing._history_user = history_user(user)
         hearing.save()
         ids.append(hearing.pk)

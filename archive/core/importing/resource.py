@@ -3,6 +3,7 @@ checks, permissions, history), and the registry of record types by name."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,13 @@ from archive.core.models import Publishable, history_user
 _UNREAD = object()
 
 # --- Resources ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _import_reason(file_name: str | None) -> str:
+    """The history's reason for a row of ``file_name``: asked for every row
+    (``prepare_instance``), made once per file."""
+    return reasons.IMPORT_FROM(file=Path(file_name).name) if file_name else reasons.IMPORT()
 
 
 class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
@@ -89,13 +97,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.new_references.append(f"{obj._meta.verbose_name} '{obj}'")
 
     def change_reason(self) -> str:
-        # Asked for every row (``prepare_instance``): made once per file name.
-        name = self.file_name
-        kept = self.__dict__.get("_change_reason_of")
-        if kept is None or kept[0] != name:
-            reason = reasons.IMPORT_FROM(file=Path(name).name) if name else reasons.IMPORT()
-            kept = self._change_reason_of = (name, reason)
-        return kept[1]
+        return _import_reason(self.file_name)
 
     @classmethod
     def columns(cls) -> list[Column]:
