@@ -14,15 +14,18 @@ JVMI_REPORT = "https://iran1988.org/new-report-published-1988massacre-iran-evide
 
 def test_from_home_to_a_perpetrator_to_a_footnote_to_its_source(page, live_server, seeded):
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Perpetrators", exact=True).first.click()
-    page.get_by_role("link", name=re.compile("Ebrahim Raisi")).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Perpetrators", exact=True).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Ebrahim Raisi")).click()
     assert page.url.endswith("/perpetrators/P-0001/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Ebrahim Raisi")
     page.locator("sup.fn a").first.click()
     assert page.url.endswith("#fn-1")
     footnote = page.locator("#fn-1")
     assert footnote.locator(f'a[href="{JVMI_REPORT}"]').count() == 1
-    footnote.locator('a[href^="/sources/"]').click()
+    with page.expect_navigation():
+        footnote.locator('a[href^="/sources/"]').click()
     assert re.search(r"/sources/\d+/$", page.url)
     assert "JVMI" in page.get_by_role("heading", level=1).inner_text()
     assert page.locator(f'a[href="{JVMI_REPORT}"]').count() == 1
@@ -42,17 +45,22 @@ def test_a_filtered_list_and_its_pages(page, live_server, seeded):
     page.goto(live_server.url + "/victims/")
     page.get_by_label("Prison").select_option(label="Browser Test Prison")
     page.get_by_label("Fate").select_option("executed")
-    page.get_by_role("button", name="Apply").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply").click()
     assert "prison=" in page.url and "fate=executed" in page.url
     assert page.locator(".list-summary").inner_text().startswith("55 records")
     assert page.locator("table.records tbody tr").count() == 50
     assert "Browser Elsewhere" not in page.content()
-    page.get_by_role("link", name="Next page").click()
+    # Each click waits for the page it opens to load: the address changes first, and
+    # the rows counted before they had arrived were none.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Next page").click()
     assert "fate=executed" in page.url and "cursor=" in page.url
     rows = page.locator("table.records tbody tr")
     assert rows.count() == 5
     assert rows.first.inner_text().startswith("Browser 50")
-    page.get_by_role("link", name="Previous page").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Previous page").click()
     assert page.locator("table.records tbody tr").first.inner_text().startswith("Browser 00")
 
 
