@@ -126,6 +126,7 @@ DATE, YEAR_VALUE, CHOICE, RECORD, TEXT = "date", "year", "choice", "record", "te
 NAME_CLAIMS = ("name_latin", "name_fa", "aliases")
 
 
+@cache
 def value_kind(model, claim: str) -> str | None:
     """How a version of ``claim`` is written: DATE (ISO at its precision, "1988-09"),
     YEAR_VALUE (a Gregorian year), CHOICE (one of the field's choices), RECORD (free text

@@ -20,6 +20,7 @@ has no citation to a published source.
 
 from __future__ import annotations
 
+from functools import cache
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -41,15 +42,18 @@ def citation_model(model):
         return None
 
 
-def _attnames(model, fact: provenance.Fact) -> list[str]:
+@cache
+def _attnames(model, value_fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The attributes holding a fact's value (a date's precision too), once per model and
+    fact: a re-import reads them for every fact of every row."""
     names = {f.name: f.attname for f in model._meta.concrete_fields}
     out = []
-    for name in fact.value_fields:
+    for name in value_fields:
         if name in names:
             out.append(names[name])
         if f"{name}_precision" in names:
             out.append(f"{name}_precision")
-    return out
+    return tuple(out)
 
 
 class RowCiting:
@@ -83,6 +87,14 @@ class RowCiting:
             }
         return None
 
+    def claimed_facts(self) -> list[provenance.Fact]:
+        """The facts the columns give, each once (a fact may have a column per language)."""
+        cached = getattr(self, "_claimed_facts", None)
+        if cached is None:
+            unique = {fact.claim: fact for fact in self.claim_columns().values()}
+            cached = self._claimed_facts = list(unique.values())
+        return cached
+
     def before_cells(self, instance, new: bool) -> dict | None:
         """The record's values before a row's cells are read into it (None when new)."""
         if new or self.source is None:
@@ -90,10 +102,10 @@ class RowCiting:
         model = self._meta.model
         return {
             fact.claim: (
-                {a: getattr(instance, a) for a in _attnames(model, fact)},
+                {a: getattr(instance, a) for a in _attnames(model, fact.value_fields)},
                 provenance.record_value(instance, fact.claim) if not fact.text else "",
             )
-            for fact in set(self.claim_columns().values())
+            for fact in self.claimed_facts()
         }
 
     def cite_cells(self, instance, row, where: str, before: dict | None) -> None:
