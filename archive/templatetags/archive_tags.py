@@ -7,6 +7,7 @@ from django import template
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from archive.core.digits import persian_digits
@@ -184,6 +185,25 @@ def listed_filter(items):
 def digits(value):
     """A year or a code in the reader's digits, without grouping (1988, not 1,988)."""
     return localized_digits(value)
+
+
+@register.simple_tag
+def page_number(cl, i):
+    """An admin list's link to its page ``i``: Django's ``paginator_number`` (admin_list,
+    Django 5.2), the number in the reader's digits (the Persian admin wrote "1 2 … 9";
+    the links are Django's, ``?p=2``)."""
+    from django.contrib.admin.views.main import PAGE_VAR
+
+    if i == cl.paginator.ELLIPSIS:
+        return format_html("{} ", cl.paginator.ELLIPSIS)
+    if i == cl.page_num:
+        return format_html('<span class="this-page">{}</span> ', localized_digits(i))
+    return format_html(
+        '<a href="{}"{}>{}</a> ',
+        cl.get_query_string({PAGE_VAR: i}),
+        mark_safe(' class="end"' if i == cl.paginator.num_pages else ""),
+        localized_digits(i),
+    )
 
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")

@@ -206,3 +206,55 @@ def test_the_admins_list_reads_the_places_it_names_with_its_rows(
     with django_assert_max_num_queries(len(one)):
         html = researcher_client.get(url, HTTP_ACCEPT_LANGUAGE="fa").content.decode()
     assert html.count("زندان آزمایشی") >= 6  # each commission's place, in Persian
+
+
+@pytest.mark.parametrize(
+    ("language", "pages", "current"),
+    [("fa", "۱ ۲ ۳ ۴ … ۱۱ ۱۲", "۱"), ("en", "1 2 3 4 … 11 12", "1")],
+)
+def test_the_admin_lists_page_numbers_are_in_the_readers_digits_and_link_as_before(
+    researcher_client, monkeypatch, language, pages, current
+):
+    from django.contrib import admin
+
+    from victims.models import Victim
+
+    monkeypatch.setattr(admin.site._registry[Victim], "list_per_page", 1)
+    for n in range(12):
+        VictimFactory(name_latin=f"Synthetic Pagename {n}", name_fa="")
+    html = researcher_client.get(
+        "/admin/victims/victim/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    paginator = re.search(r'<p class="paginator">(.*?)</p>', html, re.S).group(1)
+    shown = " ".join(re.sub(r"<[^>]+>", " ", paginator).split()[:7])
+    assert shown == pages  # Django's own paginator wrote "1 2 3 4 … 11 12" in Persian too
+    assert f'<span class="this-page">{current}</span>' in paginator
+    # The links are Django's: the page in ASCII digits in the address.
+    links = re.findall(r'<a href="([^"]*)"( class="end")?>', paginator)
+    assert links[0] == ("?p=2", "") and links[-1] == ("?p=12", ' class="end"')
+
+
+@pytest.mark.parametrize(
+    ("language", "counter", "question"),
+    [
+        ("fa", "۰ از ۲ انتخاب شده‌اند", "انتخاب همهٔ ۳ قربانیان"),
+        ("en", "0 of 2 selected", "Select all 3 victims"),
+    ],
+)
+def test_the_admin_lists_actions_bar_counts_in_the_readers_digits_before_any_script(
+    researcher_client, monkeypatch, language, counter, question
+):
+    from django.contrib import admin
+
+    from victims.models import Victim
+
+    monkeypatch.setattr(admin.site._registry[Victim], "list_per_page", 2)
+    for n in range(3):
+        VictimFactory(name_latin=f"Synthetic Actionname {n}", name_fa="")
+    html = researcher_client.get(
+        "/admin/victims/victim/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    actions = re.search(r'<div class="actions">(.*?)</div>', html, re.S).group(1)
+    # As the page comes (and stays without JavaScript); Django wrote "0 از 2 انتخاب شده‌اند".
+    assert f'data-actions-icnt="2">{counter}</span>' in actions
+    assert question in " ".join(re.sub(r"<[^>]+>", " ", actions).split())

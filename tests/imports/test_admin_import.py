@@ -1,6 +1,8 @@
 """The admin's import screen reads the same columns with the same checks as the command,
 and records who imported what."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -115,6 +117,59 @@ def test_a_persian_reader_sees_the_row_in_persian_digits_and_why_a_date_is_not_o
     # Python's own words ("month must be in 1..12") are not shown to a Persian reader.
     assert "ماه باید از ۱ تا ۱۲ باشد" in shown and "1..12" not in shown
     assert "آن ماه روز 30 ندارد" in shown
+    assert Victim.objects.count() == 0
+
+
+def _preview(page) -> tuple[list[str], list[dict]]:
+    """The preview table's headings as read (tags dropped) and its rows, each by the
+    file's column name (the last word of its heading; the first column, the row's kind
+    of change, has none)."""
+    html = page.content.decode()
+    table = re.search(r'<table class="import-preview">(.*?)</table>', html, re.S).group(1)
+
+    def text(cell):
+        return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+    headings = [text(h) for h in re.findall(r"<th>(.*?)</th>", table, re.S)]
+    columns = [h.split()[-1] for h in headings[1:]]
+    rows = [
+        [text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r'<tr class="new">(.*?)</tr>', table, re.S)
+    ]
+    return headings, [dict(zip(columns, cells, strict=True)) for cells in rows]
+
+
+@pytest.mark.parametrize(
+    ("language", "headings", "first", "second"),
+    [
+        (
+            "fa",
+            ["سال تولد birth_year", "تاریخ مرگ death_date", "وضعیت انتشار publication_status"],
+            ("۱۹۵۵", "۱۹۸۸-۰۸", "منتشرشده"),
+            ("", "۱۹۸۸", "پیش‌نویس"),
+        ),
+        (
+            "en",
+            ["birth_year", "death_date", "publication_status"],
+            ("1955", "1988-08", "published"),
+            ("", "1988", "draft"),
+        ),
+    ],
+)
+def test_the_preview_heads_its_columns_and_writes_numbers_and_choices_as_the_reader_reads(
+    reviewer_client, language, headings, first, second
+):
+    source = SourceFactory(title="Synthetic list the file comes from")
+    page = _upload(reviewer_client, GOOD, source=source.pk, headers={"accept-language": language})
+
+    shown, rows = _preview(page)
+    columns = ["birth_year", "death_date", "publication_status"]
+    assert [h for h in shown if h and h.split()[-1] in columns] == headings
+    assert [tuple(row[c] for c in columns) for row in rows] == [first, second]
+    # Names and refs are data: as the file gives them, whatever the reader's language.
+    assert [(row["ref"], row["name_latin"], row["name_fa"]) for row in rows] == [
+        ("T-1", "Ali Karimi", "علی کریمی"), ("T-2", "", "مریم احمدی"),
+    ]  # fmt: skip
     assert Victim.objects.count() == 0
 
 

@@ -20,6 +20,7 @@ from archive.core.digits import ascii_digits
 from archive.core.importing.citing import RowCiting
 from archive.core.importing.columns import Column
 from archive.core.importing.permissions import PermissionRules
+from archive.core.importing.preview import ReaderDiff, headers
 from archive.core.importing.readers import RECORD, ROW, cell_text, normalise_header, shown_where
 from archive.core.importing.report import FileProblem, PossibleMatch, messages_of
 from archive.core.importing.widgets import NamedRecordWidget
@@ -89,6 +90,12 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
             for problem in messages_of(row.error, self, shown_where(f"{label} {row.number}"))
         ]
         result.row_label = _("record") if records else _("row")
+        # The preview's headings in the reader's language (archive.core.importing.preview).
+        result.preview_headers = headers(self)
+
+    def get_diff_class(self):
+        """The preview's values as the reader reads them (Persian digits and labels)."""
+        return ReaderDiff
 
     def _on_reference_created(self, obj):
         obj._change_reason = self.change_reason()
