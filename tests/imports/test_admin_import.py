@@ -173,6 +173,20 @@ def test_the_preview_heads_its_columns_and_writes_numbers_and_choices_as_the_rea
     assert Victim.objects.count() == 0
 
 
+def test_the_preview_marks_what_a_row_adds_without_style_attributes_the_csp_refuses(
+    reviewer_client,
+):
+    text = 'ref,name_latin\nT-1,Ali style="x" Karimi\n'
+    page = _upload(reviewer_client, text, source=SourceFactory().pk)
+
+    html = page.content.decode()
+    table = re.search(r'<table class="import-preview">(.*?)</table>', html, re.S).group(1)
+    # The site's CSP (style-src 'self') refuses style attributes: the library wrote one
+    # on every changed cell, and the browser dropped its colour with a console error.
+    assert '<ins>Ali style="x" Karimi</ins>' in table  # a value's own text stays
+    assert not re.search(r"<(ins|del|span)[^>]* style=", table)
+
+
 @pytest.mark.parametrize("language", ["en", "fa"])
 def test_a_persian_windows_file_is_explained_in_the_admin_as_the_command_explains_it(
     reviewer_client, language

@@ -7,18 +7,24 @@ library's preview: the file's column names and values."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from import_export.resources import Diff
 
 from archive.core.digits import number
 from archive.core.display import reads_persian
 from archive.core.importing.widgets import ChoiceWidget
+
+# The colour diff_prettyHtml gives an ``ins`` or ``del`` tag. Only its own tags match: it
+# escapes "<" in every value (a value may hold ' style="..."' as text, left as it is).
+_STYLE = re.compile(r'(<(?:ins|del)) style="[^"]*"')
 
 # Model fields whose cells are numbers or dates ("1961", "1988-08", "35.79052").
 _NUMERIC = (models.IntegerField, models.DecimalField, models.FloatField, models.DateField)
@@ -100,3 +106,9 @@ class ReaderDiff(Diff):
     def compare_with(self, resource, instance):
         super().compare_with(resource, instance)
         self.right = _as_read(resource, self.right)
+
+    def as_html(self) -> list:
+        """The library's cells, without the colours it writes as ``style`` attributes,
+        which the site's CSP refuses (a console error for each): admin.css colours the
+        ``ins`` and ``del`` instead."""
+        return [mark_safe(_STYLE.sub(r"\1", cell)) for cell in super().as_html()]
