@@ -123,7 +123,9 @@ def test_a_late_font_never_moves_the_text():
     assert '"Vazirmatn", "Vazirmatn Fallback"' in css
 
 
-@pytest.mark.parametrize("path", ["/", "/fa/submit/", "/victims/V-0001/"])
+# The admin's pages too: without an icon a browser asks for /favicon.ico (not served: a 404
+# on every admin page).
+@pytest.mark.parametrize("path", ["/", "/fa/submit/", "/victims/V-0001/", "/admin/login/"])
 def test_every_page_has_a_bundled_favicon(client, seed, path):
     html = client.get(path).content.decode()
     icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html)
