@@ -61,28 +61,53 @@ def test_a_reviewer_imports_a_file_through_preview_and_confirm(reviewer_client, 
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("language", "expected"),
-    [
-        ("en", "Import finished: 2 new, 0 updated, 0 deleted and 0 skipped victims."),
-        ("fa", "درون‌ریزی تمام شد: ۲ تازه، ۰ به‌روزشده، ۰ حذف‌شده و ۰ ردشده، از "),
-    ],
-)
-def test_the_message_after_an_import_counts_in_the_readers_digits(
-    reviewer_client, language, expected
-):
-    source = SourceFactory(title="Synthetic list the file comes from")
+def _import_message(client, source, language) -> str:
+    """The one message the admin shows after a file (``GOOD``) is previewed and confirmed."""
     headers = {"accept-language": language}
-    preview = _upload(reviewer_client, GOOD, source=source.pk, headers=headers)
+    preview = _upload(client, GOOD, source=source.pk, headers=headers)
     form = preview.context["confirm_form"]
-    done = reviewer_client.post(
+    done = client.post(
         reverse("admin:victims_victim_process_import"),
         {name: form.initial.get(name, "") for name in form.fields},
         headers=headers,
         follow=True,
     )
     shown = [str(message) for message in done.context["messages"]]
-    assert len(shown) == 1 and shown[0].startswith(expected), shown
+    assert len(shown) == 1, shown
+    return shown[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Import finished: 2 new, 0 updated, 0 deleted and 0 skipped victims."),
+        ("fa", "درون‌ریزی تمام شد: ۲ تازه، ۰ به‌روزشده، ۰ حذف‌شده و ۰ بی‌تغییر، از "),
+    ],
+)
+def test_the_message_after_an_import_counts_in_the_readers_digits(
+    reviewer_client, language, expected
+):
+    source = SourceFactory(title="Synthetic list the file comes from")
+    assert _import_message(reviewer_client, source, language).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Import finished: 0 new, 0 updated, 0 deleted and 2 skipped victims."),
+        ("fa", "درون‌ریزی تمام شد: ۰ تازه، ۰ به‌روزشده، ۰ حذف‌شده و ۲ بی‌تغییر، از "),
+    ],
+)
+def test_a_file_sent_again_counts_its_rows_as_unchanged_not_as_refused(
+    reviewer_client, language, expected
+):
+    # The Persian message called them "ردشده" (refused): a researcher looked for errors
+    # in rows the archive already held as they were.
+    source = SourceFactory(title="Synthetic list the file comes from")
+    _import_message(reviewer_client, source, language)
+
+    assert _import_message(reviewer_client, source, language).startswith(expected)
+    assert Victim.objects.count() == 2
 
 
 def test_the_admin_refuses_to_publish_a_row_when_no_source_is_chosen(reviewer_client):
