@@ -208,6 +208,18 @@ def test_the_admins_list_reads_the_places_it_names_with_its_rows(
     assert html.count("زندان آزمایشی") >= 6  # each commission's place, in Persian
 
 
+def _admin_victims_list(client, monkeypatch, language, *, per_page: int, people: int) -> str:
+    """The admin's list of ``people`` synthetic victims, ``per_page`` a page, as HTML."""
+    from django.contrib import admin
+
+    from victims.models import Victim
+
+    monkeypatch.setattr(admin.site._registry[Victim], "list_per_page", per_page)
+    for n in range(people):
+        VictimFactory(name_latin=f"Synthetic Listname {n}", name_fa="")
+    return client.get("/admin/victims/victim/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
 @pytest.mark.parametrize(
     ("language", "pages", "current"),
     [("fa", "۱ ۲ ۳ ۴ … ۱۱ ۱۲", "۱"), ("en", "1 2 3 4 … 11 12", "1")],
@@ -215,16 +227,7 @@ def test_the_admins_list_reads_the_places_it_names_with_its_rows(
 def test_the_admin_lists_page_numbers_are_in_the_readers_digits_and_link_as_before(
     researcher_client, monkeypatch, language, pages, current
 ):
-    from django.contrib import admin
-
-    from victims.models import Victim
-
-    monkeypatch.setattr(admin.site._registry[Victim], "list_per_page", 1)
-    for n in range(12):
-        VictimFactory(name_latin=f"Synthetic Pagename {n}", name_fa="")
-    html = researcher_client.get(
-        "/admin/victims/victim/", HTTP_ACCEPT_LANGUAGE=language
-    ).content.decode()
+    html = _admin_victims_list(researcher_client, monkeypatch, language, per_page=1, people=12)
     paginator = re.search(r'<p class="paginator">(.*?)</p>', html, re.S).group(1)
     shown = " ".join(re.sub(r"<[^>]+>", " ", paginator).split()[:7])
     assert shown == pages  # Django's own paginator wrote "1 2 3 4 … 11 12" in Persian too
@@ -244,16 +247,7 @@ def test_the_admin_lists_page_numbers_are_in_the_readers_digits_and_link_as_befo
 def test_the_admin_lists_actions_bar_counts_in_the_readers_digits_before_any_script(
     researcher_client, monkeypatch, language, counter, question
 ):
-    from django.contrib import admin
-
-    from victims.models import Victim
-
-    monkeypatch.setattr(admin.site._registry[Victim], "list_per_page", 2)
-    for n in range(3):
-        VictimFactory(name_latin=f"Synthetic Actionname {n}", name_fa="")
-    html = researcher_client.get(
-        "/admin/victims/victim/", HTTP_ACCEPT_LANGUAGE=language
-    ).content.decode()
+    html = _admin_victims_list(researcher_client, monkeypatch, language, per_page=2, people=3)
     actions = re.search(r'<div class="actions">(.*?)</div>', html, re.S).group(1)
     # As the page comes (and stays without JavaScript); Django wrote "0 از 2 انتخاب شده‌اند".
     assert f'data-actions-icnt="2">{counter}</span>' in actions
