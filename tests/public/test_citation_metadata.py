@@ -4,6 +4,7 @@ BibTeX, RIS and CSL-JSON, parsed back with their own readers."""
 
 import datetime
 import json
+import re
 from html.parser import HTMLParser
 
 import bibtexparser
@@ -126,6 +127,28 @@ def test_cite_this_record_links_the_three_formats(client, victim):
     html = client.get("/victims/TEST-CITE1/").content.decode()
     for fmt in ("bib", "ris", "json"):
         assert f'href="/victims/TEST-CITE1/cite.{fmt}"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "separator", "changed"),
+    [("en", ", ", "last changed"), ("fa", "، ", "آخرین تغییر")],
+)
+@pytest.mark.parametrize("kind", ["victims", "perpetrators"])
+def test_cite_this_record_reads_alike_on_every_record_page_in_the_readers_punctuation(
+    client, victim, kind, language, separator, changed
+):
+    # A perpetrator's page had its own copy of the line: Latin commas on the Persian page,
+    # and no date of the last change.
+    PerpetratorFactory(ref="TEST-CITE1", name_latin="Parviz Karimi")
+    prefix = "/fa" if language == "fa" else ""
+    html = client.get(f"{prefix}/{kind}/TEST-CITE1/").content.decode()
+    section = re.search(r'<section class="cite-this".*?</section>', html, re.S).group(0)
+    line = " ".join(re.sub(r"<[^>]+>", "", section.split("<p>")[1]).split())
+    site = "آرشیو کشتار ۱۳۶۷" if language == "fa" else "1988 Massacre Archive"
+    assert f"TEST-CITE1){separator}{site}{separator}http://testserver{prefix}/{kind}/" in line
+    assert f"{separator}{changed} " in line
+    for fmt in ("bib", "ris", "json"):
+        assert f'href="{prefix}/{kind}/TEST-CITE1/cite.{fmt}"' in section
 
 
 def test_the_bibtex_reads_back_with_the_permanent_address_and_the_last_change(client, victim):
