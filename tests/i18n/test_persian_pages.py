@@ -252,3 +252,40 @@ def test_the_admin_lists_actions_bar_counts_in_the_readers_digits_before_any_scr
     # As the page comes (and stays without JavaScript); Django wrote "0 از 2 انتخاب شده‌اند".
     assert f'data-actions-icnt="2">{counter}</span>' in actions
     assert question in " ".join(re.sub(r"<[^>]+>", " ", actions).split())
+
+
+@pytest.mark.parametrize(
+    ("path", "fragment"),
+    [
+        # The open data page's files and the API's addresses.
+        ("/fa/data/", 'places.json</a>، <a href="/fa/data/places.geojson"'),
+        ("/fa/data/", "<code>/api/victims/&lt;ref&gt;/</code>، <code>"),
+        # A place's commissions: each member and their role.
+        ("/fa/places/iran/", '<bdi lang="en">Ebrahim Raisi</bdi></a>، عضو'),
+        # A source's document: its type and its size.
+        ("/fa/sources/10/", '<bdi dir="ltr">text/plain</bdi>، ۱۲٬۸۳۸ بایت'),
+    ],
+)
+def test_lists_inside_a_persian_sentence_are_joined_by_the_persian_comma(
+    client, seed, path, fragment
+):
+    # These templates wrote ", " whatever the language: "places.json, places.geojson".
+    assert fragment in client.get(path).content.decode()
+
+
+def test_an_attribution_to_several_sources_reads_with_the_persian_comma_and_and(db):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from tests.factories import SourceFactory
+
+    sources = [
+        SourceFactory(publisher=f"Synthetic Group {letter}", date=datetime.date(2019, 1, 1))
+        for letter in "ABC"
+    ]
+    with translation.override("fa"):
+        html = render_to_string(
+            "includes/attribution.html", {"attributions": list(enumerate(sources, 1))}
+        )
+    text = " ".join(re.sub(r"<sup.*?</sup>|<[^>]+>", "", html).split())
+    assert text == "Synthetic Group A (۲۰۱۹)، Synthetic Group B (۲۰۱۹) و Synthetic Group C (۲۰۱۹)"
