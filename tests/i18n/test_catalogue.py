@@ -71,7 +71,7 @@ def test_plural_messages_have_both_forms(entries):
 
 
 def test_translations_are_persian_not_copies_of_the_english(entries):
-    # Codes and names kept as they are (SHA-256, "English") are the rare exception.
+    # Codes and names kept as they are (SHA-256) are the rare exception.
     copied = [e.msgid for e in entries if e.msgstrs and e.msgstrs[0] == e.msgid]
     assert len(copied) <= 3, copied
 

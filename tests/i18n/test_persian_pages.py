@@ -289,3 +289,16 @@ def test_an_attribution_to_several_sources_reads_with_the_persian_comma_and_and(
         )
     text = " ".join(re.sub(r"<sup.*?</sup>|<[^>]+>", "", html).split())
     assert text == "Synthetic Group A (۲۰۱۹)، Synthetic Group B (۲۰۱۹) و Synthetic Group C (۲۰۱۹)"
+
+
+@pytest.mark.parametrize(("code", "shown"), [("en", "انگلیسی"), ("de", "آلمانی"), ("fa", "فارسی")])
+def test_a_sources_language_is_named_in_persian_on_a_persian_page(client, db, code, shown):
+    from tests.factories import SourceFactory
+
+    source = SourceFactory(language=code)
+    html = client.get(f"/fa/sources/{source.pk}/").content.decode()
+    # The catalogue kept "English" as "English" (the language switcher names each
+    # language in its own script already): a Persian page read "زبان: English".
+    assert f"<dt>زبان</dt><dd>{shown}</dd>" in html
+    # The switcher still offers English in English.
+    assert 'hreflang="en">English</a>' in html
