@@ -144,7 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fa", _("Persian"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue, then its Persian for the libraries' strings their catalogues leave
+# empty (locale/libraries: makemessages does not write it).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -302,3 +302,26 @@ def test_a_sources_language_is_named_in_persian_on_a_persian_page(client, db, co
     assert f"<dt>زبان</dt><dd>{shown}</dd>" in html
     # The switcher still offers English in English.
     assert 'hreflang="en">English</a>' in html
+
+
+def test_the_persian_admin_says_in_persian_what_djangos_own_catalogue_left_english(
+    researcher_client,
+):
+    # Django's Persian catalogue leaves these empty (locale/libraries fills them in).
+    index = researcher_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert '<th scope="col">نوع پرونده</th>' in index and "Model name" not in index
+    assert (
+        'aria-label="مسیر صفحه"'
+        in researcher_client.get(
+            "/admin/victims/victim/", HTTP_ACCEPT_LANGUAGE="fa"
+        ).content.decode()
+    )
+    # A form sent with one field wrong: the note above it.
+    VictimFactory(ref="TEST-TAKEN")
+    page = researcher_client.post(
+        "/admin/victims/victim/add/",
+        {"ref": "TEST-TAKEN", "name_latin": "Synthetic Formname", "publication_status": "draft"},
+        HTTP_ACCEPT_LANGUAGE="fa",
+    ).content.decode()
+    note = re.search(r'<p class="errornote">\s*(.*?)\s*</p>', page, re.S).group(1)
+    assert note.startswith("لطفاً خطا"), note

@@ -294,3 +294,15 @@ def test_after_an_admin_import_searches_are_planned_for_the_victims_it_wrote(rev
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'victims_victim'")
         assert cursor.fetchone()[0] == 400
+
+
+def test_the_persian_import_screen_explains_a_file_with_no_data_in_persian(reviewer_client):
+    url = "/admin/victims/victim/import/"
+    page = reviewer_client.post(
+        url,
+        {"format": format_value(reviewer_client, url),
+         "import_file": SimpleUploadedFile("empty.csv", b"ref,name_latin\n", "text/csv")},
+        HTTP_ACCEPT_LANGUAGE="fa",
+    ).content.decode()  # fmt: skip
+    assert "داده‌ای معتبر برای درون‌ریزی پیدا نشد" in page
+    assert "No valid data to import" not in page
