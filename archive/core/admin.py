@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError
 from django.http import HttpResponseRedirect
@@ -25,7 +27,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive.core import provenance
 from archive.core.dates import DAY, PartialDate
-from archive.core.display import format_partial, localized_number
+from archive.core.display import format_partial, localized_digits, localized_number
 from archive.core.models import (
     BilingualNameMixin,
     PublicationStatus,
@@ -197,17 +199,37 @@ def partial_date_column(model, field: str):
     return column
 
 
+def date_column(model, field: str):
+    """A list column showing a plain date or time (a record's last change) as Django's
+    admin does, in the reader's digits: the Persian admin read "25 نوامبر 2026، 0:00"."""
+    model_field = model._meta.get_field(field)
+
+    @admin.display(description=model_field.verbose_name, ordering=field)
+    def column(obj):
+        value = getattr(obj, field)
+        if value is None:
+            return None
+        return localized_digits(display_for_field(value, model_field, ""))
+
+    column.__name__ = f"{field}_in_readers_digits"
+    return column
+
+
 class PartialDatesInListsMixin:
-    """Every partial date in ``list_display`` shown at its precision."""
+    """Every partial date in ``list_display`` shown at its precision, and every other date
+    or time in the reader's digits."""
 
     def get_list_display(self, request):
-        names = {f.name for f in self.model._meta.concrete_fields}
-        return [
-            partial_date_column(self.model, item)
-            if isinstance(item, str) and f"{item}_precision" in names
-            else item
-            for item in super().get_list_display(request)
-        ]
+        fields = {f.name: f for f in self.model._meta.concrete_fields}
+        shown = []
+        for item in super().get_list_display(request):
+            field = fields.get(item) if isinstance(item, str) else None
+            if field is not None and f"{item}_precision" in fields:
+                item = partial_date_column(self.model, item)
+            elif isinstance(field, models.DateField):  # a DateTimeField is one too
+                item = date_column(self.model, item)
+            shown.append(item)
+        return shown
 
 
 class BilingualRelatedFilter(admin.RelatedFieldListFilter):

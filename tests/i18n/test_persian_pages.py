@@ -325,3 +325,19 @@ def test_the_persian_admin_says_in_persian_what_djangos_own_catalogue_left_engli
     ).content.decode()
     note = re.search(r'<p class="errornote">\s*(.*?)\s*</p>', page, re.S).group(1)
     assert note.startswith("لطفاً خطا"), note
+
+
+@pytest.mark.parametrize(("language", "year"), [("fa", "۲۰"), ("en", "20")])
+def test_the_admin_lists_dates_and_times_are_in_the_readers_digits(
+    researcher_client, language, year
+):
+    from tests.factories import PerpetratorFactory
+
+    PerpetratorFactory(ref="TEST-P-DIGITS", name_latin="Synthetic Datename")
+    html = researcher_client.get(
+        "/admin/perpetrators/perpetrator/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    cell = re.search(r'<td class="field-updated_at_in_readers_digits">(.*?)</td>', html).group(1)
+    # The last change, as Django's admin writes it, in the reader's digits (the Persian
+    # admin read "25 نوامبر 2026، 0:00").
+    assert year in cell and not (language == "fa" and re.search(r"[0-9]", cell)), cell
