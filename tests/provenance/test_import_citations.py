@@ -194,3 +194,24 @@ def test_a_draft_already_cited_in_full_is_published_by_a_list_without_a_source(
     assert run.code == 0, run.err
     assert Victim.objects.get(ref="TEST-LIST-1").is_published
     assert not Victim.objects.get(ref="TEST-LIST-2").is_published
+
+
+def test_a_row_refused_for_a_value_the_record_kept_says_which_and_why(tmp_path, manage, reviewer):
+    first = SourceFactory(title="First synthetic list")
+    second = SourceFactory(title="Second synthetic list")
+    row = {"ref": "TEST-LIST-3", "name_latin": "Testname Sevomi", "publication_status": "draft"}
+    assert import_list(manage, tmp_path, [{**row, "birth_year": "1960"}], first).code == 0
+
+    # The second list's own cells agree (born 1935, died 1955), but the record keeps its
+    # year of birth (1960) and takes the death date it lacked: died before being born.
+    again = [{**row, "birth_year": "1935", "death_date": "1955"}]
+    run = import_list(manage, tmp_path, again, second, name="second.csv")
+
+    assert run.code == 1
+    assert (
+        "row 2, death_date: The date of death is before the year of birth. The record keeps "
+        "its own values where this file differs, and they were checked with the row: Year of "
+        "birth 1960, not 1935 (import with --update to prefer the source's)." in run.err
+    )
+    assert "1 problem(s)" in run.err
+    assert Victim.objects.get(ref="TEST-LIST-3").death_date is None  # nothing written

@@ -30,6 +30,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from archive.core import provenance
+from archive.core.display import listed
 from archive.core.importing.readers import cell_text
 from archive.core.models import PublicationStatus, Publishable
 
@@ -113,6 +114,7 @@ class RowCiting:
         a record that exists, keeps the record's value where the source's differs."""
         instance._import_citations = []
         instance._import_demoted = {}
+        instance._import_kept = []  # (fact, the record's value, the file's) kept
         if self.source is None:
             return
         model = self._meta.model
@@ -130,6 +132,8 @@ class RowCiting:
                     version = provenance.record_value(instance, fact.claim) if not fact.text else ""
                     for attname, old in old_raw.items():
                         setattr(instance, attname, old)
+                    if version:
+                        instance._import_kept.append((fact, old_text, version))
                     if provenance.value_kind(model, fact.claim) is None or not version:
                         self.import_warnings.append(
                             _("%(where)s, %(column)s: differs from the record's; the record's "
@@ -141,6 +145,24 @@ class RowCiting:
                 elif changed and old_text:
                     instance._import_demoted[fact.claim] = old_text
             instance._import_citations.append((fact.claim, value, where))
+
+    @staticmethod
+    def kept_note(instance) -> str | None:
+        """Why a row may be refused by a check across its fields (a death before the
+        birth) that its own cells pass: the record kept its values where the file
+        differs, and the check read those. None when nothing was kept."""
+        kept = getattr(instance, "_import_kept", None)
+        if not kept:
+            return None
+        facts = listed(
+            _("%(fact)s %(record)s, not %(file)s")
+            % {"fact": fact.label, "record": record, "file": file}
+            for fact, record, file in kept
+        )
+        return _(
+            "The record keeps its own values where this file differs, and they were "
+            "checked with the row: %(facts)s (import with --update to prefer the source's)."
+        ) % {"facts": facts}
 
     @property
     def import_warnings(self) -> list[str]:

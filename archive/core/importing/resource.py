@@ -147,8 +147,13 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         try:
             instance.clean()
         except ValidationError as exc:
-            # A cell already refused leaves its field unset: say only what is new.
+            # A cell already refused leaves its field unset: say only what is new. A check
+            # across fields may have read values the record kept: say so.
+            note = self.kept_note(instance)
             for key, value in exc.update_error_dict({}).items():
+                if note:  # one problem still: its message says why
+                    *others, last = [m for error in value for m in ValidationError(error).messages]
+                    value = [*others, f"{last} {note}"]
                 errors.setdefault(key, value)
         self.check_permission(instance, errors)
         self.check_gate(instance, errors)
