@@ -109,3 +109,15 @@ def test_the_admin_sign_in_asks_for_the_one_time_code_in_persian(client):
     html = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
     assert "رمز یک‌بارمصرف:" in html
     assert "OTP Token" not in html
+
+
+def test_a_command_option_in_a_persian_message_is_isolated_so_its_dashes_stay_in_front(entries):
+    # In a right-to-left line, "(--update)" shows as "(update--)" unless the option is
+    # set apart as left-to-right text (U+2066 ... U+2069, or a left-to-right mark before).
+    bare = [
+        msgstr
+        for entry in entries
+        for msgstr in entry.msgstrs
+        if re.search(r"(?<![\u2066\u200e])--[a-z]", msgstr)
+    ]
+    assert bare == []
