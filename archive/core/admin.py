@@ -31,6 +31,7 @@ from archive.core.display import format_partial, localized_digits, localized_num
 from archive.core.models import (
     BilingualNameMixin,
     PublicationStatus,
+    Publishable,
     locked_for,
 )
 
@@ -199,17 +200,21 @@ def partial_date_column(model, field: str):
     return column
 
 
-def date_column(model, field: str):
-    """A list column showing a plain date or time (a record's last change) as Django's
-    admin does, in the reader's digits: the Persian admin read "25 نوامبر 2026، 0:00"."""
-    model_field = model._meta.get_field(field)
+def date_in_readers_digits(obj, field: str) -> str | None:
+    """A plain date or time of ``obj`` as Django's admin writes it, in the reader's digits:
+    the Persian admin read "25 نوامبر 2026، 0:00" (None when there is none)."""
+    value = getattr(obj, field)
+    if value is None:
+        return None
+    return localized_digits(display_for_field(value, obj._meta.get_field(field), ""))
 
-    @admin.display(description=model_field.verbose_name, ordering=field)
+
+def date_column(model, field: str):
+    """A list column showing a plain date or time (a record's last change)."""
+
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
     def column(obj):
-        value = getattr(obj, field)
-        if value is None:
-            return None
-        return localized_digits(display_for_field(value, model_field, ""))
+        return date_in_readers_digits(obj, field)
 
     column.__name__ = f"{field}_in_readers_digits"
     return column
@@ -312,11 +317,42 @@ class PublishableAdmin(BilingualLinksInListsMixin, PartialDatesInListsMixin, Sim
     - no deletion of a published record (withdraw it instead)."""
 
     actions = [send_for_review, publish, withdraw, return_to_draft]
-    workflow_readonly = ("publication_status", "published_at", "created_at", "updated_at")
+    # The workflow's dates are shown read-only through the methods below, in the reader's
+    # digits: Django's admin writes a model's date field itself, in Latin digits. None of
+    # the three is editable, so no form field takes their place.
+    workflow_readonly = ("publication_status", "published_at_shown", "created_at_shown",
+                         "updated_at_shown")  # fmt: skip
+    SHOWN = {"published_at": "published_at_shown", "created_at": "created_at_shown",
+             "updated_at": "updated_at_shown"}  # fmt: skip
     change_form_template = "admin/publishable_change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.workflow_readonly)
+
+    def get_fieldsets(self, request, obj=None):
+        """The admin's own fieldsets, naming the workflow's dates, show them as above."""
+
+        def shown(name):
+            if isinstance(name, str):
+                return self.SHOWN.get(name, name)
+            return tuple(shown(part) for part in name)  # fields on one line
+
+        return [
+            (title, {**options, "fields": [shown(name) for name in options["fields"]]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description=Publishable._meta.get_field("published_at").verbose_name)
+    def published_at_shown(self, obj):
+        return date_in_readers_digits(obj, "published_at")
+
+    @admin.display(description=Publishable._meta.get_field("created_at").verbose_name)
+    def created_at_shown(self, obj):
+        return date_in_readers_digits(obj, "created_at")
+
+    @admin.display(description=Publishable._meta.get_field("updated_at").verbose_name)
+    def updated_at_shown(self, obj):
+        return date_in_readers_digits(obj, "updated_at")
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -341,3 +341,19 @@ def test_the_admin_lists_dates_and_times_are_in_the_readers_digits(
     # The last change, as Django's admin writes it, in the reader's digits (the Persian
     # admin read "25 نوامبر 2026، 0:00").
     assert year in cell and not (language == "fa" and re.search(r"[0-9]", cell)), cell
+
+
+@pytest.mark.parametrize(("language", "pattern"), [("fa", r"^[^0-9]*۲۰[^0-9]*$"), ("en", r"20")])
+def test_a_records_workflow_dates_are_in_the_readers_digits_on_its_page(
+    researcher_client, language, pattern
+):
+    victim = VictimFactory(name_latin="Synthetic Datepage", name_fa="")
+    html = researcher_client.get(
+        f"/admin/victims/victim/{victim.pk}/change/", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    # Django wrote the record's "created" and "updated" itself, in Latin digits.
+    for name in ("created_at_shown", "updated_at_shown"):
+        shown = re.search(
+            rf'<div class="form-row field-{name}">.*?<div class="readonly">(.*?)</div>', html, re.S
+        ).group(1)
+        assert re.search(pattern, shown), shown
