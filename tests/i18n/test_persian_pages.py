@@ -357,3 +357,18 @@ def test_a_records_workflow_dates_are_in_the_readers_digits_on_its_page(
             rf'<div class="form-row field-{name}">.*?<div class="readonly">(.*?)</div>', html, re.S
         ).group(1)
         assert re.search(pattern, shown), shown
+
+
+def test_a_birth_year_typed_in_persian_digits_in_the_admin_reads_as_that_year(rf, researcher):
+    from django.contrib import admin
+
+    from victims.models import Victim
+
+    request = rf.get("/admin/victims/victim/add/")
+    request.user = researcher
+    form_class = admin.site._registry[Victim].get_form(request)
+    form = form_class({"birth_year": "۱۹۶۱"})
+    form.is_valid()
+    # The help gives "مثلاً ۱۹۶۱": a Persian keyboard types those digits.
+    assert "birth_year" not in form.errors
+    assert form.cleaned_data["birth_year"] == 1961
