@@ -147,15 +147,15 @@ def test_a_persian_reader_sees_the_row_in_persian_digits_and_why_a_date_is_not_o
 
 def _preview(page) -> tuple[list[str], list[dict]]:
     """The preview table's headings as read (tags dropped) and its rows, each by the
-    file's column name (the last word of its heading; the first column, the row's kind
-    of change, has none)."""
+    file's column name (the last word of its heading; the first column says what the
+    import does with the row)."""
     html = page.content.decode()
-    table = re.search(r'<table class="import-preview">(.*?)</table>', html, re.S).group(1)
+    table = re.search(r'<table class="import-preview"[^>]*>(.*?)</table>', html, re.S).group(1)
 
     def text(cell):
         return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
 
-    headings = [text(h) for h in re.findall(r"<th>(.*?)</th>", table, re.S)]
+    headings = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
     columns = [h.split()[-1] for h in headings[1:]]
     rows = [
         [text(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
@@ -205,7 +205,7 @@ def test_the_preview_marks_what_a_row_adds_without_style_attributes_the_csp_refu
     page = _upload(reviewer_client, text, source=SourceFactory().pk)
 
     html = page.content.decode()
-    table = re.search(r'<table class="import-preview">(.*?)</table>', html, re.S).group(1)
+    table = re.search(r'<table class="import-preview"[^>]*>(.*?)</table>', html, re.S).group(1)
     # The site's CSP (style-src 'self') refuses style attributes: the library wrote one
     # on every changed cell, and the browser dropped its colour with a console error.
     assert '<ins>Ali style="x" Karimi</ins>' in table  # a value's own text stays
@@ -306,3 +306,14 @@ def test_the_persian_import_screen_explains_a_file_with_no_data_in_persian(revie
     ).content.decode()  # fmt: skip
     assert "داده‌ای معتبر برای درون‌ریزی پیدا نشد" in page
     assert "No valid data to import" not in page
+
+
+def test_the_preview_can_be_scrolled_from_the_keyboard_and_names_each_column(reviewer_client):
+    page = _upload(reviewer_client, GOOD, source=SourceFactory().pk)
+
+    html = page.content.decode()
+    # axe-core: a region that scrolls sideways (a wide file) must take the keyboard's focus,
+    # and a column heading must not be empty (the first column says what each row does).
+    assert '<table class="import-preview" tabindex="0" aria-label="Preview">' in html
+    first = re.search(r'<table class="import-preview".*?<th[^>]*>(.*?)</th>', html, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", first).strip() == "Action"

@@ -142,6 +142,13 @@ def test_the_sign_in_page_asks_for_username_password_and_code_together(client):
     assert "otp_device" not in names
 
 
+@pytest.mark.parametrize(("language", "heading"), [("en", "Log in"), ("fa", "ورود")])
+def test_the_sign_in_page_has_a_heading_for_screen_readers(client, language, heading):
+    # Django's sign-in page has none (axe-core: page-has-heading-one).
+    html = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<h1 class="visually-hidden">{heading}</h1>' in html
+
+
 def test_username_password_and_app_code_sign_in_in_one_step(client, researcher):
     device = TOTPDevice.objects.create(user=researcher, name="phone", confirmed=True)
     StaticDevice.objects.create(user=researcher, name="backup", confirmed=True)
