@@ -211,7 +211,8 @@ def test_a_row_refused_for_a_value_the_record_kept_says_which_and_why(tmp_path, 
     assert (
         "row 2, death_date: The date of death is before the year of birth. The record keeps "
         "its own values where this file differs, and they were checked with the row: Year of "
-        "birth 1960, not 1935 (import with --update to prefer the source's)." in run.err
+        "birth 1960, not 1935 (to prefer the source's: --update, or “Prefer this source's "
+        "values” in the admin)." in run.err
     )
     assert "1 problem(s)" in run.err
     assert Victim.objects.get(ref="TEST-LIST-3").death_date is None  # nothing written

@@ -137,7 +137,8 @@ class RowCiting:
                     if provenance.value_kind(model, fact.claim) is None or not version:
                         self.import_warnings.append(
                             _("%(where)s, %(column)s: differs from the record's; the record's "
-                              "is kept (import with --update to prefer the source's)")
+                              "is kept (to prefer the source's: --update, or “Prefer this "
+                              "source's values” in the admin)")
                             % {"where": where, "column": column}
                         )  # fmt: skip
                         continue
@@ -161,7 +162,8 @@ class RowCiting:
         )
         return _(
             "The record keeps its own values where this file differs, and they were "
-            "checked with the row: %(facts)s (import with --update to prefer the source's)."
+            "checked with the row: %(facts)s (to prefer the source's: --update, or “Prefer "
+            "this source's values” in the admin)."
         ) % {"facts": facts}
 
     @property
