@@ -220,6 +220,18 @@ def date_column(model, field: str):
     return column
 
 
+def readonly_date(field: str):
+    """A record's date shown read-only on its page (a ``ModelAdmin`` method), as a list
+    column shows it (``date_in_readers_digits``)."""
+
+    @admin.display(description=Publishable._meta.get_field(field).verbose_name)
+    def shown(model_admin, obj):
+        return date_in_readers_digits(obj, field)
+
+    shown.__name__ = f"{field}_shown"
+    return shown
+
+
 class PartialDatesInListsMixin:
     """Every partial date in ``list_display`` shown at its precision, and every other date
     or time in the reader's digits."""
@@ -320,10 +332,9 @@ class PublishableAdmin(BilingualLinksInListsMixin, PartialDatesInListsMixin, Sim
     # The workflow's dates are shown read-only through the methods below, in the reader's
     # digits: Django's admin writes a model's date field itself, in Latin digits. None of
     # the three is editable, so no form field takes their place.
-    workflow_readonly = ("publication_status", "published_at_shown", "created_at_shown",
-                         "updated_at_shown")  # fmt: skip
     SHOWN = {"published_at": "published_at_shown", "created_at": "created_at_shown",
              "updated_at": "updated_at_shown"}  # fmt: skip
+    workflow_readonly = ("publication_status", *SHOWN.values())
     change_form_template = "admin/publishable_change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
@@ -342,17 +353,9 @@ class PublishableAdmin(BilingualLinksInListsMixin, PartialDatesInListsMixin, Sim
             for title, options in super().get_fieldsets(request, obj)
         ]
 
-    @admin.display(description=Publishable._meta.get_field("published_at").verbose_name)
-    def published_at_shown(self, obj):
-        return date_in_readers_digits(obj, "published_at")
-
-    @admin.display(description=Publishable._meta.get_field("created_at").verbose_name)
-    def created_at_shown(self, obj):
-        return date_in_readers_digits(obj, "created_at")
-
-    @admin.display(description=Publishable._meta.get_field("updated_at").verbose_name)
-    def updated_at_shown(self, obj):
-        return date_in_readers_digits(obj, "updated_at")
+    published_at_shown = readonly_date("published_at")
+    created_at_shown = readonly_date("created_at")
+    updated_at_shown = readonly_date("updated_at")
 
     def get_actions(self, request):
         actions = super().get_actions(request)
