@@ -372,3 +372,9 @@ def test_a_birth_year_typed_in_persian_digits_in_the_admin_reads_as_that_year(rf
     # The help gives "مثلاً ۱۹۶۱": a Persian keyboard types those digits.
     assert "birth_year" not in form.errors
     assert form.cleaned_data["birth_year"] == 1961
+
+
+def test_the_persian_admins_search_box_is_labelled_in_persian(researcher_client):
+    html = researcher_client.get("/admin/victims/victim/", HTTP_ACCEPT_LANGUAGE="fa").content
+    # The search icon is the box's label: a screen reader read it as "Search".
+    assert 'alt="جستجو"' in html.decode()
