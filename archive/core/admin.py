@@ -336,6 +336,12 @@ class PublishableAdmin(BilingualLinksInListsMixin, PartialDatesInListsMixin, Sim
              "updated_at": "updated_at_shown"}  # fmt: skip
     workflow_readonly = ("publication_status", *SHOWN.values())
     change_form_template = "admin/publishable_change_form.html"
+    # Whole numbers (a year of birth, a count of children) in a text box that takes the
+    # digits a Persian keyboard types: Chromium's number box drops "۱۹۶۱" as it is typed,
+    # and the form field reads either script's digits.
+    formfield_overrides = {
+        models.IntegerField: {"widget": forms.TextInput(attrs={"inputmode": "numeric", "size": 8})}
+    }
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.workflow_readonly)

@@ -42,3 +42,24 @@ def test_the_actions_bar_counts_the_ticked_rows_in_the_readers_digits(
 
     assert counter.inner_text().strip() == after  # Django's actions.js wrote "2 از 5"
     assert refused == []
+
+
+def test_a_year_typed_with_a_persian_keyboard_is_saved_in_the_admin(
+    new_context, live_server, staff
+):
+    from victims.models import Victim
+
+    victim = VictimFactory(ref="TEST-E2E-FAYEAR", name_latin="Synthetic Yearrow",
+                           publication_status="draft", birth_year=None)  # fmt: skip
+    page = new_context(locale="fa-IR").new_page()
+    sign_in(page, live_server.url, staff("e2e-fa-year", RESEARCHER))
+    page.goto(f"{live_server.url}/admin/victims/victim/{victim.pk}/change/")
+
+    # A Persian keyboard types Persian digits; a number box (type="number") dropped them.
+    page.locator("input[name=birth_year]").press_sequentially("۱۹۶۱")
+    assert page.input_value("input[name=birth_year]") == "۱۹۶۱"
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+
+    assert page.locator(".errornote").count() == 0
+    assert Victim.objects.get(pk=victim.pk).birth_year == 1961
