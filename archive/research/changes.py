@@ -1,12 +1,14 @@
 """One log of every change: the rows django-simple-history keeps for each tracked model,
-merged newest first into one list.
+merged newest first into one list; the rows a statement wrote at one moment (an import's
+batch) are one line, counted.
 
 The cost of a page is bounded whatever the size of the history: each model gives at most
-one page of rows after the cursor (one query, served by the index on ``history_date``),
-``heapq.merge`` keeps the newest, and the rows shown then cost one query per model for the
-versions before them, one for the records themselves and one per kind of linked record
-named in a change. Pages go back in time with a cursor (date, model, history id), never an
-offset, so the thousandth page costs what the first does.
+one page of moments after the cursor (one query, served by the index on ``history_date``),
+``heapq.merge`` keeps the newest, and the lines shown then cost one query per model for
+their rows, one for the versions before them, one for the records themselves, one per kind
+of linked record named in a change, and one for the batches' counts. Pages go back in
+time with a cursor (date, model, history id), never an offset, so the thousandth page
+costs what the first does.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -125,6 +128,7 @@ class Change:
     previous: models.Model | None = None
     record: models.Model | None = None  # the record as it is now; None once deleted
     fields: list[FieldChange] = field(default_factory=list)
+    is_batch = False
 
     @property
     def key(self):
@@ -187,7 +191,7 @@ class Change:
 
 @dataclass
 class Page:
-    changes: list[Change]
+    changes: list  # of Change and Batch
     next_cursor: Cursor | None
 
 
@@ -197,6 +201,58 @@ def _diffed_fields(row) -> list[models.Field]:
         for f in row.tracked_fields
         if f.name not in _BOOKKEEPING and not getattr(f, "auto_now", False)
     ]
+
+
+@dataclass
+class Part:
+    """Rows of a batch alike in kind, reason and author."""
+
+    kind: str
+    count: int
+    reason: str
+    user: object = None
+
+
+@dataclass
+class Batch:
+    """Rows of one model written at one moment by one statement (an import's batch, a
+    bulk action): one line of the log, counted, instead of one line a row. An import of
+    10,000 people writes some 90,000 rows (each cited cell is a citation); shown one by
+    one, they buried every edit made by hand for a thousand pages."""
+
+    model: type[models.Model]
+    date: datetime
+    count: int
+    top: int  # the highest history id: its place among the log's lines
+    low: int  # the lowest: where the next page starts
+    first_ref: str = ""
+    last_ref: str = ""
+    parts: list[Part] = field(default_factory=list)
+    is_batch = True
+
+    @property
+    def key(self):
+        return (self.date, label(self.model), self.top)
+
+    @property
+    def type_name(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def users(self) -> list:
+        return list(dict.fromkeys(part.user for part in self.parts if part.user is not None))
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(dict.fromkeys(part.reason for part in self.parts if part.reason))
+
+
+def _history(model):
+    return getattr(model, model._meta.simple_history_manager_attribute).model
+
+
+def _has_ref(model) -> bool:
+    return any(f.name == "ref" for f in model._meta.concrete_fields)
 
 
 def changes_page(
@@ -209,40 +265,118 @@ def changes_page(
     size: int = PAGE_SIZE,
 ) -> Page:
     """One page of changes, newest first, of ``models_shown``: by ``user`` (a user or
-    None for everyone), from ``start`` (included) to ``end`` (excluded), after ``cursor``."""
-    streams = []
+    None for everyone), from ``start`` (included) to ``end`` (excluded), after ``cursor``.
+
+    A model's rows that share their moment (``history_date``) are one line, a ``Batch``,
+    where there are several. A batch is counted whole and never split between pages: the
+    cursor after it is its lowest history id, and all its rows have its date."""
+    streams, horizon = [], None
     for model in models_shown:
-        history = getattr(model, model._meta.simple_history_manager_attribute).model
-        pk_name = model._meta.pk.attname
-        rows = history.objects.all()
-        if user is not None:
-            rows = rows.filter(history_user=user)
-        if start is not None:
-            rows = rows.filter(history_date__gte=start)
-        if end is not None:
-            rows = rows.filter(history_date__lt=end)
-        if cursor is not None:
-            rows = rows.filter(cursor.condition(model))
-        earlier = history.objects.filter(
-            Q(history_date__lt=OuterRef("history_date"))
-            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
-            **{pk_name: OuterRef(pk_name)},
-        ).order_by("-history_date", "-history_id")
-        rows = (
-            rows.select_related("history_user")
-            .annotate(previous_id=Subquery(earlier.values("history_id")[:1]))
-            .order_by("-history_date", "-history_id")[: size + 1]
-        )
-        streams.append([Change(model, row) for row in rows])
-    merged = list(heapq.merge(*streams, key=lambda change: change.key, reverse=True))
-    shown = merged[:size]
-    more = len(merged) > size
-    _complete(shown)
+        entries, complete = _model_entries(model, user, start, end, cursor, size)
+        streams.append(entries)
+        if not complete and (horizon is None or entries[-1].key > horizon):
+            # Beyond its last line this model was not read: no line older than that may
+            # be shown yet, or the cursor would pass over the model's unread rows.
+            horizon = entries[-1].key
+    merged = list(heapq.merge(*streams, key=lambda entry: entry.key, reverse=True))
+    ready = [e for e in merged if horizon is None or e.key >= horizon]
+    shown = ready[:size]
+    more = len(merged) > len(shown) or horizon is not None
+    _complete([e for e in shown if not e.is_batch])
     next_cursor = None
     if more and shown:
         last = shown[-1]
-        next_cursor = Cursor(last.row.history_date, label(last.model), last.row.history_id)
+        low = last.low if last.is_batch else last.row.history_id
+        next_cursor = Cursor(last.key[0], label(last.model), low)
     return Page(shown, next_cursor)
+
+
+READS = 3  # pages of rows a model reads for one page of the log, at most
+
+
+def _model_entries(model, user, start, end, cursor, size) -> tuple[list, bool]:
+    """The newest lines of ``model``'s history after the cursor, and whether they are all
+    there are. Each read is two queries at most, served by the index on
+    ``history_date``: a page of rows, then the counts of the moments that have several
+    (their rows counted whole, wherever they stop). A read that ends in a batch reads on
+    below it (``READS`` times at most), so that an import does not fill a page alone."""
+    history = _history(model)
+    pk_name = model._meta.pk.attname
+    rows = history.objects.all()
+    if user is not None:
+        rows = rows.filter(history_user=user)
+    if start is not None:
+        rows = rows.filter(history_date__gte=start)
+    if end is not None:
+        rows = rows.filter(history_date__lt=end)
+    if cursor is not None:
+        rows = rows.filter(cursor.condition(model))
+    earlier = history.objects.filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")),
+        **{pk_name: OuterRef(pk_name)},
+    ).order_by("-history_date", "-history_id")
+    entries: list = []
+    below = rows
+    for _read in range(READS):
+        page = list(
+            below.select_related("history_user")
+            .annotate(previous_id=Subquery(earlier.values("history_id")[:1]))
+            .order_by("-history_date", "-history_id")[: size + 1 - len(entries)]
+        )
+        complete = len(page) <= size - len(entries)
+        by_date: dict[datetime, list] = {}
+        for row in page:  # newest first; a moment's rows are side by side
+            by_date.setdefault(row.history_date, []).append(row)
+        last = page[-1].history_date if page else None
+        several = [
+            d for d, found in by_date.items() if len(found) > 1 or (d == last and not complete)
+        ]
+        batches = _batches(model, rows, several) if several else {}
+        for moment, found in by_date.items():
+            batch = batches.get(moment)
+            if batch is not None and batch.count > 1:
+                entries.append(batch)
+            else:
+                entries.append(Change(model, found[0]))
+        if complete or len(entries) > size:
+            break
+        # Every row of the last moment is counted in its line: read on below it.
+        below = rows.filter(history_date__lt=last)
+    return entries, complete and len(entries) <= size
+
+
+def _batches(model, rows, moments) -> dict:
+    """The batches of ``model`` at ``moments``, counted by kind, reason and author."""
+    refs = {"first_ref": Min("ref"), "last_ref": Max("ref")} if _has_ref(model) else {}
+    parts = list(
+        rows.filter(history_date__in=moments)
+        .order_by()
+        .values("history_date", "history_type", "history_change_reason", "history_user")
+        .annotate(n=Count("history_id"), top=Max("history_id"), low=Min("history_id"), **refs)
+        .order_by("history_date", "history_type", "history_change_reason")
+    )
+    ids = {p["history_user"] for p in parts if p["history_user"] is not None}
+    users = get_user_model()._base_manager.in_bulk(ids) if ids else {}
+    out: dict[datetime, Batch] = {}
+    for p in parts:
+        batch = out.setdefault(
+            p["history_date"], Batch(model, p["history_date"], 0, p["top"], p["low"])
+        )
+        batch.count += p["n"]
+        batch.top, batch.low = max(batch.top, p["top"]), min(batch.low, p["low"])
+        if refs:
+            batch.first_ref = min(filter(None, (batch.first_ref, p["first_ref"])), default="")
+            batch.last_ref = max(batch.last_ref, p["last_ref"] or "")
+        batch.parts.append(
+            Part(
+                {"+": "created", "-": "deleted"}.get(p["history_type"], "changed"),
+                p["n"],
+                shown_reason(p["history_change_reason"]),
+                users.get(p["history_user"]),
+            )
+        )
+    return out
 
 
 def _complete(changes: list[Change]) -> None:

@@ -253,3 +253,78 @@ def test_a_citations_claim_changed_is_shown_by_its_labels(researcher_client, res
 
     assert "Name in Latin script" in newest and "Other spellings and aliases" in newest
     assert "name_latin" not in newest
+
+
+def import_people(tmp_path, count, *, reviewer, name="synthetic-list.csv"):
+    """``count`` synthetic published people imported from a file by ``reviewer``, each
+    filled cell cited to a synthetic source: one statement writes them all at one moment,
+    as an import does."""
+    from django.core.management import call_command
+
+    path = tmp_path / name
+    lines = ["ref,name_latin,birth_year,publication_status"]
+    lines += [
+        f"TEST-LOG-{n:03},Testname Imported{n},19{50 + n % 40},published" for n in range(count)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = SourceFactory(title="Synthetic list for the change log")
+    call_command("import_records", "victims", str(path), "--as", reviewer.username,
+                 "--source", str(source.pk), verbosity=0)  # fmt: skip
+
+
+def test_an_import_is_one_line_a_record_type_counted_and_the_hand_edits_before_it_still_show(
+    researcher_client, researcher, reviewer, tmp_path
+):
+    victim = VictimFactory(publication_status="draft", name_latin="Testname Handmade")
+    edit(victim, researcher, "spelling in the 1990 list", name_latin="Testname Handmadeh")
+    import_people(tmp_path, 60, reviewer=reviewer)
+
+    rows = log_rows(researcher_client.get(LOG))
+
+    people = next(r for r in rows if "TEST-LOG-000" in r)
+    assert "<strong>60 created</strong>" in people and "TEST-LOG-059" in people
+    assert "import from synthetic-list.csv" in people and "reviewer" in people
+    citations = next(r for r in rows if "Citations" in r)
+    assert "<strong>120 created</strong>" in citations  # a name and a year of birth, each cited
+    assert not any("Testname Imported" in r for r in rows)  # no line a row
+    assert any("Testname Handmadeh" in r and "spelling in the 1990 list" in r for r in rows)
+
+
+def test_the_count_of_an_import_reads_in_persian_digits_on_a_persian_page(
+    researcher_client, reviewer, tmp_path
+):
+    import_people(tmp_path, 12, reviewer=reviewer)
+
+    rows = log_rows(researcher_client.get(LOG, HTTP_ACCEPT_LANGUAGE="fa"))
+
+    people = next(r for r in rows if "TEST-LOG-000" in r)
+    assert re.search(r"<strong>۱۲ ساخته شد</strong>", people)
+    assert "درون‌ریزی از synthetic-list.csv" in people
+
+
+def test_no_change_is_shown_twice_or_lost_when_batches_and_edits_fill_many_pages(
+    researcher, reviewer, tmp_path
+):
+    from archive.research import changes
+
+    for n in range(3):
+        edit(VictimFactory(publication_status="draft"), researcher, f"edit {n}", name_latin="X")
+    import_people(tmp_path, 7, reviewer=reviewer, name="first.csv")
+    edit(VictimFactory(publication_status="draft"), researcher, "between", name_latin="Y")
+    import_people(tmp_path, 5, reviewer=reviewer, name="second.csv")
+    models = changes.tracked_models()
+    kept = sum(changes._history(m).objects.count() for m in models)
+
+    counted, lines, cursor = 0, [], None
+    for _page in range(100):
+        page = changes.changes_page(models, cursor=cursor, size=3)
+        for line in page.changes:
+            counted += line.count if line.is_batch else 1
+            lines.append(line.key)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+
+    assert counted == kept
+    assert len(lines) == len(set(lines))
+    assert lines == sorted(lines, reverse=True)  # newest first throughout
