@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import ManagementUtility
+from django.urls import reverse
 
 HEADER = ["ref", "name_latin", "name_fa", "father_name", "gender", "birth_year",
           "publication_status"]  # fmt: skip
@@ -42,6 +44,30 @@ class Run:
     @property
     def text(self):
         return self.out + self.err
+
+
+def upload(client, text, name="list.csv", headers=None, **extra):
+    """The admin's import screen sent ``text`` as a file: the preview."""
+    url = reverse("admin:victims_victim_import")
+    return client.post(
+        url,
+        {
+            "format": format_value(client, url),
+            "import_file": SimpleUploadedFile(name, text.encode("utf-8"), "text/csv"),
+            **extra,
+        },
+        headers=headers,
+    )
+
+
+def import_through_admin(client, text, **extra):
+    """``text`` imported through the admin: the preview, then its confirmation."""
+    preview = upload(client, text, **extra)
+    form = preview.context["confirm_form"]
+    return client.post(
+        reverse("admin:victims_victim_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tests.factories import SourceFactory
-from tests.imports.conftest import format_value
+from tests.imports.conftest import format_value, import_through_admin, upload
 from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
@@ -21,22 +21,9 @@ GOOD = (
 )
 
 
-def _upload(client, text, name="list.csv", headers=None, **extra):
-    url = reverse("admin:victims_victim_import")
-    return client.post(
-        url,
-        {
-            "format": format_value(client, url),
-            "import_file": SimpleUploadedFile(name, text.encode("utf-8"), "text/csv"),
-            **extra,
-        },
-        headers=headers,
-    )
-
-
 def test_a_reviewer_imports_a_file_through_preview_and_confirm(reviewer_client, reviewer):
     source = SourceFactory(title="Synthetic list the file comes from")
-    preview = _upload(reviewer_client, GOOD, source=source.pk)
+    preview = upload(reviewer_client, GOOD, source=source.pk)
     assert preview.status_code == 200
     assert Victim.objects.count() == 0  # the preview writes nothing
     form = preview.context["confirm_form"]
@@ -64,7 +51,7 @@ def test_a_reviewer_imports_a_file_through_preview_and_confirm(reviewer_client, 
 def _import_message(client, source, language) -> str:
     """The one message the admin shows after a file (``GOOD``) is previewed and confirmed."""
     headers = {"accept-language": language}
-    preview = _upload(client, GOOD, source=source.pk, headers=headers)
+    preview = upload(client, GOOD, source=source.pk, headers=headers)
     form = preview.context["confirm_form"]
     done = client.post(
         reverse("admin:victims_victim_process_import"),
@@ -111,7 +98,7 @@ def test_a_file_sent_again_counts_its_rows_as_unchanged_not_as_refused(
 
 
 def test_the_admin_refuses_to_publish_a_row_when_no_source_is_chosen(reviewer_client):
-    page = _upload(reviewer_client, GOOD)
+    page = upload(reviewer_client, GOOD)
 
     text = page.content.decode()
     assert "this row publishes the record, but the import cites no source" in text
@@ -119,7 +106,7 @@ def test_the_admin_refuses_to_publish_a_row_when_no_source_is_chosen(reviewer_cl
 
 
 def test_the_preview_shows_the_same_row_errors_as_the_command(reviewer_client):
-    page = _upload(reviewer_client, GOOD.replace("1955", "nineteen-fifty"))
+    page = upload(reviewer_client, GOOD.replace("1955", "nineteen-fifty"))
 
     text = page.content.decode()
     assert "&#x27;nineteen-fifty&#x27; is not a year" in text
@@ -132,7 +119,7 @@ def test_a_persian_reader_sees_the_row_in_persian_digits_and_why_a_date_is_not_o
 ):
     text = GOOD.replace("1988-08,published", "1988-13,draft").replace("T-2,,", "T-2,Testname,")
     text = text.replace(",1988,draft", ",1988-02-30,draft")
-    page = _upload(reviewer_client, text, headers={"accept-language": "fa"})
+    page = upload(reviewer_client, text, headers={"accept-language": "fa"})
 
     shown = page.content.decode()
     assert "ردیف ۲" in shown and "ردیف ۳" in shown  # the header is row 1
@@ -185,7 +172,7 @@ def test_the_preview_heads_its_columns_and_writes_numbers_and_choices_as_the_rea
     reviewer_client, language, headings, first, second
 ):
     source = SourceFactory(title="Synthetic list the file comes from")
-    page = _upload(reviewer_client, GOOD, source=source.pk, headers={"accept-language": language})
+    page = upload(reviewer_client, GOOD, source=source.pk, headers={"accept-language": language})
 
     shown, rows = _preview(page)
     columns = ["birth_year", "death_date", "publication_status"]
@@ -202,7 +189,7 @@ def test_the_preview_marks_what_a_row_adds_without_style_attributes_the_csp_refu
     reviewer_client,
 ):
     text = 'ref,name_latin\nT-1,Ali style="x" Karimi\n'
-    page = _upload(reviewer_client, text, source=SourceFactory().pk)
+    page = upload(reviewer_client, text, source=SourceFactory().pk)
 
     html = page.content.decode()
     table = re.search(r'<table class="import-preview"[^>]*>(.*?)</table>', html, re.S).group(1)
@@ -235,20 +222,11 @@ def test_a_persian_windows_file_is_explained_in_the_admin_as_the_command_explain
 
 
 def test_a_researcher_cannot_publish_through_the_import_screen(researcher_client):
-    page = _upload(researcher_client, GOOD)
+    page = upload(researcher_client, GOOD)
 
     text = page.content.decode()
     assert "only a reviewer may publish" in text
     assert reverse("admin:victims_victim_process_import") not in text
-
-
-def _import_through_admin(client, text, **extra):
-    preview = _upload(client, text, **extra)
-    form = preview.context["confirm_form"]
-    return client.post(
-        reverse("admin:victims_victim_process_import"),
-        {name: form.initial.get(name, "") for name in form.fields},
-    )
 
 
 @pytest.mark.parametrize(
@@ -259,12 +237,12 @@ def test_the_admin_import_keeps_a_differing_date_as_a_version_unless_the_source_
 ):
     first = SourceFactory(title="Synthetic first list")
     second = SourceFactory(title="Synthetic second list")
-    _import_through_admin(reviewer_client, GOOD, source=first.pk)
+    import_through_admin(reviewer_client, GOOD, source=first.pk)
     other = GOOD.replace("1955,1988-08", "1955,1988-09").replace(
         "T-2,,مریم احمدی,,1988,draft\n", ""
     )
 
-    _import_through_admin(reviewer_client, other, source=second.pk, prefer_source=prefer)
+    import_through_admin(reviewer_client, other, source=second.pk, prefer_source=prefer)
 
     ali = Victim.objects.get(ref="T-1")
     assert ali.death_date.isoformat()[:7] == record_date
@@ -283,7 +261,7 @@ def test_after_an_admin_import_searches_are_planned_for_the_victims_it_wrote(rev
         title="Synthetic list the file comes from", publication_status="published"
     )
     rows = "".join(f"TEST-PLAN-{i},Testname Planned{i},,,1988-08,draft\n" for i in range(400))
-    preview = _upload(reviewer_client, GOOD.splitlines()[0] + "\n" + rows, source=source.pk)
+    preview = upload(reviewer_client, GOOD.splitlines()[0] + "\n" + rows, source=source.pk)
     form = preview.context["confirm_form"]
     done = reviewer_client.post(
         reverse("admin:victims_victim_process_import"),
@@ -309,7 +287,7 @@ def test_the_persian_import_screen_explains_a_file_with_no_data_in_persian(revie
 
 
 def test_the_preview_can_be_scrolled_from_the_keyboard_and_names_each_column(reviewer_client):
-    page = _upload(reviewer_client, GOOD, source=SourceFactory().pk)
+    page = upload(reviewer_client, GOOD, source=SourceFactory().pk)
 
     html = page.content.decode()
     # axe-core: a region that scrolls sideways (a wide file) must take the keyboard's focus,

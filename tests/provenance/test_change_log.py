@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.admin_forms import VICTIM_FORM_REST
 from tests.conftest import signed_in
 from tests.factories import SourceFactory, SubmissionFactory, VictimFactory
+from tests.imports.conftest import import_through_admin
 from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +329,21 @@ def test_no_change_is_shown_twice_or_lost_when_batches_and_edits_fill_many_pages
     assert counted == kept
     assert len(lines) == len(set(lines))
     assert lines == sorted(lines, reverse=True)  # newest first throughout
+
+
+def test_an_import_through_the_admin_is_one_line_a_record_type_too(reviewer_client):
+    source = SourceFactory(title="Synthetic list the file comes from")
+    rows = "".join(f"TEST-ADM-{n},Testname Admin{n},19{60 + n},published\n" for n in range(4))
+    done = import_through_admin(
+        reviewer_client, "ref,name_latin,birth_year,publication_status\n" + rows,
+        source=source.pk,
+    )  # fmt: skip
+    assert done.status_code == 302
+
+    rows = log_rows(reviewer_client.get(LOG))
+
+    people = next(r for r in rows if "TEST-ADM-0" in r)
+    assert "<strong>4 created</strong>" in people and "TEST-ADM-3" in people
+    assert "import from list.csv" in people
+    assert any("<strong>8 created</strong>" in r for r in rows if "Citations" in r)
+    assert not any("Testname Admin" in r for r in rows)

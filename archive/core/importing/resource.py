@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields as ie_fields
 from import_export import resources, widgets
@@ -56,6 +57,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.source = kwargs.get("source")
         self.prefer_source = bool(kwargs.get("prefer_source"))
         self.new_references: list[str] = []
+        self.moment = timezone.now()
         for column in self.fields.values():
             widget = column.widget
             if isinstance(widget, NamedRecordWidget):
@@ -66,6 +68,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user") or self.user
         self.file_name = kwargs.get("file_name") or self.file_name
+        self.moment = timezone.now()
         missing = self.missing_columns([normalise_header(h) for h in dataset.headers or []])
         if missing:
             raise ValidationError(self.missing_message(missing))
@@ -98,10 +101,17 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         return ReaderDiff
 
     def _on_reference_created(self, obj):
+        self.mark(obj)
+        self.new_references.append(f"{obj._meta.verbose_name} '{obj}'")
+
+    def mark(self, obj) -> None:
+        """What the history keeps of a write of this import: why, by whom, and when. One
+        moment for the whole import, as the command's bulk writes have: the change log
+        counts an import as one line a kind of record, not one a row."""
         obj._change_reason = self.change_reason()
         if history_user(self.user) is not None:
             obj._history_user = self.user
-        self.new_references.append(f"{obj._meta.verbose_name} '{obj}'")
+        obj._history_date = self.moment
 
     def change_reason(self) -> str:
         return _import_reason(self.file_name)
@@ -281,7 +291,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
             instance.refresh_name_keys()
         if isinstance(instance, Publishable):
             instance.stamp_first_publication()
-        instance._change_reason = self.change_reason()
+        self.mark(instance)
 
     def before_save_instance(self, instance, row, **kwargs):
         self.prepare_instance(instance)
@@ -299,9 +309,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         """The admin's import: the row's citations, saved one by one (with history)."""
         new, demoted = self.citations_to_write([instance])
         for citation in [*(row.as_model() for row in new), *demoted]:
-            citation._change_reason = self.change_reason()
-            if history_user(self.user) is not None:
-                citation._history_user = self.user
+            self.mark(citation)
             citation.save()
 
     # Export: what the user may see (``PermissionRules.filter_export``), in the key's order.
