@@ -1,7 +1,9 @@
-"""The Persian admin in Chromium against a live server: the counts Django's admin scripts
-write in the page (the actions bar's "2 of 5 selected") are in the reader's digits, and
-the English admin's stay as Django writes them. The people are synthetic (refs
-TEST-E2E-FA...)."""
+"""The Persian admin in Chromium against a live server: the numbers Django's admin scripts
+write in the page (the actions bar's "2 of 5 selected", a date field's calendar) are in
+the reader's digits, and the English admin's stay as Django writes them. The people are
+synthetic (refs TEST-E2E-FA...)."""
+
+from datetime import date
 
 import pytest
 
@@ -63,3 +65,42 @@ def test_a_year_typed_with_a_persian_keyboard_is_saved_in_the_admin(
 
     assert page.locator(".errornote").count() == 0
     assert Victim.objects.get(pk=victim.pk).birth_year == 1961
+
+
+@pytest.mark.parametrize(
+    ("locale", "caption", "days", "day"),
+    [
+        ("fa-IR", "آگوست ۱۹۸۸", ["۱", "۲", "۳"], "۱۵"),
+        ("en-GB", "August 1988", ["1", "2", "3"], "15"),
+    ],
+    ids=["persian", "english"],
+)
+def test_the_date_calendar_shows_the_readers_digits_and_writes_the_date_the_form_reads(
+    new_context, live_server, staff, locale, caption, days, day
+):
+    from victims.models import Victim
+
+    victim = VictimFactory(ref="TEST-E2E-FACAL", name_latin="Synthetic Calendarrow",
+                           publication_status="draft", arrest_date=date(1988, 8, 1),
+                           arrest_date_precision="day")  # fmt: skip
+    page = new_context(locale=locale).new_page()
+    refused = []  # what the Content Security Policy blocked, as the console reports it
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    sign_in(page, live_server.url, staff("e2e-fa-calendar", RESEARCHER))
+    page.goto(f"{live_server.url}/admin/victims/victim/{victim.pk}/change/")
+
+    # Django's calendar (DateTimeShortcuts), opened beside the date of arrest: August 1988.
+    page.locator("#id_arrest_date ~ .datetimeshortcuts a[id^=calendarlink]").click()
+    calendar = page.locator(".calendarbox:visible")
+    assert calendar.locator("caption").text_content() == caption  # Persian pages: "آگوست 1988"
+    links = calendar.locator("td a")
+    assert links.all_inner_texts()[:3] == days  # Persian pages wrote 1, 2, 3
+    links.get_by_text(day, exact=True).click()
+
+    # The input holds the date as the form field reads it, whatever digits were shown.
+    assert page.input_value("#id_arrest_date") == "1988-08-15"
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+    assert page.locator(".errornote").count() == 0
+    assert Victim.objects.get(pk=victim.pk).arrest_date == date(1988, 8, 15)
+    assert refused == []

@@ -295,3 +295,33 @@ def test_the_preview_can_be_scrolled_from_the_keyboard_and_names_each_column(rev
     assert '<table class="import-preview" tabindex="0" aria-label="Preview">' in html
     first = re.search(r'<table class="import-preview".*?<th[^>]*>(.*?)</th>', html, re.S).group(1)
     assert re.sub(r"<[^>]+>", "", first).strip() == "Action"
+
+
+SOURCES = (
+    "id,kind,title,is_private,received_date\n"
+    ",testimony,Synthetic testimony,yes,2024-03-01\n"
+    ",ngo_report,Synthetic report,no,\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "cells"),
+    [("fa", "شناسه id", ["بله", "خیر"]), ("en", "id", ["yes", "no"])],
+)
+def test_the_preview_names_the_id_column_and_writes_yes_or_no_in_the_readers_language(
+    reviewer_client, language, heading, cells
+):
+    url = reverse("admin:sources_source_import")
+    page = reviewer_client.post(
+        url,
+        {"format": format_value(reviewer_client, url),
+         "import_file": SimpleUploadedFile("sources.csv", SOURCES.encode(), "text/csv")},
+        headers={"accept-language": language},
+    )  # fmt: skip
+
+    shown, rows = _preview(page)
+    # The id column, headed as the others: its name in the reader's language, the
+    # file's column name beneath (Persian pages wrote "id" alone, in Latin).
+    assert shown[1] == heading
+    # A yes/no cell as the reader reads it (Persian pages wrote "yes" and "no").
+    assert [row["is_private"] for row in rows] == cells

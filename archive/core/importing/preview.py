@@ -1,7 +1,8 @@
 """The admin's import preview as a Persian reader reads it: each column headed by its
 field's name in Persian (the file's column name beneath it, as the file's first row must
-give it), and in the cells numbers and dates in Persian digits and choices by their
-Persian label ("پیش‌نویس", not "draft"; "۱۹۶۱", not "1961"). Names, refs, places and
+give it; "شناسه" over "id"), and in the cells numbers and dates in Persian digits, choices
+and yes or no by their Persian label ("پیش‌نویس", not "draft"; "بله", not "yes"; "۱۹۶۱",
+not "1961"). Names, refs, places and
 other text are shown as the file gives them: they are data. An English screen keeps the
 library's preview: the file's column names and values."""
 
@@ -16,15 +17,20 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from import_export.resources import Diff
 
 from archive.core.digits import number
 from archive.core.display import reads_persian
-from archive.core.importing.widgets import ChoiceWidget
+from archive.core.importing.widgets import BooleanWordWidget, ChoiceWidget
 
 # The colour diff_prettyHtml gives an ``ins`` or ``del`` tag. Only its own tags match: it
 # escapes "<" in every value (a value may hold ' style="..."' as text, left as it is).
 _STYLE = re.compile(r'(<(?:ins|del)) style="[^"]*"')
+
+# The heading of an ``id`` column (the record's number in the archive: a source's, a
+# hearing's), the key Django adds to a model.
+ID = _("ID")
 
 # Model fields whose cells are numbers or dates ("1961", "1988-08", "35.79052").
 _NUMERIC = (models.IntegerField, models.DecimalField, models.FloatField, models.DateField)
@@ -61,6 +67,8 @@ def headers(resource) -> list[str]:
 def _heading(resource, column):
     field = _model_field(resource, column)
     name = getattr(field, "verbose_name", None)
+    if getattr(field, "auto_created", False) and field.primary_key:
+        name = ID  # Django names the key it adds "ID", a name in no catalogue
     if name is None or not _translated(name):
         return str(column.column_name)
     return format_html(
@@ -70,8 +78,11 @@ def _heading(resource, column):
 
 def _reading(resource, column) -> Callable[[str], str] | None:
     """How a Persian reader reads a column's cells, or None: as the file gives them."""
-    if isinstance(column.widget, ChoiceWidget):
-        labels = {str(value): label for value, label in column.widget.choices}
+    widget = column.widget
+    if isinstance(widget, (ChoiceWidget, BooleanWordWidget)):
+        # A choice, or yes or no, by its label; the cell is the value as the widget writes
+        # it ("draft", "yes").
+        labels = {widget.render(value): label for value, label in widget.choices}
         return lambda text: str(labels.get(text, text))
     field = _model_field(resource, column)
     if isinstance(field, _NUMERIC) and not field.choices:

@@ -92,6 +92,10 @@ class BooleanWordWidget(widgets.BooleanWidget):
 
     TRUE = {"yes", "true", "1", "y", "بله"}
     FALSE = {"no", "false", "0", "n", "", "خیر"}
+    # Each value by its label, as the import preview shows a cell to a Persian reader
+    # (archive.core.importing.preview): the words of the admin's own yes/no filter,
+    # "بله" and "خیر", which ``clean`` reads back.
+    choices = ((True, _("Yes")), (False, _("No")))
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value).lower()
