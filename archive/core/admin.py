@@ -27,6 +27,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive.core import provenance
 from archive.core.dates import DAY, PartialDate
+from archive.core.digits import ascii_digits
 from archive.core.display import format_partial, localized_digits, localized_number
 from archive.core.models import (
     BilingualNameMixin,
@@ -84,6 +85,26 @@ class GuardedForm(forms.ModelForm):
             self.add_error(None, locked_message(locked))
 
 
+class ReadersDateField(forms.DateField):
+    """A date as a Persian keyboard types it ("۱۹۸۸-۰۸-۱۵") read as the date it is:
+    Django's date field parses ASCII digits only, and refused it as "not a valid date"."""
+
+    def to_python(self, value):
+        return super().to_python(ascii_digits(value) if isinstance(value, str) else value)
+
+
+# The admin's form fields for what a Persian keyboard types, on every admin and inline
+# that edits records. Whole numbers (a year of birth, a count of children) in a text box:
+# Chromium's number box drops "۱۹۶۱" as it is typed (the form field, Python's int(), reads
+# either script's digits). Dates through ``ReadersDateField``; Django's calendar beside
+# them stays (the widget is the admin's default), and a date-and-time field keeps its own
+# (its class comes first in the lookup).
+READERS_FORMFIELDS = {
+    models.IntegerField: {"widget": forms.TextInput(attrs={"inputmode": "numeric", "size": 8})},
+    models.DateField: {"form_class": ReadersDateField},
+}
+
+
 def guarded(form_class, user):
     return type(f"Guarded{form_class.__name__}", (GuardedForm, form_class), {"guard_user": user})
 
@@ -92,6 +113,8 @@ class GuardedInlineMixin:
     """Inlines under a record: none added, changed or deleted when the record they hang
     from is published and the user may not publish it; each form checked as well (a seat
     on a published commission, added from a draft perpetrator's page)."""
+
+    formfield_overrides = READERS_FORMFIELDS
 
     def _locked(self, request, obj) -> bool:
         return obj is not None and bool(locked_for(request.user, obj))
@@ -114,6 +137,8 @@ class GuardedAdminMixin:
     """For records that hang from publishable ones (citations, positions, seats,
     statements) edited on their own pages: read-only when what they hang from is
     published and the user may not publish it."""
+
+    formfield_overrides = READERS_FORMFIELDS
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -336,12 +361,7 @@ class PublishableAdmin(BilingualLinksInListsMixin, PartialDatesInListsMixin, Sim
              "updated_at": "updated_at_shown"}  # fmt: skip
     workflow_readonly = ("publication_status", *SHOWN.values())
     change_form_template = "admin/publishable_change_form.html"
-    # Whole numbers (a year of birth, a count of children) in a text box that takes the
-    # digits a Persian keyboard types: Chromium's number box drops "۱۹۶۱" as it is typed,
-    # and the form field reads either script's digits.
-    formfield_overrides = {
-        models.IntegerField: {"widget": forms.TextInput(attrs={"inputmode": "numeric", "size": 8})}
-    }
+    formfield_overrides = READERS_FORMFIELDS
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.workflow_readonly)

@@ -104,3 +104,25 @@ def test_the_date_calendar_shows_the_readers_digits_and_writes_the_date_the_form
     assert page.locator(".errornote").count() == 0
     assert Victim.objects.get(pk=victim.pk).arrest_date == date(1988, 8, 15)
     assert refused == []
+
+
+def test_a_date_typed_with_a_persian_keyboard_is_saved_in_the_admin(
+    new_context, live_server, staff
+):
+    from victims.models import Victim
+
+    victim = VictimFactory(ref="TEST-E2E-FADATE", name_latin="Synthetic Daterow",
+                           publication_status="draft", arrest_date=None)  # fmt: skip
+    page = new_context(locale="fa-IR").new_page()
+    sign_in(page, live_server.url, staff("e2e-fa-date", RESEARCHER))
+    page.goto(f"{live_server.url}/admin/victims/victim/{victim.pk}/change/")
+
+    # Django's date field read ASCII digits only: "یک تاریخ معتبر وارد کنید".
+    page.locator("#id_arrest_date").press_sequentially("۱۹۸۸-۰۸-۱۵")
+    page.select_option("#id_arrest_date_precision", "day")
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+
+    assert page.locator(".errornote").count() == 0
+    assert Victim.objects.get(pk=victim.pk).arrest_date == date(1988, 8, 15)
+    assert page.input_value("#id_arrest_date") == "1988-08-15"
