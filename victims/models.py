@@ -219,6 +219,10 @@ class Victim(PersonDetails, FamilyAftermath, Person):
             models.Index(fields=["publication_status", "ethnicity"], name="victim_pub_ethnicity"),
             # max(updated_at) versions the cached counts and statistics.
             models.Index(fields=["updated_at"], name="victim_updated"),
+            # The admin's list, in the model's order across every status (Django adds the
+            # key, descending, to make the order total): without it each page of the list
+            # sorted the whole table, 0.66-0.78 s at a million people.
+            models.Index(fields=["name_latin", "name_fa", "-id"], name="victim_admin_order"),
             # The admin's filters, across every status.
             models.Index(fields=["gender"], name="victim_gender"),
             models.Index(fields=["fate"], name="victim_fate"),
