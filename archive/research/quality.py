@@ -177,22 +177,26 @@ def uncited_facts(records) -> dict[tuple[str, int], list[str]]:
     }
 
 
+UNCITED_ORDER = [PublicationStatus.PUBLISHED, PublicationStatus.IN_REVIEW, PublicationStatus.DRAFT]
+
+
 def records_with_uncited_facts() -> Section:
     """Published records first (the footer promises every fact is cited), then those in
     review, then drafts."""
     total, found = 0, []
-    rank = Case(
-        When(publication_status=PublicationStatus.PUBLISHED, then=Value(0)),
-        When(publication_status=PublicationStatus.IN_REVIEW, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     for model in CITED_MODELS:
-        uncited = model.objects.filter(_uncited_filter(model)).exclude(
-            publication_status=PublicationStatus.WITHDRAWN
-        )
-        total += uncited.count()
-        found += list(uncited.annotate(rank=rank).order_by("rank", "pk")[:LIMIT])
+        uncited = model.objects.filter(_uncited_filter(model))
+        total += uncited.exclude(publication_status=PublicationStatus.WITHDRAWN).count()
+        # Status by status, each in the key's order, until the page is full: ordered by a
+        # rank of the status, the first fifty sorted every uncited record (1.0 s at a
+        # million people).
+        for rank, status in enumerate(UNCITED_ORDER):
+            wanted = LIMIT - sum(1 for r in found if type(r) is model)
+            if wanted <= 0:
+                break
+            for record in uncited.filter(publication_status=status).order_by("pk")[:wanted]:
+                record.rank = rank
+                found.append(record)
     found = sorted(found, key=lambda r: (r.rank, str(r)))[:LIMIT]
     facts = uncited_facts(found)
     items = []

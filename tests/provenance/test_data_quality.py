@@ -143,3 +143,20 @@ def test_in_persian_a_records_uncited_facts_are_joined_the_persian_way(researche
 
     row = re.search(r"<tr>(?:(?!</tr>).)*Testname Uncited.*?</tr>", persian, re.S).group(0)
     assert "، " in row and ", " not in row
+
+
+def test_uncited_published_records_come_before_those_in_review_and_drafts(researcher_client):
+    # Created drafts first, so that their keys come first: the list still puts them last.
+    for n in range(3):
+        VictimFactory(name_latin=f"Testname Uncited Draft{n}", publication_status="draft",
+                      cited=False)  # fmt: skip
+    VictimFactory(name_latin="Testname Uncited Review", publication_status="in_review",
+                  cited=False)  # fmt: skip
+    published = VictimFactory(name_latin="Testname Uncited Published", cited=False)
+    Victim.objects.filter(pk=published.pk).update(publication_status="published")
+
+    uncited = section(researcher_client.get(PAGE), "uncited")
+
+    order = re.findall(r"Testname Uncited (\w+)", uncited)
+    assert order[:2] == ["Published", "Review"]
+    assert sorted(order[2:]) == ["Draft0", "Draft1", "Draft2"]
