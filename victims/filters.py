@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from archive.core.ages import AGE_GROUPS, age_group
@@ -147,7 +146,5 @@ class VictimFilter(django_filters.FilterSet):
     def filter_source(self, queryset, name, value):
         if value is None:
             return queryset
-        cited = Citation.objects.citing(value).filter(
-            content_type=ContentType.objects.get_for_model(Victim)
-        )
+        cited = Citation.objects.citing(value).on(Victim)
         return queryset.filter(pk__in=cited.values("object_id"))

@@ -21,7 +21,7 @@ class SourceDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         source = get_object_or_404(Source.objects.public(), pk=kwargs["pk"])
         victims = Victim.objects.published().filter(
-            pk__in=Citation.objects.citing(source).filter(victim__isnull=False).values("object_id")
+            pk__in=Citation.objects.citing(source).on(Victim).values("object_id")
         )
         # A perpetrator is cited directly or through a membership, a post or a statement.
         perpetrator_ids = set()
@@ -35,7 +35,7 @@ class SourceDetailView(TemplateView):
             )
         perpetrators = Perpetrator.objects.published().filter(pk__in=perpetrator_ids)
         events = Event.objects.published().filter(
-            pk__in=Citation.objects.citing(source).filter(event__isnull=False).values("object_id")
+            pk__in=Citation.objects.citing(source).on(Event).values("object_id")
         )
         context.update(
             {
