@@ -231,3 +231,23 @@ def test_a_places_file_imported_twice_updates_and_exports_back(import_places, pl
     call_command("export_records", "places", str(out))
     exported = out.read_text(encoding="utf-8")
     assert "test-prison,Test Prison,زندان آزمایشی,prison,test-city,35.79052,51.38640" in exported
+
+
+def test_a_source_naming_a_place_is_cited_even_beyond_the_first_records_read(monkeypatch):
+    from archive.public import places
+    from tests.factories import CitationFactory, PlaceFactory, VictimFactory
+
+    monkeypatch.setattr(places, "NAMING_SAMPLE", 1)  # the first record of each use only
+    prison = PlaceFactory(kind="prison", slug="test-sample-prison", name_en="Test Sample Prison")
+    first, second = (VictimFactory(prison=prison, cited=False) for _n in range(2))
+    assert first.pk < second.pk
+    draft = SourceFactory(title="Synthetic draft list", publication_status="draft")
+    CitationFactory(content_object=first, claim="prison", source=draft)
+    named = SourceFactory(title="Synthetic list naming the prison")
+    CitationFactory(content_object=second, claim="prison", source=named)
+
+    cited = places.naming_citations(prison)
+
+    assert [c.source.title for c in cited] == ["Synthetic list naming the prison"]
+    page = Client().get("/places/test-sample-prison/").content.decode()
+    assert "Synthetic list naming the prison" in page and "Synthetic draft list" not in page
