@@ -9,6 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from archive.core.groups import RESEARCHER
+from tests.e2e.browsing import sign_in
+from tests.factories import VictimFactory
+
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -93,3 +97,31 @@ def test_the_main_pages_have_no_wcag_a_or_aa_violations(new_context, live_server
     print(report)
     assert not found, f"WCAG 2.0/2.1 A/AA violations in {language}:\n{report}"
     assert origins == {urlsplit(live_server.url).netloc}, origins
+
+
+# The researchers' own pages, signed in.
+STAFF_PAGES = [
+    ("victims in the admin", "/admin/victims/victim/"),
+    ("every change", "/admin/changes/"),
+    ("data quality", "/admin/data-quality/"),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_researchers_pages_have_no_wcag_a_or_aa_violations(
+    new_context, live_server, staff, language
+):
+    VictimFactory(ref="TEST-E2E-AXE", name_latin="Synthetic Axerow", publication_status="draft")
+    context = new_context(bypass_csp=True, locale="fa-IR" if language == "fa" else "en-GB")
+    page = context.new_page()
+    sign_in(page, live_server.url, staff(f"e2e-axe-{language}", RESEARCHER))
+    found = {}
+    for name, path in STAFF_PAGES:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, f"{name}: {path} answered {response.status}"
+        assert page.locator("html").get_attribute("lang") == language
+        if violations := _violations(page):
+            found[f"{name} ({path})"] = violations
+
+    report = _describe(found)
+    assert not found, f"WCAG 2.0/2.1 A/AA violations in {language}:\n{report}"
