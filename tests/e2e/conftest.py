@@ -7,10 +7,13 @@ When a test fails, every page it left open is saved as a screenshot under
 ``test-results/`` (git-ignored), named after the test."""
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.core.servers.basehttp import ServerHandler
+from django.db import connection
 
 from tests.e2e.browsing import DEFAULT_TIMEOUT_MS
 
@@ -25,6 +28,30 @@ def pytest_runtest_makereport(item, call):
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
     return report
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_request_at_a_time_on_sqlite():
+    """On SQLite the test database lives in memory, and Django's live server hands every
+    request thread the test's own connection: two requests at once (a page's search box
+    asking the server while the form is sent) share one transaction, and fail with
+    "cannot start a transaction within a transaction" or "database table is locked".
+    There, the live server answers one request at a time (a request, not a connection:
+    the browser keeps connections open between requests), as no production server would
+    need to. PostgreSQL keeps a connection per thread and is left alone."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    lock = threading.Lock()
+    run = ServerHandler.run  # one request: the application called, its answer written
+
+    def one_at_a_time(self, application):
+        with lock:
+            run(self, application)
+
+    ServerHandler.run = one_at_a_time
+    yield
+    ServerHandler.run = run
 
 
 @pytest.fixture
