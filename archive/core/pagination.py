@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import F, IntegerField, Max
 
@@ -85,7 +85,10 @@ def cache_key(prefix: str, *parts) -> str:
 
 def cached_count(queryset, *, version: str) -> int:
     """``queryset.count()``, computed once per distinct query and data version."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # nothing can match (``none()``, a private source's citations)
+        return 0
     # One count per query for all workers; after a change, the previous count while one
     # worker counts again (the page that shows it is then kept by no cache).
     name = cache_key("count", queryset.model._meta.label, sql, params)

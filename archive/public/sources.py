@@ -20,23 +20,19 @@ class SourceDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = get_object_or_404(Source.objects.public(), pk=kwargs["pk"])
-        victims = Victim.objects.published().filter(
-            pk__in=Citation.objects.citing(source).on(Victim).values("object_id")
-        )
+        citing = Citation.objects.citing(source)
+        victims = Victim.objects.published().filter(pk__in=citing.on(Victim).values("object_id"))
         # A perpetrator is cited directly or through a membership, a post or a statement.
         perpetrator_ids = set()
         for relation in ("perpetrator", "membership", "position", "statement"):
             column = "object_id" if relation == "perpetrator" else f"{relation}__perpetrator_id"
             perpetrator_ids.update(
-                Citation.objects.citing(source)
-                .filter(**{f"{relation}__isnull": False})
+                citing.filter(**{f"{relation}__isnull": False})
                 .values_list(column, flat=True)
                 .distinct()[:500]
             )
         perpetrators = Perpetrator.objects.published().filter(pk__in=perpetrator_ids)
-        events = Event.objects.published().filter(
-            pk__in=Citation.objects.citing(source).on(Event).values("object_id")
-        )
+        events = Event.objects.published().filter(pk__in=citing.on(Event).values("object_id"))
         context.update(
             {
                 "source": source,

@@ -190,13 +190,15 @@ def records_with_uncited_facts() -> Section:
         # Status by status, each in the key's order, until the page is full: ordered by a
         # rank of the status, the first fifty sorted every uncited record (1.0 s at a
         # million people).
+        first: list = []
         for rank, status in enumerate(UNCITED_ORDER):
-            wanted = LIMIT - sum(1 for r in found if type(r) is model)
-            if wanted <= 0:
-                break
+            wanted = LIMIT - len(first)
             for record in uncited.filter(publication_status=status).order_by("pk")[:wanted]:
                 record.rank = rank
-                found.append(record)
+                first.append(record)
+            if len(first) >= LIMIT:
+                break
+        found += first
     found = sorted(found, key=lambda r: (r.rank, str(r)))[:LIMIT]
     facts = uncited_facts(found)
     items = []

@@ -2,8 +2,8 @@
 field's name in Persian (the file's column name beneath it, as the file's first row must
 give it; "شناسه" over "id"), and in the cells numbers and dates in Persian digits, choices
 and yes or no by their Persian label ("پیش‌نویس", not "draft"; "بله", not "yes"; "۱۹۶۱",
-not "1961"). Names, refs, places and
-other text are shown as the file gives them: they are data. An English screen keeps the
+not "1961"). Names, refs, places and other text are shown as the file gives them: they
+are data. An English screen keeps the
 library's preview: the file's column names and values."""
 
 from __future__ import annotations
