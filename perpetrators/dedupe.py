@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from archive.core import names
-from archive.core.linkage import Candidate, Match, find_duplicates
+from archive.core.linkage import Candidate, Match, Matcher, find_duplicates, split_aliases
 
 # How many other records of the same official a record has in the list, on average.
 EXPECTED_DUPLICATES = 3.0
@@ -76,7 +76,7 @@ def load_candidates(queryset) -> list[Candidate]:
     for pk, ref, latin, fa, aliases, father, gender, birth in queryset.values_list(
         *fields
     ).iterator(chunk_size=5000):
-        others = tuple(without_titles(x.strip()) for x in (aliases or "").splitlines() if x.strip())
+        others = tuple(without_titles(x) for x in split_aliases(aliases))
         out.append(
             Candidate(
                 ref=ref,
@@ -94,13 +94,12 @@ def load_candidates(queryset) -> list[Candidate]:
 
 def candidate_of(label: str, perpetrator) -> Candidate:
     """A Candidate for a perpetrator not yet saved (an import's row), titles left out."""
-    aliases = (x.strip() for x in (perpetrator.aliases or "").splitlines() if x.strip())
     return Candidate(
         ref=label,
         pk=perpetrator.pk or 0,
         name_latin=without_titles(perpetrator.name_latin) if perpetrator.name_latin else "",
         name_fa=without_titles(perpetrator.name_fa) if perpetrator.name_fa else "",
-        aliases=tuple(without_titles(x) for x in aliases),
+        aliases=tuple(without_titles(x) for x in split_aliases(perpetrator.aliases)),
         father_name=perpetrator.father_name or "",
         gender=perpetrator.gender or "",
         birth_year=perpetrator.birth_year,
@@ -114,12 +113,16 @@ def import_matches(rows, *, matcher=None):
     from archive.core.dedupe import import_matches as matches
     from perpetrators.models import Perpetrator
 
+    # A few hundred officials: every one of them read and blocked (``Matcher``).
+    def every_official() -> Matcher:
+        people = load_candidates(Perpetrator.objects.filter(merged_into__isnull=True))
+        return Matcher(people, expected=EXPECTED_DUPLICATES)
+
     return matches(
         rows,
         matcher=matcher,
-        people=lambda: load_candidates(Perpetrator.objects.filter(merged_into__isnull=True)),
+        make_matcher=every_official,
         candidate_of=candidate_of,
-        expected=EXPECTED_DUPLICATES,
         threshold=PROPOSE_PROBABILITY,
     )
 

@@ -13,6 +13,7 @@ from archive.core.linkage import (  # noqa: F401
     find_duplicates,
     matches_against,
     score_pair,
+    split_aliases,
 )
 
 
@@ -35,7 +36,7 @@ def load_candidates(queryset) -> list[Candidate]:
                 pk=pk,
                 name_latin=latin,
                 name_fa=fa,
-                aliases=tuple(x.strip() for x in (aliases or "").splitlines() if x.strip()),
+                aliases=split_aliases(aliases),
                 name_keys=keys,
                 father_name=father,
                 gender=gender,
@@ -120,7 +121,7 @@ def candidate_of(label: str, victim) -> Candidate:
         pk=victim.pk or 0,
         name_latin=victim.name_latin or "",
         name_fa=victim.name_fa or "",
-        aliases=tuple(x.strip() for x in (victim.aliases or "").splitlines() if x.strip()),
+        aliases=split_aliases(victim.aliases),
         father_name=victim.father_name or "",
         gender=victim.gender or "",
         birth_year=victim.birth_year,
@@ -146,13 +147,49 @@ def archive_people() -> list[Candidate]:
     return load_candidates(Victim.objects.filter(merged_into__isnull=True))
 
 
+def _connection():
+    from django.db import connections, router
+
+    from victims.models import Victim
+
+    return connections[router.db_for_write(Victim)]
+
+
+def archive_matcher():
+    """What an import's rows are checked against: on PostgreSQL the victims' stored keys
+    (``StoredMatcher``, a batch's candidates read), on SQLite every victim (``Matcher``)."""
+    from archive.core.linkage_store import StoredMatcher
+    from victims.models import Victim
+
+    connection = _connection()
+    if connection.vendor != "postgresql":
+        return Matcher(archive_people())
+
+    def load(ids: list[int]) -> list[Candidate]:
+        return load_candidates(Victim.objects.filter(pk__in=ids))
+
+    return StoredMatcher(connection, Victim, load=load)
+
+
+def refresh_stored_keys() -> None:
+    """PostgreSQL: the victims' stored linkage keys brought up to date, before an import
+    opens its transaction (``archive.core.linkage_store.refresh``), so that the keys made
+    are kept whatever becomes of the import."""
+    from archive.core.linkage_store import refresh
+    from victims.models import Victim
+
+    connection = _connection()
+    if connection.vendor == "postgresql":
+        refresh(connection, Victim._meta.db_table)
+
+
 def import_matches(rows, *, matcher=None):
     """For an import: of the new rows ``(where, victim)``, those that are probably victims
     already in the archive (``archive.core.dedupe.import_matches``), and the matcher to
     pass back in for the next batch."""
     from archive.core.dedupe import import_matches as matches
 
-    return matches(rows, matcher=matcher, people=archive_people, candidate_of=candidate_of)
+    return matches(rows, matcher=matcher, make_matcher=archive_matcher, candidate_of=candidate_of)
 
 
 SUBMISSION_CANDIDATES = 5  # records shown with a submission

@@ -207,6 +207,11 @@ class VictimResource(ArchiveResource):
     )  # fmt: skip
     publication_status = status_column()
 
+    def prepare_possible_matches(self):
+        from victims.dedupe import refresh_stored_keys
+
+        refresh_stored_keys()
+
     def possible_matches(self, rows):
         """New rows that are probably victims already in the archive (``victims.dedupe``)."""
         from victims.dedupe import import_matches

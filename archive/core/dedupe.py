@@ -8,25 +8,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from archive.core.importing import PossibleMatch
-from archive.core.linkage import EXPECTED_DUPLICATES, PROPOSE_PROBABILITY, Candidate, Matcher
+from archive.core.linkage import PROPOSE_PROBABILITY, Candidate, Matcher
+from archive.core.linkage_store import StoredMatcher
 from archive.core.match_reasons import reason_text
 
 
 def import_matches(
     rows,
     *,
-    matcher: Matcher | None,
-    people: Callable[[], list[Candidate]],
+    matcher: Matcher | StoredMatcher | None,
+    make_matcher: Callable[[], Matcher | StoredMatcher],
     candidate_of: Callable[[str, object], Candidate],
-    expected: float = EXPECTED_DUPLICATES,
     threshold: float = PROPOSE_PROBABILITY,
-) -> tuple[list[PossibleMatch], Matcher]:
+) -> tuple[list[PossibleMatch], Matcher | StoredMatcher]:
     """Of an import's new rows ``(where, instance)``, those that are probably records
     already in the archive, as ``PossibleMatch`` (the best match of each, its reasons in
-    the reader's language), and the archive's records blocked and counted (``Matcher``:
-    made once per import from ``people()``, passed back in for the next batch)."""
-    matcher = Matcher(people(), expected=expected) if matcher is None else matcher
-    if not matcher.people:
+    the reader's language), and the archive's records blocked and counted (a ``Matcher``
+    over every record, or on PostgreSQL a ``StoredMatcher`` reading each batch's
+    candidates: made once per import by ``make_matcher()``, passed back in for the next
+    batch)."""
+    matcher = make_matcher() if matcher is None else matcher
+    if matcher.empty:
         return [], matcher
     found = matcher.matches(
         [candidate_of(where, instance) for where, instance in rows], threshold=threshold

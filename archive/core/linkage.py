@@ -87,6 +87,11 @@ from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here
 from archive.core.names.lexicon import parse_name
 
 
+def split_aliases(text: str | None) -> tuple[str, ...]:
+    """A record's other names, one a line, as the comparison reads them."""
+    return tuple(x.strip() for x in (text or "").splitlines() if x.strip())
+
+
 @dataclass
 class Candidate:
     """What the comparison needs to know of a person."""
@@ -185,6 +190,11 @@ def block_keys(person: Candidate) -> set[str]:
     return out
 
 
+def block_cap(key: str) -> int:
+    """How many people a block may hold before it is split by the father's name."""
+    return PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
+
+
 def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
     """Index pairs (i < j) of people sharing a block.
 
@@ -199,7 +209,7 @@ def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
     for key, members in blocks.items():
         if len(members) < 2:
             continue
-        cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
+        cap = block_cap(key)
         if len(members) <= cap:
             pairs.update(itertools.combinations(members, 2))
             continue
@@ -521,14 +531,27 @@ def find_duplicates(
 
 class Matcher:
     """The people of a list, blocked and counted once, to check new records against them
-    (an import's rows, batch after batch; a family's submission)."""
+    (an import's rows, batch after batch; a family's submission).
 
-    def __init__(self, people: list[Candidate], *, expected: float = EXPECTED_DUPLICATES):
+    ``freq``, ``blocks`` and ``over_cap`` are given for people read out of a larger list
+    (``archive.core.linkage_store``: a batch's candidates): that list's frequencies, the
+    people's block keys as stored, and which blocks are over their cap in that list."""
+
+    def __init__(
+        self,
+        people: list[Candidate],
+        *,
+        expected: float = EXPECTED_DUPLICATES,
+        freq: Frequencies | None = None,
+        blocks: list[Iterable[str]] | None = None,
+        over_cap: set[str] | None = None,
+    ):
         self.people = people
-        self.freq = Frequencies.of(people, expected)
+        self.freq = Frequencies.of(people, expected) if freq is None else freq
+        self.over_cap = over_cap
         self.index: dict[str, list[int]] = defaultdict(list)
         for i, person in enumerate(people):
-            for key in block_keys(person):
+            for key in block_keys(person) if blocks is None else blocks[i]:
                 self.index[key].append(i)
         # Every key the blocks hold: a row none of whose family-name keys is one of them
         # shares no block with anyone here (``family_parts``), and its blocks, which cost
@@ -539,13 +562,20 @@ class Matcher:
         # of members for every row took 12 of an import's 50 s at 128,000 people.
         self._by_father: dict[str, dict[str, list[int]]] = {}
 
+    @property
+    def empty(self) -> bool:
+        return not self.people
+
     def _members(self, key: str, father_blocks: frozenset[str]):
         """The people a row filed under ``key`` is compared with: the block's members, or
         for a block over its cap those with the row's father's name (as ``candidate_pairs``
         does)."""
         members = self.index.get(key, ())
-        cap = PAIR_BLOCK_CAP if key.startswith("2:") else SINGLE_BLOCK_CAP
-        if len(members) <= cap:
+        if self.over_cap is None:
+            small = len(members) <= block_cap(key)
+        else:
+            small = key not in self.over_cap
+        if small:
             return members
         split = self._by_father.get(key)
         if split is None:

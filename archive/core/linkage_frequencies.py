@@ -64,11 +64,34 @@ class Frequencies:
             if person.father_key:
                 fathers[person.father_id] += 1
                 with_father += 1
-            for comparison, value in _tf_values(person):
-                values[(comparison, person.event, value)] += 1
-                known[(comparison, person.event)] += 1
+            _count_values(values, known, person, 1)
         return cls(count, dict(names_), dict(fathers), with_father, expected, dict(values),
                    dict(known), dict(events), sum(events.values()))  # fmt: skip
+
+    @classmethod
+    def of_groups(
+        cls,
+        groups: Iterable[tuple[Candidate, int]],
+        *,
+        people: int,
+        events: dict[object, int],
+        with_father: int,
+        names: dict[str, int],
+        fathers: dict[str, int],
+        expected: float = EXPECTED_DUPLICATES,
+    ) -> Frequencies:
+        """The frequencies of a list counted elsewhere (``archive.core.linkage_store``:
+        in SQL, for a list too large to read): ``groups`` are people holding some of the
+        clustered facts, each with how many of the list hold them; ``events`` the people
+        of each event; ``names`` and ``fathers`` the bearers of the names that will be
+        asked about (a name not there counts as one bearer, as in ``of``)."""
+        values: dict[tuple, int] = defaultdict(int)
+        known: dict[tuple, int] = defaultdict(int)
+        for person, count in groups:
+            _count_values(values, known, person, count)
+        events = {event: count for event, count in events.items() if event}
+        return cls(people, dict(names), dict(fathers), with_father, expected, dict(values),
+                   dict(known), events, sum(events.values()))  # fmt: skip
 
     def value_u(self, comparison: str, level: str, a: Candidate) -> float:
         """u of an agreement on a clustered fact (``TF_LEVELS``): the share of the
@@ -181,6 +204,25 @@ TF_LEVELS = {
     ("arrest", "same month"): "arrest month",
     ("arrest", "same year"): "arrest year",
 }
+
+
+# The fields ``_tf_values`` reads, those read together grouped: what ``of_groups`` is
+# given counted (``archive.core.linkage_store``).
+CLUSTERED_FIELDS = (
+    ("prison",),
+    ("fate",),
+    ("birth_year",),
+    ("death_date", "death_date_precision"),
+    *((fact,) for fact in PERSON_LEVELS),
+    ("arrest_date", "arrest_date_precision"),
+)
+
+
+def _count_values(values: dict, known: dict, person: Candidate, weight: int) -> None:
+    """Adds ``person``'s clustered facts (``weight`` people holding them) to the counts."""
+    for comparison, value in _tf_values(person):
+        values[(comparison, person.event, value)] += weight
+        known[(comparison, person.event)] += weight
 
 
 def _tf_values(person: Candidate) -> list[tuple[str, object]]:

@@ -353,6 +353,11 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     def after_bulk_write(self, created: list, updated: list) -> None:
         """Hook for records that need more than their own row (memberships, ids)."""
 
+    def prepare_possible_matches(self) -> None:
+        """Hook, called before the import's transaction opens: work for
+        ``possible_matches`` worth keeping whatever becomes of the import (the victims'
+        stored linkage keys brought up to date). Nothing by default."""
+
     def possible_matches(self, rows: list[tuple[str, models.Model]]) -> list[PossibleMatch]:
         """Hook: of the checked rows about to create records, ``(where, instance)``, those
         that are probably records already in the archive (the victims' resource asks

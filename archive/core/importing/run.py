@@ -189,6 +189,7 @@ def import_file(
         }
     )
 
+    resource.prepare_possible_matches()
     # PostgreSQL: the server writes a batch while the next is checked (``writer``).
     writer = Writer(connections[db]) if connections[db].vendor == "postgresql" else None
     batches = _batches(table.rows, batch_size)

@@ -1,0 +1,353 @@
+"""PostgreSQL: the linkage keys of a table of people, kept beside it, so that an import's
+duplicate check reads the people its rows may be instead of every person.
+
+``archive.core.linkage.Matcher`` reads every person of the archive once per import,
+works out their blocks and joined names, and counts how common each name, prison and day
+is. At a million people that was 100 s and 4 GB for a file of 100 rows, most of it
+working out the same keys again (docs/benchmarks.md). Here:
+
+- ``<table>_linkage`` holds, per person who may be matched (not merged into another
+  record), the blocks it is filed under, its joined names and its father's name as
+  counted, in arrays with GIN indexes: which people share a block with a batch's rows,
+  and how many bear a name, are index reads.
+- Each row remembers the names and the version of the key-making code it was made from
+  (``fingerprint``). ``refresh`` makes the rows of people added, renamed or made
+  matchable since, and drops those of people deleted or merged, whatever wrote them (a
+  save, an import's COPY, a merge, raw SQL): keys are pure functions of the names, so a
+  row whose fingerprint agrees is right. The keys of what an import writes are made at
+  the next import's check, not in the import.
+- ``StoredMatcher`` answers as ``Matcher`` would for the whole archive, exactly (a test
+  compares the two): a batch's candidates (every member of each of its rows' blocks, or
+  of a block over its cap those sharing a father's name with a row) are read with their
+  stored keys, the names' frequencies counted in SQL for the names asked about, and the
+  clustered facts' frequencies (prisons, days, years) counted once per import with
+  ``GROUPING SETS``.
+
+SQLite keeps ``Matcher`` over every person: an embedded archive is small.
+"""
+
+# The SQL here is built from table names given by migrations and this module's constants,
+# never from a value read from anyone.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from archive.core.linkage import (
+    EXPECTED_DUPLICATES,
+    PROPOSE_PROBABILITY,
+    Candidate,
+    Frequencies,
+    Match,
+    Matcher,
+    block_cap,
+    block_keys,
+    split_aliases,
+)
+from archive.core.linkage_frequencies import CLUSTERED_FIELDS
+from archive.core.migration_ops import TableOperation
+
+SUFFIX = "_linkage"
+CHUNK = 2000  # people whose keys are made and written at a time (``refresh``)
+LIVE = "merged_into_id IS NULL"  # the people an import's rows are checked against
+
+
+def store_table(table: str) -> str:
+    return f"{table}{SUFFIX}"
+
+
+@lru_cache(maxsize=1)
+def keys_version() -> str:
+    """A digest of the code that makes the keys (the linkage's and the names' modules):
+    a deploy that changes how names are keyed makes every stored row stale, and the next
+    check makes them again, without anyone having to remember to."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    code = [here / "linkage.py", here / "linkage_keys.py", *sorted((here / "names").glob("*.py"))]
+    for path in code:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def counts_table(table: str) -> str:
+    return f"{store_table(table)}_counts"
+
+
+def install_statements(table: str) -> list[str]:
+    """The store, its indexes, and ``<store>_counts``: how many people are filed under
+    each block, bear each joined name and each father's name (``f:`` and the name), kept
+    by triggers on the store, so that the sizes an import asks about are index reads."""
+    store, counts = store_table(table), counts_table(table)
+    keys = (
+        "unnest(r.blocks || r.joined || CASE WHEN r.father IS NULL THEN '{}'::text[] "
+        "ELSE ARRAY['f:' || r.father] END)"
+    )
+    return [
+        f"CREATE TABLE IF NOT EXISTS {store} (id bigint PRIMARY KEY, fingerprint text NOT NULL, "
+        "blocks text[] NOT NULL, joined text[] NOT NULL, father text, "
+        "father_blocks text[] NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {store}_blocks ON {store} USING gin (blocks)",
+        f"CREATE INDEX IF NOT EXISTS {store}_father_blocks ON {store} USING gin (father_blocks)",
+        f"CREATE TABLE IF NOT EXISTS {counts} (key text PRIMARY KEY, people integer NOT NULL)",
+        f"""CREATE OR REPLACE FUNCTION {store}_count() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            UPDATE {counts} c SET people = c.people - d.n
+            FROM (SELECT k, count(*) AS n FROM old_rows r, {keys} k GROUP BY k) d
+            WHERE c.key = d.k;
+          END IF;
+          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            -- In key order: two imports refreshing at once take the rows' locks in one order.
+            INSERT INTO {counts} (key, people)
+            SELECT k, count(*) FROM new_rows r, {keys} k GROUP BY k ORDER BY k
+            ON CONFLICT (key) DO UPDATE SET people = {counts}.people + EXCLUDED.people;
+          END IF;
+          RETURN NULL;
+        END $$""",
+        f"CREATE TRIGGER {store}_inserted AFTER INSERT ON {store} REFERENCING NEW TABLE AS "
+        f"new_rows FOR EACH STATEMENT EXECUTE FUNCTION {store}_count()",
+        f"CREATE TRIGGER {store}_updated AFTER UPDATE ON {store} REFERENCING OLD TABLE AS "
+        f"old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {store}_count()",
+        f"CREATE TRIGGER {store}_deleted AFTER DELETE ON {store} REFERENCING OLD TABLE AS "
+        f"old_rows FOR EACH STATEMENT EXECUTE FUNCTION {store}_count()",
+    ]
+
+
+class LinkageStore(TableOperation):
+    """PostgreSQL only: ``<table>_linkage``, empty (``refresh`` fills it when first
+    asked). Nothing on SQLite."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in install_statements(self.table):
+                schema_editor.execute(sql)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            store = store_table(self.table)
+            schema_editor.execute(f"DROP TABLE IF EXISTS {store}, {counts_table(self.table)}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {store}_count()")
+
+    def describe(self):
+        return f"The linkage keys kept beside {self.table} (PostgreSQL)"
+
+
+def _fingerprint(alias: str) -> str:
+    """SQL: what a person's stored keys were made from: the code's version (the first
+    parameter) and the four names, in one text."""
+    columns = ("name_latin", "name_fa", "aliases", "father_name")
+    names = ", ".join(f"coalesce({alias}.{c}, '')" for c in columns)
+    return f"concat_ws(chr(31), %s::text, {names})"
+
+
+def refresh(connection, table: str, *, chunk: int = CHUNK) -> int:
+    """Brings ``<table>_linkage`` up to date with the people of ``table``; returns how
+    many people's keys were made. Each statement commits on its own outside a
+    transaction: work done is kept if the import that asked then fails or is a dry run."""
+    store = store_table(table)
+    version = keys_version()
+    made, last = 0, 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {store} s WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table} v WHERE v.id = s.id AND v.{LIVE})"
+        )
+        while True:
+            cursor.execute(
+                f"SELECT v.id, {_fingerprint('v')}, v.name_latin, v.name_fa, v.aliases, "
+                f"v.father_name FROM {table} v LEFT JOIN {store} s ON s.id = v.id "
+                f"WHERE v.{LIVE} AND v.id > %s AND (s.id IS NULL OR s.fingerprint <> "
+                f"{_fingerprint('v')}) ORDER BY v.id LIMIT %s",
+                [version, last, version, chunk],
+            )
+            found = cursor.fetchall()
+            if not found:
+                return made
+            last = found[-1][0]
+            _write(cursor, store, [_keys_row(*row) for row in found])
+            made += len(found)
+
+
+def _keys_row(pk, fingerprint, latin, fa, aliases, father) -> tuple:
+    person = Candidate(
+        ref="",
+        name_latin=latin or "",
+        name_fa=fa or "",
+        aliases=split_aliases(aliases),
+        father_name=father or "",
+    )
+    return (
+        pk,
+        fingerprint,
+        sorted(block_keys(person)),
+        sorted(person.joined),
+        person.father_id if person.father_key else None,
+        sorted(person.father_blocks),
+    )
+
+
+def _write(cursor, store: str, rows: list[tuple]) -> None:
+    from psycopg2.extras import execute_values
+
+    execute_values(
+        cursor.cursor,
+        f"INSERT INTO {store} (id, fingerprint, blocks, joined, father, father_blocks) "
+        "VALUES %s ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "
+        "blocks = EXCLUDED.blocks, joined = EXCLUDED.joined, father = EXCLUDED.father, "
+        "father_blocks = EXCLUDED.father_blocks",
+        rows,
+        template="(%s, %s, %s::text[], %s::text[], %s, %s::text[])",
+        page_size=len(rows),
+    )
+
+
+class StoredMatcher:
+    """``Matcher``'s answers for every matchable person of ``model``, reading only a
+    batch's candidates. ``load(ids)`` gives those people as Candidates with their facts
+    (the app knows how); the clustered facts are the model's fields of Candidate's names
+    (``CLUSTERED_FIELDS``: ``prison``, ``death_date``, ...)."""
+
+    def __init__(
+        self,
+        connection,
+        model,
+        *,
+        load: Callable[[list[int]], list[Candidate]],
+        expected: float = EXPECTED_DUPLICATES,
+    ):
+        self.connection = connection
+        self.table = model._meta.db_table
+        self.store = store_table(self.table)
+        self.counts = counts_table(self.table)
+        self.load = load
+        refresh(connection, self.table)
+        fields = ["event", *(f for group in CLUSTERED_FIELDS for f in group)]
+        columns = {f: model._meta.get_field(f).column for f in fields}
+        # The people read so far, with their stored keys: a large import meets the same
+        # namesakes batch after batch.
+        self.known: dict[int, tuple[Candidate, list[str]]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*), count(father) FROM {self.store}")
+            # (Read once per import: the rows of the store are the people matched.)
+            people, with_father = cursor.fetchone()
+        self.people = people
+        groups, events = self._fact_groups(columns) if people else ([], {})
+        self.freq = Frequencies.of_groups(
+            groups,
+            people=people,
+            events=events,
+            with_father=with_father,
+            names={},
+            fathers={},
+            expected=expected,
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not self.people
+
+    def _fact_groups(self, columns: dict[str, str]) -> tuple[list[tuple[Candidate, int]], dict]:
+        """The people holding each value of each clustered fact within their event, and
+        the people of each event: one scan of the table (``GROUPING SETS``)."""
+        event = columns["event"]
+        fields = [f for group in CLUSTERED_FIELDS for f in group]
+        sets = ", ".join(
+            "(" + ", ".join([event, *(columns[f] for f in group)]) + ")"
+            for group in ((), *CLUSTERED_FIELDS)
+        )
+        grouping = ", ".join(columns[f] for f in fields)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {event}, {grouping}, GROUPING({grouping}), count(*) FROM {self.table} "
+                f"WHERE {LIVE} GROUP BY GROUPING SETS ({sets})"
+            )
+            found = cursor.fetchall()
+        groups, events = [], {}
+        everything = (1 << len(fields)) - 1
+        for row in found:
+            values, mask, count = row[1:-2], row[-2], row[-1]
+            if mask == everything:  # the set of the event alone
+                events[row[0]] = count
+                continue
+            person = Candidate(ref="", event=row[0])
+            for i, (f, value) in enumerate(zip(fields, values, strict=True)):
+                # GROUPING's bit (the first column the highest) is 0 for a column this
+                # row's set groups by; a value not known stays as Candidate has it.
+                if not (mask >> (len(fields) - 1 - i)) & 1 and value is not None:
+                    setattr(person, f, value)
+            groups.append((person, count))
+        return groups, events
+
+    def matches(
+        self, rows: Iterable[Candidate], *, threshold: float = PROPOSE_PROBABILITY
+    ) -> dict[str, list[Match]]:
+        """For each of ``rows``, the people it may be, best first (rows with none left
+        out): ``Matcher(every person).matches(rows)``."""
+        rows = list(rows)
+        keys = sorted({key for row in rows for key in block_keys(row)})
+        if self.empty or not keys:
+            return {}
+        sizes = self._counted(keys)
+        over = {key for key, size in sizes.items() if size > block_cap(key)}
+        fathers = sorted({fk for row in rows for fk in row.father_blocks})
+        # Each block read through the index, one at a time (an overlap with a thousand
+        # blocks is compared element by element, row by row); a block over its cap
+        # only for those sharing a father's name with a row.
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.id FROM unnest(%s::text[]) w(k) JOIN {self.store} s "
+                "ON s.blocks @> ARRAY[w.k] "
+                f"UNION SELECT s.id FROM unnest(%s::text[]) w(k) JOIN {self.store} s "
+                "ON s.blocks @> ARRAY[w.k] AND s.father_blocks && %s::text[]",
+                [sorted(set(sizes) - over), sorted(over), fathers],
+            )
+            found = [pk for (pk,) in cursor.fetchall()]
+            new = [pk for pk in found if pk not in self.known]
+            if new:
+                cursor.execute(
+                    f"SELECT id, blocks, joined, father_blocks FROM {self.store} "
+                    "WHERE id = ANY(%s::bigint[])",
+                    [new],
+                )
+                self._read(cursor.fetchall())
+        people = [self.known[pk] for pk in found if pk in self.known]
+        candidates = [person for person, _blocks in people]
+        freq = self._frequencies([*rows, *candidates])
+        matcher = Matcher(
+            candidates, freq=freq, blocks=[blocks for _p, blocks in people], over_cap=over
+        )
+        return matcher.matches(rows, threshold=threshold)
+
+    def _read(self, found: list[tuple]) -> None:
+        """Reads the people of ``found`` (id, blocks, joined, father's blocks) into
+        ``known``, their keys as stored rather than made again."""
+        stored = {pk: keys for pk, *keys in found}
+        for person in self.load(list(stored)):
+            blocks, joined, father_blocks = stored[person.pk]
+            person.__dict__["joined"] = set(joined)  # the cached properties, as stored
+            person.__dict__["father_blocks"] = frozenset(father_blocks)
+            self.known[person.pk] = (person, blocks)
+
+    def _counted(self, keys: Iterable[str]) -> dict[str, int]:
+        """The people filed under each of ``keys`` (those with none left out)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key, people FROM {self.counts} WHERE key = ANY(%s::text[]) AND people > 0",
+                [sorted(keys)],
+            )
+            return dict(cursor.fetchall())
+
+    def _frequencies(self, people: list[Candidate]) -> Frequencies:
+        """The archive's frequencies, with the bearers of ``people``'s names and fathers'
+        names counted."""
+        joined = {key for person in people for key in person.joined}
+        fathers = {"f:" + p.father_id for p in people if p.father_key}
+        counted = self._counted(joined | fathers)
+        names = {key: n for key, n in counted.items() if not key.startswith("f:")}
+        by_father = {key[2:]: n for key, n in counted.items() if key.startswith("f:")}
+        return dataclasses.replace(self.freq, names=names, fathers=by_father)
