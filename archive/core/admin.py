@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import display_for_field
+from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -93,15 +94,36 @@ class ReadersDateField(forms.DateField):
         return super().to_python(ascii_digits(value) if isinstance(value, str) else value)
 
 
+class ReadersDigitsMixin:
+    """A box whose value is written in the reader's digits ("۱۹۶۱" on a Persian page, as
+    every other number there): Django writes ASCII digits whatever the language. What
+    comes back is read in either script's digits by the form field."""
+
+    def format_value(self, value):
+        shown = super().format_value(value)
+        return None if shown is None else localized_digits(shown)
+
+
+class ReadersNumberInput(ReadersDigitsMixin, forms.TextInput):
+    pass
+
+
+class ReadersDateInput(ReadersDigitsMixin, AdminDateWidget):
+    """Django's calendar beside the box stays; static/js/admin-digits.js reads the box's
+    Persian digits for it (it opens on the month of the date in the box)."""
+
+
 # The admin's form fields for what a Persian keyboard types, on every admin and inline
-# that edits records. Whole numbers (a year of birth, a count of children) in a text box:
-# Chromium's number box drops "۱۹۶۱" as it is typed (the form field, Python's int(), reads
-# either script's digits). Dates through ``ReadersDateField``; Django's calendar beside
-# them stays (the widget is the admin's default), and a date-and-time field keeps its own
-# (its class comes first in the lookup).
+# that edits records, and their values written in the reader's digits. Whole numbers (a
+# year of birth, a count of children) in a text box: Chromium's number box drops "۱۹۶۱"
+# as it is typed (the form field, Python's int(), reads either script's digits). Dates
+# through ``ReadersDateField``; a date-and-time field keeps its own (its class comes first
+# in the lookup), whose time Django's form field reads in ASCII digits only.
 READERS_FORMFIELDS = {
-    models.IntegerField: {"widget": forms.TextInput(attrs={"inputmode": "numeric", "size": 8})},
-    models.DateField: {"form_class": ReadersDateField},
+    models.IntegerField: {
+        "widget": ReadersNumberInput(attrs={"inputmode": "numeric", "size": 8}),
+    },
+    models.DateField: {"form_class": ReadersDateField, "widget": ReadersDateInput},
 }
 
 

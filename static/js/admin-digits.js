@@ -10,10 +10,14 @@
 // - The calendar beside a date field (calendar.js, opened by DateTimeShortcuts.js): its
 //   caption's year and its days ("آگوست ۱۹۸۸", days ۱ to ۳۱). A day picked is read back
 //   in ASCII digits, so the date written into the field is the one Django writes
-//   ("1988-08-15"), the one the form reads.
+//   ("1988-08-15"), the one the form reads (which reads Persian digits too).
+// - A date box's own value: the server writes it in Persian digits ("۱۹۸۸-۰۸-۱۵"), and
+//   DateTimeShortcuts.js reads it (String.prototype.strptime, core.js) to open the
+//   calendar on its month; strptime read ASCII digits only, and the calendar opened on
+//   the current month.
 //
 // Loaded, deferred, by templates/admin/base_site.html on Persian pages: after every
-// script of the page's head (the catalogue and the form's calendar.js among them), before
+// script of the page's head (the catalogue, core.js, the form's calendar.js), before
 // the admin's scripts first count (on DOMContentLoaded) or draw a calendar (on a click).
 (function () {
   "use strict";
@@ -62,6 +66,14 @@
     };
     window.interpolate = function (fmt, obj, named) {
       return interpolate(fmt, inReadersDigits(obj), named);
+    };
+  }
+
+  // --- A date box's value read in either script's digits.
+  var strptime = String.prototype.strptime;
+  if (typeof strptime === "function") {
+    String.prototype.strptime = function (format) {
+      return strptime.call(asciiDigits(this), format);
     };
   }
 

@@ -2,8 +2,11 @@
 a ref made up when left blank, dates at their precision in the lists."""
 
 import re
+from datetime import date
 
 import pytest
+from django.contrib import admin
+from django.utils import translation
 
 from tests.admin_forms import form_data
 from tests.factories import SourceFactory, VictimFactory
@@ -118,6 +121,25 @@ def test_partial_dates_in_the_persian_admin_list_read_in_both_calendars(research
     text = page.content.decode()
     assert "مرداد–شهریور ۱۳۶۷" in text
     assert "اوت ۱۹۸۸" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "year", "day"),
+    [("fa", "۱۹۶۱", "۱۹۸۸-۰۸-۱۵"), ("en", "1961", "1988-08-15")],
+    ids=["persian", "english"],
+)
+def test_the_admins_year_and_date_boxes_write_their_values_in_the_readers_digits(
+    language, year, day
+):
+    victim_admin = admin.site._registry[Victim]
+
+    def box(name):
+        return victim_admin.formfield_for_dbfield(Victim._meta.get_field(name), None).widget
+
+    with translation.override(language):
+        assert box("birth_year").format_value(1961) == year
+        assert box("arrest_date").format_value(date(1988, 8, 15)) == day
+        assert box("birth_year").format_value(None) is None
 
 
 def test_a_researcher_adds_a_victim_citing_a_published_source(researcher_client):

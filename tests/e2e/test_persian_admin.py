@@ -80,15 +80,47 @@ def test_what_a_persian_keyboard_types_is_saved_in_the_admin(
 
 
 @pytest.mark.parametrize(
-    ("locale", "caption", "days", "day"),
+    ("locale", "year", "day"),
+    [("fa-IR", "۱۹۶۱", "۱۹۸۸-۰۸-۱۵"), ("en-GB", "1961", "1988-08-15")],
+    ids=["persian", "english"],
+)
+def test_a_saved_year_and_date_show_in_the_readers_digits_and_save_back_unchanged(
+    new_context, live_server, staff, locale, year, day
+):
+    from django.contrib.admin.models import LogEntry
+
+    from victims.models import Victim
+
+    victim = VictimFactory(ref="TEST-E2E-FASHOWN", name_latin="Synthetic Shownrow",
+                           publication_status="draft", birth_year=1961,
+                           arrest_date=date(1988, 8, 15), arrest_date_precision="day")  # fmt: skip
+    page = new_context(locale=locale).new_page()
+    sign_in(page, live_server.url, staff("e2e-fa-shown", RESEARCHER))
+    page.goto(f"{live_server.url}/admin/victims/victim/{victim.pk}/change/")
+
+    # Persian pages wrote the boxes' values as Django does, "1961" and "1988-08-15".
+    assert page.input_value("input[name=birth_year]") == year
+    assert page.input_value("input[name=arrest_date]") == day
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+
+    assert page.locator(".errornote").count() == 0
+    saved = Victim.objects.get(pk=victim.pk)
+    assert (saved.birth_year, saved.arrest_date) == (1961, date(1988, 8, 15))
+    assert LogEntry.objects.get(object_id=str(victim.pk)).change_message == "[]"  # unchanged
+    assert page.input_value("input[name=birth_year]") == year
+
+
+@pytest.mark.parametrize(
+    ("locale", "shown", "caption", "days", "day"),
     [
-        ("fa-IR", "آگوست ۱۹۸۸", ["۱", "۲", "۳"], "۱۵"),
-        ("en-GB", "August 1988", ["1", "2", "3"], "15"),
+        ("fa-IR", "۱۹۸۸-۰۸-۰۱", "آگوست ۱۹۸۸", ["۱", "۲", "۳"], "۱۵"),
+        ("en-GB", "1988-08-01", "August 1988", ["1", "2", "3"], "15"),
     ],
     ids=["persian", "english"],
 )
 def test_the_date_calendar_shows_the_readers_digits_and_writes_the_date_the_form_reads(
-    new_context, live_server, staff, locale, caption, days, day
+    new_context, live_server, staff, locale, shown, caption, days, day
 ):
     from victims.models import Victim
 
@@ -101,7 +133,10 @@ def test_the_date_calendar_shows_the_readers_digits_and_writes_the_date_the_form
     sign_in(page, live_server.url, staff("e2e-fa-calendar", RESEARCHER))
     page.goto(f"{live_server.url}/admin/victims/victim/{victim.pk}/change/")
 
-    # Django's calendar (DateTimeShortcuts), opened beside the date of arrest: August 1988.
+    # Django's calendar (DateTimeShortcuts), opened beside the date of arrest: August 1988,
+    # the month of the date in the box, whichever digits it is written in (it read only
+    # ASCII digits, and opened on this month).
+    assert page.input_value("#id_arrest_date") == shown
     page.locator("#id_arrest_date ~ .datetimeshortcuts a[id^=calendarlink]").click()
     calendar = page.locator(".calendarbox:visible")
     assert calendar.locator("caption").text_content() == caption  # Persian pages: "آگوست 1988"
