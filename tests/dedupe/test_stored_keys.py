@@ -85,6 +85,28 @@ def test_rows_get_the_same_matches_from_the_stored_keys_as_from_every_person(
     assert answers(found) == answers(expected)
 
 
+def test_a_block_over_its_cap_stays_closed_to_a_row_without_a_fathers_name(postgres, monkeypatch):
+    # Ten Mohammad Hosseinis are over both caps. The row with a father's name brings five
+    # of them into the batch; the row without one must meet none of them, as it would
+    # meet none among every person.
+    monkeypatch.setattr(linkage, "SINGLE_BLOCK_CAP", 4)
+    monkeypatch.setattr(linkage, "PAIR_BLOCK_CAP", 8)
+    for i in range(10):
+        VictimFactory(name_latin="Mohammad Hosseini", father_name=("Ali", "Reza")[i % 2],
+                      birth_year=1950 + i)  # fmt: skip
+    with_father = Candidate(ref="row 2", name_latin="Mohammad Hosseini", father_name="Ali")
+    without = Candidate(ref="row 3", name_latin="Mohammad Hosseini")
+
+    rows = [with_father, without]
+
+    # Every pair compared is shown (threshold 0): ten namesakes make any one unlikely.
+    found = archive_matcher().matches(rows, threshold=0)
+
+    assert len(found["row 2"]) == 5
+    assert "row 3" not in found
+    assert answers(found) == answers(Matcher(archive_people()).matches(rows, threshold=0))
+
+
 def test_a_person_renamed_after_their_keys_were_made_is_found_under_the_new_name(postgres):
     kamali = VictimFactory(name_latin="Parviz Kamali", father_name="Ahmad", birth_year=1958)
     VictimFactory(name_latin="Nasrin Tabrizi", father_name="Karim", birth_year=1962)
