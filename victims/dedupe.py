@@ -155,9 +155,10 @@ def _connection():
     return connections[router.db_for_write(Victim)]
 
 
-def archive_matcher():
+def archive_matcher(*, fresh: bool = False):
     """What an import's rows are checked against: on PostgreSQL the victims' stored keys
-    (``StoredMatcher``, a batch's candidates read), on SQLite every victim (``Matcher``)."""
+    (``StoredMatcher``, a batch's candidates read; ``fresh``: brought up to date just
+    before, by ``refresh_stored_keys``), on SQLite every victim (``Matcher``)."""
     from archive.core.linkage_store import StoredMatcher
     from victims.models import Victim
 
@@ -168,7 +169,7 @@ def archive_matcher():
     def load(ids: list[int]) -> list[Candidate]:
         return load_candidates(Victim.objects.filter(pk__in=ids))
 
-    return StoredMatcher(connection, Victim, load=load)
+    return StoredMatcher(connection, Victim, load=load, fresh=fresh)
 
 
 def refresh_stored_keys() -> None:
@@ -180,16 +181,22 @@ def refresh_stored_keys() -> None:
 
     connection = _connection()
     if connection.vendor == "postgresql":
-        refresh(connection, Victim._meta.db_table)
+        refresh(connection, Victim)
 
 
-def import_matches(rows, *, matcher=None):
+def import_matches(rows, *, matcher=None, fresh: bool = False):
     """For an import: of the new rows ``(where, victim)``, those that are probably victims
     already in the archive (``archive.core.dedupe.import_matches``), and the matcher to
-    pass back in for the next batch."""
+    pass back in for the next batch. ``fresh``: the stored keys were brought up to date
+    before the import began (``refresh_stored_keys``)."""
     from archive.core.dedupe import import_matches as matches
 
-    return matches(rows, matcher=matcher, make_matcher=archive_matcher, candidate_of=candidate_of)
+    return matches(
+        rows,
+        matcher=matcher,
+        make_matcher=lambda: archive_matcher(fresh=fresh),
+        candidate_of=candidate_of,
+    )
 
 
 SUBMISSION_CANDIDATES = 5  # records shown with a submission

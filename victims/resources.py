@@ -211,13 +211,18 @@ class VictimResource(ArchiveResource):
         from victims.dedupe import refresh_stored_keys
 
         refresh_stored_keys()
+        self._fresh = True
 
     def possible_matches(self, rows):
         """New rows that are probably victims already in the archive (``victims.dedupe``)."""
         from victims.dedupe import import_matches
 
         # The archive's people are read and blocked once per import, not once per batch.
-        found, self._matcher = import_matches(rows, matcher=getattr(self, "_matcher", None))
+        found, self._matcher = import_matches(
+            rows,
+            matcher=getattr(self, "_matcher", None),
+            fresh=getattr(self, "_fresh", False),
+        )
         return found
 
     class Meta:

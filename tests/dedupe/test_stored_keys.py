@@ -13,7 +13,7 @@ from archive.core import linkage, linkage_store
 from archive.core.linkage import Candidate, Matcher
 from bench.synthetic import synthetic_people
 from tests.dedupe.conftest import import_file, synthetic_file
-from tests.factories import VictimFactory
+from tests.factories import EventFactory, VictimFactory
 from victims.dedupe import archive_matcher, archive_people, refresh_stored_keys
 from victims.models import Victim
 
@@ -107,6 +107,27 @@ def test_a_block_over_its_cap_stays_closed_to_a_row_without_a_fathers_name(postg
     assert answers(found) == answers(Matcher(archive_people()).matches(rows, threshold=0))
 
 
+def test_namesakes_told_apart_by_gender_event_or_birth_year_are_left_out_as_matcher_does(
+    postgres,
+):
+    event, other_event = EventFactory.create_batch(2)
+    same = {"name_latin": "Parviz Kamali", "father_name": "Ahmad"}
+    compared = [
+        VictimFactory(**same, gender="male", event=event, birth_year=1956),  # two years
+        VictimFactory(**same, gender="male", event=event, birth_year=None),  # not known
+        VictimFactory(**same, gender="", event=None, birth_year=1960),  # not known, 2 years
+    ]
+    VictimFactory(**same, gender="male", event=event, birth_year=1955)  # three years
+    VictimFactory(**same, gender="female", event=event, birth_year=1958)
+    VictimFactory(**same, gender="male", event=other_event, birth_year=1958)
+    row = Candidate(ref="row 2", **same, gender="male", event=event.pk, birth_year=1958)
+
+    found = archive_matcher().matches([row], threshold=0)
+
+    assert {m.b.ref for m in found["row 2"]} == {v.ref for v in compared}
+    assert answers(found) == answers(Matcher(archive_people()).matches([row], threshold=0))
+
+
 def test_a_person_renamed_after_their_keys_were_made_is_found_under_the_new_name(postgres):
     kamali = VictimFactory(name_latin="Parviz Kamali", father_name="Ahmad", birth_year=1958)
     VictimFactory(name_latin="Nasrin Tabrizi", father_name="Karim", birth_year=1962)
@@ -146,14 +167,14 @@ def test_a_person_merged_or_deleted_is_no_longer_proposed(postgres):
 
 def test_keys_are_made_once_and_again_only_for_a_new_name_or_new_code(postgres, monkeypatch):
     people = VictimFactory.create_batch(5)
-    assert linkage_store.refresh(connection, TABLE) == 5
-    assert linkage_store.refresh(connection, TABLE) == 0
+    assert linkage_store.refresh(connection, Victim) == 5
+    assert linkage_store.refresh(connection, Victim) == 0
 
     Victim.objects.filter(pk=people[0].pk).update(aliases="Another Name")
-    assert linkage_store.refresh(connection, TABLE) == 1
+    assert linkage_store.refresh(connection, Victim) == 1
 
     monkeypatch.setattr(linkage_store, "keys_version", lambda: "a-new-version")
-    assert linkage_store.refresh(connection, TABLE) == 5
+    assert linkage_store.refresh(connection, Victim) == 5
     assert stored_counts() == counted_again()
 
 
