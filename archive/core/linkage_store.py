@@ -232,6 +232,11 @@ VETOED = (
 )
 
 
+def _columns_of(lines: list[tuple]) -> list[list]:
+    """The lines (key, father, gender, event, year of birth) as five arrays, for unnest."""
+    return [list(column) for column in zip(*lines, strict=True)] if lines else [[]] * 5
+
+
 class StoredMatcher:
     """``Matcher``'s answers for every matchable person of ``model``, reading only a
     batch's candidates. ``load(ids)`` gives those people as Candidates with their facts
@@ -334,14 +339,22 @@ class StoredMatcher:
                     lines.append((key, father, *facts))
         if not lines:
             return {}
+        whole = [line for line in lines if line[1] is None]
+        by_father = [line for line in lines if line[1] is not None]
+        # Two statements' worth: a block read whole, and a block over its cap read where
+        # it meets the father's name (the two indexes' bitmaps intersected, not the
+        # block's thousands of members read to be filtered).
+        read = (
+            "SELECT s.id FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[], "
+            f"%s::int[]) w(k, father, gender, event, birth) JOIN {self.store} s "
+            "ON s.blocks @> ARRAY[w.k] {also} WHERE NOT ({vetoed})"
+        )
         with self.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT DISTINCT s.id FROM unnest(%s::text[], %s::text[], %s::text[], "
-                "%s::bigint[], %s::int[]) w(k, father, gender, event, birth) "
-                f"JOIN {self.store} s ON s.blocks @> ARRAY[w.k] "
-                "AND (w.father IS NULL OR s.father_blocks @> ARRAY[w.father]) "
-                f"WHERE NOT ({VETOED})",
-                [list(column) for column in zip(*lines, strict=True)],
+                read.format(also="", vetoed=VETOED)
+                + " UNION "
+                + read.format(also="AND s.father_blocks @> ARRAY[w.father]", vetoed=VETOED),
+                [*_columns_of(whole), *_columns_of(by_father)],
             )
             found = [pk for (pk,) in cursor.fetchall()]
             new = [pk for pk in found if pk not in self.known]
