@@ -55,6 +55,12 @@ from archive.core.migration_ops import TableOperation
 SUFFIX = "_linkage"
 CHUNK = 2000  # people whose keys are made and written at a time (``refresh``)
 LIVE = "merged_into_id IS NULL"  # the people an import's rows are checked against
+# The share of the archive a batch may reach through the indexes (with the people read
+# for earlier batches) before everyone is read at once (``StoredMatcher._read_everyone``):
+# reading a block's members through the index costs several times reading them with
+# everyone, and a file as large as a good part of the archive meets most of it anyway.
+# The answers are the same either way.
+READ_EVERYONE = 0.5
 
 
 def store_table(table: str) -> str:
@@ -265,6 +271,9 @@ class StoredMatcher:
         # The people read so far, with their stored keys: a large import meets the same
         # namesakes batch after batch.
         self.known: dict[int, tuple[Candidate, list[str]]] = {}
+        # Once a batch would reach more than ``READ_EVERYONE`` of the archive, everyone is
+        # read and every later batch is checked in memory (``Matcher``).
+        self.everyone: Matcher | None = None
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*), count(father) FROM {self.store}")
             # (Read once per import: the rows of the store are the people matched.)
@@ -323,11 +332,20 @@ class StoredMatcher:
         """For each of ``rows``, the people it may be, best first (rows with none left
         out): ``Matcher(every person).matches(rows)``."""
         rows = list(rows)
+        if self.everyone is not None:
+            return self.everyone.matches(rows, threshold=threshold)
         filed = [block_keys(row) for row in rows]
         if self.empty or not any(filed):
             return {}
         sizes = self._counted({key for keys in filed for key in keys})
         over = {key for key, size in sizes.items() if size > block_cap(key)}
+        # The people the batch's blocks under their caps hold (a person in two counted
+        # twice): when they, with those read already, make a good part of the archive,
+        # everyone is read at once.
+        reach = sum(sizes.get(key, 0) for keys in filed for key in keys - over)
+        if len(self.known) + reach > READ_EVERYONE * self.people:
+            self._read_everyone(expected=self.freq.expected)
+            return self.everyone.matches(rows, threshold=threshold)
         # One line a (row, block) the archive has: the block read through its index, one
         # at a time (an overlap with a thousand blocks is compared element by element,
         # row by row); a block over its cap once for each of the row's fathers' names.
@@ -372,6 +390,24 @@ class StoredMatcher:
             candidates, freq=freq, blocks=[blocks for _p, blocks in people], over_cap=over
         )
         return matcher.matches(rows, threshold=threshold)
+
+    def _read_everyone(self, *, expected: float) -> None:
+        """Every person read (their keys as stored) into a ``Matcher``: for a file as
+        large as a good part of the archive, which would otherwise read it batch by
+        batch through the indexes."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, blocks, joined, father_blocks FROM {self.store} "
+                "WHERE NOT (id = ANY(%s::bigint[]))",
+                [list(self.known)],
+            )
+            self._read(cursor.fetchall())
+        people = list(self.known.values())
+        self.everyone = Matcher(
+            [person for person, _blocks in people],
+            expected=expected,
+            blocks=[blocks for _person, blocks in people],
+        )
 
     def _read(self, found: list[tuple]) -> None:
         """Reads the people of ``found`` (id, blocks, joined, father's blocks) into

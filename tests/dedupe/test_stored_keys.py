@@ -26,6 +26,13 @@ def postgres(db):
         pytest.skip("SQLite checks an import against every victim (Matcher): no stored keys")
 
 
+@pytest.fixture(autouse=True)
+def _batches_read_through_the_indexes(monkeypatch):
+    """However much of these small archives a batch reads, not everyone at once (the
+    first test asks for both)."""
+    monkeypatch.setattr(linkage_store, "READ_EVERYONE", 100.0)
+
+
 def answers(found) -> dict:
     """Each row's matches as a researcher reads them: who, how likely, why."""
     return {
@@ -56,9 +63,15 @@ def counted_again() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+@pytest.mark.parametrize(
+    "read_everyone, everyone_read",
+    [(100.0, False), (0.0, True)],
+    ids=["batches read through the indexes", "everyone read after the first batch"],
+)
 def test_rows_get_the_same_matches_from_the_stored_keys_as_from_every_person(
-    postgres, reviewer, tmp_path, monkeypatch
+    postgres, reviewer, tmp_path, monkeypatch, read_everyone, everyone_read
 ):
+    monkeypatch.setattr(linkage_store, "READ_EVERYONE", read_everyone)
     # Small caps, so that many blocks are over theirs and read by the father's name.
     monkeypatch.setattr(linkage, "SINGLE_BLOCK_CAP", 4)
     monkeypatch.setattr(linkage, "PAIR_BLOCK_CAP", 8)
@@ -81,6 +94,7 @@ def test_rows_get_the_same_matches_from_the_stored_keys_as_from_every_person(
         found.update(stored.matches(rows[start : start + 40]))
 
     assert type(stored).__name__ == "StoredMatcher"
+    assert (stored.everyone is not None) == everyone_read
     assert sum(len(m) for m in expected.values()) > len(everyone[::7])  # namesakes too
     assert answers(found) == answers(expected)
 
