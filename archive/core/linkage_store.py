@@ -100,17 +100,25 @@ def install_statements(table: str) -> list[str]:
         f"CREATE INDEX IF NOT EXISTS {store}_blocks ON {store} USING gin (blocks)",
         f"CREATE INDEX IF NOT EXISTS {store}_father_blocks ON {store} USING gin (father_blocks)",
         f"CREATE TABLE IF NOT EXISTS {counts} (key text PRIMARY KEY, people integer NOT NULL)",
+        # A statement's rows' keys counted in and out, netted (a row made again with the
+        # same keys changes no count), and added in key order: two imports refreshing at
+        # once take the counts' locks in one order.
         f"""CREATE OR REPLACE FUNCTION {store}_count() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF TG_OP IN ('DELETE', 'UPDATE') THEN
-            UPDATE {counts} c SET people = c.people - d.n
-            FROM (SELECT k, count(*) AS n FROM old_rows r, {keys} k GROUP BY k) d
-            WHERE c.key = d.k;
-          END IF;
-          IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            -- In key order: two imports refreshing at once take the rows' locks in one order.
+          IF TG_OP = 'INSERT' THEN
             INSERT INTO {counts} (key, people)
             SELECT k, count(*) FROM new_rows r, {keys} k GROUP BY k ORDER BY k
+            ON CONFLICT (key) DO UPDATE SET people = {counts}.people + EXCLUDED.people;
+          ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO {counts} (key, people)
+            SELECT k, -count(*) FROM old_rows r, {keys} k GROUP BY k ORDER BY k
+            ON CONFLICT (key) DO UPDATE SET people = {counts}.people + EXCLUDED.people;
+          ELSE
+            INSERT INTO {counts} (key, people)
+            SELECT k, sum(n) FROM (
+              SELECT k, -1 AS n FROM old_rows r, {keys} k
+              UNION ALL SELECT k, 1 FROM new_rows r, {keys} k
+            ) changed GROUP BY k HAVING sum(n) <> 0 ORDER BY k
             ON CONFLICT (key) DO UPDATE SET people = {counts}.people + EXCLUDED.people;
           END IF;
           RETURN NULL;
