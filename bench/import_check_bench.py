@@ -27,12 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.import_bench import COLUMNS  # the columns import_bench's files have
 from bench.synthetic import synthetic_people
-
-COLUMNS = [
-    "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year",
-    "arrest_date", "prison", "fate", "death_date", "event", "publication_status",
-]  # fmt: skip
 
 REPORTED = re.compile(r"(\d+) rows? may be records? already in the archive")
 
