@@ -209,3 +209,18 @@ def test_an_import_reports_a_row_that_is_a_victim_already_in_the_archive(
     report = run_import("victims", path, user=reviewer, dry_run=True)
 
     assert [(m.where, m.ref) for m in report.matches] == [("row 2", "SYN-0001")]
+
+
+def test_the_keys_a_dry_run_made_are_kept_for_the_next_import(transactional_db, reviewer, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks an import against every victim (Matcher): no stored keys")
+    VictimFactory.create_batch(3)
+    path = tmp_path / "list.csv"
+    path.write_text("ref,name_latin,fate\nSYN-0009,Parviz Kamali,executed\n", encoding="utf-8")
+    from archive.core.importing.run import import_file as run_import
+
+    report = run_import("victims", path, user=reviewer, dry_run=True)
+
+    # The dry run rolled its transaction back; the keys were made before it, and stay.
+    assert report.created == 1 and not Victim.objects.filter(ref="SYN-0009").exists()
+    assert linkage_store.refresh(connection, Victim) == 0
