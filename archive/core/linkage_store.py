@@ -3,25 +3,29 @@ duplicate check reads the people its rows may be instead of every person.
 
 ``archive.core.linkage.Matcher`` reads every person of the archive once per import,
 works out their blocks and joined names, and counts how common each name, prison and day
-is. At a million people that was 100 s and 4 GB for a file of 100 rows, most of it
-working out the same keys again (docs/benchmarks.md). Here:
+is. At a million people that was 130 s and 4 GB for a file of 100 rows, most of it
+working out the same keys again (docs/benchmarks.md, eleventh session). Here:
 
 - ``<table>_linkage`` holds, per person who may be matched (not merged into another
-  record), the blocks it is filed under, its joined names and its father's name as
-  counted, in arrays with GIN indexes: which people share a block with a batch's rows,
-  and how many bear a name, are index reads.
-- Each row remembers the names and the version of the key-making code it was made from
-  (``fingerprint``). ``refresh`` makes the rows of people added, renamed or made
-  matchable since, and drops those of people deleted or merged, whatever wrote them (a
-  save, an import's COPY, a merge, raw SQL): keys are pure functions of the names, so a
-  row whose fingerprint agrees is right. The keys of what an import writes are made at
-  the next import's check, not in the import.
-- ``StoredMatcher`` answers as ``Matcher`` would for the whole archive, exactly (a test
-  compares the two): a batch's candidates (every member of each of its rows' blocks, or
-  of a block over its cap those sharing a father's name with a row) are read with their
-  stored keys, the names' frequencies counted in SQL for the names asked about, and the
-  clustered facts' frequencies (prisons, days, years) counted once per import with
-  ``GROUPING SETS``.
+  record), the blocks it is filed under, its joined names, its father's name as counted
+  and the blocks of it, and the three facts that tell namesakes apart before they are
+  read (gender, event, year of birth), with GIN indexes on the blocks;
+  ``<table>_linkage_counts`` how many people each block, name and father's name holds,
+  kept by triggers: which people share a block with a batch's rows, and how many bear a
+  name, are index reads.
+- Each row remembers what it was made from (``fingerprint``: the names, those facts and
+  the version of the key-making code). ``refresh`` makes the rows of people added,
+  renamed or made matchable since, and drops those of people deleted or merged, whatever
+  wrote them (a save, an import's COPY, a merge, raw SQL): keys are pure functions of the
+  names, so a row whose fingerprint agrees is right. An import refreshes before its
+  transaction opens; the keys of what it writes are made at the next import's check.
+- ``StoredMatcher`` answers as ``Matcher`` over every person would, exactly (tests compare
+  the two): a batch's candidates are read per (row, block) through the index, a block
+  over its cap where it meets the row's father's name, the pairs ``linkage.vetoed``
+  would separate by gender, event or year of birth left out in SQL (``VETOED``); the
+  names' frequencies come from the counts, the clustered facts' (prisons, days, years)
+  from one ``GROUPING SETS`` scan per import. A file large enough to reach a good part of
+  the archive reads everyone at once instead (``READ_EVERYONE``), their keys as stored.
 
 SQLite keeps ``Matcher`` over every person: an embedded archive is small.
 """
