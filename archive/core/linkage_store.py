@@ -224,6 +224,11 @@ def _stored_row(pk, fingerprint, latin, fa, aliases, father, gender, event, birt
 
 
 def _write(cursor, store: str, rows: list[tuple]) -> None:
+    """The rows upserted in one statement, through psycopg2's own cursor (Django's sends
+    a statement's values one by one). It skips Django's execute wrappers, the import
+    writer's guard among them (``importing.writer``): ``refresh`` runs before an import's
+    writer exists, or, within an import, right after its own query through Django's cursor
+    has waited for the writer, which gets no work while the main thread is here."""
     from psycopg2.extras import execute_values
 
     columns = "id, fingerprint, blocks, joined, father, father_blocks, gender, event, birth_year"
