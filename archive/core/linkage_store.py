@@ -181,25 +181,27 @@ def refresh(connection, model, *, chunk: int = CHUNK) -> int:
     version = keys_version()
     fingerprint = _fingerprint(model)
     read = ", ".join(f"v.{column}" for column in _columns(model))
-    made, last = 0, 0
     with connection.cursor() as cursor:
+        # One pass over both tables: the people whose row is missing or stale, and the
+        # rows whose person is gone (deleted, or merged into another record).
         cursor.execute(
-            f"DELETE FROM {store} s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {table} v WHERE v.id = s.id AND v.{LIVE})"
+            f"SELECT coalesce(v.id, s.id), v.id IS NULL FROM (SELECT v.id, {fingerprint} AS "
+            f"fingerprint FROM {table} v WHERE v.{LIVE}) v FULL JOIN {store} s ON s.id = v.id "
+            "WHERE v.id IS NULL OR s.id IS NULL OR s.fingerprint <> v.fingerprint",
+            [version],
         )
-        while True:
+        found = cursor.fetchall()
+        gone = [pk for pk, is_gone in found if is_gone]
+        stale = sorted(pk for pk, is_gone in found if not is_gone)
+        if gone:
+            cursor.execute(f"DELETE FROM {store} WHERE id = ANY(%s::bigint[])", [gone])
+        for start in range(0, len(stale), chunk):
             cursor.execute(
-                f"SELECT v.id, {fingerprint}, {read} FROM {table} v "
-                f"LEFT JOIN {store} s ON s.id = v.id WHERE v.{LIVE} AND v.id > %s "
-                f"AND (s.id IS NULL OR s.fingerprint <> {fingerprint}) ORDER BY v.id LIMIT %s",
-                [version, last, version, chunk],
+                f"SELECT v.id, {fingerprint}, {read} FROM {table} v WHERE v.id = ANY(%s::bigint[])",
+                [version, stale[start : start + chunk]],
             )
-            found = cursor.fetchall()
-            if not found:
-                return made
-            last = found[-1][0]
-            _write(cursor, store, [_stored_row(*row) for row in found])
-            made += len(found)
+            _write(cursor, store, [_stored_row(*row) for row in cursor.fetchall()])
+    return len(stale)
 
 
 def _stored_row(pk, fingerprint, latin, fa, aliases, father, gender, event, birth_year) -> tuple:
