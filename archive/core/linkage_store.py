@@ -58,6 +58,7 @@ from archive.core.migration_ops import TableOperation
 
 SUFFIX = "_linkage"
 CHUNK = 2000  # people whose keys are made and written at a time (``refresh``)
+LOAD_CHUNK = 10_000  # people read with their facts in one query (``StoredMatcher._read``)
 LIVE = "merged_into_id IS NULL"  # the people an import's rows are checked against
 # The share of the archive a batch may reach through the indexes (with the people read
 # for earlier batches) before everyone is read at once (``StoredMatcher._read_everyone``):
@@ -384,13 +385,13 @@ class StoredMatcher:
         read = (
             "SELECT s.id FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[], "
             f"%s::int[]) w(k, father, gender, event, birth) JOIN {self.store} s "
-            "ON s.blocks @> ARRAY[w.k] {also} WHERE NOT ({vetoed})"
+            "ON s.blocks @> ARRAY[w.k] {also} WHERE NOT (" + VETOED + ")"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(
-                read.format(also="", vetoed=VETOED)
+                read.format(also="")
                 + " UNION "
-                + read.format(also="AND s.father_blocks @> ARRAY[w.father]", vetoed=VETOED),
+                + read.format(also="AND s.father_blocks @> ARRAY[w.father]"),
                 [*_columns_of(whole), *_columns_of(by_father)],
             )
             found = [pk for (pk,) in cursor.fetchall()]
@@ -432,11 +433,14 @@ class StoredMatcher:
         """Reads the people of ``found`` (id, blocks, joined, father's blocks) into
         ``known``, their keys as stored rather than made again."""
         stored = {pk: keys for pk, *keys in found}
-        for person in self.load(list(stored)):
-            blocks, joined, father_blocks = stored[person.pk]
-            person.__dict__["joined"] = set(joined)  # the cached properties, as stored
-            person.__dict__["father_blocks"] = frozenset(father_blocks)
-            self.known[person.pk] = (person, blocks)
+        ids = list(stored)
+        # A few thousand ids a query: everyone read at once is the whole archive.
+        for start in range(0, len(ids), LOAD_CHUNK):
+            for person in self.load(ids[start : start + LOAD_CHUNK]):
+                blocks, joined, father_blocks = stored[person.pk]
+                person.__dict__["joined"] = set(joined)  # the cached properties, as stored
+                person.__dict__["father_blocks"] = frozenset(father_blocks)
+                self.known[person.pk] = (person, blocks)
 
     def _counted(self, keys: Iterable[str]) -> dict[str, int]:
         """The people filed under each of ``keys`` (those with none left out)."""

@@ -29,8 +29,9 @@ def postgres(db):
 @pytest.fixture(autouse=True)
 def _batches_read_through_the_indexes(monkeypatch):
     """However much of these small archives a batch reads, not everyone at once (the
-    first test asks for both)."""
+    first test asks for both); people read fifty a query, as a large archive is."""
     monkeypatch.setattr(linkage_store, "READ_EVERYONE", 100.0)
+    monkeypatch.setattr(linkage_store, "LOAD_CHUNK", 50)
 
 
 def answers(found) -> dict:
