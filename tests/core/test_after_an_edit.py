@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, connections
 
 from archive.core import caching
 from archive.core.caching import PREVIOUS_FIGURES, kept
@@ -30,6 +31,7 @@ def shared_memory_cache(settings):
     cache.clear()
 
 
+@pytest.mark.django_db(transaction=True)  # each reader's own connection
 def test_one_computation_serves_every_reader_arriving_together(shared_memory_cache):
     calls = []
 
@@ -41,7 +43,10 @@ def test_one_computation_serves_every_reader_arriving_together(shared_memory_cac
     results = []
 
     def reader():
-        results.append(kept("synthetic-figures", "v1", slow, timeout=60))
+        try:
+            results.append(kept("synthetic-figures", "v1", slow, timeout=60))
+        finally:
+            connections.close_all()  # this thread's own
 
     readers = [threading.Thread(target=reader) for _ in range(8)]
     for thread in readers:
@@ -53,6 +58,7 @@ def test_one_computation_serves_every_reader_arriving_together(shared_memory_cac
     assert results == [{"total": 7}] * 8
 
 
+@pytest.mark.django_db
 def test_while_another_worker_counts_anew_the_previous_figures_are_served_marked(
     shared_memory_cache,
 ):
@@ -83,6 +89,24 @@ def test_after_a_withdrawal_the_previous_figures_are_not_served(
     value = kept("synthetic-figures", "v2", lambda: {"total": 6}, timeout=60)
 
     assert value == {"total": 6}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's parallel workers")
+def test_a_recount_leaves_the_readers_a_core_and_the_setting_as_it_found_it(shared_memory_cache):
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    before = setting()
+    during = kept("synthetic-figures", "v1", setting, timeout=60)
+
+    # Counted by one process, not spread over parallel workers that would take every
+    # core from the readers served meanwhile; and only for that count.
+    assert during == "0"
+    assert before != "0"
+    assert setting() == before
 
 
 @pytest.mark.django_db
