@@ -1,9 +1,17 @@
-"""``/sitemap.xml``: an index of per-kind sitemaps, each paged by Django (50,000 URLs a
+"""``/sitemap.xml``: an index of per-kind sitemaps, each paged by Django (5,000 addresses a
 page), published records only, with the Persian alternate of every URL."""
 
+import functools
+from html import escape
+from urllib.parse import quote
+
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.timezone import template_localtime
 
 from archive.core.models import Event
 from perpetrators.models import Perpetrator
@@ -66,10 +74,39 @@ class _InLanguages:
         return pairs[start - first * n : stop - first * n]
 
 
+# Stands for a record's key in its page's URL, reversed once per language: digits, which
+# every converter the record pages use accepts (str, slug, int).
+STAND_IN = "9876543210"
+
+
+@functools.lru_cache(maxsize=20_000)
+def _quoted(key: str) -> str:
+    """``key`` as ``reverse`` puts it in a path; asked for each of a record's addresses
+    and alternates (eight a record), made once."""
+    return quote(key, safe=RFC3986_SUBDELIMS + "~:@")
+
+
 class _RecordSitemap(_I18nSitemap):
+    # The record's public page: its URL's name and the keyword that is the record's field.
+    url_name = ""
+    url_key = "ref"
+
     def _items(self):
         # Django's hook (private, no public one): the pairs read a page at a time.
         return _InLanguages(self.items(), self._languages(), self.total)
+
+    def _location(self, item, force_lang_code=None):
+        """The path of ``item``'s (record, language) page, or of the record's page in
+        ``force_lang_code``: the page's URL reversed once per language, the record's key
+        put in. Django's hook activates the language and reverses the URL for every
+        address and alternate, 20,000 a page: 0.7 s of the 0.85 s a page took at a million."""
+        record, language = item
+        paths = self.__dict__.setdefault("_paths", {})
+        language = force_lang_code or language
+        if language not in paths:
+            with translation.override(language):
+                paths[language] = reverse(self.url_name, kwargs={self.url_key: STAND_IN})
+        return paths[language].replace(STAND_IN, _quoted(str(getattr(record, self.url_key))))
 
     def total(self) -> int:
         """How many records the section lists (what its pages are counted from)."""
@@ -86,6 +123,8 @@ class _RecordSitemap(_I18nSitemap):
 
 
 class VictimSitemap(_RecordSitemap):
+    url_name = "victims:victim-detail"
+
     def items(self):
         return Victim.objects.published().only("ref", "updated_at").order_by("pk")
 
@@ -96,16 +135,22 @@ class VictimSitemap(_RecordSitemap):
 
 
 class PerpetratorSitemap(_RecordSitemap):
+    url_name = "perpetrators:perpetrator-detail"
+
     def items(self):
         return Perpetrator.objects.published().only("ref", "updated_at").order_by("pk")
 
 
 class SourceSitemap(_RecordSitemap):
+    url_name, url_key = "sources:source-detail", "pk"
+
     def items(self):
         return Source.objects.public().only("pk", "updated_at").order_by("pk")
 
 
 class EventSitemap(_RecordSitemap):
+    url_name, url_key = "archive:event-detail", "slug"
+
     def items(self):
         return Event.objects.published().only("slug", "updated_at").order_by("pk")
 
@@ -117,3 +162,44 @@ SITEMAPS = {
     "sources": SourceSitemap,
     "events": EventSitemap,
 }
+
+
+# --- A section's page, written ----------------------------------------------------------
+#
+# Django's view pages the section and reads its addresses; its template then writes them,
+# a variable at a time: 60-70 % of a page's 0.34 s at a million once the addresses are
+# made once per language (above). ``section`` keeps Django's view (its paging, its 404s,
+# its Last-Modified) and writes the same bytes as the template (a test holds them equal),
+# escaped as the template does (Django's ``escape`` is the standard library's, behind a
+# wrapper for lazy text that cost a tenth of a page here).
+
+URLSET_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/'
+    'sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+URLSET_CLOSE = "\n</urlset>\n"
+
+
+def _url_element(url: dict) -> str:
+    parts = [f"<url><loc>{escape(url['location'])}</loc>"]
+    if url["lastmod"]:
+        parts.append(f"<lastmod>{template_localtime(url['lastmod']):%Y-%m-%d}</lastmod>")
+    if url["changefreq"]:
+        parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
+    if url["priority"]:
+        parts.append(f"<priority>{escape(url['priority'])}</priority>")
+    parts.extend(
+        f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
+        f'href="{escape(alternate["location"])}"/>'
+        for alternate in url["alternates"]
+    )
+    parts.append("</url>")
+    return "".join(parts)
+
+
+def section(request, section: str):
+    """``/sitemap-<section>.xml``: Django's sitemap view, its page written directly."""
+    response = sitemap_views.sitemap(request, SITEMAPS, section=section)
+    urls = response.context_data["urlset"]
+    response.content = URLSET_OPEN + "".join(_url_element(url) for url in urls) + URLSET_CLOSE
+    return response

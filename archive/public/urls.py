@@ -8,7 +8,7 @@ from django.urls import path
 
 from archive.api import datapackage, docs, downloads, ftm
 from archive.dossiers import views as dossiers
-from archive.public import citations, perpetrators, places, sources, views
+from archive.public import citations, perpetrators, places, sitemaps, sources, views
 from archive.public.sitemaps import SITEMAPS
 from perpetrators import views as perpetrator_lists
 from sources import document_views
@@ -36,12 +36,7 @@ site = (
             {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap-section"},
             name="sitemap",
         ),
-        path(
-            "sitemap-<section>.xml",
-            sitemap_views.sitemap,
-            {"sitemaps": SITEMAPS},
-            name="sitemap-section",
-        ),
+        path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
     ],
     "archive",
 )

@@ -6,13 +6,16 @@ import re
 
 import pytest
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import caches
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils.http import http_date
 
 from archive.core.models import PublicationStatus
-from archive.public.sitemaps import VictimSitemap
-from tests.factories import VictimFactory
+from archive.public.sitemaps import SITEMAPS, VictimSitemap
+from tests.factories import EventFactory, PerpetratorFactory, SourceFactory, VictimFactory
 from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +48,7 @@ def test_a_section_lists_each_record_in_both_languages_as_djangos_own_sitemap(cl
     ours = [client.get(f"/sitemap-victims.xml?p={p}").content.decode() for p in (1, 2, 3)]
     index = client.get("/sitemap.xml").content.decode()
 
-    monkeypatch.setattr(VictimSitemap, "_items", Sitemap._items)  # Django's: every pair first
-    for cache in caches.all():
-        cache.clear()  # the pages anew, not as kept
-    theirs = [client.get(f"/sitemap-victims.xml?p={p}").content.decode() for p in (1, 2, 3)]
+    theirs = _djangos_own(client, monkeypatch, VictimSitemap, "victims", pages=3)
 
     assert ours == theirs
     assert index.count("sitemap-victims.xml") == 3
@@ -56,6 +56,41 @@ def test_a_section_lists_each_record_in_both_languages_as_djangos_own_sitemap(cl
     for ref in refs:
         assert f"http://testserver/victims/{ref}/" in locations
         assert f"http://testserver/fa/victims/{ref}/" in locations
+    assert 'hreflang="x-default" href="http://testserver/victims/' in ours[0]
+
+
+def _djangos_own(client, monkeypatch, sitemap, section: str, *, pages: int) -> list[str]:
+    """The section's pages as Django's own translated sitemap makes them: every pair
+    listed first, each address reversed in its language."""
+    monkeypatch.setattr(sitemap, "_items", Sitemap._items)
+    monkeypatch.setattr(sitemap, "_location", Sitemap._location)
+    pages_made = []
+    for p in range(1, pages + 1):
+        request = RequestFactory().get(f"/sitemap-{section}.xml", {"p": p})
+        response = sitemap_views.sitemap(request, SITEMAPS, section=section)  # its template
+        pages_made.append(response.render().content.decode())
+    return pages_made
+
+
+@pytest.mark.parametrize(
+    ("section", "make"),
+    [
+        ("perpetrators", lambda n: PerpetratorFactory(name_latin=f"Testname Listed{n}")),
+        ("sources", lambda n: SourceFactory(title=f"Synthetic list {n}")),
+        ("events", lambda n: EventFactory(slug=f"synthetic-event-{n}")),
+    ],
+)
+def test_every_section_gives_the_addresses_django_would(client, monkeypatch, section, make):
+    sitemap = SITEMAPS[section]
+    monkeypatch.setattr(sitemap, "limit", 3)
+    for n in range(3):
+        make(n)
+    ours = [client.get(f"/sitemap-{section}.xml?p={p}").content.decode() for p in (1, 2)]
+
+    theirs = _djangos_own(client, monkeypatch, sitemap, section, pages=2)
+
+    assert ours == theirs
+    assert ours[0].count("<loc>") == 3
 
 
 def test_the_index_pages_the_published_victims_as_the_database_keeps_them_without_counting(
@@ -74,3 +109,17 @@ def test_the_index_pages_the_published_victims_as_the_database_keeps_them_withou
     assert index.count("sitemap-victims.xml") == 2  # four published: two pages
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert not [sql for sql in counts if 'FROM "victims_victim"' in sql]
+
+
+def test_a_page_past_the_last_or_not_a_number_is_not_found_and_a_page_says_when_it_changed(
+    client,
+):
+    victim = VictimFactory(name_latin="Testname Dated")
+
+    page = client.get("/sitemap-victims.xml")
+    assert page.status_code == 200
+    assert page["Content-Type"] == "application/xml"
+    assert page["Last-Modified"] == http_date(victim.updated_at.timestamp())
+    assert client.get("/sitemap-victims.xml?p=2").status_code == 404
+    assert client.get("/sitemap-victims.xml?p=two").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
