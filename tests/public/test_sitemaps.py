@@ -78,6 +78,7 @@ def _djangos_own(client, monkeypatch, sitemap, section: str, *, pages: int) -> l
         ("perpetrators", lambda n: PerpetratorFactory(name_latin=f"Testname Listed{n}")),
         ("sources", lambda n: SourceFactory(title=f"Synthetic list {n}")),
         ("events", lambda n: EventFactory(slug=f"synthetic-event-{n}")),
+        ("pages", lambda n: None),  # the site's own pages: written as the template does
     ],
 )
 def test_every_section_gives_the_addresses_django_would(client, monkeypatch, section, make):
