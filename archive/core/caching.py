@@ -140,7 +140,8 @@ def kept(name: str, version: str, compute, *, timeout: int):
 def _compute_and_keep(key: str, version: str, compute, timeout: int, epoch):
     from django.core.cache import cache
 
-    with on_one_core():
+    # On the database its reads go to: a replica, when one serves the public.
+    with on_one_core(router.db_for_read(None)):
         value = compute()
     entry = {
         "version": version,
