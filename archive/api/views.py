@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from functools import lru_cache
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -28,7 +26,7 @@ from django.http import (
     JsonResponse,
 )
 from django.urls import reverse
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_safe
 
@@ -45,6 +43,7 @@ from archive.core.pagination import (
     per_page_from,
     query_string,
 )
+from archive.core.paths import record_path
 from archive.core.search import clean_query
 from archive.core.versions import current_version, site_version
 from perpetrators import serializers as perpetrator_public
@@ -70,20 +69,10 @@ def _query(request) -> str:
     return "?" + request.GET.urlencode() if request.GET else ""
 
 
-_SLOT = "9876543210"  # digits, so that int converters accept it too
-
-
-@lru_cache(maxsize=16)
-def _path_pattern(name: str, key: str) -> str:
-    with override(settings.LANGUAGE_CODE):
-        return reverse(name, kwargs={key: _SLOT})
-
-
 def _url(request, name: str, **kwargs) -> str:
-    # One reverse() per kind of link, not per row: a page of 100 rows would spend more
-    # time resolving URLs than reading the rows.
+    # The API's links are the pages in the site's default language.
     ((key, value),) = kwargs.items()
-    path = _path_pattern(name, key).replace(_SLOT, quote(str(value), safe=""))
+    path = record_path(name, key, value, settings.LANGUAGE_CODE)
     return _origin(request) + path if request is not None else path
 
 
