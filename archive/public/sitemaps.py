@@ -23,8 +23,8 @@ class _I18nSitemap(Sitemap):
     x_default = True
     # Items are (record, language) pairs: 2,500 records a page, 1.8 MB. At 20,000 a page
     # was 7 MB, and rendering one anew after an edit of a record on it took a worker
-    # 3.6 s at a million (0.23-0.27 s of CPU now, made as below); the protocol's limit is
-    # 50,000 addresses.
+    # 3.6 s at a million (0.3 s of CPU now, made as below); the protocol's limit is 50,000
+    # addresses.
     limit = 5_000
 
 
@@ -148,7 +148,7 @@ SITEMAPS = {
 # --- A section's page, written ----------------------------------------------------------
 #
 # Django's view pages the section and reads its addresses; its template then writes them,
-# a variable at a time: 60-70 % of a page's 0.34 s at a million once the addresses are
+# a variable at a time: most of what a page cost at a million once the addresses were
 # made once per language (above). ``section`` keeps Django's view (its paging, its 404s,
 # its Last-Modified) and writes the same bytes as the template (a test holds them equal),
 # escaped as the template does (Django's ``escape`` is the standard library's, behind a
