@@ -1,4 +1,4 @@
-"""``/sitemap.xml``: an index of per-kind sitemaps, each paged by Django (5,000 addresses a
+"""``/sitemap.xml``: an index of per-kind sitemaps, each paged by Django (1,000 addresses a
 page), published records only, with the Persian alternate of every URL."""
 
 from html import escape
@@ -21,11 +21,13 @@ class _I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
-    # Items are (record, language) pairs: 2,500 records a page, 1.8 MB. At 20,000 a page
-    # was 7 MB, and rendering one anew after an edit of a record on it took a worker
-    # 3.6 s at a million (0.3 s of CPU now, made as below); the protocol's limit is 50,000
-    # addresses.
-    limit = 5_000
+    # Items are (record, language) pairs: 500 records a page, 0.36 MB. Twenty crawlers or
+    # readers at once pay for a page's size even when it is kept: at 2,500 records a page
+    # (1.8 MB) their p95 was 69-103 ms warm and 117-127 ms right after an edit at a
+    # million, at 500 it is 26-50 and 42-63 (docs/benchmarks.md). At 20,000 a page was
+    # 7 MB and took a worker 3.6 s to render anew. The protocol allows 50,000 addresses
+    # a page and 50,000 pages in the index.
+    limit = 1_000
 
 
 class StaticSitemap(_I18nSitemap):
