@@ -3,13 +3,11 @@ public contract: templates, sitemaps and other sites link to them). They are wir
 on the top floor, because several pages join the apps (a perpetrator's page lists the
 victims of their commissions; a source's page lists what cites it)."""
 
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from archive.api import datapackage, docs, downloads, ftm
 from archive.dossiers import views as dossiers
 from archive.public import citations, perpetrators, places, sitemaps, sources, views
-from archive.public.sitemaps import SITEMAPS
 from perpetrators import views as perpetrator_lists
 from sources import document_views
 from sources import views as source_lists
@@ -30,12 +28,7 @@ site = (
         path("data/datapackage.json", datapackage.view, name="datapackage"),
         path(f"data/{ftm.FILENAME}", ftm.download, name="download-ftm"),
         path("data/<str:dataset>.<str:fmt>", downloads.download, name="download"),
-        path(
-            "sitemap.xml",
-            sitemap_views.index,
-            {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap-section"},
-            name="sitemap",
-        ),
+        path("sitemap.xml", sitemaps.index, name="sitemap"),
         path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
     ],
     "archive",

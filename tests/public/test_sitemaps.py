@@ -124,3 +124,22 @@ def test_a_page_past_the_last_or_not_a_number_is_not_found_and_a_page_says_when_
     assert client.get("/sitemap-victims.xml?p=2").status_code == 404
     assert client.get("/sitemap-victims.xml?p=two").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_the_index_lists_every_page_of_every_section_as_djangos_own_template_does(
+    client, monkeypatch
+):
+    monkeypatch.setattr(VictimSitemap, "limit", 2)  # a victim a page, in both languages
+    for n in range(3):
+        VictimFactory(name_latin=f"Testname Indexed{n}")
+    SourceFactory(title="Synthetic list & <indexed>")
+
+    ours = client.get("/sitemap.xml")
+    request = RequestFactory().get("/sitemap.xml")
+    theirs = sitemap_views.index(request, SITEMAPS, sitemap_url_name="archive:sitemap-section")
+
+    assert ours.content.decode() == theirs.render().content.decode()
+    index = ours.content.decode()
+    assert index.count("<sitemap>") == 3 + 4  # three pages of victims; the other sections
+    assert "sitemap-victims.xml?p=3</loc><lastmod>" in index
+    assert "<loc>http://testserver/sitemap-pages.xml</loc></sitemap>" in index  # no date
