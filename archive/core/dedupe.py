@@ -38,5 +38,5 @@ def import_matches(
         if where in found:
             best = found[where][0]
             reasons = tuple(reason_text(r) for r in best.reasons)
-            out.append(PossibleMatch(where, best.b.ref, best.score, reasons))
+            out.append(PossibleMatch(where, best.b.ref, best.score, reasons, best.b.pk or None))
     return out, matcher

@@ -1,10 +1,15 @@
-"""An import names the rows that are probably people already in the archive, and lets the
-researcher skip them; nothing is merged. Synthetic people."""
+"""An import (the command, or the admin's screen) names the rows that are probably people
+already in the archive, and lets the researcher skip them (the command); nothing is
+merged. Synthetic people."""
+
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from tests.factories import PlaceFactory, VictimFactory
-from tests.imports.conftest import write_csv
+from tests.imports.conftest import format_value, import_through_admin, upload, write_csv
 from victims.models import Victim
 
 HEADER = ["ref", "name_latin", "name_fa", "father_name", "gender", "prison", "publication_status"]
@@ -122,3 +127,71 @@ def test_a_perpetrator_import_skips_the_official_already_in_the_archive_when_ask
     assert run.code == 0, run.text
     assert "(1 skipped)" in run.out
     assert set(Perpetrator.objects.values_list("ref", flat=True)) == {"P-0007", "TP-1"}
+
+
+# --- The admin's import screen -------------------------------------------------------------
+
+
+def test_the_admins_preview_names_the_row_that_may_be_a_record_already_there_and_links_it(
+    tmp_path, in_the_archive, reviewer_client
+):
+    page = upload(reviewer_client, _file(tmp_path).read_text(encoding="utf-8"))
+
+    text = page.content.decode()
+    assert "Rows that may be records already in the archive" in text
+    link = reverse("admin:victims_victim_change", args=[in_the_archive.pk])
+    item = next(li for li in re.findall(r"<li dir=\"auto\">(.*?)</li>", text, re.S) if link in li)
+    assert item.startswith(f'row 3 may be <a href="{link}"><bdi>V-0002</bdi></a> (score 0.')
+    assert "same name in another spelling" in item and "same father&#x27;s name" in item
+    # The rows the import writes in its preview are not found to be one another or
+    # themselves: the archive is read before the first of them is written.
+    assert "row 2 may be" not in text
+    assert text.count(" may be <a href=") == 1
+    assert Victim.objects.count() == 1  # a preview writes nothing
+
+
+def test_the_admins_import_goes_on_with_the_matched_row_and_merges_nothing(
+    tmp_path, in_the_archive, reviewer_client
+):
+    done = import_through_admin(reviewer_client, _file(tmp_path).read_text(encoding="utf-8"))
+
+    assert done.status_code == 302
+    assert set(Victim.objects.values_list("ref", flat=True)) == {"V-0002", "T-10", "T-11"}
+    assert Victim.objects.get(ref="V-0002").aliases == ""
+
+
+def test_a_persian_reader_is_told_which_row_may_be_which_record_in_persian(
+    tmp_path, in_the_archive, reviewer_client
+):
+    page = upload(
+        reviewer_client,
+        _file(tmp_path).read_text(encoding="utf-8"),
+        headers={"accept-language": "fa"},
+    )
+
+    text = page.content.decode()
+    assert "ردیف‌هایی که شاید پرونده‌ای از پیش در آرشیو باشند" in text
+    assert "ردیف ۳ شاید همان <a href=" in text
+    assert "<bdi>V-0002</bdi></a> باشد (امتیاز ۰٫" in text
+    assert "همان نام با املایی دیگر" in text
+
+
+def test_the_admins_perpetrator_import_names_the_official_already_there(
+    tmp_path, an_official, reviewer_client
+):
+    url = reverse("admin:perpetrators_perpetrator_import")
+    page = reviewer_client.post(
+        url,
+        {
+            "format": format_value(reviewer_client, url),
+            "import_file": SimpleUploadedFile(
+                "officials.csv", _officials(tmp_path).read_bytes(), "text/csv"
+            ),
+        },
+    )
+
+    text = page.content.decode()
+    link = reverse("admin:perpetrators_perpetrator_change", args=[an_official.pk])
+    assert f'row 3 may be <a href="{link}"><bdi>P-0007</bdi></a> (score ' in text
+    assert "row 2 may be" not in text
+    assert text.count(" may be <a href=") == 1

@@ -52,6 +52,19 @@ class PossibleMatch:
     ref: str
     score: float
     reasons: tuple[str, ...] = ()
+    pk: int | None = None  # the record's, for a link to it (not in the report's line)
+
+    @property
+    def score_shown(self) -> str:
+        """The score in the reader's digits (0.93; ۰٫۹۳), as the admin's pairs show it."""
+        from archive.core.match_reasons import score_text
+
+        return score_text(self.score)
+
+    @property
+    def reasons_shown(self) -> str:
+        """The reasons (translated when found) joined as the reader's language joins a list."""
+        return listed(self.reasons)
 
     def __str__(self):
         reasons = ", ".join(self.reasons)

@@ -57,6 +57,8 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.source = kwargs.get("source")
         self.prefer_source = bool(kwargs.get("prefer_source"))
         self.new_references: list[str] = []
+        # The admin's import: the rows that create a record, ``(row number, instance)``.
+        self.new_rows: list[tuple[int, models.Model]] = []
         self.moment = timezone.now()
         for column in self.fields.values():
             widget = column.widget
@@ -69,6 +71,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.user = kwargs.get("user") or self.user
         self.file_name = kwargs.get("file_name") or self.file_name
         self.moment = timezone.now()
+        self.new_rows = []
         missing = self.missing_columns([normalise_header(h) for h in dataset.headers or []])
         if missing:
             raise ValidationError(self.missing_message(missing))
@@ -93,6 +96,15 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
             for problem in messages_of(row.error, self, shown_where(f"{label} {row.number}"))
         ]
         result.row_label = _("record") if records else _("row")
+        # The rows that may be records already in the archive, as the command reports
+        # them; the import goes on (the researcher decides, and may merge afterwards).
+        result.possible_matches = (
+            self.possible_matches(
+                [(shown_where(f"{label} {number + shift}"), obj) for number, obj in self.new_rows]
+            )
+            if self.new_rows and not result.has_errors() and not result.has_validation_errors()
+            else []
+        )
         # The preview's headings in the reader's language (archive.core.importing.preview).
         result.preview_headers = headers(self)
 
@@ -294,7 +306,15 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.mark(instance)
 
     def before_save_instance(self, instance, row, **kwargs):
+        """The admin's import, row by row (the command writes in bulk). Its new rows are
+        checked for records already in the archive once all are written (``after_import``),
+        against the archive as it was before the first of them: ``open_possible_matches``
+        reads it then, so that no row is found to be itself."""
         self.prepare_instance(instance)
+        if instance.pk is None and kwargs.get("row_number") is not None:
+            if not self.new_rows:
+                self.open_possible_matches()
+            self.new_rows.append((kwargs["row_number"], instance))
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """A row whose values the record already has (or keeps: the source's differing
@@ -357,6 +377,13 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         """Hook, called before the import's transaction opens: work for
         ``possible_matches`` worth keeping whatever becomes of the import (the victims'
         stored linkage keys brought up to date). Nothing by default."""
+
+    def open_possible_matches(self) -> None:
+        """Called within the admin's import before it writes its first new record: what
+        ``possible_matches`` compares rows with, read as the archive is now. A resource's
+        ``possible_matches`` reads it at its first call and keeps it for the import (once
+        an import, not once a batch), so a call with no rows is enough."""
+        self.possible_matches([])
 
     def possible_matches(self, rows: list[tuple[str, models.Model]]) -> list[PossibleMatch]:
         """Hook: of the checked rows about to create records, ``(where, instance)``, those
