@@ -306,12 +306,13 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.mark(instance)
 
     def before_save_instance(self, instance, row, **kwargs):
-        """The admin's import, row by row (the command writes in bulk). Its new rows are
-        checked for records already in the archive once all are written (``after_import``),
-        against the archive as it was before the first of them: ``open_possible_matches``
-        reads it then, so that no row is found to be itself."""
+        """The admin's import, row by row (the command writes in bulk). In its preview (a
+        dry run) the new rows are checked for records already in the archive once all are
+        written (``after_import``), against the archive as it was before the first of
+        them: ``open_possible_matches`` reads it then, so that no row is found to be
+        itself. The confirmation, which shows no preview, does not check again."""
         self.prepare_instance(instance)
-        if instance.pk is None and kwargs.get("row_number") is not None:
+        if instance.pk is None and kwargs.get("dry_run") and kwargs.get("row_number"):
             if not self.new_rows:
                 self.open_possible_matches()
             self.new_rows.append((kwargs["row_number"], instance))
