@@ -65,6 +65,16 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
             if isinstance(widget, NamedRecordWidget):
                 widget.on_create = self._on_reference_created
 
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        """The admin's import. Its preview checks its new rows for records already in the
+        archive (``before_save_instance``): what that check reads is brought up to date
+        first (``prepare_possible_matches``), before the import's transaction opens, as
+        the command does, so that it is kept whatever becomes of the preview and the
+        confirmation finds it done."""
+        if dry_run:
+            self.prepare_possible_matches()
+        return super().import_data(dataset, dry_run, *args, **kwargs)
+
     # The library passes the user and the file name to import_data (admin screens);
     # the command passes them to the constructor.
     def before_import(self, dataset, **kwargs):
