@@ -172,16 +172,17 @@ def archive_matcher(*, fresh: bool = False):
     return StoredMatcher(connection, Victim, load=load, fresh=fresh)
 
 
-def refresh_stored_keys() -> None:
+def refresh_stored_keys(*, until: float | None = None) -> None:
     """PostgreSQL: the victims' stored linkage keys brought up to date, before an import
     opens its transaction (``archive.core.linkage_store.refresh``), so that the keys made
-    are kept whatever becomes of the import."""
+    are kept whatever becomes of the import. ``until``: a deadline, past which it stops
+    (``KeysBehind``)."""
     from archive.core.linkage_store import refresh
     from victims.models import Victim
 
     connection = _connection()
     if connection.vendor == "postgresql":
-        refresh(connection, Victim)
+        refresh(connection, Victim, until=until)
 
 
 def import_matches(rows, *, matcher=None, fresh: bool = False):

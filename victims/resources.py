@@ -207,10 +207,10 @@ class VictimResource(ArchiveResource):
     )  # fmt: skip
     publication_status = status_column()
 
-    def prepare_possible_matches(self):
+    def prepare_possible_matches(self, *, until=None):
         from victims.dedupe import refresh_stored_keys
 
-        refresh_stored_keys()
+        refresh_stored_keys(until=until)
         self._fresh = True
 
     def possible_matches(self, rows):

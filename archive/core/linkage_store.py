@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -173,10 +174,20 @@ def _fingerprint(model) -> str:
     return f"concat_ws(chr(31), %s::text, {values})"
 
 
-def refresh(connection, model, *, chunk: int = CHUNK) -> int:
+class KeysBehind(Exception):
+    """``refresh`` stopped at its deadline with people whose keys are still to be made."""
+
+    def __init__(self, remaining: int):
+        super().__init__(f"the keys of {remaining} people are still to be made")
+        self.remaining = remaining
+
+
+def refresh(connection, model, *, chunk: int = CHUNK, until: float | None = None) -> int:
     """Brings the store of ``model``'s people up to date; returns how many people's rows
     were made. Outside a transaction each statement commits on its own: work done is
-    kept if the import that asked then fails or is a dry run."""
+    kept if the import that asked then fails or is a dry run. ``until`` (a
+    ``time.monotonic()`` deadline, for a request that must answer): no chunk is begun
+    after it, and ``KeysBehind`` says how many people are left for the next call."""
     table = model._meta.db_table
     store = store_table(table)
     version = keys_version()
@@ -197,6 +208,8 @@ def refresh(connection, model, *, chunk: int = CHUNK) -> int:
         if gone:
             cursor.execute(f"DELETE FROM {store} WHERE id = ANY(%s::bigint[])", [gone])
         for start in range(0, len(stale), chunk):
+            if until is not None and time.monotonic() > until:
+                raise KeysBehind(len(stale) - start)
             cursor.execute(
                 f"SELECT v.id, {fingerprint}, {read} FROM {table} v WHERE v.id = ANY(%s::bigint[])",
                 [version, stale[start : start + chunk]],

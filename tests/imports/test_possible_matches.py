@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
+from archive.core.importing import resource as importing_resource
 from tests.factories import PlaceFactory, VictimFactory
 from tests.imports.conftest import format_value, import_through_admin, upload, write_csv
 from victims.models import Victim
@@ -195,3 +197,30 @@ def test_the_admins_perpetrator_import_names_the_official_already_there(
     assert f'row 3 may be <a href="{link}"><bdi>P-0007</bdi></a> (score ' in text
     assert "row 2 may be" not in text
     assert text.count(" may be <a href=") == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite reads every victim: no keys to make"
+)
+def test_a_preview_without_time_to_make_the_keys_says_it_did_not_check_and_the_next_checks(
+    tmp_path, in_the_archive, reviewer_client, monkeypatch
+):
+    text = _file(tmp_path).read_text(encoding="utf-8")
+    # The keys of the one person in the archive are not made yet (as after a large
+    # import), and the screen has no time to make them.
+    monkeypatch.setattr(importing_resource, "PREVIEW_KEYS_SECONDS", -1)
+
+    first = upload(reviewer_client, text).content.decode()
+
+    assert "Not checked for records already in the archive" in first
+    assert "still making the search keys of 1 person added or renamed" in first
+    assert " may be <a href=" not in first
+    assert "Confirm import" in first  # the rows may still be imported
+    persian = upload(reviewer_client, text, headers={"accept-language": "fa"}).content.decode()
+    assert "آرشیو هنوز کلیدهای جست‌وجوی ۱ نفر را می‌سازد" in persian
+
+    monkeypatch.setattr(importing_resource, "PREVIEW_KEYS_SECONDS", 10)
+    second = upload(reviewer_client, text).content.decode()
+
+    assert "Not checked for records already in the archive" not in second
+    assert "row 3 may be <a href=" in second

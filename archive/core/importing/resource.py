@@ -3,6 +3,7 @@ checks, permissions, history), and the registry of record types by name."""
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,9 +26,14 @@ from archive.core.importing.preview import ReaderDiff, headers
 from archive.core.importing.readers import RECORD, ROW, cell_text, normalise_header, shown_where
 from archive.core.importing.report import FileProblem, PossibleMatch, messages_of
 from archive.core.importing.widgets import NamedRecordWidget
+from archive.core.linkage_store import KeysBehind
 from archive.core.models import Publishable, history_user
 
 _UNREAD = object()
+
+# How long the admin's preview may spend bringing the check's linkage keys up to date
+# (gunicorn stops a request at 30 s; the import and the check itself take the rest).
+PREVIEW_KEYS_SECONDS = 10
 
 # --- Resources ---------------------------------------------------------------------------
 
@@ -69,10 +75,16 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         """The admin's import. Its preview checks its new rows for records already in the
         archive (``before_save_instance``): what that check reads is brought up to date
         first (``prepare_possible_matches``), before the import's transaction opens, as
-        the command does, so that it is kept whatever becomes of the preview and the
-        confirmation finds it done."""
+        the command does, so that it is kept whatever becomes of the preview. A screen
+        must answer: if that is not done within ``PREVIEW_KEYS_SECONDS`` (the keys of
+        the people a large import wrote, made at the next check), the preview says it
+        could not check, and the next one goes on from there."""
+        self.keys_behind = 0
         if dry_run:
-            self.prepare_possible_matches()
+            try:
+                self.prepare_possible_matches(until=time.monotonic() + PREVIEW_KEYS_SECONDS)
+            except KeysBehind as behind:
+                self.keys_behind = behind.remaining
         return super().import_data(dataset, dry_run, *args, **kwargs)
 
     # The library passes the user and the file name to import_data (admin screens);
@@ -115,6 +127,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
             if self.new_rows and not result.has_errors() and not result.has_validation_errors()
             else []
         )
+        result.keys_behind = getattr(self, "keys_behind", 0)
         # The preview's headings in the reader's language (archive.core.importing.preview).
         result.preview_headers = headers(self)
 
@@ -322,7 +335,8 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         them: ``open_possible_matches`` reads it then, so that no row is found to be
         itself. The confirmation, which shows no preview, does not check again."""
         self.prepare_instance(instance)
-        if instance.pk is None and kwargs.get("dry_run") and kwargs.get("row_number"):
+        checking = kwargs.get("dry_run") and not getattr(self, "keys_behind", 0)
+        if instance.pk is None and checking and kwargs.get("row_number"):
             if not self.new_rows:
                 self.open_possible_matches()
             self.new_rows.append((kwargs["row_number"], instance))
@@ -384,10 +398,11 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
     def after_bulk_write(self, created: list, updated: list) -> None:
         """Hook for records that need more than their own row (memberships, ids)."""
 
-    def prepare_possible_matches(self) -> None:
+    def prepare_possible_matches(self, *, until: float | None = None) -> None:
         """Hook, called before the import's transaction opens: work for
         ``possible_matches`` worth keeping whatever becomes of the import (the victims'
-        stored linkage keys brought up to date). Nothing by default."""
+        stored linkage keys brought up to date). ``until``: a ``time.monotonic()``
+        deadline, past which the work stops (``KeysBehind``). Nothing by default."""
 
     def open_possible_matches(self) -> None:
         """Called within the admin's import before it writes its first new record: what
