@@ -38,6 +38,9 @@ PAGES = [
     "/stats/", "/victims/", "/", "/victims/?fate=executed", "/map/",
     "/victims/{edited}/", "/fa/victims/{edited}/", "/victims/{other}/",
     "/perpetrators/", "/sources/", "/api/victims/",
+    # The sitemap's index (its date moves with every edit of a victim) and the page of it
+    # that holds the edited person: rendered anew after each edit.
+    "/sitemap.xml", "/sitemap-victims.xml",
 ]  # fmt: skip
 # The record the edit script changes: the first synthetic victim.
 EDITED = "Victim.objects.filter(ref__startswith='SYN-').order_by('pk')"
