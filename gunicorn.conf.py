@@ -24,6 +24,13 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 max_requests = 2000  # recycle workers to bound memory growth
 max_requests_jitter = 200
+# The application is loaded and warmed up once, in the master (archive/wsgi.py), and each
+# worker is a fork of it. Loaded in each worker instead, a recycled worker spent about a
+# second importing and warming up; the two workers, serving alike, reach max_requests
+# together, and under 20 readers every request of that second waited 1.0-1.6 s (p95 after
+# an edit 104-158 ms on the pages where it fell, 39-44 ms with recycling off; see
+# docs/benchmarks.md). A new release needs a restart, not a HUP.
+preload_app = True
 # No access log: it would record every reader's address (docs/security.md).
 accesslog = None
 errorlog = "-"

@@ -25,6 +25,7 @@ def _warm_up() -> None:
     frozen). bench/map_bench.py sends its requests here for that reason: through Django's
     test client, without this freeze and with every rendered context kept alive by the
     client, one cold map in ten paid a 100-220 ms collection that no worker pays."""
+    from django.db import connections
     from django.template.loader import get_template
     from django.urls import get_resolver
 
@@ -35,6 +36,9 @@ def _warm_up() -> None:
     get_template("base.html")
     names.query_key("warm up")
     maps.base_map()
+    # gunicorn forks its workers from this process (``preload_app``): no connection made
+    # here may be shared by them.
+    connections.close_all()
     gc.freeze()
 
 
