@@ -65,6 +65,8 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         self.new_references: list[str] = []
         # The admin's import: the rows that create a record, ``(row number, instance)``.
         self.new_rows: list[tuple[int, models.Model]] = []
+        # How many people's linkage keys its preview could not make in time (``import_data``).
+        self.keys_behind = 0
         self.moment = timezone.now()
         for column in self.fields.values():
             widget = column.widget
@@ -127,7 +129,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
             if self.new_rows and not result.has_errors() and not result.has_validation_errors()
             else []
         )
-        result.keys_behind = getattr(self, "keys_behind", 0)
+        result.keys_behind = self.keys_behind
         # The preview's headings in the reader's language (archive.core.importing.preview).
         result.preview_headers = headers(self)
 
@@ -335,7 +337,7 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         them: ``open_possible_matches`` reads it then, so that no row is found to be
         itself. The confirmation, which shows no preview, does not check again."""
         self.prepare_instance(instance)
-        checking = kwargs.get("dry_run") and not getattr(self, "keys_behind", 0)
+        checking = kwargs.get("dry_run") and not self.keys_behind
         if instance.pk is None and checking and kwargs.get("row_number"):
             if not self.new_rows:
                 self.open_possible_matches()
