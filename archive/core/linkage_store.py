@@ -276,6 +276,13 @@ def _columns_of(lines: list[tuple]) -> list[list]:
     return [list(column) for column in zip(*lines, strict=True)] if lines else [[]] * 5
 
 
+def _array_literal(values: list[str]) -> str:
+    """PostgreSQL's text form of a text array holding ``values``, whatever they hold
+    (each quoted, its quotes and backslashes escaped)."""
+    quoted = (value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
+
+
 class StoredMatcher:
     """``Matcher``'s answers for every matchable person of ``model``, reading only a
     batch's candidates. ``load(ids)`` gives those people as Candidates with their facts
@@ -381,31 +388,36 @@ class StoredMatcher:
             return self.everyone.matches(rows, threshold=threshold)
         # One line a (row, block) the archive has: the block read through its index, one
         # at a time (an overlap with a thousand blocks is compared element by element,
-        # row by row); a block over its cap once for each of the row's fathers' names.
-        lines = []
+        # row by row). The blocks over their caps are read where they meet the father's
+        # name, once for each father's name of the row with all of its such blocks: the
+        # father's name's bitmap (tens of thousands of people for a common one at a
+        # million) is made once, not once for each block (394 times for 100 rows, 3.3 s).
+        whole, split = [], {}
         for row, keys in zip(rows, filed, strict=True):
             facts = (row.gender or "", row.event or None, row.birth_year or 0)
-            for key in keys & sizes.keys():
-                for father in row.father_blocks if key in over else (None,):
-                    lines.append((key, father, *facts))
-        if not lines:
+            held = keys & sizes.keys()
+            whole.extend((key, None, *facts) for key in sorted(held - over))
+            if held & over:
+                for father in row.father_blocks:
+                    split.setdefault((father, *facts), set()).update(held & over)
+        if not whole and not split:
             return {}
-        whole = [line for line in lines if line[1] is None]
-        by_father = [line for line in lines if line[1] is not None]
-        # Two statements' worth: a block read whole, and a block over its cap read where
-        # it meets the father's name (the two indexes' bitmaps intersected, not the
-        # block's thousands of members read to be filtered).
+        # Rows with the same father's name and facts are one line: the same people. The
+        # line's blocks go as an array literal (unnest cannot take arrays of arrays of
+        # different lengths), so that they are a condition of the line alone and the
+        # planner intersects the two indexes' bitmaps for each line, as for one block.
+        lines = [(_array_literal(sorted(keys)), *line) for line, keys in split.items()]
         read = (
             "SELECT s.id FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[], "
             f"%s::int[]) w(k, father, gender, event, birth) JOIN {self.store} s "
-            "ON s.blocks @> ARRAY[w.k] {also} WHERE NOT (" + VETOED + ")"
+            "ON {on} WHERE NOT (" + VETOED + ")"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(
-                read.format(also="")
+                read.format(on="s.blocks @> ARRAY[w.k]")
                 + " UNION "
-                + read.format(also="AND s.father_blocks @> ARRAY[w.father]"),
-                [*_columns_of(whole), *_columns_of(by_father)],
+                + read.format(on="s.father_blocks @> ARRAY[w.father] AND s.blocks && w.k::text[]"),
+                [*_columns_of(whole), *_columns_of(lines)],
             )
             found = [pk for (pk,) in cursor.fetchall()]
             new = [pk for pk in found if pk not in self.known]

@@ -122,6 +122,37 @@ def test_a_block_over_its_cap_stays_closed_to_a_row_without_a_fathers_name(postg
     assert answers(found) == answers(Matcher(archive_people()).matches(rows, threshold=0))
 
 
+def test_rows_sharing_a_fathers_name_and_facts_are_read_together_and_each_gets_its_matches(
+    postgres, monkeypatch
+):
+    # Two rows with the same father's name and facts, under different blocks over their
+    # caps, are read as one line (``StoredMatcher.matches``): each must still be offered
+    # its own namesakes, and only them, as among every person.
+    monkeypatch.setattr(linkage, "SINGLE_BLOCK_CAP", 2)
+    monkeypatch.setattr(linkage, "PAIR_BLOCK_CAP", 2)
+    for name in ("Mohammad Hosseini", "Ali Karimi"):
+        for i in range(4):
+            VictimFactory(name_latin=name, father_name=("Ahmad", "Reza")[i % 2])
+    rows = [
+        Candidate(ref="row 2", name_latin="Mohammad Hosseini", father_name="Ahmad"),
+        Candidate(ref="row 3", name_latin="Ali Karimi", father_name="Ahmad"),
+    ]
+
+    found = archive_matcher().matches(rows, threshold=0)
+
+    assert len(found["row 2"]) == len(found["row 3"]) == 2
+    assert answers(found) == answers(Matcher(archive_people()).matches(rows, threshold=0))
+
+
+@pytest.mark.parametrize(
+    "values", [["plain"], ['a "quoted" key', "back\\slash", "{,}"], ["=سعید"], []]
+)
+def test_blocks_go_to_postgresql_as_they_are_whatever_they_hold(postgres, values):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [linkage_store._array_literal(values)])
+        assert cursor.fetchone()[0] == values
+
+
 def test_namesakes_told_apart_by_gender_event_or_birth_year_are_left_out_as_matcher_does(
     postgres,
 ):
