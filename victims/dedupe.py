@@ -156,33 +156,31 @@ def _connection():
 
 
 def archive_matcher(*, fresh: bool = False):
-    """What an import's rows are checked against: on PostgreSQL the victims' stored keys
-    (``StoredMatcher``, a batch's candidates read; ``fresh``: brought up to date just
-    before, by ``refresh_stored_keys``), on SQLite every victim (``Matcher``)."""
+    """What an import's rows are checked against: the victims' stored keys
+    (``StoredMatcher``; ``fresh``: brought up to date just before, by
+    ``refresh_stored_keys``): on PostgreSQL a batch's candidates read through the store's
+    indexes, on SQLite every victim read with their keys as stored."""
     from archive.core.linkage_store import StoredMatcher
     from victims.models import Victim
 
     connection = _connection()
-    if connection.vendor != "postgresql":
-        return Matcher(archive_people())
 
     def load(ids: list[int]) -> list[Candidate]:
         return load_candidates(Victim.objects.filter(pk__in=ids))
 
-    return StoredMatcher(connection, Victim, load=load, fresh=fresh)
+    everyone = connection.vendor != "postgresql"
+    return StoredMatcher(connection, Victim, load=load, fresh=fresh, everyone=everyone)
 
 
 def refresh_stored_keys(*, until: float | None = None) -> None:
-    """PostgreSQL: the victims' stored linkage keys brought up to date, before an import
-    opens its transaction (``archive.core.linkage_store.refresh``), so that the keys made
-    are kept whatever becomes of the import. ``until``: a deadline, past which it stops
+    """The victims' stored linkage keys brought up to date, before an import opens its
+    transaction (``archive.core.linkage_store.refresh``), so that the keys made are kept
+    whatever becomes of the import. ``until``: a deadline, past which it stops
     (``KeysBehind``)."""
     from archive.core.linkage_store import refresh
     from victims.models import Victim
 
-    connection = _connection()
-    if connection.vendor == "postgresql":
-        refresh(connection, Victim, until=until)
+    refresh(_connection(), Victim, until=until)
 
 
 def import_matches(rows, *, matcher=None, fresh: bool = False):

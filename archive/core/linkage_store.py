@@ -27,7 +27,11 @@ working out the same keys again (docs/benchmarks.md, eleventh session). Here:
   from one ``GROUPING SETS`` scan per import. A file large enough to reach a good part of
   the archive reads everyone at once instead (``READ_EVERYONE``), their keys as stored.
 
-SQLite keeps ``Matcher`` over every person: an embedded archive is small.
+On SQLite the store is kept too (``SQLITE_STORE``: the same rows, the arrays as JSON, no
+indexes and no counts): an import reads every person with their keys as stored
+(``StoredMatcher(..., everyone=True)``) instead of making every person's keys again, which
+took 15 s of a 100-row check at 50,000 people. An embedded archive is small enough to be
+read whole; making its keys was what grew.
 """
 
 # The SQL here is built from table names given by migrations and this module's constants,
@@ -38,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -138,6 +143,32 @@ def install_statements(table: str) -> list[str]:
     ]
 
 
+def sqlite_statements(table: str) -> list[str]:
+    """SQLite: the store alone, its arrays as JSON text (read whole, never probed)."""
+    return [
+        f"CREATE TABLE IF NOT EXISTS {store_table(table)} (id integer PRIMARY KEY, "
+        "fingerprint text NOT NULL, blocks text NOT NULL, joined text NOT NULL, father text, "
+        "father_blocks text NOT NULL, gender text NOT NULL, event integer, birth_year integer)"
+    ]
+
+
+class SqliteLinkageStore(TableOperation):
+    """SQLite only: ``<table>_linkage``, empty (``refresh`` fills it when first asked).
+    Nothing on PostgreSQL, which has had its own since ``LinkageStore``."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            for sql in sqlite_statements(self.table):
+                schema_editor.execute(sql)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            schema_editor.execute(f"DROP TABLE IF EXISTS {store_table(self.table)}")
+
+    def describe(self):
+        return f"The linkage keys kept beside {self.table} (SQLite)"
+
+
 class LinkageStore(TableOperation):
     """PostgreSQL only: ``<table>_linkage``, empty (``refresh`` fills it when first
     asked). Nothing on SQLite."""
@@ -167,11 +198,27 @@ def _columns(model) -> list[str]:
     return [model._meta.get_field(name).column for name in (*NAMES, *FACTS)]
 
 
-def _fingerprint(model) -> str:
+def _fingerprint(model, vendor: str) -> str:
     """SQL: what the stored row of the person ``v`` was made from, in one text; the
     code's version is the first parameter."""
+    if vendor != "postgresql":  # SQLite: no concat_ws before 3.44
+        values = " || char(31) || ".join(
+            f"coalesce(CAST(v.{column} AS text), '')" for column in _columns(model)
+        )
+        return f"CAST(%s AS text) || char(31) || {values}"
     values = ", ".join(f"coalesce(v.{column}::text, '')" for column in _columns(model))
     return f"concat_ws(chr(31), %s::text, {values})"
+
+
+def _ids(vendor: str, count: int) -> str:
+    """SQL: the placeholder(s) of a list of ids in ``id IN (...)`` / ``= ANY(...)``."""
+    if vendor == "postgresql":
+        return "= ANY(%s::bigint[])"
+    return f"IN ({', '.join(['%s'] * count)})" if count else "IN (NULL)"
+
+
+def _id_params(vendor: str, ids: list[int]) -> list:
+    return [ids] if vendor == "postgresql" else list(ids)
 
 
 class KeysBehind(Exception):
@@ -191,7 +238,8 @@ def refresh(connection, model, *, chunk: int = CHUNK, until: float | None = None
     table = model._meta.db_table
     store = store_table(table)
     version = keys_version()
-    fingerprint = _fingerprint(model)
+    vendor = connection.vendor
+    fingerprint = _fingerprint(model, vendor)
     read = ", ".join(f"v.{column}" for column in _columns(model))
     with connection.cursor() as cursor:
         # One pass over both tables: the people whose row is missing or stale, and the
@@ -205,16 +253,24 @@ def refresh(connection, model, *, chunk: int = CHUNK, until: float | None = None
         found = cursor.fetchall()
         gone = [pk for pk, is_gone in found if is_gone]
         stale = sorted(pk for pk, is_gone in found if not is_gone)
-        if gone:
-            cursor.execute(f"DELETE FROM {store} WHERE id = ANY(%s::bigint[])", [gone])
+        for start in range(0, len(gone), chunk):
+            ids = gone[start : start + chunk]
+            cursor.execute(f"DELETE FROM {store} WHERE id {_ids(vendor, len(ids))}",
+                           _id_params(vendor, ids))  # fmt: skip
         for start in range(0, len(stale), chunk):
             if until is not None and time.monotonic() > until:
                 raise KeysBehind(len(stale) - start)
+            ids = stale[start : start + chunk]
             cursor.execute(
-                f"SELECT v.id, {fingerprint}, {read} FROM {table} v WHERE v.id = ANY(%s::bigint[])",
-                [version, stale[start : start + chunk]],
+                f"SELECT v.id, {fingerprint}, {read} FROM {table} v "
+                f"WHERE v.id {_ids(vendor, len(ids))}",
+                [version, *_id_params(vendor, ids)],
             )
-            _write(cursor, store, [_stored_row(*row) for row in cursor.fetchall()])
+            rows = [_stored_row(*row) for row in cursor.fetchall()]
+            if vendor == "postgresql":
+                _write(cursor, store, rows)
+            else:
+                _write_sqlite(cursor, store, rows)
     return len(stale)
 
 
@@ -258,6 +314,25 @@ def _write(cursor, store: str, rows: list[tuple]) -> None:
     )
 
 
+STORED = "id, fingerprint, blocks, joined, father, father_blocks, gender, event, birth_year"
+ARRAYS = (2, 3, 5)  # the stored row's arrays: blocks, joined, father's blocks
+
+
+def _write_sqlite(cursor, store: str, rows: list[tuple]) -> None:
+    """SQLite: the rows upserted, their arrays as JSON."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in STORED.split(", ")[1:])
+    cursor.executemany(
+        f"INSERT INTO {store} ({STORED}) VALUES ({', '.join(['%s'] * 9)}) "
+        f"ON CONFLICT (id) DO UPDATE SET {updates}",
+        [
+            tuple(
+                json.dumps(v, ensure_ascii=False) if i in ARRAYS else v for i, v in enumerate(row)
+            )
+            for row in rows
+        ],
+    )
+
+
 # The pairs ``archive.core.linkage.vetoed`` separates for a fact both records have, as SQL
 # on a row of the batch (``w``) and a stored person (``s``): a different gender, event, or
 # years of birth more than two apart (0 or none is not known, as in Python). Pairs left
@@ -276,6 +351,11 @@ def _columns_of(lines: list[tuple]) -> list[list]:
     return [list(column) for column in zip(*lines, strict=True)] if lines else [[]] * 5
 
 
+def _array(value) -> list[str]:
+    """A stored array as read: a list (PostgreSQL) or its JSON (SQLite)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _array_literal(values: list[str]) -> str:
     """PostgreSQL's text form of a text array holding ``values``, whatever they hold
     (each quoted, its quotes and backslashes escaped)."""
@@ -288,7 +368,10 @@ class StoredMatcher:
     batch's candidates. ``load(ids)`` gives those people as Candidates with their facts
     (the app knows how); the clustered facts are the model's fields of Candidate's names
     (``CLUSTERED_FIELDS``: ``prison``, ``death_date``, ...). ``fresh``: the store was
-    just brought up to date (``refresh``, before the import's transaction)."""
+    just brought up to date (``refresh``, before the import's transaction).
+
+    ``everyone`` (SQLite, which keeps no indexes on the store): every person is read at
+    once, with their keys as stored, and checked in memory (``Matcher``)."""
 
     def __init__(
         self,
@@ -298,6 +381,7 @@ class StoredMatcher:
         load: Callable[[list[int]], list[Candidate]],
         expected: float = EXPECTED_DUPLICATES,
         fresh: bool = False,
+        everyone: bool = False,
     ):
         self.connection = connection
         self.table = model._meta.db_table
@@ -314,6 +398,10 @@ class StoredMatcher:
         # Once a batch would reach more than ``READ_EVERYONE`` of the archive, everyone is
         # read and every later batch is checked in memory (``Matcher``).
         self.everyone: Matcher | None = None
+        if everyone:
+            self._read_everyone(expected=expected)
+            self.people = len(self.known)
+            return
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*), count(father) FROM {self.store}")
             # (Read once per import: the rows of the store are the people matched.)
@@ -441,11 +529,14 @@ class StoredMatcher:
         large as a good part of the archive, which would otherwise read it batch by
         batch through the indexes."""
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, blocks, joined, father_blocks FROM {self.store} "
-                "WHERE NOT (id = ANY(%s::bigint[]))",
-                [list(self.known)],
-            )
+            if self.known:  # (PostgreSQL: read for earlier batches already)
+                cursor.execute(
+                    f"SELECT id, blocks, joined, father_blocks FROM {self.store} "
+                    "WHERE NOT (id = ANY(%s::bigint[]))",
+                    [list(self.known)],
+                )
+            else:
+                cursor.execute(f"SELECT id, blocks, joined, father_blocks FROM {self.store}")
             self._read(cursor.fetchall())
         people = list(self.known.values())
         self.everyone = Matcher(
@@ -457,7 +548,7 @@ class StoredMatcher:
     def _read(self, found: list[tuple]) -> None:
         """Reads the people of ``found`` (id, blocks, joined, father's blocks) into
         ``known``, their keys as stored rather than made again."""
-        stored = {pk: keys for pk, *keys in found}
+        stored = {pk: [_array(k) for k in keys] for pk, *keys in found}
         ids = list(stored)
         # A few thousand ids a query: everyone read at once is the whole archive.
         for start in range(0, len(ids), LOAD_CHUNK):
