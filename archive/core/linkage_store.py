@@ -152,40 +152,47 @@ def sqlite_statements(table: str) -> list[str]:
     ]
 
 
-class SqliteLinkageStore(TableOperation):
+class LinkageStore(TableOperation):
+    """PostgreSQL only: ``<table>_linkage``, empty (``refresh`` fills it when first
+    asked). Nothing on SQLite (``SqliteLinkageStore``)."""
+
+    vendor = "postgresql"
+
+    def statements(self) -> list[str]:
+        return install_statements(self.table)
+
+    def drops(self) -> list[str]:
+        store = store_table(self.table)
+        return [
+            f"DROP TABLE IF EXISTS {store}, {counts_table(self.table)}",
+            f"DROP FUNCTION IF EXISTS {store}_count()",
+        ]
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            for sql in self.statements():
+                schema_editor.execute(sql)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            for sql in self.drops():
+                schema_editor.execute(sql)
+
+    def describe(self):
+        return f"The linkage keys kept beside {self.table} ({self.vendor})"
+
+
+class SqliteLinkageStore(LinkageStore):
     """SQLite only: ``<table>_linkage``, empty (``refresh`` fills it when first asked).
     Nothing on PostgreSQL, which has had its own since ``LinkageStore``."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            for sql in sqlite_statements(self.table):
-                schema_editor.execute(sql)
+    vendor = "sqlite"
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            schema_editor.execute(f"DROP TABLE IF EXISTS {store_table(self.table)}")
+    def statements(self) -> list[str]:
+        return sqlite_statements(self.table)
 
-    def describe(self):
-        return f"The linkage keys kept beside {self.table} (SQLite)"
-
-
-class LinkageStore(TableOperation):
-    """PostgreSQL only: ``<table>_linkage``, empty (``refresh`` fills it when first
-    asked). Nothing on SQLite."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in install_statements(self.table):
-                schema_editor.execute(sql)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            store = store_table(self.table)
-            schema_editor.execute(f"DROP TABLE IF EXISTS {store}, {counts_table(self.table)}")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {store}_count()")
-
-    def describe(self):
-        return f"The linkage keys kept beside {self.table} (PostgreSQL)"
+    def drops(self) -> list[str]:
+        return [f"DROP TABLE IF EXISTS {store_table(self.table)}"]
 
 
 # What a stored row is made from, besides the code's version: the names its keys are made
