@@ -103,6 +103,10 @@ PREVIOUS_FIGURES: ContextVar[datetime.datetime | None] = ContextVar(
 )
 
 
+# Whether the request being rendered computed kept figures (``kept``), read by the page
+# cache: such a page is worth sharing however cheap its render is with the figures kept.
+KEPT_COMPUTED: ContextVar[bool] = ContextVar("archive_kept_computed", default=False)
+
 EPOCH_KEY = "kept-epoch"
 
 
@@ -143,6 +147,7 @@ def _compute_and_keep(key: str, version: str, compute, timeout: int, epoch):
     # On the database its reads go to: a replica, when one serves the public.
     with on_one_core(router.db_for_read(None)):
         value = compute()
+    KEPT_COMPUTED.set(True)
     entry = {
         "version": version,
         "value": value,

@@ -179,6 +179,27 @@ def test_pages_cheaper_to_render_than_to_share_skip_the_shared_level(settings):
     assert not any("archive_cache" in q["sql"] for q in queries)
 
 
+def test_after_an_edit_the_statistics_are_made_once_after_an_answer_however_cheap_they_were(
+    settings,
+):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SHARED = "default"
+    settings.PAGE_CACHE_SHARE_MS = 10_000  # every render here is cheap by its time alone
+    VictimFactory(name_latin="Cachetest Counted", publication_status="published")
+    worker = Client()
+    assert worker.get("/stats/")["X-Cache"] == "miss"  # its figures computed: worth sharing
+    VictimFactory(name_latin="Cachetest Counted Too", publication_status="published")
+
+    # The reader right after the edit is answered at once with the page it replaces; the
+    # page and its figures are made after that answer, once, for every worker.
+    answered = worker.get("/stats/")
+    assert answered["X-Cache"] == "stale"
+    again = worker.get("/stats/")
+    assert again["X-Cache"] == "hit"
+    assert again.content != answered.content  # the figures with the new person counted
+
+
 def test_a_search_is_kept_by_its_worker_and_not_written_to_the_shared_cache(settings):
     from django.core.cache import caches
     from django.test import Client
