@@ -54,7 +54,7 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 
 from archive.core.caching import (
     EPOCH_KEY,
-    KEPT_COMPUTED,
+    KEPT_READ,
     PREVIOUS_FIGURES,
     current_epoch,
     fail_soft,
@@ -162,12 +162,12 @@ class PublicPageCacheMiddleware:
         # Views whose pages this worker found cheaper to render than to share (a record,
         # a search): their misses skip the shared level's lookup, a query each.
         self.cheap_views: set[str] = set()
-        # Views whose pages computed kept figures (``kept``) in a render: never cheap. Such
-        # a page is cheap only while its figures are kept: the statistics render in 6 ms
-        # with them, 20 ms computing them. Taken for cheap after the first kind of render,
-        # the page was rendered inline by each worker after the next edit, one computing
-        # the figures while its readers waited (every reader of a round 101-123 ms at a
-        # million), instead of once, after an answer, by one worker.
+        # Views whose pages read kept figures (``kept``): never cheap. Such a page is cheap
+        # only while its figures are kept: the statistics render in 6 ms with them, 20 ms
+        # computing them. Taken for cheap after the first kind of render, the page was
+        # rendered inline by each worker after the next edit, one computing the figures
+        # while its readers waited (every reader of a round 101-123 ms at a million),
+        # instead of once, after an answer, by one worker.
         self.shared_views: set[str] = set()
         # Pages another worker is seeing to after an edit: address -> (the version it is
         # for, until when this worker serves the previous page without asking again).
@@ -305,7 +305,7 @@ class PublicPageCacheMiddleware:
         """Renders the page under ``version``, keeps it, and frees ``lock``."""
         local_key, key = keys
         token = REQUEST_VERSION.set(version)
-        computing = KEPT_COMPUTED.set(False)
+        reading = KEPT_READ.set(False)
         started = time.thread_time()
         try:
             # Read before the render: a change in between makes the next check differ,
@@ -318,8 +318,8 @@ class PublicPageCacheMiddleware:
         finally:
             REQUEST_VERSION.reset(token)
         rendered = time.thread_time() - started
-        computed = KEPT_COMPUTED.get()
-        KEPT_COMPUTED.reset(computing)
+        read_kept = KEPT_READ.get()
+        KEPT_READ.reset(reading)
         _mark_previous_figures(response)
         try:
             self._keep(
@@ -331,7 +331,7 @@ class PublicPageCacheMiddleware:
                 shared=shared,
                 view=view,
                 expensive=rendered >= self.share_after,
-                computed=computed,
+                read_kept=read_kept,
             )
         finally:
             # Released once the new page is in the shared level: a worker asking in
@@ -344,13 +344,13 @@ class PublicPageCacheMiddleware:
             self._shared("delete", lock)
 
     def _keep(self, request, response, local_key, key, kept, *, shared, view, expensive,
-              computed=False):  # fmt: skip
+              read_kept=False):  # fmt: skip
         if request.method == "GET" and _cacheable_response(request, response):
             caches[CACHE_ALIAS].set(local_key, kept, self.timeout)
             # Storing in the database cache costs a few queries and 1-3 ms: worth it for
             # the pages that cost more to render (lists, statistics), not for a record's
             # page or a search, which readers seldom ask for twice.
-            if computed:
+            if read_kept:
                 self.shared_views.add(view)
             if shared and (expensive or view in self.shared_views):
                 self._shared("set", key, (response, kept.shown), self.timeout)

@@ -103,9 +103,9 @@ PREVIOUS_FIGURES: ContextVar[datetime.datetime | None] = ContextVar(
 )
 
 
-# Whether the request being rendered computed kept figures (``kept``), read by the page
-# cache: such a page is worth sharing however cheap its render is with the figures kept.
-KEPT_COMPUTED: ContextVar[bool] = ContextVar("archive_kept_computed", default=False)
+# Whether the request being rendered read kept figures (``kept``), read by the page cache:
+# such a page is worth sharing however cheap its render is while the figures are kept.
+KEPT_READ: ContextVar[bool] = ContextVar("archive_kept_read", default=False)
 
 EPOCH_KEY = "kept-epoch"
 
@@ -117,6 +117,7 @@ def kept(name: str, version: str, compute, *, timeout: int):
     since (``forget_previous``): then every reader waits for the new figures."""
     from django.core.cache import cache
 
+    KEPT_READ.set(True)
     key, lock = f"kept:{name}", f"kept-lock:{name}"
     found = fail_soft(cache.get_many, [key, EPOCH_KEY], default={}, what="kept figures")
     entry, epoch = found.get(key), current_epoch(found.get(EPOCH_KEY), cache)
@@ -147,7 +148,6 @@ def _compute_and_keep(key: str, version: str, compute, timeout: int, epoch):
     # On the database its reads go to: a replica, when one serves the public.
     with on_one_core(router.db_for_read(None)):
         value = compute()
-    KEPT_COMPUTED.set(True)
     entry = {
         "version": version,
         "value": value,
