@@ -27,8 +27,8 @@ working out the same keys again (docs/benchmarks.md, eleventh session). Here:
   from one ``GROUPING SETS`` scan per import. A file large enough to reach a good part of
   the archive reads everyone at once instead (``READ_EVERYONE``), their keys as stored.
 
-On SQLite the store is kept too (``SQLITE_STORE``: the same rows, the arrays as JSON, no
-indexes and no counts): an import reads every person with their keys as stored
+On SQLite the store is kept too (``sqlite_statements``: the same rows, the arrays as JSON,
+no indexes and no counts): an import reads every person with their keys as stored
 (``StoredMatcher(..., everyone=True)``) instead of making every person's keys again, which
 took 15 s of a 100-row check at 50,000 people. An embedded archive is small enough to be
 read whole; making its keys was what grew.
@@ -407,7 +407,7 @@ class StoredMatcher:
         self.everyone: Matcher | None = None
         if everyone:
             self._read_everyone(expected=expected)
-            self.people = len(self.known)
+            self.people, self.freq = len(self.known), self.everyone.freq
             return
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*), count(father) FROM {self.store}")
@@ -492,9 +492,10 @@ class StoredMatcher:
             facts = (row.gender or "", row.event or None, row.birth_year or 0)
             held = keys & sizes.keys()
             whole.extend((key, None, *facts) for key in sorted(held - over))
-            if held & over:
+            capped = held & over
+            if capped:
                 for father in row.father_blocks:
-                    split.setdefault((father, *facts), set()).update(held & over)
+                    split.setdefault((father, *facts), set()).update(capped)
         if not whole and not split:
             return {}
         # Rows with the same father's name and facts are one line: the same people. The
