@@ -12,6 +12,7 @@ from pathlib import Path
 # nothing of Django).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from archive.security import ScrubPersonalData
+from archive.serving import memory_limit_mb, replace_if_grown
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # One worker per core: the work is CPU (rendering, ranking) and PostgreSQL's backends share
@@ -22,14 +23,23 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-max_requests = 2000  # recycle workers to bound memory growth
-max_requests_jitter = 200
+# A worker is replaced when it has grown past GUNICORN_WORKER_MAX_MB (512 by default), not
+# after a count of requests: replaced every 2,000, a worker was gone for a moment and its
+# successor rendered its first pages inline, and the rounds of readers that fell there
+# waited 130-200 ms (archive/serving.py). A worker does not grow with its requests.
+max_requests = 0
+worker_max_mb = memory_limit_mb()
+
+
+def post_request(worker, req, environ, resp):
+    replace_if_grown(worker, worker_max_mb)
+
+
 # The application is loaded and warmed up once, in the master (archive/wsgi.py), and each
-# worker is a fork of it. Loaded in each worker instead, a recycled worker spent about a
-# second importing and warming up; the two workers, serving alike, reach max_requests
-# together, and under 20 readers every request of that second waited 1.0-1.6 s (p95 after
-# an edit 104-158 ms on the pages where it fell, 39-44 ms with recycling off; see
-# docs/benchmarks.md). A new release needs a restart, not a HUP.
+# worker is a fork of it. Loaded in each worker instead, a replaced worker spent about a
+# second importing and warming up while readers waited (p95 after an edit 104-158 ms on
+# the pages where it fell; see docs/benchmarks.md). A new release needs a restart, not a
+# HUP.
 preload_app = True
 # No access log: it would record every reader's address (docs/security.md).
 accesslog = None

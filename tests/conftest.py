@@ -1,8 +1,15 @@
 """Shared fixtures: the personas who use the archive (anonymous reader, researcher,
 reviewer, a staff account in no group), the seed records, a private folder per test, and
-Debian's Chromium for the tests that need a browser."""
+Debian's Chromium for the tests that need a browser, gunicorn run for real for the tests of
+what it does itself."""
 
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -154,3 +161,93 @@ def _default_language_after_each_test():
 
     yield
     translation.deactivate()
+
+
+class Gunicorn:
+    """gunicorn run for real with the project's ``gunicorn.conf.py``, on a free port of
+    127.0.0.1, over an empty SQLite database, its log kept in a file."""
+
+    def __init__(self, tmp_path, **env):
+        from django.conf import settings
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        env = {
+            **os.environ,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": "1",
+            "GUNICORN_LOGLEVEL": "info",  # the most a deployment would log
+            "DEBUG": "0",
+            "STATIC_MANIFEST": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3",
+            "SECRET_KEY": "gunicorn-test-key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            **env,
+        }
+        self.out = (tmp_path / "gunicorn.log").open("w+")
+        self.master = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket",
+             "archive.wsgi"],
+            cwd=Path(settings.BASE_DIR), env=env, stdout=self.out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def send(self, raw: bytes) -> bytes:
+        """``raw`` sent as is; the whole answer."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
+            sock.sendall(raw)
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+    def get(self, path: str) -> bytes:
+        return self.send(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+
+    def wait_until_serving(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                # A worker has loaded the application once a static file is served.
+                if b" 200 " in self.get("/static/css/site.css").split(b"\r\n", 1)[0]:
+                    return
+            except OSError:
+                pass
+            if self.master.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not start:\n{self.stop()}")
+            time.sleep(0.3)
+
+    def workers(self) -> set[int]:
+        """The worker processes' ids (the master's children; Linux)."""
+        path = Path(f"/proc/{self.master.pid}/task/{self.master.pid}/children")
+        return {int(pid) for pid in path.read_text().split()}
+
+    def stop(self) -> str:
+        """Stops gunicorn (SIGTERM, killed if it lingers); its whole log."""
+        if self.master.poll() is None:
+            self.master.send_signal(signal.SIGTERM)
+            try:
+                self.master.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.master.kill()
+                self.master.wait()
+        self.out.seek(0)
+        return self.out.read()
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """``start(**env)``: a ``Gunicorn`` serving (one worker unless ``GUNICORN_WORKERS``),
+    stopped after the test."""
+    started = []
+
+    def start(**env) -> Gunicorn:
+        server = Gunicorn(tmp_path, **env)
+        started.append(server)
+        server.wait_until_serving()
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+        server.out.close()
