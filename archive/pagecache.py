@@ -120,8 +120,14 @@ def _resolved(request):
 
 
 def _view_name(request) -> str | None:
+    """The name of the view the page's address resolves to; None for a view whose pages
+    are never shared (``shares_pages = False`` on its class: the page of one victim)."""
     match = _resolved(request)
-    return match.view_name if match is not None else None
+    if match is None:
+        return None
+    if not getattr(getattr(match.func, "view_class", None), "shares_pages", True):
+        return None
+    return match.view_name
 
 
 def shown(request, version: str) -> str | None:
@@ -235,8 +241,12 @@ class PublicPageCacheMiddleware:
         # A search is its reader's own text, seldom asked for again: it is kept in this
         # worker's memory only. In the shared level every search cost a lookup, and one
         # that took 10 ms to rank cost a transaction writing it (~3 ms, a WAL flush).
+        # So is the page of one victim (a million addresses): writing each to the shared
+        # level cost every first reader a transaction, and distinct records under twenty
+        # readers went from 137-139 pages/s to 93-103.
         shared = bool(self.shared_alias) and not request.GET.get("q")
         view = _view_name(request) if shared else None
+        shared = shared and view is not None
         epoch = lock = None
         if shared and view not in self.cheap_views:
             # One read for the page, the epoch, and whether another worker renders it.
@@ -347,9 +357,10 @@ class PublicPageCacheMiddleware:
               read_kept=False):  # fmt: skip
         if request.method == "GET" and _cacheable_response(request, response):
             caches[CACHE_ALIAS].set(local_key, kept, self.timeout)
-            # Storing in the database cache costs a few queries and 1-3 ms: worth it for
-            # the pages that cost more to render (lists, statistics), not for a record's
-            # page or a search, which readers seldom ask for twice.
+            # Storing in the database cache costs a few queries and a transaction: worth
+            # it for the pages that cost more to render (lists, statistics), not for a
+            # cheap one. A search and a victim's page are never shared (``_serve``):
+            # readers seldom ask for one twice.
             if read_kept:
                 self.shared_views.add(view)
             if shared and (expensive or view in self.shared_views):

@@ -57,13 +57,19 @@ class ShownRelation:
 
 def shown_relations(victim) -> list[ShownRelation]:
     """The relations the public sees on ``victim``'s page (both people published, the
-    relation cited), worded from ``victim``'s side."""
+    relation cited), worded from ``victim``'s side; none when the victim was read knowing
+    it has no relation (``for_page``'s ``any_relation``)."""
+    if getattr(victim, "any_relation", True) is False:
+        return []
     found = FamilyRelation.objects.of(victim).shown().select_related("from_victim", "to_victim")
     return [ShownRelation(r, r.label_for(victim), r.other(victim)) for r in found]
 
 
 class VictimDetailView(TemplateView):
     template_name = "victims/victim_detail.html"
+    # Kept in each worker's memory, never in the shared page cache (``archive.pagecache``):
+    # a million such pages, seldom asked for twice, each costing a write to share.
+    shares_pages = False
 
     def get(self, request, *args, **kwargs):
         try:

@@ -318,3 +318,39 @@ def test_pages_still_answer_when_the_server_connection_lost_the_prepared_version
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/victims/?n=2").status_code == 200
     assert any("EXECUTE archive_site_version_" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_victims_page_is_kept_by_its_worker_and_not_written_to_the_shared_cache(settings):
+    from django.core.cache import caches
+    from django.test import Client
+
+    settings.PAGE_CACHE_SHARED = "default"
+    settings.PAGE_CACHE_SHARE_MS = 0  # however fast this machine renders it
+    victim = VictimFactory(name_latin="Cachetest Own Page")
+    worker = Client()
+    with CaptureQueriesContext(connection) as queries:
+        first = worker.get(f"/victims/{victim.ref}/")
+    assert first["X-Cache"] == "miss" and "Cachetest Own Page" in first.content.decode()
+    assert not any("archive_cache" in q["sql"] for q in queries)
+    # Asked again of the same worker: from its memory, for the data's version alone.
+    with CaptureQueriesContext(connection) as queries:
+        again = worker.get(f"/victims/{victim.ref}/")
+    assert again["X-Cache"] == "hit" and again.content == first.content
+    assert len([q for q in queries if "SAVEPOINT" not in q["sql"]]) == 1
+    # Another worker renders it itself; the list, costlier to render, is still shared.
+    caches["pages"].clear()
+    assert worker.get(f"/victims/{victim.ref}/")["X-Cache"] == "miss"
+    worker.get("/victims/")
+    caches["pages"].clear()
+    assert worker.get("/victims/")["X-Cache"] == "hit"
+
+
+def test_a_victims_page_reads_no_hearings_or_relations_of_a_person_who_has_none(client):
+    victim = VictimFactory(name_latin="Cachetest Alone", publication_status="published")
+    CitationFactory(content_object=victim)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/victims/{victim.ref}/")
+    assert response.status_code == 200 and "Cachetest Alone" in response.content.decode()
+    read = [q["sql"] for q in queries]
+    assert not [sql for sql in read if sql.startswith('SELECT "victims_hearing".')], read
+    assert not [sql for sql in read if sql.startswith('SELECT "victims_familyrelation".')], read
