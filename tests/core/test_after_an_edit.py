@@ -322,6 +322,47 @@ def test_when_the_cache_loses_the_withdrawal_epoch_no_page_from_before_is_served
     assert "Testname Two" in page.content.decode()
 
 
+@pytest.mark.django_db
+def test_a_victims_page_after_an_edit_is_answered_with_the_one_it_replaces_then_made_anew(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    # A victim's page is kept by each worker alone (never shared): after an edit its
+    # worker's next reader is not kept waiting for the render either.
+    victim = _committed(
+        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Before")
+    )
+    url = f"/victims/{victim.ref}/"
+    assert client.get(url)["X-Cache"] == "miss"
+    _edit(django_capture_on_commit_callbacks, victim, name_latin="Testname After")
+
+    first = client.get(url)
+
+    assert first["X-Cache"] == "stale"
+    assert "no-cache" in first["Cache-Control"]
+    assert "Testname Before" in first.content.decode()
+    after = client.get(url)
+    assert after["X-Cache"] == "hit"
+    assert "Testname After" in after.content.decode()
+    assert "Testname Before" not in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_victims_page_is_gone_at_once_for_the_worker_that_kept_it(
+    page_cache, client, reviewer, django_capture_on_commit_callbacks
+):
+    victim = _committed(
+        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Gone")
+    )
+    url = f"/victims/{victim.ref}/"
+    assert "Testname Gone" in client.get(url).content.decode()
+    _committed(
+        django_capture_on_commit_callbacks,
+        lambda: victim.move_to(PublicationStatus.WITHDRAWN, user=reviewer) or victim.save(),
+    )
+
+    assert client.get(url).status_code == 404
+
+
 # --- Pages keyed on what they show ---------------------------------------------------------
 
 
