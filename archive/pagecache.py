@@ -239,27 +239,21 @@ class PublicPageCacheMiddleware:
         shared = bool(self.shared_alias) and not request.GET.get("q")
         match = _resolved(request) if shared else None
         view = match.view_name if match is not None else None
-        # So is the page of one victim (a million addresses, seldom one asked for twice):
-        # writing each to the shared level cost every first reader a transaction, and
-        # distinct records under twenty readers went from 137-139 pages/s to 93-103.
+        # So is the page of one victim (a million addresses, seldom one asked for twice),
+        # until it is read again after an edit: writing each to the shared level cost
+        # every first reader a transaction, and distinct records under twenty readers
+        # went from 137-139 pages/s to 93-103. A page this worker kept and is asked for
+        # after an edit is seen to as a shared one (one worker renders it, the others
+        # serve the one it replaces, then all the new one): kept by each worker alone,
+        # each worker's first reader got the previous page, a reader could see the edit
+        # and then, from another worker, the page from before it again.
         alone = match is not None and not shares_pages(match)
-        shared = shared and not alone
+        shared = shared and (not alone or entry is not None)
         epoch = lock = None
-        if alone:
-            # After an edit, its reader gets the page it replaces and this worker renders
-            # the new one once the answer is sent, as for a shared page but each worker
-            # for itself; never across a withdrawal or a deletion. Rendered inline while
-            # twenty readers waited, the edited person's page had a p95 of 48-110 ms.
+        if alone and not shared:
+            # Its epoch kept with it: after an edit it may be served while renewed.
             epoch = current_epoch(self._shared("get", EPOCH_KEY), caches[self.shared_alias])
-            if (
-                entry is not None
-                and request.method == "GET"
-                and may_serve_previous(entry.epoch, epoch)
-            ):
-                _after_answer(self._refresh, request, entry, version, epoch, keys,
-                              shared=False, view=view, lock=None)  # fmt: skip
-                return _previous(entry)
-        elif shared and view not in self.cheap_views:
+        elif shared and (alone or view not in self.cheap_views):
             # One read for the page, the epoch, and whether another worker renders it.
             lock = cache_key("page-render", *where) if entry is not None else None
             found = self._shared("get_many", [k for k in (key, EPOCH_KEY, lock) if k]) or {}
@@ -282,13 +276,15 @@ class PublicPageCacheMiddleware:
                     # That worker answers its own reader with the previous page too, and
                     # sees to the page once the answer is sent: no reader waits for it.
                     _after_answer(self._refresh, request, entry, version, epoch, keys,
-                                  shared=shared, view=view, lock=lock)  # fmt: skip
+                                  shared=shared, view=view, lock=lock, alone=alone)  # fmt: skip
                     return _previous(entry)
             else:
                 lock = None
-        return self._render(request, version, epoch, keys, shared=shared, view=view, lock=lock)
+        return self._render(request, version, epoch, keys, shared=shared, view=view, lock=lock,
+                            alone=alone)  # fmt: skip
 
-    def _refresh(self, request, entry, version, epoch, keys, *, shared, view, lock) -> None:
+    def _refresh(self, request, entry, version, epoch, keys, *, shared, view, lock,
+                 alone=False) -> None:  # fmt: skip
         """The page under ``version``, after its reader had the previous one: in the
         request's language, with its own mark of previous figures (the request's were
         reset). Pages are keyed on what they show: when an edit changed nothing this page
@@ -318,12 +314,14 @@ class PublicPageCacheMiddleware:
                     self._release(lock)
                 else:
                     self._render(request, version, epoch, keys, shared=shared, view=view,
-                                 lock=lock)  # fmt: skip
+                                 lock=lock, alone=alone)  # fmt: skip
         finally:
             PREVIOUS_FIGURES.reset(marked)
 
-    def _render(self, request, version, epoch, keys, *, shared, view, lock):
-        """Renders the page under ``version``, keeps it, and frees ``lock``."""
+    def _render(self, request, version, epoch, keys, *, shared, view, lock, alone=False):
+        """Renders the page under ``version``, keeps it, and frees ``lock``. ``alone``: a
+        page of a view that shares none, shared (``shared``) only when renewed after an
+        edit, whatever its render cost."""
         local_key, key = keys
         token = REQUEST_VERSION.set(version)
         reading = KEPT_READ.set(False)
@@ -351,7 +349,7 @@ class PublicPageCacheMiddleware:
                 Kept(version, epoch, response, showing),
                 shared=shared,
                 view=view,
-                expensive=rendered >= self.share_after,
+                expensive=alone or rendered >= self.share_after,
                 read_kept=read_kept,
             )
         finally:

@@ -347,6 +347,34 @@ def test_a_victims_page_after_an_edit_is_answered_with_the_one_it_replaces_then_
 
 
 @pytest.mark.django_db
+def test_a_victims_page_renewed_after_an_edit_is_shared_so_no_worker_serves_it_from_before(
+    page_cache, client, django_capture_on_commit_callbacks
+):
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.test import Client
+
+    from archive.core.pagination import cache_key
+
+    victim = _committed(
+        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Before")
+    )
+    url = f"/victims/{victim.ref}/"
+    client.get(url)  # this worker keeps it; so does another (below)
+    local_key = cache_key("page", settings.ARCHIVE_VERSION, "en", "http", "testserver", url)
+    kept_by_the_other = caches["pages"].get(local_key)
+    _edit(django_capture_on_commit_callbacks, victim, name_latin="Testname After")
+
+    assert client.get(url)["X-Cache"] == "stale"  # renewed after this answer, and shared
+    caches["pages"].set(local_key, kept_by_the_other)  # the other worker's memory
+    other = Client().get(url)
+
+    # Not the page from before the edit, which its reader could have seen after the new one.
+    assert other["X-Cache"] == "hit"
+    assert "Testname After" in other.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_withdrawn_victims_page_is_gone_at_once_for_the_worker_that_kept_it(
     page_cache, client, reviewer, django_capture_on_commit_callbacks
 ):
