@@ -33,6 +33,10 @@ other workers serve the previous page meanwhile (``RENDER_LOCK_SECONDS`` at most
 reader waits for a check or a render, and readers arriving together are not each a render.
 A page from before a withdrawal or a deletion (a new epoch,
 ``archive.core.caching.forget_previous``) is never served so: it is rendered for its reader.
+
+A search, and a victim's page until it is renewed after an edit (a view with
+``shares_pages = False``), are kept by their worker alone: a million addresses, seldom
+one asked for twice, each would cost its first reader a write to share.
 """
 
 from __future__ import annotations
