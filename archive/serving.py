@@ -9,7 +9,8 @@ fell waited 130-200 ms, the only rounds over 100 ms in a sweep of 27 pages after
 (docs/benchmarks.md). A worker does not grow with the requests it serves: over 40,000
 requests (pages, searches, records, deep list pages) each of two workers went from 187 to
 195 MB resident, its caches filling to their bounds. The limit bounds what a leak could
-take, and only a worker that has grown is replaced.
+take, and only a worker that has grown is replaced. Reading the worker's size after each
+answer costs 11 microseconds (an empty request costs about 1.7 ms).
 
 Imported by ``gunicorn.conf.py`` before Django is loaded: it uses nothing of Django.
 """
