@@ -218,9 +218,20 @@ class Gunicorn:
             time.sleep(0.3)
 
     def workers(self) -> set[int]:
-        """The worker processes' ids (the master's children; Linux)."""
+        """The worker processes' ids: the master's children (Linux's ``/proc``; the
+        ``children`` list where the kernel keeps one, else each process's parent)."""
         path = Path(f"/proc/{self.master.pid}/task/{self.master.pid}/children")
-        return {int(pid) for pid in path.read_text().split()}
+        if path.exists():
+            return {int(pid) for pid in path.read_text().split()}
+        found = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            if parent == self.master.pid:
+                found.add(int(stat.parent.name))
+        return found
 
     def stop(self) -> str:
         """Stops gunicorn (SIGTERM, killed if it lingers); its whole log."""
