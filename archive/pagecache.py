@@ -124,8 +124,9 @@ def _resolved(request):
 
 
 def shares_pages(match) -> bool:
-    """Whether the pages of the view ``match`` resolved to are shared between workers:
-    all but those whose class says ``shares_pages = False`` (the page of one victim)."""
+    """Whether the pages of the view ``match`` resolved to are shared between workers
+    from their first render: all but those whose class says ``shares_pages = False`` (the
+    page of one victim), which are shared only once renewed after an edit."""
     return getattr(getattr(match.func, "view_class", None), "shares_pages", True)
 
 
@@ -372,8 +373,8 @@ class PublicPageCacheMiddleware:
             caches[CACHE_ALIAS].set(local_key, kept, self.timeout)
             # Storing in the database cache costs a few queries and a transaction: worth
             # it for the pages that cost more to render (lists, statistics), not for a
-            # cheap one. A search and a victim's page are never shared (``_serve``):
-            # readers seldom ask for one twice.
+            # cheap one. A search is never shared, a victim's page only once it is renewed
+            # after an edit (``_serve``): readers seldom ask for one twice.
             if read_kept:
                 self.shared_views.add(view)
             if shared and (expensive or view in self.shared_views):

@@ -67,8 +67,9 @@ def shown_relations(victim) -> list[ShownRelation]:
 
 class VictimDetailView(TemplateView):
     template_name = "victims/victim_detail.html"
-    # Kept in each worker's memory, never in the shared page cache (``archive.pagecache``):
-    # a million such pages, seldom asked for twice, each costing a write to share.
+    # Kept in each worker's memory, not written to the shared page cache until renewed
+    # after an edit (``archive.pagecache``): a million such pages, seldom one asked for
+    # twice, each costing its first reader a write to share.
     shares_pages = False
 
     def get(self, request, *args, **kwargs):
