@@ -62,9 +62,12 @@ def grown_past(limit_mb: int, resident: float | None) -> bool:
 def replace_if_grown(worker, limit_mb: int) -> None:
     """After an answer is sent: a worker grown past ``limit_mb`` finishes and exits (as
     gunicorn's own ``max_requests`` does, ``alive = False``), and the master forks a new
-    one from the application it loaded."""
+    one from the application it loaded. With no limit, or a worker already leaving,
+    ``/proc`` is not read."""
+    if not limit_mb or not worker.alive:
+        return
     resident = resident_mb()
-    if worker.alive and grown_past(limit_mb, resident):
+    if grown_past(limit_mb, resident):
         worker.log.info(
             "Worker %s holds %.0f MB, over %s MB (%s): replaced", worker.pid, resident,
             limit_mb, LIMIT_VARIABLE,
