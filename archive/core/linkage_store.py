@@ -24,8 +24,9 @@ working out the same keys again (docs/benchmarks.md, eleventh session). Here:
   over its cap where it meets the row's father's name, the pairs ``linkage.vetoed``
   would separate by gender, event or year of birth left out in SQL (``VETOED``); the
   names' frequencies come from the counts, the clustered facts' (prisons, days, years)
-  from one ``GROUPING SETS`` scan per import. A file large enough to reach a good part of
-  the archive reads everyone at once instead (``READ_EVERYONE``), their keys as stored.
+  from one ``GROUPING SETS`` scan per import. Once a file's batches have found as many
+  candidates as reading everyone would cost, everyone is read at once instead
+  (``READ_EVERYONE``), their keys as stored.
 
 On SQLite the store is kept too (``sqlite_statements``: the same rows, the arrays as JSON,
 no indexes and no counts): an import reads every person with their keys as stored
@@ -66,12 +67,16 @@ SUFFIX = "_linkage"
 CHUNK = 2000  # people whose keys are made and written at a time (``refresh``)
 LOAD_CHUNK = 10_000  # people read with their facts in one query (``StoredMatcher._read``)
 LIVE = "merged_into_id IS NULL"  # the people an import's rows are checked against
-# The share of the archive a batch may reach through the indexes (with the people read
-# for earlier batches) before everyone is read at once (``StoredMatcher._read_everyone``):
-# reading a block's members through the index costs several times reading them with
-# everyone, and a file as large as a good part of the archive meets most of it anyway.
+# When everyone is read at once (``StoredMatcher._read_everyone``) rather than each
+# batch's candidates through the indexes: once the candidates the batches have found
+# (a person found again by a later batch counted again) pass this share of the archive.
+# A batch's candidates cost it about three times what one person costs when everyone is
+# read (0.32 ms against 0.1 at a million, where a batch of 2,000 rows found 139,000), and
+# everyone read costs the same whatever follows: so the batches keep reading through the
+# indexes until they have spent what reading everyone would have cost, then read it,
+# which is never more than about twice the cheaper of the two for a file of any length.
 # The answers are the same either way.
-READ_EVERYONE = 0.5
+READ_EVERYONE = 0.3
 
 
 def store_table(table: str) -> str:
@@ -438,9 +443,11 @@ class StoredMatcher:
         # The people read so far, with their stored keys: a large import meets the same
         # namesakes batch after batch.
         self.known: dict[int, tuple[Candidate, list[str]]] = {}
-        # Once a batch would reach more than ``READ_EVERYONE`` of the archive, everyone is
-        # read and every later batch is checked in memory (``Matcher``).
+        # Once the batches' candidates pass ``READ_EVERYONE`` of the archive (``found``,
+        # counted again for each batch), everyone is read and every later batch is
+        # checked in memory (``Matcher``).
         self.everyone: Matcher | None = None
+        self.found = 0
         if everyone:
             self._read_everyone(expected=expected)
             self.people, self.freq = len(self.known), self.everyone.freq
@@ -544,14 +551,14 @@ class StoredMatcher:
             )
             found = [pk for (pk,) in cursor.fetchall()]
             new = [pk for pk in found if pk not in self.known]
-            # When the people the batch may be, with those read for earlier batches,
-            # make a good part of the archive, everyone is read at once. (Counted as
-            # found, after the vetoes: the blocks' sizes, which the batch's 2,000 rows
-            # read at a million gave as 889,000, held 6 times fewer people the rows could
-            # be, and reading everyone took 4.9 GB and 2.5 times as long.)
-            if len(self.known) + len(new) > READ_EVERYONE * self.people:
+            # Counted as found, after the vetoes: the blocks' sizes, by which it was
+            # decided before, gave 889,000 people for a file of 2,000 rows at a million
+            # where 139,000 were found, and everyone read took 4.9 GB and 2.5 times as
+            # long as this batch through the indexes.
+            if self.found + len(found) > READ_EVERYONE * self.people:
                 self._read_everyone(expected=self.freq.expected)
                 return self.everyone.matches(rows, threshold=threshold)
+            self.found += len(found)
             if new:
                 cursor.execute(
                     f"SELECT id, blocks, joined, father_blocks FROM {self.store} "

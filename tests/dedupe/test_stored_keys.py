@@ -208,9 +208,7 @@ def test_a_batch_whose_namesakes_are_all_told_apart_does_not_read_the_whole_arch
 
 
 @pytest.mark.parametrize("father", ["mhmd", '"quoted"', "back\\slash", "سعید"])
-def test_a_stored_persons_pairs_meet_every_pair_of_their_block_and_fathers_name(
-    postgres, father
-):
+def test_a_stored_persons_pairs_meet_every_pair_of_their_block_and_fathers_name(postgres, father):
     # ``archive_linkage_pairs`` is how a block over its cap is read where it meets a
     # father's name: a pair the person holds must always be found (one that two pairs
     # share by chance only brings one more candidate, whom the matcher never compares).
