@@ -224,7 +224,7 @@ class LinkagePairsIndex(GinExpressionIndex):
     a linkage store (``<table>_linkage``), which ``StoredMatcher.matches`` asks for the
     people of a block over its cap who share a father's name with a row. Measured at a
     million (``docs/benchmarks.md``, issue 26, sixteenth session): those reads 4.5 times
-    faster; the index is 383 MB beside a store of 524 MB."""
+    faster; the index is 412 MB beside a store of 524 MB."""
 
     suffix = "pairs"
     expression = "archive_linkage_pairs(blocks, father_blocks)"
@@ -377,16 +377,16 @@ def _write_sqlite(cursor, store: str, rows: list[tuple]) -> None:
     )
 
 
+# A stored person's pairs, as ``LinkagePairsIndex`` holds them (the same expression, or
+# PostgreSQL would not read the index).
+PAIRS = "archive_linkage_pairs(s.blocks, s.father_blocks)"
+
 # The pairs ``archive.core.linkage.vetoed`` separates for a fact both records have, as SQL
 # on a row of the batch (``w``) and a stored person (``s``): a different gender, event, or
 # years of birth more than two apart (0 or none is not known, as in Python). Pairs left
 # out here would be compared only to be vetoed; the father's name, compared by spelling,
 # is left to Python. The test that compares ``StoredMatcher`` with ``Matcher`` holds the
 # two to one answer.
-# A stored person's pairs, as ``LinkagePairsIndex`` holds them (the same expression, or
-# PostgreSQL would not read the index).
-PAIRS = "archive_linkage_pairs(s.blocks, s.father_blocks)"
-
 VETOED = (
     "(w.gender <> '' AND s.gender <> '' AND w.gender <> s.gender) "
     "OR (w.event IS NOT NULL AND s.event IS NOT NULL AND w.event <> s.event) "

@@ -187,7 +187,7 @@ def test_a_batch_whose_namesakes_are_all_told_apart_does_not_read_the_whole_arch
 ):
     # Ten of the twelve people share the row's name but not its gender: their blocks hold
     # most of the archive, yet none of them can be the row. Everyone is read at once only
-    # when the people a batch may be make a good part of the archive (at a million, a
+    # once the candidates found, not the blocks' sizes, pass the bar (at a million, a
     # file of 2,000 rows read everyone, 4.9 GB, where 139,000 people were enough).
     monkeypatch.setattr(linkage_store, "READ_EVERYONE", 0.5)
     for year in range(1950, 1960):
