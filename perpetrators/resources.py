@@ -41,9 +41,10 @@ class PerpetratorResource(ArchiveResource):
     biography = biography_column()
     publication_status = status_column()
 
-    def possible_matches(self, rows):
+    def possible_matches(self, rows, *, read=1.0):
         """New rows that are probably officials already in the archive
-        (``perpetrators.dedupe``), for ``--on-match``."""
+        (``perpetrators.dedupe``), for ``--on-match``. (Every official is read at once,
+        whatever share of the file is ``read``.)"""
         from perpetrators.dedupe import import_matches
 
         # The archive's officials are read and blocked once per import, not once per batch.

@@ -183,11 +183,12 @@ def refresh_stored_keys(*, until: float | None = None) -> None:
     refresh(_connection(), Victim, until=until)
 
 
-def import_matches(rows, *, matcher=None, fresh: bool = False):
+def import_matches(rows, *, matcher=None, fresh: bool = False, read: float = 1.0):
     """For an import: of the new rows ``(where, victim)``, those that are probably victims
     already in the archive (``archive.core.dedupe.import_matches``), and the matcher to
     pass back in for the next batch. ``fresh``: the stored keys were brought up to date
-    before the import began (``refresh_stored_keys``)."""
+    before the import began (``refresh_stored_keys``); ``read``: how far through its file
+    the import is."""
     from archive.core.dedupe import import_matches as matches
 
     return matches(
@@ -195,6 +196,7 @@ def import_matches(rows, *, matcher=None, fresh: bool = False):
         matcher=matcher,
         make_matcher=lambda: archive_matcher(fresh=fresh),
         candidate_of=candidate_of,
+        read=read,
     )
 
 

@@ -213,7 +213,7 @@ class VictimResource(ArchiveResource):
         refresh_stored_keys(until=until)
         self._fresh = True
 
-    def possible_matches(self, rows):
+    def possible_matches(self, rows, *, read=1.0):
         """New rows that are probably victims already in the archive (``victims.dedupe``)."""
         from victims.dedupe import import_matches
 
@@ -222,6 +222,7 @@ class VictimResource(ArchiveResource):
             rows,
             matcher=getattr(self, "_matcher", None),
             fresh=getattr(self, "_fresh", False),
+            read=read,
         )
         return found
 

@@ -20,19 +20,23 @@ def import_matches(
     make_matcher: Callable[[], Matcher | StoredMatcher],
     candidate_of: Callable[[str, object], Candidate],
     threshold: float = PROPOSE_PROBABILITY,
+    read: float = 1.0,
 ) -> tuple[list[PossibleMatch], Matcher | StoredMatcher]:
     """Of an import's new rows ``(where, instance)``, those that are probably records
     already in the archive, as ``PossibleMatch`` (the best match of each, its reasons in
     the reader's language), and the archive's records blocked and counted (a ``Matcher``
     over every record, or on PostgreSQL a ``StoredMatcher`` reading each batch's
     candidates: made once per import by ``make_matcher()``, passed back in for the next
-    batch)."""
+    batch). ``read``: how far through its file the import is with these rows, from
+    which a ``StoredMatcher`` projects what the file's check will read."""
     matcher = make_matcher() if matcher is None else matcher
     if matcher.empty:
         return [], matcher
-    found = matcher.matches(
-        [candidate_of(where, instance) for where, instance in rows], threshold=threshold
-    )
+    candidates = [candidate_of(where, instance) for where, instance in rows]
+    if isinstance(matcher, StoredMatcher):
+        found = matcher.matches(candidates, threshold=threshold, read=read)
+    else:  # (every record in memory already)
+        found = matcher.matches(candidates, threshold=threshold)
     out = []
     for where, _instance in rows:
         if where in found:

@@ -505,10 +505,16 @@ class StoredMatcher:
         return groups, events
 
     def matches(
-        self, rows: Iterable[Candidate], *, threshold: float = PROPOSE_PROBABILITY
+        self,
+        rows: Iterable[Candidate],
+        *,
+        threshold: float = PROPOSE_PROBABILITY,
+        read: float = 1.0,
     ) -> dict[str, list[Match]]:
         """For each of ``rows``, the people it may be, best first (rows with none left
-        out): ``Matcher(every person).matches(rows)``."""
+        out): ``Matcher(every person).matches(rows)``. ``read``: how far through its file
+        an import is with these rows (0 to 1; 1, as for the admin's preview, where all
+        its rows come at once)."""
         rows = list(rows)
         if self.everyone is not None:
             return self.everyone.matches(rows, threshold=threshold)
@@ -537,16 +543,18 @@ class StoredMatcher:
         # line's blocks go as an array literal (unnest cannot take arrays of arrays of
         # different lengths), so that they are a condition of the line alone.
         lines = [(_array_literal(sorted(keys)), *line) for line, keys in split.items()]
-        read = (
+        query = (
             "SELECT s.id FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[], "
             f"%s::int[]) w(k, father, gender, event, birth) JOIN {self.store} s "
             "ON {on} WHERE NOT (" + VETOED + ")"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(
-                read.format(on="s.blocks @> ARRAY[w.k]")
+                query.format(on="s.blocks @> ARRAY[w.k]")
                 + " UNION "
-                + read.format(on=f"{PAIRS} && archive_linkage_pairs(w.k::text[], ARRAY[w.father])"),
+                + query.format(
+                    on=f"{PAIRS} && archive_linkage_pairs(w.k::text[], ARRAY[w.father])"
+                ),
                 [*_columns_of(whole), *_columns_of(lines)],
             )
             found = [pk for (pk,) in cursor.fetchall()]
@@ -554,8 +562,11 @@ class StoredMatcher:
             # Counted as found, after the vetoes: the blocks' sizes, by which it was
             # decided before, gave 889,000 people for a file of 2,000 rows at a million
             # where 139,000 were found, and everyone read took 4.9 GB and 2.5 times as
-            # long as this batch through the indexes.
-            if self.found + len(found) > READ_EVERYONE * self.people:
+            # long as this batch through the indexes. Projected over the whole file from
+            # the share read: a long file reads everyone at its first batch, not after
+            # paying for batches through the indexes as well (10,000 rows there: 1.31
+            # times as long as everyone read at once).
+            if (self.found + len(found)) / max(read, 1e-6) > READ_EVERYONE * self.people:
                 self._read_everyone(expected=self.freq.expected)
                 return self.everyone.matches(rows, threshold=threshold)
             self.found += len(found)

@@ -207,6 +207,35 @@ def test_a_batch_whose_namesakes_are_all_told_apart_does_not_read_the_whole_arch
     assert answers(found) == answers(Matcher(archive_people()).matches([row], threshold=0))
 
 
+@pytest.mark.parametrize(
+    "read, everyone_read",
+    [(1.0, False), (0.25, False), (0.1, True)],
+    ids=["the whole file", "a quarter of a file", "a tenth of a file"],
+)
+def test_a_batch_that_projects_past_the_bar_over_its_file_reads_everyone_at_once(
+    postgres, monkeypatch, read, everyone_read
+):
+    # The bar: 6 of the 12 people. The row finds one candidate (its namesakes are told
+    # apart by gender): one a tenth of the way through a file projects to 10 by its
+    # end, past the bar; a quarter of the way, to 4.
+    monkeypatch.setattr(linkage_store, "READ_EVERYONE", 0.5)
+    for year in range(1950, 1960):
+        VictimFactory(name_latin="Parviz Kamali", father_name="Ahmad", gender="female",
+                      birth_year=year)  # fmt: skip
+    him = VictimFactory(name_latin="Parviz Kamali", father_name="Ahmad", gender="male",
+                        birth_year=1958)  # fmt: skip
+    VictimFactory(name_latin="Nasrin Tabrizi", father_name="Karim", birth_year=1962)
+    row = Candidate(ref="row 2", name_latin="Parviz Kamali", father_name="Ahmad",
+                    gender="male", birth_year=1958)  # fmt: skip
+    stored = archive_matcher()
+
+    found = stored.matches([row], threshold=0, read=read)
+
+    assert (stored.everyone is not None) == everyone_read
+    assert [m.b.ref for m in found["row 2"]] == [him.ref]
+    assert answers(found) == answers(Matcher(archive_people()).matches([row], threshold=0))
+
+
 @pytest.mark.parametrize("father", ["mhmd", '"quoted"', "back\\slash", "سعید"])
 def test_a_stored_persons_pairs_meet_every_pair_of_their_block_and_fathers_name(postgres, father):
     # ``archive_linkage_pairs`` is how a block over its cap is read where it meets a

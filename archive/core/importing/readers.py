@@ -6,7 +6,7 @@ import codecs
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -128,6 +128,32 @@ class Table:
     columns: list[str]
     rows: Iterator[tuple[str, dict]]
     format: str
+    # How far through the file the rows read so far go, from 0 to 1 (what an import's
+    # duplicate check projects the file's cost from, ``import_file``): the share of its
+    # bytes read, or of the rows its sheet states; 1 where that is not known.
+    share_read: Callable[[], float] = lambda: 1.0
+
+
+class _Reading:
+    """The share of a file's bytes read through the handle it opens (read ahead of the
+    rows by the handle's buffer, a few kilobytes: a share, not a position). A cell over
+    many lines counts as its bytes, unlike a count of lines."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.size = max(path.stat().st_size, 1)
+        self.handle = None
+
+    def open(self, **kwargs):
+        self.handle = self.path.open(**kwargs)
+        return self.handle
+
+    def __call__(self) -> float:
+        if self.handle is None:
+            return 0.0
+        if self.handle.closed:
+            return 1.0
+        return min(1.0, self.handle.buffer.tell() / self.size)
 
 
 def _rows_from_lists(header: list, lists: Iterator[list], first_number: int, label: str):
@@ -156,8 +182,10 @@ def _read_csv(path: Path) -> Table:
     # Excel in many European locales writes semicolons; a tab means a pasted table.
     delimiter = max([",", ";", "\t"], key=lambda d: (first_line.count(d), d == ","))
 
+    reading = _Reading(path)
+
     def lists():
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with reading.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             try:
                 yield from reader
@@ -176,7 +204,10 @@ def _read_csv(path: Path) -> Table:
     if not header or not any(h.strip() for h in header):
         raise FileProblem(f"{path.name} is empty: it has no header row.")
     return Table(
-        [normalise_header(h) for h in header], _rows_from_lists(header, iterator, 2, ROW), "CSV"
+        [normalise_header(h) for h in header],
+        _rows_from_lists(header, iterator, 2, ROW),
+        "CSV",
+        share_read=reading,
     )
 
 
@@ -198,18 +229,28 @@ def _read_xlsx(path: Path) -> Table:
     if not header or not any(cell_text(h) for h in header):
         book.close()
         raise FileProblem(f"{path.name} is empty: its first sheet has no header row.")
+    # A workbook's compressed stream says nothing of where it is: the rows read, of
+    # those the sheet states it holds (where it states it).
+    stated, read = (sheet.max_row or 0) - 1, [0]
+
+    def counted():
+        for values in iterator:
+            read[0] += 1
+            yield values
+
     return Table(
         [normalise_header(h) for h in header],
-        _rows_from_lists(list(header), iterator, 2, ROW),
+        _rows_from_lists(list(header), counted(), 2, ROW),
         "XLSX",
+        share_read=(lambda: min(1.0, read[0] / stated)) if stated > 0 else (lambda: 1.0),
     )
 
 
-def _json_objects(path: Path) -> Iterator:
+def _json_objects(path: Path, reading: _Reading) -> Iterator:
     """The items of a top-level JSON list, one at a time, so that a file of a million
     records is never held in memory whole."""
     decoder = json.JSONDecoder()
-    with path.open(encoding="utf-8-sig") as handle:
+    with reading.open(encoding="utf-8-sig") as handle:
         buffer, position, eof = "", 0, False
 
         def fill():
@@ -270,9 +311,11 @@ def _read_json(path: Path, lines: bool) -> Table:
     if not head.strip():
         raise FileProblem(f"{path.name} is empty.")
 
+    reading = _Reading(path)
+
     def items():
         if lines:
-            with path.open(encoding="utf-8-sig") as handle:
+            with reading.open(encoding="utf-8-sig") as handle:
                 for number, line in enumerate(handle, start=1):
                     if line.strip():
                         try:
@@ -280,7 +323,7 @@ def _read_json(path: Path, lines: bool) -> Table:
                         except ValueError as exc:
                             yield f"line {number}", {"__error__": f"not valid JSON ({exc})"}
         else:
-            for number, item in enumerate(_json_objects(path), start=1):
+            for number, item in enumerate(_json_objects(path, reading), start=1):
                 yield f"{RECORD} {number}", item
 
     iterator = items()
@@ -296,7 +339,7 @@ def _read_json(path: Path, lines: bool) -> Table:
             yield where, {normalise_header(k): cell_text(v) for k, v in item.items()}
 
     columns = list(first[1]) if isinstance(first[1], dict) else []
-    return Table([normalise_header(c) for c in columns], rows(), "JSON")
+    return Table([normalise_header(c) for c in columns], rows(), "JSON", share_read=reading)
 
 
 def _chain(first, rest):

@@ -413,10 +413,13 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         an import, not once a batch), so a call with no rows is enough."""
         self.possible_matches([])
 
-    def possible_matches(self, rows: list[tuple[str, models.Model]]) -> list[PossibleMatch]:
+    def possible_matches(
+        self, rows: list[tuple[str, models.Model]], *, read: float = 1.0
+    ) -> list[PossibleMatch]:
         """Hook: of the checked rows about to create records, ``(where, instance)``, those
         that are probably records already in the archive (the victims' resource asks
-        ``victims.dedupe``). None by default."""
+        ``victims.dedupe``). None by default. ``read``: how far through its file the
+        import is with these rows (the command's batches; the admin checks all at once)."""
         return []
 
 

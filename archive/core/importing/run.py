@@ -93,12 +93,15 @@ class _FrozenHeap:
 # --- The command's bulk import -----------------------------------------------------------
 
 
-def _matched_rows(resource, report: ImportReport, new_rows: list, to_create: list, on_match: str):
+def _matched_rows(
+    resource, report: ImportReport, new_rows: list, to_create: list, on_match: str, read: float
+):
     """The rows to create, once those that may be records already in the archive are
-    reported (and, with ``on_match="skip"``, left out)."""
+    reported (and, with ``on_match="skip"``, left out). ``read``: how far through its
+    file the import is (``Table.share_read``)."""
     if not new_rows:
         return to_create
-    found = resource.possible_matches(new_rows)
+    found = resource.possible_matches(new_rows, read=read)
     report.matches.extend(found)
     if on_match != "skip" or not found:
         return to_create
@@ -205,7 +208,7 @@ def import_file(
             _import_batches(
                 resource, report, batches, writer, db=db, seen=seen, now=now, account=account,
                 import_fields=import_fields, update_fields=update_fields, model=model,
-                on_match=on_match, progress=progress,
+                on_match=on_match, progress=progress, share_read=table.share_read,
             )  # fmt: skip
             if writer:
                 writer.close()  # every write run (a failed one raises here at the latest)
@@ -247,7 +250,7 @@ def _lookups(resource, batch: list | None, writer=None):
 
 def _import_batches(
     resource, report, batches, writer, *, db, seen, now, account, import_fields,
-    update_fields, model, on_match, progress,
+    update_fields, model, on_match, progress, share_read,
 ) -> None:  # fmt: skip
     """Every batch checked, then written (or, with a ``writer``, handed to it)."""
     upcoming = _lookups(resource, next(batches, None), writer)
@@ -307,7 +310,7 @@ def _import_batches(
                     instance.updated_at = now
                 to_update.append(instance)
         if not report.problems:
-            to_create = _matched_rows(resource, report, new_rows, to_create, on_match)
+            to_create = _matched_rows(resource, report, new_rows, to_create, on_match, share_read())
         if not report.problems:
             # With a writer, recorded (and built in Python) while the server still
             # writes the previous batch.
