@@ -565,7 +565,8 @@ class StoredMatcher:
             # long as this batch through the indexes. Projected over the whole file from
             # the share read: a long file reads everyone at its first batch, not after
             # paying for batches through the indexes as well (10,000 rows there: 1.31
-            # times as long as everyone read at once).
+            # times as long as everyone read at once). A file whose first rows meet far
+            # more people than the rest is misjudged at the price of reading everyone.
             if (self.found + len(found)) / max(read, 1e-6) > READ_EVERYONE * self.people:
                 self._read_everyone(expected=self.freq.expected)
                 return self.everyone.matches(rows, threshold=threshold)

@@ -325,3 +325,27 @@ def test_the_preview_names_the_id_column_and_writes_yes_or_no_in_the_readers_lan
     assert shown[1] == heading
     # A yes/no cell as the reader reads it (Persian pages wrote "yes" and "no").
     assert [row["is_private"] for row in rows] == cells
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_a_file_longer_than_the_screen_takes_is_refused_with_its_length_and_the_way_to_import_it(
+    reviewer_client, monkeypatch, language
+):
+    from archive.core.importing import resource as importing_resource
+
+    # (The screen takes 1,000 rows: a preview must answer before gunicorn stops it.)
+    monkeypatch.setattr(importing_resource, "SCREEN_ROWS", 2)
+    rows = [f"T-{i},Synthetic Person {i},draft\n" for i in range(1, 4)]
+    header = "ref,name_latin,publication_status\n"
+
+    page = upload(reviewer_client, header + "".join(rows), headers={"accept-language": language})
+
+    text = page.content.decode()
+    if language == "en":
+        assert "This file has 3 rows; the import screen takes at most 2 at a time." in text
+        assert "import_records" in text
+    else:
+        assert "این پرونده ۳ ردیف دارد؛ صفحهٔ درون‌ریزی هر بار دست‌بالا ۲ ردیف" in text
+    assert "Confirm import" not in text and "confirm_form" not in (page.context or {})
+    assert Victim.objects.count() == 0
+    assert upload(reviewer_client, header + "".join(rows[:2])).context["confirm_form"]

@@ -224,3 +224,38 @@ def test_a_preview_without_time_to_make_the_keys_says_it_did_not_check_and_the_n
 
     assert "Not checked for records already in the archive" not in second
     assert "row 3 may be <a href=" in second
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_rows_the_preview_had_no_time_to_check_are_named_and_the_rows_before_are_checked(
+    tmp_path, in_the_archive, reviewer_client, monkeypatch, language
+):
+    # The row that may be V-0002 first, then a stranger; the screen checks a row at a
+    # time and has no time left after the first.
+    rows = list(reversed(_file(tmp_path).read_text(encoding="utf-8").splitlines()[1:]))
+    text = "\n".join([",".join(HEADER), *rows]) + "\n"
+    monkeypatch.setattr(importing_resource, "SCREEN_CHECK_ROWS", 1)
+    monkeypatch.setattr(importing_resource, "PREVIEW_SECONDS", -1)
+
+    page = upload(reviewer_client, text, headers={"accept-language": language}).content.decode()
+
+    if language == "en":
+        assert "Not every row checked for records already in the archive" in page
+        assert "1 row, from row 3 on, was not checked: the screen had no more time." in page
+        assert "row 2 may be <a href=" in page
+        assert "Confirm import" in page  # the researcher decides
+    else:
+        assert "۱ ردیف، از ردیف ۳ به بعد، بررسی نشد" in page
+        assert "ردیف ۲ شاید همان <a href=" in page
+    assert "row 3 may be" not in page and "ردیف ۳ شاید" not in page
+
+
+def test_a_preview_with_time_to_check_every_row_says_nothing_of_unchecked_rows(
+    tmp_path, in_the_archive, reviewer_client, monkeypatch
+):
+    monkeypatch.setattr(importing_resource, "SCREEN_CHECK_ROWS", 1)
+
+    page = upload(reviewer_client, _file(tmp_path).read_text(encoding="utf-8")).content.decode()
+
+    assert "Not every row checked" not in page
+    assert "row 3 may be <a href=" in page  # checked in the second chunk
