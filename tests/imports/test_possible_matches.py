@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from archive.core.importing import resource as importing_resource
+from archive.core.importing.resource import ArchiveResource
 from tests.factories import PlaceFactory, VictimFactory
 from tests.imports.conftest import format_value, import_through_admin, upload, write_csv
 from victims.models import Victim
@@ -235,7 +236,8 @@ def test_rows_the_preview_had_no_time_to_check_are_named_and_the_rows_before_are
     rows = list(reversed(_file(tmp_path).read_text(encoding="utf-8").splitlines()[1:]))
     text = "\n".join([",".join(HEADER), *rows]) + "\n"
     monkeypatch.setattr(importing_resource, "SCREEN_CHECK_ROWS", 1)
-    monkeypatch.setattr(importing_resource, "PREVIEW_SECONDS", -1)
+    chunks = iter([True])
+    monkeypatch.setattr(ArchiveResource, "_has_time", lambda self: next(chunks, False))
 
     page = upload(reviewer_client, text, headers={"accept-language": language}).content.decode()
 
@@ -259,3 +261,17 @@ def test_a_preview_with_time_to_check_every_row_says_nothing_of_unchecked_rows(
 
     assert "Not every row checked" not in page
     assert "row 3 may be <a href=" in page  # checked in the second chunk
+
+
+def test_a_preview_out_of_time_before_its_check_names_every_new_row_as_not_checked(
+    tmp_path, in_the_archive, reviewer_client, monkeypatch
+):
+    # (The keys made and the file written took the screen's time: nothing is checked
+    # rather than the answer stopped by gunicorn.)
+    monkeypatch.setattr(importing_resource, "PREVIEW_SECONDS", -1)
+
+    page = upload(reviewer_client, _file(tmp_path).read_text(encoding="utf-8")).content.decode()
+
+    assert "2 rows, from row 2 on, were not checked: the screen had no more time." in page
+    assert " may be <a href=" not in page
+    assert "Confirm import" in page
