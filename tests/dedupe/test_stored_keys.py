@@ -182,14 +182,10 @@ def test_namesakes_told_apart_by_gender_event_or_birth_year_are_left_out_as_matc
     assert answers(found) == answers(Matcher(archive_people()).matches([row], threshold=0))
 
 
-def test_a_batch_whose_namesakes_are_all_told_apart_does_not_read_the_whole_archive(
-    postgres, monkeypatch
-):
-    # Ten of the twelve people share the row's name but not its gender: their blocks hold
-    # most of the archive, yet none of them can be the row. Everyone is read at once only
-    # once the candidates found, not the blocks' sizes, pass the bar (at a million, a
-    # file of 2,000 rows read everyone, 4.9 GB, where 139,000 people were enough).
-    monkeypatch.setattr(linkage_store, "READ_EVERYONE", 0.5)
+@pytest.fixture
+def namesakes_told_apart(postgres):
+    """Twelve people, ten of them the row's namesakes of the other gender, and the row
+    (synthetic): the person it may be, and the row."""
     for year in range(1950, 1960):
         VictimFactory(name_latin="Parviz Kamali", father_name="Ahmad", gender="female",
                       birth_year=year)  # fmt: skip
@@ -198,6 +194,18 @@ def test_a_batch_whose_namesakes_are_all_told_apart_does_not_read_the_whole_arch
     VictimFactory(name_latin="Nasrin Tabrizi", father_name="Karim", birth_year=1962)
     row = Candidate(ref="row 2", name_latin="Parviz Kamali", father_name="Ahmad",
                     gender="male", birth_year=1958)  # fmt: skip
+    return him, row
+
+
+def test_a_batch_whose_namesakes_are_all_told_apart_does_not_read_the_whole_archive(
+    namesakes_told_apart, monkeypatch
+):
+    # Ten of the twelve people share the row's name but not its gender: their blocks hold
+    # most of the archive, yet none of them can be the row. Everyone is read at once only
+    # once the candidates found, not the blocks' sizes, pass the bar (at a million, a
+    # file of 2,000 rows read everyone, 4.9 GB, where 139,000 people were enough).
+    monkeypatch.setattr(linkage_store, "READ_EVERYONE", 0.5)
+    him, row = namesakes_told_apart
     stored = archive_matcher()
 
     found = stored.matches([row], threshold=0)
@@ -213,20 +221,13 @@ def test_a_batch_whose_namesakes_are_all_told_apart_does_not_read_the_whole_arch
     ids=["the whole file", "a quarter of a file", "a tenth of a file"],
 )
 def test_a_batch_that_projects_past_the_bar_over_its_file_reads_everyone_at_once(
-    postgres, monkeypatch, read, everyone_read
+    namesakes_told_apart, monkeypatch, read, everyone_read
 ):
     # The bar: 6 of the 12 people. The row finds one candidate (its namesakes are told
     # apart by gender): one a tenth of the way through a file projects to 10 by its
     # end, past the bar; a quarter of the way, to 4.
     monkeypatch.setattr(linkage_store, "READ_EVERYONE", 0.5)
-    for year in range(1950, 1960):
-        VictimFactory(name_latin="Parviz Kamali", father_name="Ahmad", gender="female",
-                      birth_year=year)  # fmt: skip
-    him = VictimFactory(name_latin="Parviz Kamali", father_name="Ahmad", gender="male",
-                        birth_year=1958)  # fmt: skip
-    VictimFactory(name_latin="Nasrin Tabrizi", father_name="Karim", birth_year=1962)
-    row = Candidate(ref="row 2", name_latin="Parviz Kamali", father_name="Ahmad",
-                    gender="male", birth_year=1958)  # fmt: skip
+    him, row = namesakes_told_apart
     stored = archive_matcher()
 
     found = stored.matches([row], threshold=0, read=read)
