@@ -513,8 +513,8 @@ class StoredMatcher:
     ) -> dict[str, list[Match]]:
         """For each of ``rows``, the people it may be, best first (rows with none left
         out): ``Matcher(every person).matches(rows)``. ``read``: how far through its file
-        an import is with these rows (0 to 1; 1, as for the admin's preview, where all
-        its rows come at once)."""
+        an import is with these rows (0 to 1; 1 for rows that are the whole file, or that
+        must not be judged by the rows to come: the admin's preview)."""
         rows = list(rows)
         if self.everyone is not None:
             return self.everyone.matches(rows, threshold=threshold)
