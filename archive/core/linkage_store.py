@@ -201,19 +201,23 @@ class SqliteLinkageStore(LinkageStore):
 
 
 # Each (block, block of the father's name) a stored person holds, as a 32-bit number
-# (the first eight hex digits of the pair's md5: the same on every server and version,
-# which PostgreSQL's own hash functions do not promise). A line of a batch asks for the
-# people under one of its blocks over their caps *and* one father's name: through this
-# index that is one lookup of the line's own pairs, where the blocks' and the father's
-# names' indexes gave two bitmaps of tens of thousands of people each (a common father's
-# name, a common surname) to intersect, 10 ms a line at a million. Two pairs may share a
-# number: the person read then is one more candidate, whom ``Matcher`` re-blocks in
-# memory and never compares (no pair is missed: equal pairs always share their number).
+# (the first 32 bits of the pair's SHA-256, of its UTF-8 bytes: the same on every server
+# and version, which PostgreSQL's own hash functions do not promise; md5, used first,
+# is refused by a server whose OpenSSL runs in FIPS mode, and ``migrate`` with it). A
+# line of a batch asks for the people under one of its blocks over their caps *and* one
+# father's name: through this index that is one lookup of the line's own pairs, where
+# the blocks' and the father's names' indexes gave two bitmaps of tens of thousands of
+# people each (a common father's name, a common surname) to intersect, 10 ms a line at a
+# million. Two pairs may share a number: the person read then is one more candidate,
+# whom ``Matcher`` re-blocks in memory and never compares (no pair is missed: equal pairs
+# always share their number).
 PAIRS_FUNCTION = """
 CREATE OR REPLACE FUNCTION archive_linkage_pairs(blocks text[], fathers text[]) RETURNS int[]
 IMMUTABLE STRICT PARALLEL SAFE LANGUAGE sql AS $$
-  SELECT coalesce(array_agg(DISTINCT ('x' || left(md5(b || chr(31) || f), 8))::bit(32)::int),
-                  '{}')
+  SELECT coalesce(
+    array_agg(DISTINCT ('x' || left(encode(sha256(convert_to(b || chr(31) || f, 'UTF8')),
+                                           'hex'), 8))::bit(32)::int),
+    '{}')
   FROM unnest(blocks) AS b, unnest(fathers) AS f
 $$
 """
@@ -230,6 +234,26 @@ class LinkagePairsIndex(GinExpressionIndex):
     expression = "archive_linkage_pairs(blocks, father_blocks)"
     setup = (PAIRS_FUNCTION,)
     label = "Index of (block, father's name) pairs"
+
+
+class LinkagePairsRehashed(LinkagePairsIndex):
+    """PostgreSQL only: ``archive_linkage_pairs`` made again as the code has it now
+    (SHA-256 where it was md5) and the index of the pairs rebuilt with it, in the
+    migration's transaction: a query and the index must number the pairs alike. At a
+    million people, the index took MINUTES to rebuild. Backwards: nothing (the index
+    stays right for the function it was rebuilt with)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in self.setup:
+                schema_editor.execute(sql)
+            schema_editor.execute(f"REINDEX INDEX {self.table}_{self.suffix}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+    def describe(self):
+        return f"{self.label} on {self.table}, numbered again by SHA-256"
 
 
 # What a stored row is made from, besides the code's version: the names its keys are made

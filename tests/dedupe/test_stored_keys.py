@@ -6,12 +6,14 @@ merged or deleted between two imports (issue 26: the check no longer costs the w
 archive)."""
 
 import dataclasses
+from hashlib import sha256
 
 import pytest
 from django.db import connection
 
 from archive.core import linkage, linkage_store
 from archive.core.linkage import Candidate, Matcher
+from archive.core.linkage_store import LinkagePairsRehashed
 from bench.synthetic import synthetic_people
 from tests.dedupe.conftest import import_file, synthetic_file
 from tests.factories import EventFactory, VictimFactory
@@ -254,6 +256,46 @@ def test_a_stored_persons_pairs_meet_every_pair_of_their_block_and_fathers_name(
         met = [found for (found,) in cursor.fetchall()]
 
     assert met == [True] * len(held) + [False] * len(others)
+
+
+def test_a_pair_is_numbered_by_the_first_32_bits_of_its_sha256_as_any_server_numbers_it(
+    postgres,
+):
+    # Not md5, which a server in FIPS mode refuses (and ``migrate`` with it).
+    blocks, fathers = ["1:ahmde", "1:کمالی"], ["mhmd", "سعید"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT archive_linkage_pairs(%s, %s)", [blocks, fathers])
+        (numbers,) = cursor.fetchone()
+
+    digests = (sha256(f"{b}\x1f{f}".encode()).digest() for b in blocks for f in fathers)
+    assert sorted(numbers) == sorted(int.from_bytes(d[:4], "big", signed=True) for d in digests)
+
+
+def test_an_index_of_md5_pairs_is_numbered_again_and_a_persons_pair_finds_them(postgres):
+    # As a database that ran ``victims.0028`` with md5 before ``victims.0029``.
+    kamali = VictimFactory(name_latin="Parviz Kamali", father_name="Ahmad", birth_year=1958)
+    refresh_stored_keys()
+    store = linkage_store.store_table(TABLE)
+    md5 = linkage_store.PAIRS_FUNCTION.replace(
+        "encode(sha256(convert_to(b || chr(31) || f, 'UTF8')),\n"
+        "                                           'hex')",
+        "md5(b || chr(31) || f)",
+    )
+    assert "md5" in md5
+    with connection.cursor() as cursor:
+        cursor.execute(md5)
+        cursor.execute(f"REINDEX INDEX {store}_pairs")
+    with connection.schema_editor() as editor:
+        LinkagePairsRehashed(store).database_forwards("victims", editor, None, None)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # through the index
+        cursor.execute(
+            f"SELECT s.id FROM {store} s WHERE archive_linkage_pairs(s.blocks, s.father_blocks)"
+            " && archive_linkage_pairs(ARRAY[s.blocks[1]], ARRAY[s.father_blocks[1]])"
+        )
+        found = [pk for (pk,) in cursor.fetchall()]
+    assert found == [kamali.pk]
 
 
 def test_a_person_renamed_after_their_keys_were_made_is_found_under_the_new_name(db):
