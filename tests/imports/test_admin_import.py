@@ -333,7 +333,7 @@ def test_a_file_longer_than_the_screen_takes_is_refused_with_its_length_and_the_
 ):
     from archive.core.importing import resource as importing_resource
 
-    # (The screen takes 1,000 rows: a preview must answer before gunicorn stops it.)
+    # (The screen takes 500 rows: a preview must answer before gunicorn stops it.)
     monkeypatch.setattr(importing_resource, "SCREEN_ROWS", 2)
     rows = [f"T-{i},Synthetic Person {i},draft\n" for i in range(1, 4)]
     header = "ref,name_latin,publication_status\n"
