@@ -24,9 +24,9 @@ working out the same keys again (docs/benchmarks.md, eleventh session). Here:
   over its cap where it meets the row's father's name, the pairs ``linkage.vetoed``
   would separate by gender, event or year of birth left out in SQL (``VETOED``); the
   names' frequencies come from the counts, the clustered facts' (prisons, days, years)
-  from one ``GROUPING SETS`` scan per import. Once a file's batches have found as many
-  candidates as reading everyone would cost, everyone is read at once instead
-  (``READ_EVERYONE``), their keys as stored.
+  from one ``GROUPING SETS`` scan per import. Once the candidates a file's batches have
+  found, projected over the whole file, cost as much as reading everyone, everyone is
+  read at once instead (``READ_EVERYONE``), their keys as stored.
 
 On SQLite the store is kept too (``sqlite_statements``: the same rows, the arrays as JSON,
 no indexes and no counts): an import reads every person with their keys as stored
@@ -73,8 +73,8 @@ LIVE = "merged_into_id IS NULL"  # the people an import's rows are checked again
 # A batch's candidates cost it about three times what one person costs when everyone is
 # read (0.32 ms against 0.1 at a million, where a batch of 2,000 rows found 139,000), and
 # everyone read costs the same whatever follows: so the batches keep reading through the
-# indexes until they have spent what reading everyone would have cost, then read it,
-# which is never more than about twice the cheaper of the two for a file of any length.
+# indexes until they have spent, or by the share of the file read will have spent, what
+# reading everyone would cost, then read it (``StoredMatcher.matches``).
 # The answers are the same either way.
 READ_EVERYONE = 0.3
 
@@ -244,9 +244,10 @@ class LinkagePairsRehashed(LinkagePairsIndex):
     Backwards: nothing (the index stays right for the function it was rebuilt with)."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        # The function as the code has it (and the index, were it missing), then the index
+        # numbered again with it.
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
         if schema_editor.connection.vendor == "postgresql":
-            for sql in self.setup:
-                schema_editor.execute(sql)
             schema_editor.execute(f"REINDEX INDEX {self.table}_{self.suffix}")
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
