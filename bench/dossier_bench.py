@@ -248,6 +248,17 @@ def per_request(port: int, master: int, path: str, n: int) -> dict:
     }
 
 
+def synthesize(env: dict, *args: str) -> str:
+    """``bench/generate_synthetic.py`` (a development tool, not a command of the site)."""
+    result = subprocess.run(
+        [PY, "bench/generate_synthetic.py", *args], env=env, cwd=ROOT, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    if result.returncode:
+        sys.exit(f"generate_synthetic {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--victims", type=int, default=20_000)
@@ -349,14 +360,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def synthesize(env: dict, *args: str) -> str:
-    """``bench/generate_synthetic.py`` (a development tool, not a command of the site)."""
-    result = subprocess.run(
-        [PY, "bench/generate_synthetic.py", *args], env=env, cwd=ROOT, capture_output=True,
-        text=True, check=False,
-    )  # fmt: skip
-    if result.returncode:
-        sys.exit(f"generate_synthetic {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return result.stdout

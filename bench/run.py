@@ -165,6 +165,17 @@ def synthetic_count(env: dict) -> int:
     return int(manage(env, "shell", "-c", code).split()[-1])
 
 
+def synthesize(env: dict, *args: str) -> str:
+    """``bench/generate_synthetic.py`` (a development tool, not a command of the site)."""
+    result = subprocess.run(
+        [PY, "bench/generate_synthetic.py", *args], env=env, cwd=ROOT, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    if result.returncode:
+        sys.exit(f"generate_synthetic {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
 def build(env: dict, size: int, batch_size: int) -> tuple[int, float]:
     """Migrate and top the database up to ``size`` synthetic victims; returns the count
     before and the build's rows/s (0 when nothing was built)."""
@@ -598,24 +609,22 @@ def main(argv=None) -> int:
     )
     print("\n" + head + "\n\n" + result)
     if args.save:
-        path = Path(args.save)
-        path.write_text(
-            "# Benchmarks\n\nProduced by `make bench` (bench/run.py); synthetic data only "
-            "(refs SYN-...).\n\n" + head + "\n\n" + result + "\n"
-        )
+        save(Path(args.save), head, result)
     return 0
+
+
+TITLE = "# Benchmarks\n"
+
+
+def save(path: Path, head: str, result: str) -> None:
+    """Adds this run at the top of ``path``, under its title, and keeps what is there: the
+    file is the record of every run and of what each change measured, and a run that wrote
+    it anew would lose that record."""
+    kept = path.read_text() if path.exists() else ""
+    kept = kept.removeprefix(TITLE).lstrip("\n")
+    section = f"## make bench, {head}\n\n{result}\n"
+    path.write_text(TITLE + "\n" + section + ("\n" + kept if kept else ""))
 
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def synthesize(env: dict, *args: str) -> str:
-    """``bench/generate_synthetic.py`` (a development tool, not a command of the site)."""
-    result = subprocess.run(
-        [PY, "bench/generate_synthetic.py", *args], env=env, cwd=ROOT, capture_output=True,
-        text=True, check=False,
-    )  # fmt: skip
-    if result.returncode:
-        sys.exit(f"generate_synthetic {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
