@@ -9,7 +9,7 @@ import pytest
 
 from archive.api.views import VICTIM_VALUES, victim_row
 from archive.core.models import Place
-from archive.core.search import _candidates_sql
+from archive.core.search.statements import candidates_sql
 from tests.factories import PlaceFactory, VictimFactory
 from victims.models import Victim
 from victims.serializers import VictimLinks
@@ -109,8 +109,8 @@ def test_a_filtered_search_after_a_plain_one_keeps_its_filter(client):
 
 def test_the_public_search_sql_kept_is_what_the_queryset_compiles_to():
     published = Victim.objects.published()
-    kept = _candidates_sql(published)
-    assert _candidates_sql(Victim.objects.published()) == kept
+    kept = candidates_sql(published)
+    assert candidates_sql(Victim.objects.published()) == kept
     compiled = published.order_by().values_list("pk", "name_keys").query.sql_with_params()
     assert kept == compiled
     # Any other queryset is compiled as it is: its filters are its own.
@@ -122,6 +122,6 @@ def test_the_public_search_sql_kept_is_what_the_queryset_compiles_to():
         Victim.objects.filter(publication_status="draft"),
     ):
         expected = other.order_by().values_list("pk", "name_keys").query.sql_with_params()
-        assert _candidates_sql(other) == expected
-        assert _candidates_sql(other) != kept
-    assert _candidates_sql(Victim.objects.published().none()) == (None, ())
+        assert candidates_sql(other) == expected
+        assert candidates_sql(other) != kept
+    assert candidates_sql(Victim.objects.published().none()) == (None, ())
