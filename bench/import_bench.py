@@ -22,6 +22,7 @@ import argparse
 import csv
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -294,6 +295,8 @@ def main(argv=None) -> int:
     print(f"rows                {args.n:,} ({size / 1e6:.1f} MB CSV, generated in {made:.1f} s)")
     print(f"import time         {seconds:.1f} s (whole command: start-up, history, search keys)")
     print(f"import rows/s       {args.n / seconds:,.0f}")
+    if m := re.search(r"keys of the records written were made in ([\d.]+) s", child.stdout):
+        print(f"of which keys       {float(m.group(1)):.1f} s (duplicate check, after commit)")
     cited = "no (drafts)" if args.no_source else "yes (every filled cell cited)"
     print(f"with source         {cited}")
     if copy_seconds:

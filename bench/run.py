@@ -191,6 +191,27 @@ def build(env: dict, size: int, batch_size: int) -> tuple[int, float]:
     return have, (size - have) / (time.monotonic() - started)
 
 
+KEYS = """
+import time
+from archive.core.linkage_store import refresh
+from django.db import connection
+from victims.models import Victim
+began = time.monotonic()
+made = refresh(connection, Victim)
+print("KEYS", made, time.monotonic() - began)
+"""
+
+
+def make_keys(env: dict) -> dict:
+    """The duplicate check's stored keys of every victim the build wrote (which, like an
+    import's rows, the next check would otherwise make): timed apart, so that the import
+    benchmark measures the import and not a million people's keys."""
+    line = manage(env, "shell", "-c", KEYS).split("KEYS", 1)[1].split()
+    made, seconds = int(line[0]), float(line[1])
+    print(f"  duplicate check's keys of {made:,} people made in {seconds:.1f} s", flush=True)
+    return {"made": made, "seconds": seconds}
+
+
 IMPORT_START = 9_000_001  # SYN-9000001 on: the import benchmark's rows, removed after
 
 
@@ -414,6 +435,7 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
     env = django_env(url)
     print(f"{label}: {url.split('@')[-1]}", flush=True)
     _before, build_rate = build(env, size, args.batch_size)
+    keys = make_keys(env)
     imported = {} if args.skip_import else import_benchmark(env, args.import_rows)
     print(f"  import with --source: {imported or 'skipped'}", flush=True)
     drafts = {} if args.skip_import else import_benchmark(env, args.import_rows, source=False)
@@ -464,7 +486,8 @@ def bench_one(label: str, url: str, size: int, args) -> dict:
         results[name]["queries"] = counted.get(urls[0], [0, None])[1]
     return {
         "label": label, "size": prepared["victims"], "published": prepared["published"],
-        "build_rate": build_rate, "import": imported, "import_drafts": drafts, "results": results,
+        "build_rate": build_rate, "keys": keys, "import": imported, "import_drafts": drafts,
+        "results": results,
         "worker_peak_mb": max(peaks) / 1024 if peaks else None, "workers": len(peaks),
         "indexes": prepared.get("name_key_indexes", []),
         "table_bytes": prepared.get("table_bytes"),
@@ -525,6 +548,12 @@ def table(runs: list[dict], args) -> str:
             )
         if run["build_rate"]:
             parts.append(f"build (generate_synthetic) {run['build_rate']:,.0f} rows/s")
+        keys = run.get("keys") or {}
+        if keys.get("made"):
+            parts.append(
+                f"the duplicate check's keys of {keys['made']:,} people made in "
+                f"{keys['seconds']:.0f} s ({keys['made'] / keys['seconds']:,.0f} people/s)"
+            )
         if run["worker_peak_mb"]:
             parts.append(
                 f"gunicorn worker peak RSS {run['worker_peak_mb']:.0f} MB "

@@ -41,9 +41,14 @@ read whole; making its keys was what grew.
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import json
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -298,12 +303,20 @@ class KeysBehind(Exception):
         self.remaining = remaining
 
 
-def refresh(connection, model, *, chunk: int = CHUNK, until: float | None = None) -> int:
+def refresh(
+    connection, model, *, chunk: int = CHUNK, until: float | None = None,
+    processes: int | None = None,
+) -> int:  # fmt: skip
     """Brings the store of ``model``'s people up to date; returns how many people's rows
     were made. Outside a transaction each statement commits on its own: work done is
     kept if the import that asked then fails or is a dry run. ``until`` (a
     ``time.monotonic()`` deadline, for a request that must answer): no chunk is begun
-    after it, and ``KeysBehind`` says how many people are left for the next call."""
+    after it, and ``KeysBehind`` says how many people are left for the next call.
+
+    Without a deadline, and with at least ``PARALLEL_FROM`` people to make, the keys are
+    made in ``processes`` processes (one a core by default) while this one reads and
+    writes the chunks: making them is pure Python (0.4 ms a person) and the store's
+    rows are the same whichever process made them."""
     table = model._meta.db_table
     store = store_table(table)
     version = keys_version()
@@ -326,21 +339,53 @@ def refresh(connection, model, *, chunk: int = CHUNK, until: float | None = None
             ids = gone[start : start + chunk]
             cursor.execute(f"DELETE FROM {store} WHERE id {_ids(vendor, len(ids))}",
                            _id_params(vendor, ids))  # fmt: skip
-        for start in range(0, len(stale), chunk):
-            if until is not None and time.monotonic() > until:
-                raise KeysBehind(len(stale) - start)
-            ids = stale[start : start + chunk]
-            cursor.execute(
-                f"SELECT v.id, {fingerprint}, {read} FROM {table} v "
-                f"WHERE v.id {_ids(vendor, len(ids))}",
-                [version, *_id_params(vendor, ids)],
-            )
-            rows = [_stored_row(*row) for row in cursor.fetchall()]
-            if vendor == "postgresql":
-                _write(cursor, store, rows)
-            else:
-                _write_sqlite(cursor, store, rows)
+        write = _write if vendor == "postgresql" else _write_sqlite
+        workers = processes if processes is not None else (os.cpu_count() or 1)
+        with _key_makers(len(stale), until, workers) as makers:
+            pending: collections.deque = collections.deque()
+            for start in range(0, len(stale), chunk):
+                if until is not None and time.monotonic() > until:
+                    raise KeysBehind(len(stale) - start)
+                ids = stale[start : start + chunk]
+                cursor.execute(
+                    f"SELECT v.id, {fingerprint}, {read} FROM {table} v "
+                    f"WHERE v.id {_ids(vendor, len(ids))}",
+                    [version, *_id_params(vendor, ids)],
+                )
+                if makers is None:
+                    write(cursor, store, _stored_rows(cursor.fetchall()))
+                    continue
+                # A few chunks in the makers' hands at a time: the next is read, and the
+                # oldest written, while they work.
+                pending.append(makers.submit(_stored_rows, cursor.fetchall()))
+                if len(pending) > 2 * workers:
+                    write(cursor, store, pending.popleft().result())
+            while pending:
+                write(cursor, store, pending.popleft().result())
     return len(stale)
+
+
+# From how many people to make a refresh's keys in processes of their own: starting them
+# costs about a second, and a request (``until``) never does.
+PARALLEL_FROM = 20_000
+
+
+@contextlib.contextmanager
+def _key_makers(stale: int, until: float | None, workers: int):
+    """A pool of processes that make stored rows (``_stored_rows``), or None. Started by
+    "forkserver": a fresh interpreter, not a copy of this one with its connections and an
+    import's writer thread."""
+    if until is not None or stale < PARALLEL_FROM or workers < 2:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield pool
+
+
+def _stored_rows(rows: list[tuple]) -> list[tuple]:
+    """The store's rows of people read by ``refresh`` (in whichever process)."""
+    return [_stored_row(*row) for row in rows]
 
 
 def _stored_row(pk, fingerprint, latin, fa, aliases, father, gender, event, birth_year) -> tuple:

@@ -5,7 +5,9 @@ of every person read and blocked afresh (``Matcher``), and stay so whatever is r
 merged or deleted between two imports (issue 26: the check no longer costs the whole
 archive)."""
 
+import contextlib
 import dataclasses
+import time
 from hashlib import sha256
 
 import pytest
@@ -346,6 +348,71 @@ def test_keys_are_made_once_and_again_only_for_a_new_name_or_new_code(db, monkey
     monkeypatch.setattr(linkage_store, "keys_version", lambda: "a-new-version")
     assert linkage_store.refresh(connection, Victim) == 5
     assert_counts_kept()
+
+
+def stored_rows() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {linkage_store.STORED} FROM {TABLE}_linkage ORDER BY id")
+        return cursor.fetchall()
+
+
+def test_keys_made_in_processes_are_those_made_in_one(db, monkeypatch):
+    VictimFactory.create_batch(40)
+    monkeypatch.setattr(linkage_store, "PARALLEL_FROM", 10)
+    pooled = []
+    real = linkage_store._key_makers
+
+    @contextlib.contextmanager
+    def watched(*args):
+        with real(*args) as makers:
+            pooled.append(makers is not None)
+            yield makers
+
+    monkeypatch.setattr(linkage_store, "_key_makers", watched)
+    assert linkage_store.refresh(connection, Victim, chunk=7, processes=2) == 40
+    in_processes = stored_rows()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}_linkage")
+    assert linkage_store.refresh(connection, Victim, chunk=7, processes=1) == 40
+
+    assert pooled == [True, False]
+    assert len(in_processes) == 40 and stored_rows() == in_processes
+    assert_counts_kept()
+
+
+def test_a_request_never_makes_keys_in_processes(db, monkeypatch):
+    VictimFactory.create_batch(12)
+    monkeypatch.setattr(linkage_store, "PARALLEL_FROM", 10)
+    started = []
+    monkeypatch.setattr(
+        linkage_store.concurrent.futures, "ProcessPoolExecutor",
+        lambda *a, **k: started.append(a) or pytest.fail("a pool was started"),
+    )  # fmt: skip
+    assert linkage_store.refresh(connection, Victim, until=time.monotonic() + 60, processes=2) == 12
+    assert started == []
+
+
+def test_an_import_leaves_no_keys_behind_for_the_next_check(db, reviewer, tmp_path):
+    VictimFactory.create_batch(2)
+    refresh_stored_keys()
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "ref,name_latin,father_name,birth_year,fate\n"
+        "SYN-0101,Parviz Kamali,Ahmad,1958,executed\n"
+        "SYN-0102,Nasrin Tabrizi,Karim,1962,executed\n"
+        "SYN-0103,Behrouz Azadi,,1960,executed\n",
+        encoding="utf-8",
+    )
+    from archive.core.importing.run import import_file as run_import
+
+    report = run_import("victims", path, user=reviewer)
+
+    assert report.ok and report.created == 3
+    # The admin's next preview finds nobody whose keys are still to be made.
+    assert linkage_store.refresh(connection, Victim) == 0
+    assert {row[0] for row in stored_rows()} >= set(
+        Victim.objects.filter(ref__startswith="SYN-01").values_list("pk", flat=True)
+    )
 
 
 def test_an_import_reports_a_row_that_is_a_victim_already_in_the_archive(db, reviewer, tmp_path):

@@ -91,6 +91,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     new_references: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Of which making the duplicate check's keys of the records written, after the commit.
+    keys_seconds: float = 0.0
     citations: int = 0  # cells cited to the import's source
     versions: int = 0  # of which a value differing from the record's (a version)
     # Rows that are probably records already in the archive, and how many were skipped

@@ -449,10 +449,11 @@ class ArchiveResource(RowCiting, PermissionRules, resources.ModelResource):
         """Hook for records that need more than their own row (memberships, ids)."""
 
     def prepare_possible_matches(self, *, until: float | None = None) -> None:
-        """Hook, called before the import's transaction opens: work for
-        ``possible_matches`` worth keeping whatever becomes of the import (the victims'
-        stored linkage keys brought up to date). ``until``: a ``time.monotonic()``
-        deadline, past which the work stops (``KeysBehind``). Nothing by default."""
+        """Hook, called before the import's transaction opens, and by the command after
+        it commits: work for ``possible_matches`` worth keeping whatever becomes of the
+        import (the victims' stored linkage keys brought up to date). ``until``: a
+        ``time.monotonic()`` deadline, past which the work stops (``KeysBehind``).
+        Nothing by default."""
 
     def open_possible_matches(self) -> None:
         """Called within the admin's import before it writes its first new record: what

@@ -130,3 +130,8 @@ class Command(BaseCommand):
         if not dry_run:
             refresh_planner_statistics(REGISTRY[kind]._meta.model)
         self.stdout.write(report.summary())
+        if report.keys_seconds >= 1:
+            self.stdout.write(
+                f"The duplicate check's keys of the records written were made in "
+                f"{report.keys_seconds:.1f} s (the next check needs not make them)."
+            )
