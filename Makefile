@@ -50,7 +50,7 @@ migrate: install messages
 
 # The seed records are loaded once: a second `make run` keeps what researchers changed.
 seed: migrate
-	@DEBUG=$${DEBUG:-1} $(MANAGE) shell -c "import sys; from sources.models import Source; sys.exit(0 if Source.objects.exists() else 1)" \
+	@DEBUG=$${DEBUG:-1} $(MANAGE) shell --no-imports -c "import sys; from sources.models import Source; sys.exit(0 if Source.objects.exists() else 1)" \
 	  && echo "Seed records already loaded." \
 	  || DEBUG=$${DEBUG:-1} $(MANAGE) loaddata seed -v 1
 
