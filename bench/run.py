@@ -651,8 +651,13 @@ def save(path: Path, head: str, result: str) -> None:
     it anew would lose that record."""
     kept = path.read_text() if path.exists() else ""
     kept = kept.removeprefix(TITLE).lstrip("\n")
+    # The file's opening words (what it is, where its numbers come from) stay first.
+    first = re.search(r"^## ", kept, re.MULTILINE)
+    at = first.start() if first else len(kept)
+    preamble, sections = kept[:at], kept[at:]
+    preamble = preamble.strip("\n") + "\n\n" if preamble.strip() else ""
     section = f"## make bench, {head}\n\n{result}\n"
-    path.write_text(TITLE + "\n" + section + ("\n" + kept if kept else ""))
+    path.write_text(TITLE + "\n" + preamble + section + ("\n" + sections if sections else ""))
 
 
 if __name__ == "__main__":

@@ -42,3 +42,13 @@ def test_a_saved_run_starts_the_record_where_there_is_none(tmp_path):
     path = tmp_path / "benchmarks.md"
     run.save(path, "the head.", "the table")
     assert path.read_text() == "# Benchmarks\n\n## make bench, the head.\n\nthe table\n"
+
+
+def test_a_saved_run_goes_below_the_records_opening_words(tmp_path):
+    path = tmp_path / "benchmarks.md"
+    path.write_text("# Benchmarks\n\nWhat this file is.\n\n## Issue 26, earlier\n\nkept\n")
+    run.save(path, "the head.", "the table")
+    text = path.read_text()
+    assert text.startswith("# Benchmarks\n\nWhat this file is.\n\n## make bench, the head.")
+    assert text.index("the table") < text.index("## Issue 26, earlier")
+    assert text.endswith("kept\n")
