@@ -7,7 +7,8 @@ import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.core.linkage import PAIR_BLOCK_CAP, Candidate, Matcher, find_duplicates
+import archive.core.linkage as linkage_module
+from archive.core.linkage import PAIR_BLOCK_CAP, Candidate, Matcher, find_duplicates, vetoed
 from archive.core.linkage_keys import family_parts, name_blocks
 from archive.core.names.lexicon import FAMILY_NAMES, GIVEN_NAMES, TITLES
 
@@ -109,3 +110,73 @@ def test_a_list_finds_the_same_people_whether_or_not_rows_are_passed_over(monkey
     assert {ref: [m.b.ref for m in found] for ref, found in every_row.items()} == {
         ref: [m.b.ref for m in found] for ref, found in passing.items()
     }
+
+
+def many_namesakes() -> list[Candidate]:
+    """Hundreds of Ali Rezaeis of both genders, two events and forty years of birth, some
+    of each fact unknown, their fathers Hassan or Jafar: more than a block is read whole
+    for (``FACTS_FROM``), and the kind of list where most pairs are parted by a fact."""
+    people = []
+    for i in range(400):
+        people.append(
+            Candidate(
+                ref=f"SYN-{i:04}",
+                name_latin="Ali Rezaei",
+                father_name=("Hassan", "Jafar")[i % 2],
+                gender=("male", "female", "")[i % 3],
+                event=(1, 2, None)[i % 5 % 3],
+                birth_year=None if i % 7 == 0 else 1940 + i % 40,
+                prison=7 if i % 4 == 0 else None,
+            )
+        )
+    return people
+
+
+ROWS = [
+    Candidate(ref="row 2", name_latin="Ali Rezaei", father_name="Hassan", gender="male",
+              event=1, birth_year=1960, prison=7),
+    Candidate(ref="row 3", name_fa="علی رضایی", father_name="جعفر", gender="female",
+              event=2, birth_year=1971),
+    Candidate(ref="row 4", name_latin="Ali Rezaei", father_name="Hassan"),
+    Candidate(ref="row 5", name_latin="Ali Rezaei", gender="male", birth_year=1941),
+]  # fmt: skip
+
+
+def test_a_long_block_read_again_offers_a_row_none_its_facts_part_it_from():
+    people = many_namesakes()
+    matcher = Matcher(people)
+    row = ROWS[0]
+    # Read for a first row (of the same name and father's name, no other fact): whole,
+    # as filing costs about what a reading does.
+    first = {i for k in name_blocks("Ali Rezaei") for i in matcher._members(k, ROWS[2])}
+    assert any(vetoed(row, people[i]) for i in first)
+    offered = {i for k in name_blocks("Ali Rezaei") for i in matcher._members(k, row)}
+    parted = first - offered
+    # Every person left out is parted from the row by a fact it knows, and every person
+    # offered is not parted by gender, event or year of birth.
+    assert parted
+    assert all(vetoed(row, people[i]) for i in parted)
+    for i in offered:
+        person = people[i]
+        assert not (person.gender and person.gender != row.gender)
+        assert not (person.event and person.event != row.event)
+        assert not (person.birth_year and abs(person.birth_year - row.birth_year) > 2)
+    assert len(offered) < len(people) / 4
+
+
+def test_a_list_finds_the_same_people_whether_or_not_its_blocks_are_filed_by_facts(
+    monkeypatch,
+):
+    def found(matcher):
+        return {
+            ref: [(m.b.ref, m.score, m.reasons) for m in matches]
+            # (Every pair not parted and whose names match, whatever its score.)
+            for ref, matches in matcher.matches(ROWS, threshold=0.0).items()
+        }
+
+    filed = found(Matcher(many_namesakes()))
+    monkeypatch.setattr(linkage_module, "FACTS_FROM", 10**9)
+    read_whole = found(Matcher(many_namesakes()))
+    assert filed == read_whole
+    assert set(filed) == {"row 2", "row 3", "row 4", "row 5"}
+    assert sum(len(pairs) for pairs in filed.values()) > 100
