@@ -166,6 +166,13 @@ def archive_matcher(*, fresh: bool = False):
     connection = _connection()
 
     def load(ids: list[int]) -> list[Candidate]:
+        # (``ids`` in order.) A dense run, as when everyone is read, is asked as a range:
+        # Django spelt out an IN list of 10,000 ids in 0.1 s, 10 of the 80 s that reading
+        # a million took.
+        if ids and ids[-1] - ids[0] < 2 * len(ids):
+            wanted = set(ids)
+            run = Victim.objects.filter(pk__range=(ids[0], ids[-1]))
+            return [person for person in load_candidates(run) if person.pk in wanted]
         return load_candidates(Victim.objects.filter(pk__in=ids))
 
     everyone = connection.vendor != "postgresql"

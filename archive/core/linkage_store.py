@@ -483,10 +483,11 @@ def _array_literal(values: list[str]) -> str:
 
 class StoredMatcher:
     """``Matcher``'s answers for every matchable person of ``model``, reading only a
-    batch's candidates. ``load(ids)`` gives those people as Candidates with their facts
-    (the app knows how); the clustered facts are the model's fields of Candidate's names
-    (``CLUSTERED_FIELDS``: ``prison``, ``death_date``, ...). ``fresh``: the store was
-    just brought up to date (``refresh``, before the import's transaction).
+    batch's candidates. ``load(ids)`` (ids in order) gives those people as Candidates
+    with their facts (the app knows how); the clustered facts are the model's fields of
+    Candidate's names (``CLUSTERED_FIELDS``: ``prison``, ``death_date``, ...).
+    ``fresh``: the store was just brought up to date (``refresh``, before the import's
+    transaction).
 
     ``everyone`` (SQLite, which keeps no indexes on the store): every person is read at
     once, with their keys as stored, and checked in memory (``Matcher``)."""
@@ -681,8 +682,9 @@ class StoredMatcher:
         """Reads the people of ``found`` (id, blocks, joined, father's blocks) into
         ``known``, their keys as stored rather than made again."""
         stored = {pk: [_array(k) for k in keys] for pk, *keys in found}
-        ids = list(stored)
-        # A few thousand ids a query: everyone read at once is the whole archive.
+        # In order, a few thousand a query: everyone read at once is the whole archive,
+        # and a run of ids read in order is a range of the table (``load``).
+        ids = sorted(stored)
         for start in range(0, len(ids), LOAD_CHUNK):
             for person in self.load(ids[start : start + LOAD_CHUNK]):
                 blocks, joined, father_blocks = stored[person.pk]

@@ -473,3 +473,14 @@ def test_on_sqlite_every_person_is_read_with_their_keys_as_stored_and_matched_al
     assert stored.everyone is not None and not made  # read as stored, not made again
     assert sum(len(m) for m in expected.values()) > len(rows)  # namesakes too
     assert answers(found) == answers(expected)
+
+
+@pytest.mark.django_db
+def test_people_read_as_a_run_of_ids_are_those_asked_and_no_others():
+    people = [VictimFactory(name_latin=f"Synthetic Person {i}") for i in range(6)]
+    matcher = archive_matcher()
+    asked = sorted(p.pk for p in people[:5] if p is not people[2])  # a dense run, one left out
+    read = matcher.load(asked)
+    assert sorted(person.pk for person in read) == asked
+    scattered = [people[0].pk, people[5].pk]
+    assert sorted(person.pk for person in matcher.load(scattered)) == scattered
