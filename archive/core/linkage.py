@@ -485,11 +485,12 @@ def compare(
     freq: Frequencies | None = None,
     expected: float = EXPECTED_DUPLICATES,
     threshold: float = PROPOSE_PROBABILITY,
+    alike: dict[tuple, float] | None = None,
 ) -> Match | None:
     """The pair with its probability and reasons, or None when it is not to be proposed.
     ``freq`` (of the whole list) weighs the name by how common it is; without it the two
-    are weighed as a list of their own."""
-    match = score_pair(a, b, freq=freq, expected=expected)
+    are weighed as a list of their own. ``alike``: see ``score_pair``."""
+    match = score_pair(a, b, freq=freq, expected=expected, alike=alike)
     if match is None or match.score < threshold:
         return None
     return match
@@ -501,26 +502,20 @@ def score_pair(
     *,
     freq: Frequencies | None = None,
     expected: float = EXPECTED_DUPLICATES,
+    alike: dict[tuple, float] | None = None,
 ) -> Match | None:
     """The pair weighed whatever its probability; None when the names do not match or a
-    disagreement separates the two."""
+    disagreement separates the two. ``alike``: a's names against each spelling of b met
+    so far (``Candidate.spelling``), kept by a caller comparing one a with many: a block
+    holds many people of one name."""
     if vetoed(a, b):
         return None
-    sim = name_similarity(a, b)
+    if alike is None:
+        sim = name_similarity(a, b)
+    elif (sim := alike.get(b.spelling)) is None:
+        sim = alike[b.spelling] = name_similarity(a, b)
     if sim < NAME_THRESHOLD:
         return None
-    return weigh_pair(a, b, sim, freq=freq, expected=expected)
-
-
-def weigh_pair(
-    a: Candidate,
-    b: Candidate,
-    sim: float,
-    *,
-    freq: Frequencies | None = None,
-    expected: float = EXPECTED_DUPLICATES,
-) -> Match:
-    """A pair not vetoed whose names match (``sim``, their ``name_similarity``), weighed."""
     if freq is None:
         freq = Frequencies.of([a, b], expected)
     vector = levels(a, b, sim)
@@ -678,25 +673,17 @@ class Matcher:
                 continue
             seen: set[int] = set()
             found = []
-            # The row's names against each spelling met, once: a block holds many people
-            # of one name (``name_similarity`` reads the names and their keys alone).
+            # The row's names against each spelling met, once (``score_pair``).
             alike: dict[tuple, float] = {}
             for key in block_keys(row):
                 for i in self._members(key, row):
                     if i in seen:
                         continue
                     seen.add(i)
-                    person = self.people[i]
-                    if vetoed(row, person):
-                        continue
-                    spelt = person.spelling
-                    sim = alike.get(spelt)
-                    if sim is None:
-                        sim = alike[spelt] = name_similarity(row, person)
-                    if sim < NAME_THRESHOLD:
-                        continue
-                    match = weigh_pair(row, person, sim, freq=self.freq)
-                    if match.score >= threshold:
+                    match = compare(
+                        row, self.people[i], freq=self.freq, threshold=threshold, alike=alike
+                    )
+                    if match:
                         found.append(match)
             if found:
                 found.sort(key=lambda m: (-m.score, -m.weight, m.b.ref))
