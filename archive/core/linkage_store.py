@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from archive.core.collector import collector_paused
 from archive.core.linkage import (
     EXPECTED_DUPLICATES,
     PROPOSE_PROBABILITY,
@@ -660,8 +661,9 @@ class StoredMatcher:
     def _read_everyone(self, *, expected: float) -> None:
         """Every person read (their keys as stored) into a ``Matcher``: for a file as
         large as a good part of the archive, which would otherwise read it batch by
-        batch through the indexes."""
-        with self.connection.cursor() as cursor:
+        batch through the indexes. The collector is paused while they are read and
+        blocked (``collector_paused``): a third of the read went on its passes over them."""
+        with collector_paused(), self.connection.cursor() as cursor:
             if self.known:  # (PostgreSQL: read for earlier batches already)
                 cursor.execute(
                     f"SELECT id, blocks, joined, father_blocks FROM {self.store} "
@@ -671,12 +673,12 @@ class StoredMatcher:
             else:
                 cursor.execute(f"SELECT id, blocks, joined, father_blocks FROM {self.store}")
             self._read(cursor.fetchall())
-        people = list(self.known.values())
-        self.everyone = Matcher(
-            [person for person, _blocks in people],
-            expected=expected,
-            blocks=[blocks for _person, blocks in people],
-        )
+            people = list(self.known.values())
+            self.everyone = Matcher(
+                [person for person, _blocks in people],
+                expected=expected,
+                blocks=[blocks for _person, blocks in people],
+            )
 
     def _read(self, found: list[tuple]) -> None:
         """Reads the people of ``found`` (id, blocks, joined, father's blocks) into

@@ -86,8 +86,8 @@ def test_the_search_keys_an_import_stores_are_those_a_save_computes(tmp_path):
 
 def test_an_import_leaves_no_object_kept_from_the_garbage_collector(tmp_path):
     # The import keeps what outlives each batch out of the collector's passes while it
-    # runs (``run._FrozenHeap``): afterwards the process is as it was, whether the file
-    # was written or refused.
+    # runs (``archive.core.collector.FrozenHeap``): afterwards the process is as it was,
+    # whether the file was written or refused.
     import gc
 
     assert gc.get_freeze_count() == 0

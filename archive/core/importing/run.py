@@ -4,7 +4,6 @@ PostgreSQL the server writes each batch while the next is checked (``writer``)."
 
 from __future__ import annotations
 
-import gc
 import sys
 import time
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from archive.core.collector import FrozenHeap
 from archive.core.importing.bulk import (
     BATCH_SIZE,
     _reset_sequence,
@@ -57,37 +57,6 @@ class Progress:
         end = "\n" if final else ""
         self.stream.write(f"\r{rows:,} rows done, {rate:,.0f} rows/s   {end}")
         self.stream.flush()
-
-
-# --- The garbage collector ---------------------------------------------------------------
-
-
-class _FrozenHeap:
-    """Keeps the cyclic garbage collector's full passes to what the import makes: the
-    objects alive when it starts (the application, the names' caches) are left out of
-    them until it ends (``gc.freeze``). Each full pass otherwise walks every object the
-    process holds, again and again: 0.08 ms of the 0.44 ms of CPU a row (10,000 rows).
-
-    Frozen once, at the start: freezing again after each batch saved little more (0.354
-    -> 0.349 ms a row at 100,000 rows) but kept the batches' garbage in cycles to the end
-    (peak memory 321 -> 621 MB; it would grow with the file).
-
-    Only in a process that froze nothing itself (the command): a web worker freezes its
-    application at start (``archive.wsgi``), which an unfreeze here would undo."""
-
-    def __init__(self):
-        self.owned = False
-
-    def __enter__(self):
-        self.owned = gc.isenabled() and gc.get_freeze_count() == 0
-        if self.owned:
-            gc.freeze()
-        return self
-
-    def __exit__(self, *exc):
-        if self.owned:
-            gc.unfreeze()
-        return False
 
 
 # --- The command's bulk import -----------------------------------------------------------
@@ -197,7 +166,7 @@ def import_file(
     writer = Writer(connections[db]) if connections[db].vendor == "postgresql" else None
     batches = _batches(table.rows, batch_size)
     with (
-        _FrozenHeap(),
+        FrozenHeap(),
         transaction.atomic(using=db),
         writer.guarding() if writer else nullcontext(),
     ):
