@@ -17,6 +17,7 @@ from archive.core.models import (
     IMPORTED_HISTORY,
     Person,
     Place,
+    PublicationStatus,
     PublishableQuerySet,
     history_user,
     merge_target,
@@ -231,6 +232,13 @@ class Victim(PersonDetails, FamilyAftermath, Person):
             models.Index(fields=["publication_status", "occupation"], name="victim_pub_occupation"),
             models.Index(fields=["publication_status", "religion"], name="victim_pub_religion"),
             models.Index(fields=["publication_status", "ethnicity"], name="victim_pub_ethnicity"),
+            # The sitemap's pages: the published victims before a page counted in it,
+            # not read (``archive.public.sitemaps``).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(publication_status=PublicationStatus.PUBLISHED),
+                name="victim_published_id",
+            ),
             # max(updated_at) versions the cached counts and statistics.
             models.Index(fields=["updated_at"], name="victim_updated"),
             # The admin's list, in the model's order across every status (Django adds the

@@ -5,7 +5,7 @@ from html import escape
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.urls import reverse
 from django.utils.timezone import template_localtime
 
@@ -50,10 +50,11 @@ class StaticSitemap(_I18nSitemap):
 
 
 class _InLanguages:
-    """A queryset's records, each once per language (``(record, language)``), in the
-    order Django's translated sitemaps pair them, read a page at a time: Django makes the
-    list of every pair first (``Sitemap._items``), which read every published victim for
-    each page of the sitemap and for its index (20 s a request at a million)."""
+    """A queryset's records (in the order of their keys), each once per language
+    (``(record, language)``), in the order Django's translated sitemaps pair them, read a
+    page at a time: Django makes the list of every pair first (``Sitemap._items``), which
+    read every published victim for each page of the sitemap and for its index (20 s a
+    request at a million)."""
 
     def __init__(self, queryset, languages, total):
         self.queryset, self.languages, self.total = queryset, list(languages), total
@@ -70,8 +71,19 @@ class _InLanguages:
             return (self.queryset[key // n], self.languages[key % n])
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         first = start // n
-        pairs = [(r, lang) for r in self.queryset[first : -(-stop // n)] for lang in self.languages]
+        records = self._records(first, -(-stop // n) - first)
+        pairs = [(r, lang) for r in records for lang in self.languages]
         return pairs[start - first * n : stop - first * n]
+
+    def _records(self, first: int, count: int):
+        """``count`` records from the ``first``-th on. The records before it are counted
+        through an index of their keys alone, not read: a page deep in the sitemap skipped
+        the million records before it with OFFSET, reading each (0.3-1 s a page at a
+        million, ``victim_published_id``)."""
+        if not first:
+            return self.queryset[:count]
+        start = self.queryset.values("pk")[first : first + 1]
+        return self.queryset.filter(pk__gte=Subquery(start))[:count]
 
 
 class _RecordSitemap(_I18nSitemap):
