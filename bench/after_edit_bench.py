@@ -33,14 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import HOST, SQLITE_PATH, build, django_env, manage, start_gunicorn, stop
 
-# "{edited}" is the record the edits change, "{other}" one they leave alone (``page_urls``).
+# "{edited}" is the record the edits change, "{other}" one they leave alone, "{last}" the
+# number of the sitemap's last page of victims (``page_urls``).
 PAGES = [
     "/stats/", "/victims/", "/", "/victims/?fate=executed", "/map/",
     "/victims/{edited}/", "/fa/victims/{edited}/", "/victims/{other}/",
     "/perpetrators/", "/sources/", "/api/victims/",
     # The sitemap's index (its date moves with every edit of a victim) and the page of it
-    # that holds the edited person: rendered anew after each edit.
-    "/sitemap.xml", "/sitemap-victims.xml",
+    # that holds the edited person: rendered anew after each edit. Its last page, which
+    # counts every published victim before it.
+    "/sitemap.xml", "/sitemap-victims.xml", "/sitemap-victims.xml?p={last}",
 ]  # fmt: skip
 # The record the edit script changes: the first synthetic victim.
 EDITED = "Victim.objects.filter(ref__startswith='SYN-').order_by('pk')"
@@ -70,7 +72,7 @@ def edit_script(kind: str) -> str:
 
 def page_urls(env: dict, urls: list[str] = PAGES) -> list[str]:
     """``urls`` with the refs of the record the edits change and of a published one they
-    leave alone filled in."""
+    leave alone, and the number of the sitemap's last page of victims, filled in."""
     from bench.run import manage
 
     script = (
@@ -78,10 +80,11 @@ def page_urls(env: dict, urls: list[str] = PAGES) -> list[str]:
         f"edited = {EDITED}.first()\n"
         "other = Victim.objects.published().exclude(pk=edited.pk).order_by('pk').first()\n"
         "assert edited.is_published, 'the edited synthetic victim is not published'\n"
-        "print(edited.ref, other.ref)"
+        "from archive.public.sitemaps import VictimSitemap\n"
+        "print(edited.ref, other.ref, VictimSitemap().paginator.num_pages)"
     )
-    edited, other = manage(env, "shell", "-c", script).split()[-2:]
-    return [url.format(edited=edited, other=other) for url in urls]
+    edited, other, last = manage(env, "shell", "-c", script).split()[-3:]
+    return [url.format(edited=edited, other=other, last=last) for url in urls]
 
 
 def together(port: int, url: str, clients: int) -> list[float]:
