@@ -234,9 +234,10 @@ def import_benchmark(env: dict, rows: int, *, source: bool = True) -> dict:
     )
     manage(env, "shell", "-c", cleanup)
     if env["DATABASE_URL"].startswith("postgres"):
-        # The next import starts on a settled database, as the first did: without this,
-        # autovacuum came to the clean-up's dead rows during it (the second import of the
-        # nineteenth session had the CPU 41 % of the time, waiting on PostgreSQL).
+        # The next import starts on a settled database, as the first did, not with
+        # autovacuum due on the clean-up's dead rows. (The second import of the
+        # nineteenth session had the CPU 41 % of the time and waited on PostgreSQL the
+        # rest, for a cause not measured.)
         vacuum(env["DATABASE_URL"])
     if result.returncode:
         print(result.stdout, result.stderr[-2000:], file=sys.stderr)
