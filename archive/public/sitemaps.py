@@ -50,11 +50,11 @@ class StaticSitemap(_I18nSitemap):
 
 
 class _InLanguages:
-    """A queryset's records (in the order of their keys), each once per language
-    (``(record, language)``), in the order Django's translated sitemaps pair them, read a
-    page at a time: Django makes the list of every pair first (``Sitemap._items``), which
-    read every published victim for each page of the sitemap and for its index (20 s a
-    request at a million)."""
+    """A queryset's records (ordered by primary key: ``_records`` pages by it), each once
+    per language (``(record, language)``), in the order Django's translated sitemaps pair
+    them, read a page at a time: Django makes the list of every pair first
+    (``Sitemap._items``), which read every published victim for each page of the sitemap
+    and for its index (20 s a request at a million)."""
 
     def __init__(self, queryset, languages, total):
         self.queryset, self.languages, self.total = queryset, list(languages), total
@@ -77,7 +77,7 @@ class _InLanguages:
 
     def _records(self, first: int, count: int):
         """``count`` records from the ``first``-th on. The records before it are counted
-        through an index of their keys alone, not read: a page deep in the sitemap skipped
+        through an index of their primary keys alone, not read: a page deep in the sitemap skipped
         the million records before it with OFFSET, reading each (0.3-1 s a page at a
         million, ``victim_published_id``)."""
         if not first:
