@@ -54,6 +54,9 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from django.db import transaction
+
+from archive.core import linkage_log
 from archive.core.collector import collector_paused
 from archive.core.linkage import (
     EXPECTED_DUPLICATES,
@@ -306,33 +309,75 @@ class KeysBehind(Exception):
 
 def refresh(
     connection, model, *, chunk: int = CHUNK, until: float | None = None,
-    processes: int | None = None,
+    processes: int | None = None, everyone: bool = False,
 ) -> int:  # fmt: skip
     """Brings the store of ``model``'s people up to date; returns how many people's rows
-    were made. Outside a transaction each statement commits on its own: work done is
-    kept if the import that asked then fails or is a dry run. ``until`` (a
-    ``time.monotonic()`` deadline, for a request that must answer): no chunk is begun
-    after it, and ``KeysBehind`` says how many people are left for the next call.
+    were made. ``until`` (a ``time.monotonic()`` deadline, for a request that must
+    answer): no chunk is begun after it, and ``KeysBehind`` says how many people are left
+    for the next call.
+
+    On PostgreSQL the people written since the last refresh are in a log kept by triggers
+    (``archive.core.linkage_log``): only they are looked at, in one transaction that takes
+    the log, so that a refresh that fails leaves it as it was. Everyone is compared with
+    their stored row instead (``everyone``, or the log not complete for this code, or
+    long), outside a transaction: each statement commits on its own, and work done is
+    kept if the import that asked then fails or is a dry run.
 
     Without a deadline, and with at least ``PARALLEL_FROM`` people to make, the keys are
     made in ``processes`` processes (one a core by default) while this one reads and
     writes the chunks: making them is pure Python (0.4 ms a person) and the store's
     rows are the same whichever process made them."""
     table = model._meta.db_table
-    store = store_table(table)
     version = keys_version()
+    options = {"chunk": chunk, "until": until, "processes": processes}
+    with connection.cursor() as cursor:
+        logged = not everyone and linkage_log.is_complete(cursor, table, version)
+        if logged:
+            with transaction.atomic(using=connection.alias):
+                made, left = _refresh(connection, model, version, logged=True, **options)
+                linkage_log.log_again(cursor, table, left)
+        else:
+            linkage_log.restart(cursor, table)
+            made, left = _refresh(connection, model, version, logged=False, **options)
+            if not left:
+                linkage_log.complete(cursor, table, version)
+    if left:
+        raise KeysBehind(len(left))
+    return made
+
+
+def _refresh(connection, model, version: str, *, logged: bool, chunk: int,
+             until: float | None, processes: int | None) -> tuple[int, list[int]]:  # fmt: skip
+    """``refresh``'s work: the rows of people gone deleted and those missing or stale made,
+    of the people in the log (``logged``) or of everyone. Returns how many were made, and
+    the ids of those left when the deadline came."""
+    table = model._meta.db_table
+    store = store_table(table)
     vendor = connection.vendor
     fingerprint = _fingerprint(model, vendor)
     read = ", ".join(f"v.{column}" for column in _columns(model))
     with connection.cursor() as cursor:
-        # One pass over both tables: the people whose row is missing or stale, and the
-        # rows whose person is gone (deleted, or merged into another record).
-        cursor.execute(
-            f"SELECT coalesce(v.id, s.id), v.id IS NULL FROM (SELECT v.id, {fingerprint} AS "
-            f"fingerprint FROM {table} v WHERE v.{LIVE}) v FULL JOIN {store} s ON s.id = v.id "
-            "WHERE v.id IS NULL OR s.id IS NULL OR s.fingerprint <> v.fingerprint",
-            [version],
-        )
+        if logged:
+            # The people the log names (taking it): those gone with a row, those here
+            # whose row is missing or stale.
+            cursor.execute(
+                f"{linkage_log.taken(table)} SELECT t.id, v.id IS NULL FROM taken t "
+                f"LEFT JOIN {table} v ON v.id = t.id AND v.{LIVE} "
+                f"LEFT JOIN {store} s ON s.id = t.id "
+                "WHERE CASE WHEN v.id IS NULL THEN s.id IS NOT NULL "
+                f"ELSE s.id IS NULL OR s.fingerprint <> {fingerprint} END",
+                [version],
+            )
+        else:
+            # One pass over both tables: the people whose row is missing or stale, and the
+            # rows whose person is gone (deleted, or merged into another record).
+            cursor.execute(
+                f"SELECT coalesce(v.id, s.id), v.id IS NULL FROM (SELECT v.id, {fingerprint} "
+                f"AS fingerprint FROM {table} v WHERE v.{LIVE}) v FULL JOIN {store} s "
+                "ON s.id = v.id "
+                "WHERE v.id IS NULL OR s.id IS NULL OR s.fingerprint <> v.fingerprint",
+                [version],
+            )
         found = cursor.fetchall()
         gone = [pk for pk, is_gone in found if is_gone]
         stale = sorted(pk for pk, is_gone in found if not is_gone)
@@ -346,7 +391,7 @@ def refresh(
             pending: collections.deque = collections.deque()
             for start in range(0, len(stale), chunk):
                 if until is not None and time.monotonic() > until:
-                    raise KeysBehind(len(stale) - start)
+                    return start, stale[start:]
                 ids = stale[start : start + chunk]
                 cursor.execute(
                     f"SELECT v.id, {fingerprint}, {read} FROM {table} v "
@@ -363,7 +408,7 @@ def refresh(
                     write(cursor, store, pending.popleft().result())
             while pending:
                 write(cursor, store, pending.popleft().result())
-    return len(stale)
+    return len(stale), []
 
 
 # From how many people to make a refresh's keys in processes of their own: starting them
