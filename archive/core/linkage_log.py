@@ -19,9 +19,9 @@ researcher sends there (docs/benchmarks.md, issue 26).
   everyone (as before) and then writes the state. A ``TRUNCATE`` of the people (which
   fires no row or statement trigger of ``DELETE``) drops the state.
 
-A refresh takes the log in the statement that reads it (``TAKE``), inside the transaction
-that writes the keys: if it fails, the log is as it was. On SQLite nothing of this: an
-embedded archive is small, and every person is compared.
+A refresh takes the log (``take``) inside the transaction that writes the keys: if it
+fails, the log is as it was. On SQLite nothing of this: an embedded archive is small, and
+every person is compared.
 """
 
 # The SQL here is built from table names given by migrations, never from a value read
@@ -157,12 +157,13 @@ def complete(cursor, table: str, version: str) -> None:
         )
 
 
-def taken(table: str) -> str:
-    """SQL: a ``WITH`` clause that empties the log and names its ids, each once, ``taken``."""
-    return (
-        f"WITH logged AS (DELETE FROM {log_table(table)} RETURNING id), "
-        "taken AS (SELECT DISTINCT id FROM logged)"
+def take(cursor, table: str) -> list[int]:
+    """The ids in the log, each once, the log emptied (in the caller's transaction)."""
+    cursor.execute(
+        f"WITH logged AS (DELETE FROM {log_table(table)} RETURNING id) "
+        "SELECT DISTINCT id FROM logged ORDER BY id"
     )
+    return [pk for (pk,) in cursor.fetchall()]
 
 
 def log_again(cursor, table: str, ids: list[int]) -> None:

@@ -56,7 +56,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from archive.core import linkage_log
+from archive.core import linkage_facts, linkage_log
 from archive.core.collector import collector_paused
 from archive.core.linkage import (
     EXPECTED_DUPLICATES,
@@ -288,6 +288,12 @@ def _fingerprint(model, vendor: str) -> str:
     return f"concat_ws(chr(31), %s::text, {values})"
 
 
+def _fact_columns(model) -> tuple[str, list[list[str]]]:
+    """The event's column, and the columns of each clustered fact (``CLUSTERED_FIELDS``)."""
+    column = lambda name: model._meta.get_field(name).column  # noqa: E731
+    return column("event"), [[column(f) for f in group] for group in CLUSTERED_FIELDS]
+
+
 def _ids(vendor: str, count: int) -> str:
     """SQL: the placeholder(s) of a list of ids in ``id IN (...)`` / ``= ANY(...)``."""
     if vendor == "postgresql":
@@ -357,16 +363,20 @@ def _refresh(connection, model, version: str, *, logged: bool, chunk: int,
     fingerprint = _fingerprint(model, vendor)
     read = ", ".join(f"v.{column}" for column in _columns(model))
     with connection.cursor() as cursor:
+        written = linkage_log.take(cursor, table) if logged else None
+        # The clustered facts' counts (``linkage_facts``): plain values, made in SQL.
+        event, sets = _fact_columns(model)
+        linkage_facts.sync(cursor, table, event, [c for group in sets for c in group], written)
         if logged:
-            # The people the log names (taking it): those gone with a row, those here
-            # whose row is missing or stale.
+            # The people the log named: those gone with a row, those here whose row is
+            # missing or stale.
             cursor.execute(
-                f"{linkage_log.taken(table)} SELECT t.id, v.id IS NULL FROM taken t "
+                f"SELECT t.id, v.id IS NULL FROM unnest(%s::bigint[]) AS t(id) "
                 f"LEFT JOIN {table} v ON v.id = t.id AND v.{LIVE} "
                 f"LEFT JOIN {store} s ON s.id = t.id "
                 "WHERE CASE WHEN v.id IS NULL THEN s.id IS NOT NULL "
                 f"ELSE s.id IS NULL OR s.fingerprint <> {fingerprint} END",
-                [version],
+                [written, version],
             )
         else:
             # One pass over both tables: the people whose row is missing or stale, and the
@@ -600,11 +610,14 @@ class StoredMatcher:
         )
         grouping = ", ".join(columns[f] for f in fields)
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {event}, {grouping}, GROUPING({grouping}), count(*) FROM {self.table} "
-                f"WHERE {LIVE} GROUP BY GROUPING SETS ({sets})"
-            )
-            found = cursor.fetchall()
+            # As kept beside the store since the refresh (``linkage_facts``), else counted.
+            found = linkage_facts.groups(cursor, self.table, event, [columns[f] for f in fields])
+            if found is None:
+                cursor.execute(
+                    f"SELECT {event}, {grouping}, GROUPING({grouping}), count(*) "
+                    f"FROM {self.table} WHERE {LIVE} GROUP BY GROUPING SETS ({sets})"
+                )
+                found = cursor.fetchall()
         groups, events = [], {}
         everything = (1 << len(fields)) - 1
         for row in found:

@@ -1,18 +1,21 @@
 """The log of the victims written since their linkage keys were made (PostgreSQL): a
 refresh after a few writes looks at those people alone, whatever wrote them, and never
-leaves one behind (``archive.core.linkage_log``)."""
+leaves one behind (``archive.core.linkage_log``); and the clustered facts counted beside
+the store, as a scan of every victim counts them (``archive.core.linkage_facts``)."""
 
 from __future__ import annotations
 
+import datetime
 import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.core import linkage_store
+from archive.core import linkage_facts, linkage_store
 from archive.core.linkage import Candidate
-from tests.factories import VictimFactory
+from archive.core.linkage_frequencies import CLUSTERED_FIELDS
+from tests.factories import EventFactory, PlaceFactory, VictimFactory
 from victims.dedupe import archive_matcher
 from victims.models import Victim
 
@@ -151,3 +154,73 @@ def test_after_the_people_are_truncated_everyone_is_compared_and_no_row_of_their
 
     assert made == 1 and compared_everyone(statements)
     assert stored_ids() == {newcomer.pk}
+
+
+# --- The clustered facts counted beside the store (``archive.core.linkage_facts``) -----
+
+
+def fact_groups(*, kept: bool, monkeypatch) -> list:
+    """What the check weighs the clustered facts by (``StoredMatcher._fact_groups``): the
+    counts kept beside the store, or a scan of the victims, as a comparable list."""
+    matcher = archive_matcher()
+    columns = {
+        f: Victim._meta.get_field(f).column
+        for f in ["event", *(f for group in CLUSTERED_FIELDS for f in group)]
+    }
+    with monkeypatch.context() as patch:
+        if not kept:
+            patch.setattr(linkage_facts, "groups", lambda *args: None)
+        groups, events = matcher._fact_groups(columns)
+    return sorted((repr(person), count) for person, count in groups), events
+
+
+def varied_victims() -> list[Victim]:
+    evin, gohardasht = PlaceFactory(), PlaceFactory()
+    massacre, protests = EventFactory(), EventFactory()
+    return [
+        VictimFactory(event=massacre, prison=evin, birth_year=1958, occupation="teacher",
+                      death_date=datetime.date(1988, 8, 1), death_date_precision="day"),
+        VictimFactory(event=massacre, prison=evin, birth_year=1960, fate="executed",
+                      arrest_date=datetime.date(1981, 6, 1), arrest_date_precision="month"),
+        VictimFactory(event=massacre, prison=gohardasht, birth_year=1958, religion="Baha'i"),
+        VictimFactory(event=protests, fate="killed", birth_place=evin, civil_status="married"),
+        VictimFactory(event=None, prison=None, ethnicity="Kurdish"),
+    ]  # fmt: skip
+
+
+def test_the_kept_counts_are_of_the_facts_the_check_weighs(postgres):
+    event, sets = linkage_store._fact_columns(Victim)
+    with connection.cursor() as cursor:
+        kept = linkage_facts.groups(cursor, TABLE, event, [c for group in sets for c in group])
+    assert kept is not None  # the migration's columns are CLUSTERED_FIELDS's
+
+
+def test_the_facts_counted_beside_the_store_are_what_a_scan_of_the_victims_counts(
+    postgres, monkeypatch
+):
+    people = varied_victims()
+    scanned = fact_groups(kept=False, monkeypatch=monkeypatch)
+    assert fact_groups(kept=True, monkeypatch=monkeypatch) == scanned
+    assert len(scanned[0]) > 10
+
+    # Writes of every kind, then what a check reads again.
+    a, b, c, d, e = people
+    a.prison = None
+    a.save()
+    Victim.objects.filter(pk=b.pk).update(fate="disappeared", birth_year=1961)
+    Victim.objects.filter(pk=c.pk).update(merged_into=a)
+    Victim.objects.filter(pk=d.pk).update(publication_status="draft")
+    Victim.objects.get(pk=d.pk).delete()
+    Victim.objects.bulk_create([VictimFactory.build(event=e.event, ethnicity="Kurdish")])
+
+    again = fact_groups(kept=False, monkeypatch=monkeypatch)
+    assert again != scanned
+    assert fact_groups(kept=True, monkeypatch=monkeypatch) == again
+
+
+def test_a_check_does_not_group_every_victim_by_their_facts(postgres):
+    varied_victims()
+    linkage_store.refresh(connection, Victim)
+    with CaptureQueriesContext(connection) as queries:
+        archive_matcher(fresh=True)
+    assert not any("GROUPING SETS" in q["sql"] for q in queries.captured_queries)
