@@ -49,8 +49,9 @@ def state_table(table: str) -> str:
 def install_statements(table: str) -> list[str]:
     """The log and the state, and the triggers on ``table`` that write them. A trigger
     with transition tables may serve one event only, hence three (and a fourth for
-    ``TRUNCATE``). An update logs the new ids, and an old id no longer there (a changed
-    primary key)."""
+    ``TRUNCATE``). An update logs the ids before and after, once each (a primary key may
+    change); not by an anti-join of the two transition tables, which have no statistics:
+    a nested loop, 130 ms more for an update of 2,000 victims."""
     log, state = log_table(table), state_table(table)
     return [
         f"CREATE TABLE IF NOT EXISTS {log} (id bigint NOT NULL)",
@@ -63,9 +64,7 @@ def install_statements(table: str) -> list[str]:
           ELSIF TG_OP = 'DELETE' THEN
             INSERT INTO {log} (id) SELECT id FROM old_rows;
           ELSE
-            INSERT INTO {log} (id) SELECT id FROM new_rows
-            UNION ALL SELECT o.id FROM old_rows o
-            WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = o.id);
+            INSERT INTO {log} (id) SELECT id FROM new_rows UNION SELECT id FROM old_rows;
           END IF;
           RETURN NULL;
         END $$""",
