@@ -136,20 +136,22 @@ def sync(cursor, table: str, event: str, columns: list[str], ids: list[int] | No
         return
     facts = facts_table(table)
     listed = [event, *columns]
+    only = " AND {}.id = ANY(%s::bigint[])" if ids is not None else ""
     params = [ids] if ids is not None else []
     cursor.execute(
         f"DELETE FROM {facts} f WHERE NOT EXISTS (SELECT 1 FROM {table} v "
-        f"WHERE v.id = f.id AND v.{LIVE})"
-        + (" AND f.id = ANY(%s::bigint[])" if ids is not None else ""),
+        f"WHERE v.id = f.id AND v.{LIVE}){only.format('f')}",
         params,
     )
+    changed = ", ".join(f"{c} = EXCLUDED.{c}" for c in listed)
+    before = ", ".join(f"{facts}.{c}" for c in listed)
+    after = ", ".join(f"EXCLUDED.{c}" for c in listed)
+    # In the order of the ids: two refreshes lock the rows they write in one order.
     cursor.execute(
         f"INSERT INTO {facts} (id, {', '.join(listed)}) "
-        f"SELECT v.id, {', '.join(f'v.{c}' for c in listed)} FROM {table} v WHERE v.{LIVE}"
-        + (" AND v.id = ANY(%s::bigint[])" if ids is not None else "")
-        + f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in listed)} "
-        f"WHERE ({', '.join(f'{facts}.{c}' for c in listed)}) IS DISTINCT FROM "
-        f"({', '.join(f'EXCLUDED.{c}' for c in listed)})",
+        f"SELECT v.id, {', '.join(f'v.{c}' for c in listed)} FROM {table} v "
+        f"WHERE v.{LIVE}{only.format('v')} ORDER BY v.id "
+        f"ON CONFLICT (id) DO UPDATE SET {changed} WHERE ({before}) IS DISTINCT FROM ({after})",
         params,
     )
 

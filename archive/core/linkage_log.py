@@ -30,6 +30,8 @@ every person is compared.
 
 from __future__ import annotations
 
+import zlib
+
 from archive.core.migration_ops import TableOperation
 
 # A log longer than this is not read person by person: comparing everyone costs about as
@@ -157,7 +159,12 @@ def complete(cursor, table: str, version: str) -> None:
 
 
 def take(cursor, table: str) -> list[int]:
-    """The ids in the log, each once, the log emptied (in the caller's transaction)."""
+    """The ids in the log, each once, the log emptied (in the caller's transaction).
+
+    Refreshes of one table take it one at a time, each until its transaction ends: a
+    refresh holds the store's rows and counts it writes until it commits, and two
+    writing their chunks at once could each come to wait for the other (a deadlock)."""
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(table.encode()) & 0x7FFFFFFF])
     cursor.execute(
         f"WITH logged AS (DELETE FROM {log_table(table)} RETURNING id) "
         "SELECT DISTINCT id FROM logged ORDER BY id"
