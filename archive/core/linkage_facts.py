@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from archive.core.migration_ops import TableOperation
 
+# Up to how many people ``sync`` names in its statements; more are written all at once.
+LISTED_UP_TO = 100_000
 LIVE = "merged_into_id IS NULL"  # as linkage_store.LIVE: the people an import is checked against
 
 
@@ -136,6 +138,20 @@ def sync(cursor, table: str, event: str, columns: list[str], ids: list[int] | No
         return
     facts = facts_table(table)
     listed = [event, *columns]
+    if ids is None:
+        # Everyone: those whose row differs, found in one join (an upsert of every row,
+        # each then found unchanged, took 3.5 s at a million; the join about a second).
+        cursor.execute(
+            f"SELECT coalesce(v.id, f.id) FROM (SELECT * FROM {table} WHERE {LIVE}) v "
+            f"FULL JOIN {facts} f ON f.id = v.id WHERE v.id IS NULL OR f.id IS NULL OR "
+            f"({', '.join(f'v.{c}' for c in listed)}) IS DISTINCT FROM "
+            f"({', '.join(f'f.{c}' for c in listed)})"
+        )
+        differ = [pk for (pk,) in cursor.fetchall()]
+        if not differ:
+            return
+        # Many (the first pass after a bulk load): written all, not listed.
+        ids = differ if len(differ) <= LISTED_UP_TO else None
     only = " AND {}.id = ANY(%s::bigint[])" if ids is not None else ""
     params = [ids] if ids is not None else []
     cursor.execute(

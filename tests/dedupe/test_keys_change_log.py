@@ -195,9 +195,11 @@ def test_the_kept_counts_are_of_the_facts_the_check_weighs(postgres):
     assert kept is not None  # the migration's columns are CLUSTERED_FIELDS's
 
 
+@pytest.mark.parametrize("listed_up_to", [100_000, 1], ids=["named", "written-all"])
 def test_the_facts_counted_beside_the_store_are_what_a_scan_of_the_victims_counts(
-    postgres, monkeypatch
+    postgres, monkeypatch, listed_up_to
 ):
+    monkeypatch.setattr(linkage_facts, "LISTED_UP_TO", listed_up_to)
     people = varied_victims()
     scanned = fact_groups(kept=False, monkeypatch=monkeypatch)
     assert fact_groups(kept=True, monkeypatch=monkeypatch) == scanned
