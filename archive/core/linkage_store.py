@@ -57,7 +57,7 @@ from pathlib import Path
 from django.db import transaction
 
 from archive.core import linkage_facts, linkage_log
-from archive.core.collector import collector_paused
+from archive.core.collector import collector_paused, freeze_more
 from archive.core.linkage import (
     EXPECTED_DUPLICATES,
     PROPOSE_PROBABILITY,
@@ -737,6 +737,8 @@ class StoredMatcher:
                 expected=expected,
                 blocks=[blocks for _person, blocks in people],
             )
+        # Kept to the end of an import: out of the collector's passes (``freeze_more``).
+        freeze_more()
 
     def _read(self, found: list[tuple]) -> None:
         """Reads the people of ``found`` (id, blocks, joined, father's blocks) into

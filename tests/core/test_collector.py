@@ -5,7 +5,7 @@ import gc
 
 import pytest
 
-from archive.core.collector import collector_paused
+from archive.core.collector import FrozenHeap, collector_paused, freeze_more
 
 
 @pytest.fixture
@@ -56,3 +56,30 @@ def test_a_collector_its_caller_paused_is_left_paused():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_what_an_import_makes_after_freezing_is_frozen_too_and_thawed_at_its_end():
+    assert gc.get_freeze_count() == 0
+    with FrozenHeap():
+        at_start = gc.get_freeze_count()
+        everyone = [[i] for i in range(1000)]  # read once, kept to the end (lists: tracked)
+        assert freeze_more()
+        assert gc.get_freeze_count() >= at_start + len(everyone)
+    assert gc.get_freeze_count() == 0
+
+
+def test_nothing_is_frozen_more_where_the_import_did_not_freeze_the_heap():
+    # A web worker froze its application itself: an import there owns no freeze.
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with FrozenHeap():
+            made = [[i] for i in range(1000)]
+            assert not freeze_more()
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen and made
+    finally:
+        gc.unfreeze()
+    with FrozenHeap():
+        pass
+    assert not freeze_more()  # and none once the import is over
