@@ -52,7 +52,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from archive.core import names
-from archive.core.collector import collector_paused
 from archive.core.linkage_frequencies import (  # noqa: F401 - callers read them from here
     _PRECISION_RANK,
     TF_LEVELS,
@@ -667,16 +666,7 @@ class Matcher:
     def matches(
         self, rows: Iterable[Candidate], *, threshold: float = PROPOSE_PROBABILITY
     ) -> dict[str, list[Match]]:
-        """For each of ``rows``, the people it may be, best first (rows with none left out).
-
-        The collector is paused meanwhile (``collector_paused``): comparing makes many
-        objects that live on (the names' caches, the blocks filed by facts) and almost
-        no garbage in cycles (25 objects after 2,000 rows at a million people), and its
-        passes were a quarter of the check (docs/benchmarks.md, twenty-first session)."""
-        with collector_paused():
-            return self._matches(rows, threshold)
-
-    def _matches(self, rows: Iterable[Candidate], threshold: float) -> dict[str, list[Match]]:
+        """For each of ``rows``, the people it may be, best first (rows with none left out)."""
         out: dict[str, list[Match]] = {}
         for row in rows:
             if not self.may_meet(row):
