@@ -226,3 +226,42 @@ def test_a_check_does_not_group_every_victim_by_their_facts(postgres):
     with CaptureQueriesContext(connection) as queries:
         archive_matcher(fresh=True)
     assert not any("GROUPING SETS" in q["sql"] for q in queries.captured_queries)
+
+
+def test_two_refreshes_at_once_make_each_victims_keys_once_between_them(transactional_db):
+    # Two imports starting together (the command and an admin preview) each refresh: the
+    # log is taken by one at a time, so no victim is made twice or left behind.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps no log: every refresh compares everyone")
+    import threading
+
+    from django.db import connections
+
+    people = VictimFactory.create_batch(30)
+    linkage_store.refresh(connection, Victim)
+    for i, person in enumerate(people):
+        Victim.objects.filter(pk=person.pk).update(name_latin=f"Hamid Sotoudeh{'i' * (i % 5)}")
+    made, failed = [], []
+    start = threading.Barrier(2)
+
+    def refresh_in_a_thread():
+        try:
+            start.wait()
+            made.append(linkage_store.refresh(connections["default"], Victim, chunk=4))
+        except Exception as exc:  # reported by the assertion below
+            failed.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=refresh_in_a_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failed == []
+    assert sorted(made) == [0, 30]
+    assert linkage_store.refresh(connection, Victim) == 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}_linkage")
+        assert cursor.fetchone()[0] == 30
