@@ -31,7 +31,9 @@ from archive.core.migration_ops import TableOperation
 
 # Up to how many people ``sync`` names in its statements; more are written all at once.
 LISTED_UP_TO = 100_000
-LIVE = "merged_into_id IS NULL"  # as linkage_store.LIVE: the people an import is checked against
+# The people an import's rows are checked against (not merged into another record): the
+# store's, the facts' and the scan's alike (``linkage_store`` reads it from here).
+LIVE = "merged_into_id IS NULL"
 
 
 def facts_table(table: str) -> str:
@@ -134,8 +136,8 @@ def sync(cursor, table: str, event: str, columns: list[str], ids: list[int] | No
     """The facts table made to agree with the people's table, for ``ids`` (None: for
     everyone): the rows of people gone or merged deleted, the others written where they
     differ (a row written unchanged would count its groups out and in again)."""
-    if cursor.db.vendor != "postgresql" or _kept(cursor, table) != [event, *columns]:
-        return
+    if ids == [] or cursor.db.vendor != "postgresql" or _kept(cursor, table) != [event, *columns]:
+        return  # (no one written since the last refresh: nothing to ask)
     facts = facts_table(table)
     listed = [event, *columns]
     if ids is None:

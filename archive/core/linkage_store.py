@@ -69,13 +69,13 @@ from archive.core.linkage import (
     block_keys,
     split_aliases,
 )
+from archive.core.linkage_facts import LIVE
 from archive.core.linkage_frequencies import CLUSTERED_FIELDS
 from archive.core.migration_ops import GinExpressionIndex, TableOperation
 
 SUFFIX = "_linkage"
 CHUNK = 2000  # people whose keys are made and written at a time (``refresh``)
 LOAD_CHUNK = 10_000  # people read with their facts in one query (``StoredMatcher._read``)
-LIVE = "merged_into_id IS NULL"  # the people an import's rows are checked against
 # When everyone is read at once (``StoredMatcher._read_everyone``) rather than each
 # batch's candidates through the indexes: once the candidates the batches have found
 # (a person found again by a later batch counted again) pass this share of the archive.
@@ -576,8 +576,7 @@ class StoredMatcher:
         self.load = load
         if not fresh:
             refresh(connection, model)
-        fields = ["event", *(f for group in CLUSTERED_FIELDS for f in group)]
-        columns = {f: model._meta.get_field(f).column for f in fields}
+        facts = _fact_columns(model)
         # The people read so far, with their stored keys: a large import meets the same
         # namesakes batch after batch.
         self.known: dict[int, tuple[Candidate, list[str]]] = {}
@@ -595,7 +594,7 @@ class StoredMatcher:
             # (Read once per import: the rows of the store are the people matched.)
             people, with_father = cursor.fetchone()
         self.people = people
-        groups, events = self._fact_groups(columns) if people else ([], {})
+        groups, events = self._fact_groups(*facts) if people else ([], {})
         self.freq = Frequencies.of_groups(
             groups,
             people=people,
@@ -610,23 +609,22 @@ class StoredMatcher:
     def empty(self) -> bool:
         return not self.people
 
-    def _fact_groups(self, columns: dict[str, str]) -> tuple[list[tuple[Candidate, int]], dict]:
+    def _fact_groups(
+        self, event: str, sets: list[list[str]]
+    ) -> tuple[list[tuple[Candidate, int]], dict]:
         """The people holding each value of each clustered fact within their event, and
-        the people of each event: one scan of the table (``GROUPING SETS``)."""
-        event = columns["event"]
+        the people of each event: as kept beside the store since the refresh
+        (``linkage_facts``), or where they are not kept, one scan of the table in the same
+        shape (``GROUPING SETS``)."""
         fields = [f for group in CLUSTERED_FIELDS for f in group]
-        sets = ", ".join(
-            "(" + ", ".join([event, *(columns[f] for f in group)]) + ")"
-            for group in ((), *CLUSTERED_FIELDS)
-        )
-        grouping = ", ".join(columns[f] for f in fields)
+        columns = [c for group in sets for c in group]
         with self.connection.cursor() as cursor:
-            # As kept beside the store since the refresh (``linkage_facts``), else counted.
-            found = linkage_facts.groups(cursor, self.table, event, [columns[f] for f in fields])
+            found = linkage_facts.groups(cursor, self.table, event, columns)
             if found is None:
+                listed, grouping = linkage_facts.grouping_sql(event, sets)
                 cursor.execute(
-                    f"SELECT {event}, {grouping}, GROUPING({grouping}), count(*) "
-                    f"FROM {self.table} WHERE {LIVE} GROUP BY GROUPING SETS ({sets})"
+                    f"SELECT {event}, {listed}, GROUPING({listed}), count(*) "
+                    f"FROM {self.table} WHERE {LIVE} GROUP BY {grouping}"
                 )
                 found = cursor.fetchall()
         groups, events = [], {}

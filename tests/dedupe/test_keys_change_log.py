@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.core import linkage_facts, linkage_store
 from archive.core.linkage import Candidate
-from archive.core.linkage_frequencies import CLUSTERED_FIELDS
 from tests.factories import EventFactory, PlaceFactory, VictimFactory
 from victims.dedupe import archive_matcher
 from victims.models import Victim
@@ -163,14 +162,10 @@ def fact_groups(*, kept: bool, monkeypatch) -> list:
     """What the check weighs the clustered facts by (``StoredMatcher._fact_groups``): the
     counts kept beside the store, or a scan of the victims, as a comparable list."""
     matcher = archive_matcher()
-    columns = {
-        f: Victim._meta.get_field(f).column
-        for f in ["event", *(f for group in CLUSTERED_FIELDS for f in group)]
-    }
     with monkeypatch.context() as patch:
         if not kept:
             patch.setattr(linkage_facts, "groups", lambda *args: None)
-        groups, events = matcher._fact_groups(columns)
+        groups, events = matcher._fact_groups(*linkage_store._fact_columns(Victim))
     return sorted((repr(person), count) for person, count in groups), events
 
 
