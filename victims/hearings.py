@@ -287,7 +287,7 @@ def shown_hearings(victim) -> tuple[list[Hearing], list[HearingOfficial]]:
     """A published victim's hearings as its page shows them, and the officials it names
     (those whose perpetrator record is published), in two queries; none when the victim
     was read knowing it has no hearing (``for_page``'s ``any_hearing``)."""
-    if getattr(victim, "any_hearing", True) is False:
+    if not getattr(victim, "any_hearing", True):
         return [], []
     hearings = list(victim.hearings.shown().order_by("date", "pk"))
     officials = [o for h in hearings for o in h.public_officials()]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from archive.core.compiled import CompiledRead
 from archive.core.models import (
     IMPORTED_HISTORY,
     Person,
@@ -27,6 +28,7 @@ from archive.core.models import (
     workflow_permissions,
 )
 from archive.core.provenance import Fact
+from archive.core.versions import for_this_version
 from victims.attachments import attachment_upload_to, private_storage
 from victims.encryption import ContactField
 from victims.hearings import (  # noqa: F401  (the models live there; registered with the app)
@@ -57,36 +59,20 @@ class VictimQuerySet(PublishableQuerySet):
 
         return search(self, q)
 
-    def for_page(self, ref: str):
-        """The published victim ``ref`` with everything its page shows, in two queries.
-
-        The places (prison and its city, place of death, burial place, place of birth) come from a
-        second, small query: joined into the first, eight tables cost PostgreSQL more
-        to plan (about 2.5 ms) than two queries cost to run.
-
-        Whether the person has any hearing or family relation at all (``any_hearing``,
-        ``any_relation``) comes with the first: most have neither, and the queries that
-        read them as the page shows them (``shown_hearings``, ``shown_relations``) cost
-        7 ms of Python to build at a million people, a third of the page's, to find
-        nothing.
-        """
-        victim = (
+    def page_read(self, ref: str):
+        """The published victim ``ref`` as its page reads it (``Victim.for_page``), with
+        whether it has any hearing or family relation at all (``any_hearing``,
+        ``any_relation``): most have neither, and the queries that read them as the page
+        shows them (``shown_hearings``, ``shown_relations``) cost 7 ms of Python to
+        build at a million people, a third of the page's, to find nothing."""
+        return (
             self.published()
-            .select_related("event", "affiliation", "commission")
             .annotate(
                 any_hearing=models.Exists(Hearing.objects.filter(victim=models.OuterRef("pk"))),
                 any_relation=models.Exists(FamilyRelation.objects.of(models.OuterRef("pk"))),
             )
-            .get(ref=ref)
+            .filter(ref=ref)
         )
-        fields = ("prison", "death_place", "burial_place", "birth_place")
-        wanted = {getattr(victim, f"{field}_id") for field in fields} - {None}
-        places = Place.objects.select_related("parent").in_bulk(wanted) if wanted else {}
-        for field in fields:
-            place_id = getattr(victim, f"{field}_id")
-            if place_id is not None:
-                setattr(victim, field, places[place_id])
-        return victim
 
     def list_columns(self):
         """What a list row shows (names, date and place of death, fate, event), without
@@ -257,6 +243,32 @@ class Victim(PersonDetails, FamilyAftermath, Person):
         """The published record this one was merged into, following merges of merges."""
         return merge_target(self)
 
+    # What a record's page names from other tables, by the victim's field: the places
+    # (each with the city it lies in), the event, the affiliation and the commission.
+    PAGE_PLACES = ("prison", "death_place", "burial_place", "birth_place")
+    PAGE_NAMED = ("event", "affiliation", "commission")
+
+    @classmethod
+    def for_page(cls, ref: str) -> Victim:
+        """The published victim ``ref`` with everything its page shows from other
+        tables, in one query of its own (``VictimQuerySet.page_read``, compiled once:
+        ``archive.core.compiled``). The places, event, organisation and commission it
+        names are read once per worker and data version (``_page_named``), instead of
+        joined in or asked for on every page: they are a few small tables, and the
+        joins cost more to compile than the page's query took to run. Raises
+        ``DoesNotExist``."""
+        found = _PAGE_READ.all(ref)
+        if not found:
+            raise cls.DoesNotExist(f"no published victim {ref!r}")
+        victim = found[0]
+        named = for_this_version("victim-page-named", _page_named)
+        for field in cls.PAGE_PLACES + cls.PAGE_NAMED:
+            record = named[field].get(getattr(victim, f"{field}_id"))
+            # One written since the version was read is missing: read when shown.
+            if record is not None:
+                setattr(victim, field, record)
+        return victim
+
     @classmethod
     def redirect_for_ref(cls, ref: str) -> Victim | None:
         """The published record a merged ``ref`` now lives at, if it was ever public."""
@@ -322,6 +334,19 @@ class Victim(PersonDetails, FamilyAftermath, Person):
 
 
 # --- Duplicates and merges -----------------------------------------------------------------
+
+
+_PAGE_READ = CompiledRead(Victim, lambda ref: Victim.objects.page_read(ref))
+
+
+def _page_named() -> dict[str, dict]:
+    """Every place (with its city), event, organisation and commission by id, under the
+    name of each victim field that names one (``Victim.for_page``)."""
+    places = Place.objects.select_related("parent").in_bulk()
+    named = dict.fromkeys(Victim.PAGE_PLACES, places)
+    for field in Victim.PAGE_NAMED:
+        named[field] = Victim._meta.get_field(field).related_model.objects.in_bulk()
+    return named
 
 
 class PlaceTally(models.Model):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from archive.core.ages import age_at_death_of
 from archive.core.models import Event, Organisation, Place
 from archive.core.records import PERSON_COLUMNS, iso, person_record
-from archive.core.versions import current_version
+from archive.core.versions import for_this_version
 from perpetrators.models import Commission
 
 #: The columns a victim's public record is made from (``values(*COLUMNS)``).
@@ -67,20 +67,11 @@ class VictimLinks:
             for pk, en, fa in Organisation.objects.values_list("pk", "name_en", "name_fa")
         }
 
-    _by_version: dict[str, VictimLinks] = {}
-
     @classmethod
     def current(cls) -> VictimLinks:
         """The links for the data's version of this request (``archive.pagecache``),
         read once per worker and version; read afresh when no version is known."""
-        version = current_version()
-        if version is None:
-            return cls()
-        found = cls._by_version.get(version)
-        if found is None:
-            cls._by_version.clear()  # one version at a time: the old ones are stale
-            found = cls._by_version[version] = cls()
-        return found
+        return for_this_version("victim-links", cls)
 
     def place(self, pk):
         named = self.places.get(pk)

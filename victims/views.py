@@ -59,7 +59,7 @@ def shown_relations(victim) -> list[ShownRelation]:
     """The relations the public sees on ``victim``'s page (both people published, the
     relation cited), worded from ``victim``'s side; none when the victim was read knowing
     it has no relation (``for_page``'s ``any_relation``)."""
-    if getattr(victim, "any_relation", True) is False:
+    if not getattr(victim, "any_relation", True):
         return []
     found = FamilyRelation.objects.of(victim).shown().select_related("from_victim", "to_victim")
     return [ShownRelation(r, r.label_for(victim), r.other(victim)) for r in found]
@@ -85,7 +85,7 @@ class VictimDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         try:
-            victim = Victim.objects.for_page(checked_ref(kwargs["ref"]))
+            victim = Victim.for_page(checked_ref(kwargs["ref"]))
         except Victim.DoesNotExist:
             raise Http404 from None
         hearings, officials = shown_hearings(victim)

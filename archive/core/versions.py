@@ -38,6 +38,25 @@ def current_version() -> str | None:
     return REQUEST_VERSION.get()
 
 
+# name -> (version, what was computed for it): one version at a time.
+_KEPT: dict[str, tuple[str, object]] = {}
+
+
+def for_this_version(name: str, compute):
+    """``compute()``, kept in this process for the data's version of the request being
+    served and computed afresh when the version moves; computed each time when no
+    version was read (outside a public request). For what every page of a kind reads
+    from small tables (the places, events and organisations a record names): read once
+    per worker and version instead of once per page."""
+    version = current_version()
+    if version is None:
+        return compute()
+    found = _KEPT.get(name)
+    if found is None or found[0] != version:
+        found = _KEPT[name] = (version, compute())
+    return found[1]
+
+
 # Records the public never sees: a flood of family submissions must not empty the cache.
 UNTRACKED = {
     "archive.changecounter",

@@ -1,0 +1,78 @@
+"""``CompiledRead``: a queryset's SQL compiled once, sent with each new value; and
+``for_this_version``: what is kept per data version in a worker."""
+
+import pytest
+from django.db import models
+
+from archive.core import versions
+from archive.core.compiled import CompiledRead
+from archive.core.versions import REQUEST_VERSION, for_this_version
+from tests.factories import PlaceFactory, VictimFactory
+from victims.models import Victim
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept(monkeypatch):
+    """No version's reads kept by an earlier test in this process."""
+    monkeypatch.setattr(versions, "_KEPT", {})
+
+
+def test_a_compiled_read_gives_what_its_queryset_gives_for_each_value(db):
+    VictimFactory(ref="TEST-1", name_latin="Synthetic One")
+    VictimFactory(ref="TEST-2", name_latin="Synthetic Two")
+    VictimFactory(ref="TEST-3", name_latin="Synthetic Three", publication_status="draft")
+    read = CompiledRead(
+        Victim,
+        lambda ref: Victim.objects.published().annotate(doubled=models.F("id") * 2).filter(ref=ref),
+    )
+    for ref in ("TEST-1", "TEST-2", "TEST-3", "TEST-none", "' OR 1=1 --"):
+        expected = list(read.build(ref))
+        found = read.all(ref)
+        assert [(v.pk, v.name_latin) for v in found] == [(v.pk, v.name_latin) for v in expected]
+        assert [v.doubled for v in found] == [v.pk * 2 for v in expected]
+    assert [v.name_latin for v in read.all("TEST-2")] == ["Synthetic Two"]
+
+
+def test_a_compiled_read_refuses_relations_followed_and_a_value_not_in_its_sql(db):
+    joined = CompiledRead(
+        Victim, lambda ref: Victim.objects.select_related("prison").filter(ref=ref)
+    )
+    with pytest.raises(ValueError, match="select_related"):
+        joined.all("TEST-1")
+    constant = CompiledRead(Victim, lambda ref: Victim.objects.filter(ref="TEST-1"))
+    with pytest.raises(ValueError, match="one parameter"):
+        constant.all("TEST-1")
+
+
+def test_what_is_kept_for_a_version_is_computed_again_when_the_version_moves(db):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    token = REQUEST_VERSION.set("v1")
+    try:
+        assert for_this_version("test-kept", compute) == 1
+        assert for_this_version("test-kept", compute) == 1
+        REQUEST_VERSION.set("v2")
+        assert for_this_version("test-kept", compute) == 2
+    finally:
+        REQUEST_VERSION.reset(token)
+    # Outside a request that read a version: computed each time.
+    assert for_this_version("test-kept", compute) == 3
+    assert for_this_version("test-kept", compute) == 4
+
+
+def test_places_kept_for_one_version_are_not_served_for_the_next(db):
+    place = PlaceFactory(name_en="Synthetic Before")
+    VictimFactory(ref="TEST-P", prison=place)
+    token = REQUEST_VERSION.set("v1")
+    try:
+        assert Victim.for_page("TEST-P").prison.name_en == "Synthetic Before"
+        place.name_en = "Synthetic After"
+        place.save()
+        REQUEST_VERSION.set("v2")
+        assert Victim.for_page("TEST-P").prison.name_en == "Synthetic After"
+    finally:
+        REQUEST_VERSION.reset(token)
