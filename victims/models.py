@@ -245,28 +245,26 @@ class Victim(PersonDetails, FamilyAftermath, Person):
 
     # What a record's page names from other tables, by the victim's field: the places
     # (each with the city it lies in), the event, the affiliation and the commission.
-    PAGE_PLACES = ("prison", "death_place", "burial_place", "birth_place")
-    PAGE_NAMED = ("event", "affiliation", "commission")
+    PAGE_NAMED = (
+        "prison", "death_place", "burial_place", "birth_place", "event", "affiliation",
+        "commission",
+    )  # fmt: skip
 
     @classmethod
     def for_page(cls, ref: str) -> Victim:
         """The published victim ``ref`` with everything its page shows from other
         tables, in one query of its own (``VictimQuerySet.page_read``, compiled once:
         ``archive.core.compiled``). The places, event, organisation and commission it
-        names are read once per worker and data version (``_page_named``), instead of
-        joined in or asked for on every page: they are a few small tables, and the
-        joins cost more to compile than the page's query took to run. Raises
-        ``DoesNotExist``."""
+        names are kept per worker and data version as pages ask for them
+        (``PageNamed``), instead of joined in or read on every page: the joins cost
+        more to compile than the page's query took to run. Raises ``DoesNotExist``."""
         found = _PAGE_READ.all(ref)
         if not found:
             raise cls.DoesNotExist(f"no published victim {ref!r}")
         victim = found[0]
-        named = for_this_version("victim-page-named", _page_named)
-        for field in cls.PAGE_PLACES + cls.PAGE_NAMED:
-            record = named[field].get(getattr(victim, f"{field}_id"))
-            # One written since the version was read is missing: read when shown.
-            if record is not None:
-                setattr(victim, field, record)
+        named = for_this_version("victim-page-named", PageNamed)
+        for field, record in named.of(victim, cls.PAGE_NAMED).items():
+            setattr(victim, field, record)
         return victim
 
     @classmethod
@@ -333,20 +331,41 @@ class Victim(PersonDetails, FamilyAftermath, Person):
             raise ValidationError(errors)
 
 
-# --- Duplicates and merges -----------------------------------------------------------------
-
-
 _PAGE_READ = CompiledRead(Victim, lambda ref: Victim.objects.page_read(ref))
 
 
-def _page_named() -> dict[str, dict]:
-    """Every place (with its city), event, organisation and commission by id, under the
-    name of each victim field that names one (``Victim.for_page``)."""
-    places = Place.objects.select_related("parent").in_bulk()
-    named = dict.fromkeys(Victim.PAGE_PLACES, places)
-    for field in Victim.PAGE_NAMED:
-        named[field] = Victim._meta.get_field(field).related_model.objects.in_bulk()
-    return named
+class PageNamed:
+    """The records a victim's page names from other tables (places with the city they
+    lie in, events, organisations, commissions), by model and id: read as pages ask for
+    them, one query per model for those not read yet, and kept for one data version
+    (``for_this_version``). A worker thus reads each place once per version, and never
+    the places no page it served names."""
+
+    def __init__(self):
+        self.kept: dict[type, dict] = {}
+
+    def of(self, record, fields) -> dict:
+        """{field: the record it names} for those of ``fields`` that ``record`` fills."""
+        wanted: dict[type, dict[str, object]] = {}
+        for field in fields:
+            pk = getattr(record, f"{field}_id")
+            if pk is not None:
+                model = type(record)._meta.get_field(field).related_model
+                wanted.setdefault(model, {})[field] = pk
+        out = {}
+        for model, pks in wanted.items():
+            kept = self.kept.setdefault(model, {})
+            missing = {pk for pk in pks.values() if pk not in kept}
+            if missing:
+                found = model.objects.all()
+                if model is Place:
+                    found = found.select_related("parent")
+                kept.update(found.in_bulk(missing))
+            out.update((field, kept[pk]) for field, pk in pks.items() if pk in kept)
+        return out
+
+
+# --- Duplicates and merges -----------------------------------------------------------------
 
 
 class PlaceTally(models.Model):
