@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from django.utils.html import format_html
 
 from archive.core import provenance
+from archive.core.compiled import NUMBER_MARK, CompiledRead
 from archive.core.display import format_partial, localized_digits
 from archive.core.importing.readers import shown_where
 from archive.core.importing.widgets import parse_partial_date
+from archive.core.kept_records import KeptRecords
 from archive.core.provenance import MARKER, markers  # noqa: F401 (the markers' one home)
+from archive.core.versions import for_this_version
 from sources.documents import link_locators
 from sources.models import GENERAL, Citation, PublicSource, record_key
 
@@ -68,6 +71,33 @@ class Note:
         return "; ".join(self.locators)
 
 
+# Per model of record, the read of one record's citations, compiled once (``_citations_of``).
+_ONE_RECORD: dict[type, CompiledRead] = {}
+
+
+def _citations_of(objects) -> list[Citation]:
+    """The public citations of ``objects``, each with its source, in the order entered
+    (``CitationQuerySet.for_objects``). For a page of one record (most pages: a victim
+    with no hearing and no relation), by SQL compiled once per model of record
+    (``archive.core.compiled``), and the sources kept per worker and data version
+    (``archive.core.kept_records``): the query with its source joined cost a page 0.4
+    ms of Python to compile and 0.6 ms of PostgreSQL to plan, against 0.07 to run."""
+    records = [obj for obj in objects if obj is not None and obj.pk is not None]
+    if len(records) != 1:
+        return list(Citation.objects.public().for_objects(records))
+    model = type(records[0])
+    read = _ONE_RECORD.get(model)
+    if read is None:
+        read = _ONE_RECORD[model] = CompiledRead(
+            Citation,
+            lambda pk: Citation.objects.public().for_objects([model(pk=pk)]).select_related(None),
+            mark=NUMBER_MARK,
+        )
+    citations = read.all(records[0].pk)
+    for_this_version("cited-sources", KeptRecords).attach(citations, ("source",))
+    return citations
+
+
 class Footnotes:
     def __init__(self, citations):
         self._claims: dict[tuple[int, int, str], list[Citation]] = defaultdict(list)
@@ -81,7 +111,7 @@ class Footnotes:
     @classmethod
     def for_objects(cls, objects) -> Footnotes:
         """One query for the public citations of all ``objects`` (of any models)."""
-        return cls(Citation.objects.public().for_objects(objects))
+        return cls(_citations_of(objects))
 
     def _number(self, citation: Citation) -> int:
         note = self._notes.get(citation.source_id)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from archive.core.compiled import CompiledRead
+from archive.core.kept_records import KeptRecords
 from archive.core.models import (
     IMPORTED_HISTORY,
     Person,
@@ -256,15 +257,13 @@ class Victim(PersonDetails, FamilyAftermath, Person):
         tables, in one query of its own (``VictimQuerySet.page_read``, compiled once:
         ``archive.core.compiled``). The places, event, organisation and commission it
         names are kept per worker and data version as pages ask for them
-        (``PageNamed``), instead of joined in or read on every page: the joins cost
+        (``archive.core.kept_records``), instead of joined in or read on every page: the joins cost
         more to compile than the page's query took to run. Raises ``DoesNotExist``."""
         found = _PAGE_READ.all(ref)
         if not found:
             raise cls.DoesNotExist(f"no published victim {ref!r}")
         victim = found[0]
-        named = for_this_version("victim-page-named", PageNamed)
-        for field, record in named.of(victim, cls.PAGE_NAMED).items():
-            setattr(victim, field, record)
+        for_this_version("victim-page-named", _page_named).attach([victim], cls.PAGE_NAMED)
         return victim
 
     @classmethod
@@ -334,35 +333,8 @@ class Victim(PersonDetails, FamilyAftermath, Person):
 _PAGE_READ = CompiledRead(Victim, lambda ref: Victim.objects.page_read(ref))
 
 
-class PageNamed:
-    """The records a victim's page names from other tables (places with the city they
-    lie in, events, organisations, commissions), by model and id: read as pages ask for
-    them, one query per model for those not read yet, and kept for one data version
-    (``for_this_version``). A worker thus reads each place once per version, and never
-    the places no page it served names."""
-
-    def __init__(self):
-        self.kept: dict[type, dict] = {}
-
-    def of(self, record, fields) -> dict:
-        """{field: the record it names} for those of ``fields`` that ``record`` fills."""
-        wanted: dict[type, dict[str, object]] = {}
-        for field in fields:
-            pk = getattr(record, f"{field}_id")
-            if pk is not None:
-                model = type(record)._meta.get_field(field).related_model
-                wanted.setdefault(model, {})[field] = pk
-        out = {}
-        for model, pks in wanted.items():
-            kept = self.kept.setdefault(model, {})
-            missing = {pk for pk in pks.values() if pk not in kept}
-            if missing:
-                found = model.objects.all()
-                if model is Place:
-                    found = found.select_related("parent")
-                kept.update(found.in_bulk(missing))
-            out.update((field, kept[pk]) for field, pk in pks.items() if pk in kept)
-        return out
+def _page_named() -> KeptRecords:
+    return KeptRecords(follow={Place: ("parent",)})  # a place's page names its city
 
 
 # --- Duplicates and merges -----------------------------------------------------------------

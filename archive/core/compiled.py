@@ -20,7 +20,9 @@ from django.db.models import Model, QuerySet
 from archive.core.prepared import prepared
 
 # Stands for the value while the queryset is compiled; found again among the parameters.
-_MARK = "archive-compiled-read-value-0f3c9b"
+# A number for a read on a number (an id): the field's own checks would refuse the text.
+TEXT_MARK = "archive-compiled-read-value-0f3c9b"
+NUMBER_MARK = -7_305_918_264_111
 
 
 class CompiledRead:
@@ -29,25 +31,26 @@ class CompiledRead:
     and annotations as attributes). ``all(value)`` gives what ``list(build(value))``
     would."""
 
-    def __init__(self, model: type[Model], build: Callable[[str], QuerySet]):
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet], *, mark=TEXT_MARK):
         self.model = model
         self.build = build
+        self.mark = mark
         self._sql: dict[str, tuple[str, tuple, int]] = {}
 
     def _compiled(self, alias: str) -> tuple[str, tuple, int]:
         found = self._sql.get(alias)
         if found is None:
-            queryset = self.build(_MARK)
+            queryset = self.build(self.mark)
             if queryset.query.select_related:
                 raise ValueError("a compiled read cannot follow relations (select_related)")
             sql, params = queryset.query.get_compiler(using=alias).as_sql()
-            at = [i for i, param in enumerate(params) if param == _MARK]
+            at = [i for i, param in enumerate(params) if param == self.mark]
             if len(at) != 1:
                 raise ValueError("the value must be one parameter of the read's SQL")
             found = self._sql[alias] = (sql, tuple(params), at[0])
         return found
 
-    def all(self, value: str) -> list[Model]:
+    def all(self, value) -> list[Model]:
         alias = router.db_for_read(self.model)
         sql, params, at = self._compiled(alias)
         values = list(params)

@@ -1,11 +1,15 @@
 """``CompiledRead``: a queryset's SQL compiled once, sent with each new value; and
 ``for_this_version``: what is kept per data version in a worker."""
 
+import re
+
 import pytest
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 
 from archive.core import versions
 from archive.core.compiled import CompiledRead
+from archive.core.models import Place
 from archive.core.versions import REQUEST_VERSION, for_this_version
 from tests.factories import PlaceFactory, VictimFactory
 from victims.models import Victim
@@ -76,3 +80,28 @@ def test_places_kept_for_one_version_are_not_served_for_the_next(db):
         assert Victim.for_page("TEST-P").prison.name_en == "Synthetic After"
     finally:
         REQUEST_VERSION.reset(token)
+
+
+def test_a_place_is_read_once_per_version_whichever_pages_name_it(db):
+    prison = PlaceFactory()
+    VictimFactory(ref="TEST-X", prison=prison)
+    VictimFactory(ref="TEST-Y", prison=prison, death_place=PlaceFactory())
+    token = REQUEST_VERSION.set("v1")
+    try:
+        with CaptureQueriesContext(connection) as first:
+            Victim.for_page("TEST-X")
+        with CaptureQueriesContext(connection) as second:
+            victim = Victim.for_page("TEST-Y")
+    finally:
+        REQUEST_VERSION.reset(token)
+    places = connection.ops.quote_name(Place._meta.db_table)
+
+    def place_reads(captured):
+        return [q["sql"] for q in captured if f"FROM {places}" in q["sql"]]
+
+    assert len(place_reads(first)) == 1
+    # Only the place of death, which no page named before, is read.
+    (read,) = place_reads(second)
+    asked = re.search(r"IN \(([^)]*)\)", read).group(1)
+    assert {int(pk) for pk in asked.split(",")} == {victim.death_place_id}
+    assert victim.prison.pk == prison.pk

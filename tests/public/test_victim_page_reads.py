@@ -7,13 +7,18 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from archive.core import versions
 from archive.core.versions import REQUEST_VERSION
+from sources.footnotes import _citations_of
+from sources.models import Citation
 from tests.factories import (
+    FACTORY_SOURCE_TITLE,
+    CitationFactory,
     CommissionFactory,
     EventFactory,
     FamilyRelationFactory,
     HearingFactory,
     OrganisationFactory,
     PlaceFactory,
+    SourceFactory,
     VictimFactory,
 )
 from victims.models import Victim
@@ -39,15 +44,53 @@ def compiled_models(monkeypatch):
     return seen
 
 
-def test_a_second_victim_page_compiles_no_query_of_victims(client, db, compiled_models):
+def test_a_second_victim_page_compiles_no_query_of_victims_or_citations(
+    client, db, compiled_models
+):
     VictimFactory(ref="TEST-A")
     VictimFactory(ref="TEST-B")
     assert client.get("/victims/TEST-A/").status_code == 200
     compiled_models.clear()
     response = client.get("/victims/TEST-B/")
     assert response.status_code == 200
-    assert "TEST-B" in response.content.decode()
+    page = response.content.decode()
+    assert "TEST-B" in page
+    assert FACTORY_SOURCE_TITLE in page  # its footnotes are there
     assert Victim not in compiled_models
+    assert Citation not in compiled_models
+
+
+def test_a_page_of_one_record_has_the_citations_the_orm_gives(db):
+    victim = VictimFactory(ref="TEST-F")
+    CitationFactory(content_object=victim, claim="death_date", locator="p. 3")
+    CitationFactory(content_object=victim, source=SourceFactory(publication_status="draft"))
+    private = SourceFactory(kind="testimony", is_private=True)
+    CitationFactory(content_object=victim, claim="fate", source=private)
+    CitationFactory(content_object=VictimFactory(), claim="fate")  # another record's
+    expected = list(Citation.objects.public().for_objects([victim]))
+    found = _citations_of([victim, None])
+    assert [(c.pk, c.claim, c.locator, c.source.title) for c in found] == [
+        (c.pk, c.claim, c.locator, c.source.title) for c in expected
+    ]
+    assert all(c.source.publication_status == "published" for c in found)
+    assert private.pk in {c.source_id for c in found}  # cited, shown as a testimony
+
+
+def test_a_retitled_source_is_shown_under_its_new_title_at_once(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        source = SourceFactory(title="Synthetic Old Source Title")
+        victim = VictimFactory(ref="TEST-S")
+        CitationFactory(content_object=victim, claim="fate", source=source)
+    assert "Synthetic Old Source Title" in client.get("/victims/TEST-S/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        source.title = "Synthetic New Source Title"
+        source.save()
+    client.get("/victims/TEST-S/")  # may be the page it replaces (see above)
+    page = client.get("/victims/TEST-S/").content.decode()
+    assert "Synthetic New Source Title" in page
+    assert "Synthetic Old Source Title" not in page
 
 
 def test_the_page_shows_what_the_victim_names_in_both_languages(client, db):
