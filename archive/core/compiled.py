@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.db.models import Model, QuerySet
 
-from archive.core.prepared import prepared
+from archive.core.prepared import forget_prepared, prepared
 
 # Stands for the value while the queryset is compiled; found again among the parameters.
 # A number for a read on a number (an id): the field's own checks would refuse the text.
@@ -55,5 +55,16 @@ class CompiledRead:
         sql, params, at = self._compiled(alias)
         values = list(params)
         values[at] = value
-        call = prepared(connections[alias], sql, prefix="archive_read", keyed=True)
-        return list(self.model._default_manager.db_manager(alias).raw(call or sql, values))
+        connection = connections[alias]
+        manager = self.model._default_manager.db_manager(alias)
+        call = prepared(connection, sql, prefix="archive_read", keyed=True)
+        try:
+            return list(manager.raw(call or sql, values))
+        except DatabaseError:
+            # A statement the server connection no longer holds (a pooler that switched
+            # it: docs/deploy.md, SEARCH_PREPARED): forgotten, and the read made plainly,
+            # as the data's version does (``archive.core.versions.site_version``).
+            if call is None or connection.in_atomic_block:
+                raise
+            forget_prepared(connection)
+            return list(manager.raw(sql, values))

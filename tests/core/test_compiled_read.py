@@ -105,3 +105,15 @@ def test_a_place_is_read_once_per_version_whichever_pages_name_it(db):
     asked = re.search(r"IN \(([^)]*)\)", read).group(1)
     assert {int(pk) for pk in asked.split(",")} == {victim.death_place_id}
     assert victim.prison.pk == prison.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a page reads
+def test_a_read_whose_prepared_statement_the_server_lost_is_made_plainly():
+    VictimFactory(ref="TEST-Q", name_latin="Synthetic Prepared")
+    read = CompiledRead(Victim, lambda ref: Victim.objects.published().filter(ref=ref))
+    assert [v.name_latin for v in read.all("TEST-Q")] == ["Synthetic Prepared"]
+    with connection.connection.cursor() as cursor:  # as a pooler handing another backend
+        cursor.execute("DEALLOCATE ALL")
+    assert [v.name_latin for v in read.all("TEST-Q")] == ["Synthetic Prepared"]
+    assert [v.name_latin for v in read.all("TEST-Q")] == ["Synthetic Prepared"]
