@@ -257,8 +257,9 @@ class Victim(PersonDetails, FamilyAftermath, Person):
         tables, in one query of its own (``VictimQuerySet.page_read``, compiled once:
         ``archive.core.compiled``). The places, event, organisation and commission it
         names are kept per worker and data version as pages ask for them
-        (``archive.core.kept_records``), instead of joined in or read on every page: the joins cost
-        more to compile than the page's query took to run. Raises ``DoesNotExist``."""
+        (``archive.core.kept_records``), instead of joined in or read on every page:
+        the joins cost more to compile than the page's query took to run. Raises
+        ``DoesNotExist``."""
         found = _PAGE_READ.all(ref)
         if not found:
             raise cls.DoesNotExist(f"no published victim {ref!r}")
