@@ -71,11 +71,11 @@ class Note:
         return "; ".join(self.locators)
 
 
-# Per model of record, the read of one record's citations, compiled once (``_citations_of``).
+# Per model of record, the read of its citations, compiled once (``shown_citations``).
 _ONE_RECORD: dict[type, CompiledRead] = {}
 
 
-def _citations_of(objects) -> list[Citation]:
+def shown_citations(objects) -> list[Citation]:
     """The public citations of ``objects``, each with its source, in the order entered
     (``CitationQuerySet.for_objects``). For a page of one record (most pages: a victim
     with no hearing and no relation), by SQL compiled once per model of record
@@ -111,7 +111,7 @@ class Footnotes:
     @classmethod
     def for_objects(cls, objects) -> Footnotes:
         """One query for the public citations of all ``objects`` (of any models)."""
-        return cls(_citations_of(objects))
+        return cls(shown_citations(objects))
 
     def _number(self, citation: Citation) -> int:
         note = self._notes.get(citation.source_id)

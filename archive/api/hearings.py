@@ -22,7 +22,11 @@ class Parts:
 
 def parts(dataset: str, record) -> Parts:
     if dataset == "victims":
-        hearings = list(record.hearings.shown().order_by("date", "pk"))
+        # None when the victim was read knowing it has none (``Victim.for_page``).
+        if getattr(record, "any_hearing", True):
+            hearings = list(record.hearings.shown().order_by("date", "pk"))
+        else:
+            hearings = []
         officials = [o for h in hearings for o in h.public_officials()]
 
         def render(cited) -> dict:

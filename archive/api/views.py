@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from contextlib import suppress
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -50,8 +51,8 @@ from perpetrators import serializers as perpetrator_public
 from perpetrators.filters import PerpetratorFilter
 from perpetrators.models import Perpetrator
 from sources.filters import SourceFilter
-from sources.footnotes import MARKER
-from sources.models import Citation, PublicSource, Source, public_versions, record_key
+from sources.footnotes import MARKER, shown_citations
+from sources.models import PublicSource, Source, public_versions, record_key
 from victims import serializers as victim_public
 from victims.filters import VictimFilter, kept_count
 from victims.models import FamilyRelation, Victim
@@ -372,7 +373,7 @@ def _public_citations(objects):
     all read in one query; ``cited.versions(obj)``: each other value its sources give."""
     by_record: dict[tuple[int, int], list[dict]] = defaultdict(list)
     rows: dict[tuple[int, int], list] = defaultdict(list)
-    for citation in Citation.objects.public().for_objects(objects):
+    for citation in shown_citations(objects):
         by_record[citation.record_key].append(_citation_item(citation.public_view()))
         rows[citation.record_key].append(citation)
 
@@ -395,7 +396,15 @@ def api_detail(request, dataset: str, key):
     spec = _datasets()[dataset]
 
     lookup = {"pk": key} if dataset == "sources" else {"ref": checked_ref(key)}
-    rows = list(spec["queryset"]().filter(**lookup).values(*spec["values"]))
+    obj = None
+    if dataset == "victims":
+        # Read as the record's page reads it (``Victim.for_page``: one query compiled
+        # once, whether it has hearings or relations), its row taken from it.
+        with suppress(Victim.DoesNotExist):
+            obj = Victim.for_page(lookup["ref"])
+        rows = [{column: getattr(obj, column) for column in spec["values"]}] if obj else []
+    else:
+        rows = list(spec["queryset"]().filter(**lookup).values(*spec["values"]))
     if not rows:
         # A record merged into another keeps its address: people have cited it.
         merged = getattr(spec["queryset"]().model, "redirect_for_ref", None)
@@ -409,7 +418,8 @@ def api_detail(request, dataset: str, key):
     item = spec["row"](rows[0], request, visible)
     if dataset == "sources":
         return JsonResponse(item, json_dumps_params={"ensure_ascii": False})
-    obj = spec["queryset"]().get(**lookup)
+    if obj is None:
+        obj = spec["queryset"]().get(**lookup)
     parts = _perpetrator_parts(obj) if dataset == "perpetrators" else {}
     if dataset == "victims":
         parts = {"relations": list(shown_relations(obj))}
@@ -433,7 +443,10 @@ def api_detail(request, dataset: str, key):
 
 def shown_relations(victim):
     """The family relations the public sees on ``victim``'s record (both people
-    published, the relation cited)."""
+    published, the relation cited); none when it was read knowing it has none
+    (``Victim.for_page``'s ``any_relation``)."""
+    if not getattr(victim, "any_relation", True):
+        return []
     return FamilyRelation.objects.of(victim).shown().select_related("from_victim", "to_victim")
 
 

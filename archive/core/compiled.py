@@ -57,7 +57,10 @@ class CompiledRead:
         values[at] = value
         connection = connections[alias]
         manager = self.model._default_manager.db_manager(alias)
-        call = prepared(connection, sql, prefix="archive_read", keyed=True)
+        # Named after the table (cut short: PostgreSQL truncates a name past 63 bytes,
+        # and the statement's digest, which follows, must survive whole).
+        prefix = "archive_read_" + self.model._meta.db_table[:24]
+        call = prepared(connection, sql, prefix=prefix, keyed=True)
         try:
             return list(manager.raw(call or sql, values))
         except DatabaseError:

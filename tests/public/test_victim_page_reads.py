@@ -3,11 +3,13 @@ the places, event, organisation and commission it names from what this worker re
 the data's version: a reader still sees every change at once."""
 
 import pytest
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 
 from archive.core import versions
 from archive.core.versions import REQUEST_VERSION
-from sources.footnotes import _citations_of
+from sources.footnotes import shown_citations
 from sources.models import Citation
 from tests.factories import (
     FACTORY_SOURCE_TITLE,
@@ -68,7 +70,7 @@ def test_a_page_of_one_record_has_the_citations_the_orm_gives(db):
     CitationFactory(content_object=victim, claim="fate", source=private)
     CitationFactory(content_object=VictimFactory(), claim="fate")  # another record's
     expected = list(Citation.objects.public().for_objects([victim]))
-    found = _citations_of([victim, None])
+    found = shown_citations([victim, None])
     assert [(c.pk, c.claim, c.locator, c.source.title) for c in found] == [
         (c.pk, c.claim, c.locator, c.source.title) for c in expected
     ]
@@ -168,3 +170,27 @@ def test_the_page_knows_whether_the_victim_has_any_hearing_or_relation(db):
     victim = Victim.for_page("TEST-H")
     assert victim.any_hearing
     assert victim.any_relation
+
+
+def test_the_api_record_reads_the_victim_once_and_no_hearings_or_relations_it_has_not(client, db):
+    VictimFactory(ref="TEST-J", name_latin="Synthetic Json")
+    client.get("/api/victims/TEST-J/")  # the worker's first: compiles, reads the kept records
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/victims/TEST-J/?again=1")
+    record = response.json()
+    assert record["ref"] == "TEST-J" and record["name_latin"] == "Synthetic Json"
+    assert record["hearings"] == [] and record["relations"] == []
+    assert record["citations"]
+    # The data's version reads every table's latest change: not a read of records.
+    statements = [q["sql"] for q in captured if "archive_changecounter" not in q["sql"]]
+    victim_reads = [sql for sql in statements if _reads(sql, "victims_victim")]
+    assert len(victim_reads) == 1
+    for table in ("victims_hearing", "victims_familyrelation"):
+        # Apart from the victim's read, whose EXISTS asks whether it has any.
+        assert not [sql for sql in statements if _reads(sql, table) and sql not in victim_reads]
+
+
+def _reads(sql: str, table: str) -> bool:
+    """Whether a statement reads ``table``; a compiled read prepared on PostgreSQL is
+    named after its table."""
+    return f'FROM "{table}"' in sql or sql.lstrip().startswith(f"EXECUTE archive_read_{table}_")
