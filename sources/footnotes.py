@@ -71,8 +71,9 @@ class Note:
         return "; ".join(self.locators)
 
 
-# Per model of record, the read of its citations, compiled once (``shown_citations``).
-_ONE_RECORD: dict[type, CompiledRead] = {}
+# Per model of record (and its content type), the read of its citations, compiled once
+# (``shown_citations``).
+_ONE_RECORD: dict[tuple[type, int], CompiledRead] = {}
 
 
 def shown_citations(objects) -> list[Citation]:
@@ -86,9 +87,12 @@ def shown_citations(objects) -> list[Citation]:
     if len(records) != 1:
         return list(Citation.objects.public().for_objects(records))
     model = type(records[0])
-    read = _ONE_RECORD.get(model)
+    # The record's content type is written into the SQL: kept under it, as it is now
+    # (a database emptied and filled again may number the content types anew).
+    key = (model, record_key(records[0])[0])
+    read = _ONE_RECORD.get(key)
     if read is None:
-        read = _ONE_RECORD[model] = CompiledRead(
+        read = _ONE_RECORD[key] = CompiledRead(
             Citation,
             lambda pk: Citation.objects.public().for_objects([model(pk=pk)]).select_related(None),
             mark=NUMBER_MARK,
