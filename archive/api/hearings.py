@@ -22,7 +22,7 @@ class Parts:
 
 def parts(dataset: str, record) -> Parts:
     if dataset == "victims":
-        # None when the victim was read knowing it has none (``Victim.for_page``).
+        # Nothing to read when the victim was read knowing it has none (``Victim.for_page``).
         if getattr(record, "any_hearing", True):
             hearings = list(record.hearings.shown().order_by("date", "pk"))
         else:
