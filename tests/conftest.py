@@ -35,6 +35,15 @@ def _staff(django_user_model, username, group):
 
 
 @pytest.fixture
+def nothing_kept(monkeypatch):
+    """What a worker keeps per data version (``versions.for_this_version``) starts
+    empty: an earlier test's version may match by chance, and its records not."""
+    from archive.core import versions
+
+    monkeypatch.setattr(versions, "_KEPT", {})
+
+
+@pytest.fixture
 def researcher(db, django_user_model):
     return _staff(django_user_model, "researcher", RESEARCHER)
 

@@ -252,19 +252,22 @@ class Victim(PersonDetails, FamilyAftermath, Person):
     )  # fmt: skip
 
     @classmethod
-    def for_page(cls, ref: str) -> Victim:
+    def for_page(cls, ref: str, *, named: bool = True) -> Victim:
         """The published victim ``ref`` with everything its page shows from other
         tables, in one query of its own (``VictimQuerySet.page_read``, compiled once:
         ``archive.core.compiled``). The places, event, organisation and commission it
         names are kept per worker and data version as pages ask for them
         (``archive.core.kept_records``), instead of joined in or read on every page:
-        the joins cost more to compile than the page's query took to run. Raises
+        the joins cost more to compile than the page's query took to run. ``named=False``
+        leaves them unread (the API names them from ``VictimLinks``). Raises
         ``DoesNotExist``."""
         found = _PAGE_READ.all(ref)
         if not found:
             raise cls.DoesNotExist(f"no published victim {ref!r}")
         victim = found[0]
-        for_this_version("victim-page-named", _page_named).attach([victim], cls.PAGE_NAMED)
+        if named:
+            kept = for_this_version("victim-page-named", _page_named)
+            kept.attach([victim], cls.PAGE_NAMED)
         return victim
 
     @classmethod

@@ -401,7 +401,7 @@ def api_detail(request, dataset: str, key):
         # Read as the record's page reads it (``Victim.for_page``: one query compiled
         # once, whether it has hearings or relations), its row taken from it.
         with suppress(Victim.DoesNotExist):
-            obj = Victim.for_page(lookup["ref"])
+            obj = Victim.for_page(lookup["ref"], named=False)
         rows = [{column: getattr(obj, column) for column in spec["values"]}] if obj else []
     else:
         rows = list(spec["queryset"]().filter(**lookup).values(*spec["values"]))

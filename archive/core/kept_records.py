@@ -22,41 +22,29 @@ class KeptRecords:
         self.follow = follow or {}
         self.kept: dict[type, dict] = {}
 
-    def of(self, records: Iterable, fields: tuple[str, ...]) -> list[dict]:
-        """For each of ``records``, {field: the record it names} for those of its
-        foreign keys ``fields`` that it fills (a record deleted since is left out)."""
+    def attach(self, records: Iterable, fields: tuple[str, ...]) -> None:
+        """Sets the foreign keys ``fields`` of ``records`` (of one model) to the records
+        they name, so that reading them asks nothing more: those not kept yet read in one
+        query per model (a record deleted since is left to be read, and not found, as
+        before)."""
         records = list(records)
+        if not records:
+            return
+        meta = type(records[0])._meta
+        models = {field: meta.get_field(field).related_model for field in fields}
         wanted: dict[type, set] = {}
-        for record in records:
-            meta = type(record)._meta
-            for field in fields:
-                pk = getattr(record, f"{field}_id")
-                if pk is not None:
-                    wanted.setdefault(meta.get_field(field).related_model, set()).add(pk)
+        for field, model in models.items():
+            wanted.setdefault(model, set()).update(getattr(r, f"{field}_id") for r in records)
         for model, pks in wanted.items():
             kept = self.kept.setdefault(model, {})
-            missing = pks - kept.keys()
+            missing = pks - kept.keys() - {None}
             if missing:
                 found = model._default_manager.all()
                 if model in self.follow:
                     found = found.select_related(*self.follow[model])
                 kept.update(found.in_bulk(missing))
-        out = []
         for record in records:
-            meta = type(record)._meta
-            named = {}
-            for field in fields:
-                pk = getattr(record, f"{field}_id")
-                found = self.kept.get(meta.get_field(field).related_model, {}).get(pk)
+            for field, model in models.items():
+                found = self.kept[model].get(getattr(record, f"{field}_id"))
                 if found is not None:
-                    named[field] = found
-            out.append(named)
-        return out
-
-    def attach(self, records: Iterable, fields: tuple[str, ...]) -> None:
-        """Sets each of ``records``' ``fields`` to the record it names, so that reading
-        it asks nothing more (one deleted since is read, and not found, as before)."""
-        records = list(records)
-        for record, named in zip(records, self.of(records, fields), strict=True):
-            for field, found in named.items():
-                setattr(record, field, found)
+                    setattr(record, field, found)

@@ -7,18 +7,14 @@ import pytest
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
-from archive.core import versions
 from archive.core.compiled import CompiledRead
 from archive.core.models import Place
 from archive.core.versions import REQUEST_VERSION, for_this_version
 from tests.factories import PlaceFactory, VictimFactory
 from victims.models import Victim
 
-
-@pytest.fixture(autouse=True)
-def nothing_kept(monkeypatch):
-    """No version's reads kept by an earlier test in this process."""
-    monkeypatch.setattr(versions, "_KEPT", {})
+# No version's reads kept by an earlier test in this process (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("nothing_kept")
 
 
 def test_a_compiled_read_gives_what_its_queryset_gives_for_each_value(db):

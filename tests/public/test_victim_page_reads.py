@@ -7,7 +7,6 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
-from archive.core import versions
 from archive.core.versions import REQUEST_VERSION
 from sources.footnotes import shown_citations
 from sources.models import Citation
@@ -25,11 +24,8 @@ from tests.factories import (
 )
 from victims.models import Victim
 
-
-@pytest.fixture(autouse=True)
-def nothing_kept(monkeypatch):
-    """No version's reads kept by an earlier test in this process."""
-    monkeypatch.setattr(versions, "_KEPT", {})
+# No version's reads kept by an earlier test in this process (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("nothing_kept")
 
 
 @pytest.fixture
