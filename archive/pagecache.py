@@ -36,7 +36,9 @@ A page from before a withdrawal or a deletion (a new epoch,
 
 A search, and a victim's page until it is renewed after an edit (a view with
 ``shares_pages = False``), are kept by their worker alone: a million addresses, seldom
-one asked for twice, each would cost its first reader a write to share.
+one asked for twice, each would cost its first reader a write to share. A victim's page
+is never answered with the one it replaces: the worker that kept it renders it anew for
+its reader after an edit, and shares it.
 """
 
 from __future__ import annotations
@@ -248,19 +250,17 @@ class PublicPageCacheMiddleware:
         # until it is read again after an edit: writing each to the shared level cost
         # every first reader a transaction, and distinct records under twenty readers
         # went from 137-139 pages/s to 93-103. A page this worker kept and is asked for
-        # after an edit is seen to as a shared one (one worker renders it, the others
-        # serve the one it replaces, then all the new one): kept by each worker alone,
-        # each worker's first reader got the previous page, a reader could see the edit
-        # and then, from another worker, the page from before it again.
+        # after an edit is rendered anew for its reader (5-7 ms of CPU at a million) and
+        # shared, never answered with the page it replaces: a worker that had not kept it
+        # renders the new page for its first reader without sharing it, so the page
+        # from before the edit, from this worker, could follow the new one for the same
+        # reader (seen in one walk in three in Chromium after a rename).
         alone = match is not None and not shares_pages(match)
         shared = shared and (not alone or entry is not None)
-        epoch = lock = None
-        if alone and not shared:
-            # Its epoch kept with it: after an edit it may be served while renewed.
-            epoch = current_epoch(self._shared("get", EPOCH_KEY), caches[self.shared_alias])
-        elif shared and (alone or view not in self.cheap_views):
+        epoch = lock = None  # a page kept without its epoch is never served as previous
+        if shared and (alone or view not in self.cheap_views):
             # One read for the page, the epoch, and whether another worker renders it.
-            lock = cache_key("page-render", *where) if entry is not None else None
+            lock = cache_key("page-render", *where) if entry is not None and not alone else None
             found = self._shared("get_many", [k for k in (key, EPOCH_KEY, lock) if k]) or {}
             epoch = current_epoch(found.get(EPOCH_KEY), caches[self.shared_alias])
             if key in found:
@@ -271,7 +271,7 @@ class PublicPageCacheMiddleware:
             # replaces, for as long as that takes (``RENDER_LOCK_SECONDS`` at most):
             # twenty readers arriving together are not twenty renders. Never across a
             # withdrawal or a deletion (a new epoch).
-            if entry is not None and may_serve_previous(entry.epoch, epoch):
+            if entry is not None and not alone and may_serve_previous(entry.epoch, epoch):
                 if lock in found or not self._shared("add", lock, version, RENDER_LOCK_SECONDS):
                     if len(self.waiting) > 1000:
                         self.waiting.clear()
@@ -281,15 +281,14 @@ class PublicPageCacheMiddleware:
                     # That worker answers its own reader with the previous page too, and
                     # sees to the page once the answer is sent: no reader waits for it.
                     _after_answer(self._refresh, request, entry, version, epoch, keys,
-                                  shared=shared, view=view, lock=lock, alone=alone)  # fmt: skip
+                                  shared=shared, view=view, lock=lock)  # fmt: skip
                     return _previous(entry)
             else:
                 lock = None
         return self._render(request, version, epoch, keys, shared=shared, view=view, lock=lock,
                             alone=alone)  # fmt: skip
 
-    def _refresh(self, request, entry, version, epoch, keys, *, shared, view, lock,
-                 alone=False) -> None:  # fmt: skip
+    def _refresh(self, request, entry, version, epoch, keys, *, shared, view, lock) -> None:
         """The page under ``version``, after its reader had the previous one: in the
         request's language, with its own mark of previous figures (the request's were
         reset). Pages are keyed on what they show: when an edit changed nothing this page
@@ -319,7 +318,7 @@ class PublicPageCacheMiddleware:
                     self._release(lock)
                 else:
                     self._render(request, version, epoch, keys, shared=shared, view=view,
-                                 lock=lock, alone=alone)  # fmt: skip
+                                 lock=lock)  # fmt: skip
         finally:
             PREVIOUS_FIGURES.reset(marked)
 

@@ -125,9 +125,8 @@ def test_a_renamed_prison_is_shown_under_its_new_name_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         prison.name_en = "Synthetic New Prison Name"
         prison.save()
-    # The first reader after an edit may be answered with the page it replaces, marked
-    # stale, while it is rendered anew (archive.pagecache); the page rendered is new.
-    client.get("/victims/TEST-R/")
+    # The first reader after the edit: a victim's page is never answered with the page
+    # it replaces (archive.pagecache).
     response = client.get("/victims/TEST-R/")
     assert response["X-Cache"] != "stale"
     page = response.content.decode()
