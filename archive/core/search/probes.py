@@ -222,19 +222,10 @@ def postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[s
             if shared:  # the rows holding the token as asked were found before
                 conditions.append(f"NOT {OWN_KEYS.format(table=table)} @> ARRAY[%s]")
                 params.append(token)
-        elif parts:
-            # A guess beside whole tokens: tested on the rows holding them (the index of
-            # keys and deletions), not asked of the trigram index. Its generic plan ANDed
-            # the two indexes, and a short or common token's trigrams alone were hundreds
-            # of thousands of entries ("ade": 410,265, 46 ms at a million people), where
-            # the rows holding the others were 1,205. The same rows, in the same order,
-            # in half the time on the bench's guesses (4.6-5.5 against 9.8-12.1 ms, three
-            # runs); 113 of 119 ended within their budget (``TRIGRAM_MS``) against 86,
-            # though 6 of those 86 no longer do (an other name that thousands bear). A
-            # function call is no index condition.
-            conditions.append(f"word_similarity(%s, {table}.name_keys) >= %s")
-            params.extend((token, FUZZY_THRESHOLD))
-        else:  # a query of one token: the trigram index is the only way to it
+        else:
+            # Beside whole tokens (``parts``), one index answers both: the names table's
+            # index of keys, deletions and trigrams together (``search_names``), which
+            # reads the trigrams only where the whole tokens are.
             conditions.append(f"%s <%% {table}.name_keys")
             params.append(token)
     if mode == SUBSTRINGS:
