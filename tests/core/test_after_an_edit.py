@@ -322,17 +322,30 @@ def test_when_the_cache_loses_the_withdrawal_epoch_no_page_from_before_is_served
     assert "Testname Two" in page.content.decode()
 
 
+def _kept_victim_page(django_capture_on_commit_callbacks, client):
+    """A published victim's page, read once and so kept by this worker: the victim, the
+    page's address, its key in a worker's memory and what this worker keeps there."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from archive.core.pagination import cache_key
+
+    victim = _committed(
+        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Before")
+    )
+    url = f"/victims/{victim.ref}/"
+    assert client.get(url)["X-Cache"] == "miss"
+    local_key = cache_key("page", settings.ARCHIVE_VERSION, "en", "http", "testserver", url)
+    return victim, url, local_key, caches["pages"].get(local_key)
+
+
 @pytest.mark.django_db
 def test_a_victims_page_after_an_edit_is_rendered_anew_for_its_next_reader(
     page_cache, client, django_capture_on_commit_callbacks
 ):
     # A victim's page is kept by its worker; after an edit that worker's next reader gets
     # the new page, not the one it replaces.
-    victim = _committed(
-        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Before")
-    )
-    url = f"/victims/{victim.ref}/"
-    assert client.get(url)["X-Cache"] == "miss"
+    victim, url, _, _ = _kept_victim_page(django_capture_on_commit_callbacks, client)
     _edit(django_capture_on_commit_callbacks, victim, name_latin="Testname After")
 
     first = client.get(url)
@@ -351,18 +364,11 @@ def test_a_reader_who_saw_a_victims_edit_never_gets_the_page_from_before_it_agai
     # that never had it (it renders the new page and keeps it to itself), the next one a
     # worker that kept the page from before the rename. Seen in a Chromium walk: new,
     # old, new.
-    from django.conf import settings
     from django.core.cache import caches
 
-    from archive.core.pagination import cache_key
-
-    victim = _committed(
-        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Before")
+    victim, url, local_key, kept_by_the_other = _kept_victim_page(
+        django_capture_on_commit_callbacks, client
     )
-    url = f"/victims/{victim.ref}/"
-    client.get(url)
-    local_key = cache_key("page", settings.ARCHIVE_VERSION, "en", "http", "testserver", url)
-    kept_by_the_other = caches["pages"].get(local_key)
     _edit(django_capture_on_commit_callbacks, victim, name_latin="Testname After")
     caches["pages"].delete(local_key)  # the worker that never had it
     assert "Testname After" in client.get(url).content.decode()
@@ -379,19 +385,13 @@ def test_a_reader_who_saw_a_victims_edit_never_gets_the_page_from_before_it_agai
 def test_a_victims_page_renewed_after_an_edit_is_shared_so_no_worker_serves_it_from_before(
     page_cache, client, django_capture_on_commit_callbacks
 ):
-    from django.conf import settings
     from django.core.cache import caches
     from django.test import Client
 
-    from archive.core.pagination import cache_key
-
-    victim = _committed(
-        django_capture_on_commit_callbacks, lambda: VictimFactory(name_latin="Testname Before")
+    # This worker keeps it; so does another (its copy, set back below).
+    victim, url, local_key, kept_by_the_other = _kept_victim_page(
+        django_capture_on_commit_callbacks, client
     )
-    url = f"/victims/{victim.ref}/"
-    client.get(url)  # this worker keeps it; so does another (below)
-    local_key = cache_key("page", settings.ARCHIVE_VERSION, "en", "http", "testserver", url)
-    kept_by_the_other = caches["pages"].get(local_key)
     _edit(django_capture_on_commit_callbacks, victim, name_latin="Testname After")
 
     assert client.get(url)["X-Cache"] == "miss"  # renewed for this reader, and shared
