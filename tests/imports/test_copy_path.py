@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 
 from archive.core.importing import import_file, staging
+from archive.core.search_names import NAMES_GIN_INDEXES
 from sources.models import Citation
 from tests.factories import PlaceFactory, SourceFactory
 from tests.imports.conftest import write_csv
@@ -147,13 +148,13 @@ def test_people_imported_in_bulk_are_found_by_name_and_the_indexes_keep_their_se
     assert "TEST-COPY-7" in [v.ref for v in found[:5]]
     if connection.vendor == "postgresql":
         # The name indexes are the names table's (``search_names``).
-        indexes = [f"victims_victim_names_{s}" for s in ("edits", "initials", "trgm")]
+        indexes = [f"victims_victim_names_{s}" for s in NAMES_GIN_INDEXES]
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)", [indexes]
             )
             options = dict(cursor.fetchall())
-            assert len(options) == 3
+            assert len(options) == len(NAMES_GIN_INDEXES)
             assert all("fastupdate=on" in (o or []) for o in options.values()), options
             # ... and nothing the import wrote is left in their pending lists.
             cursor.execute(
