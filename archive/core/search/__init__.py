@@ -1,11 +1,13 @@
 """People search: one function behind the public lists, the API and the admin.
 
 Candidates come from indexes over each person's ``name_keys`` (see ``archive.core.names``;
-the father's keys are stored after a ``|``): on PostgreSQL a GIN index on the person's
-own key tokens and their one-letter deletions (whole tokens, and keys one letter away,
-each one short posting list) and the pg_trgm GIN index (substrings and near spellings); on
-SQLite an FTS5 trigram table. Both backends run the same probes (``_plan``), each bounded
-by a LIMIT and answered from an index:
+the father's keys are stored after a ``|``): on PostgreSQL one GIN index of two columns,
+the person's own key tokens and their one-letter deletions (whole tokens, and keys one
+letter away, each one short posting list) and the keys' trigrams (pg_trgm: substrings and
+near spellings), so that a probe asking for both reads the trigrams only where the whole
+tokens are (``search_names.EditsAndTrigramsInOneIndex``); on SQLite an FTS5 trigram
+table. Both backends run the same probes (``_plan``), each bounded by a LIMIT and answered
+from an index:
 
 1. every adjacent pair of query keys joined, as ``name_keys`` stores contiguous names;
 2. an initial with the other keys ("M. Hosseini"), then every query key in any order
