@@ -1,12 +1,12 @@
 """People search: one function behind the public lists, the API and the admin.
 
 Candidates come from indexes over each person's ``name_keys`` (see ``archive.core.names``;
-the father's keys are stored after a ``|``): on PostgreSQL one GIN index of two columns,
+the father's keys are stored after a ``|``): on PostgreSQL one GIN index of three columns,
 the person's own key tokens and their one-letter deletions (whole tokens, and keys one
-letter away, each one short posting list) and the keys' trigrams (pg_trgm: substrings and
-near spellings), so that a probe asking for both reads the trigrams only where the whole
-tokens are (``search_names.EditsAndTrigramsInOneIndex``); on SQLite an FTS5 trigram
-table. Both backends run the same probes (``_plan``), each bounded by a LIMIT and answered
+letter away, each one short posting list), the keys' trigrams (pg_trgm: substrings and
+near spellings) and "<initial>.<key>" pairs, so that a probe asking for two of them reads
+the second only where the first is (``search_names.NameIndexesInOne``); on SQLite an FTS5
+trigram table. Both backends run the same probes (``_plan``), each bounded by a LIMIT and answered
 from an index:
 
 1. every adjacent pair of query keys joined, as ``name_keys`` stores contiguous names;

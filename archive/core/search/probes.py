@@ -224,8 +224,9 @@ def postgres_condition(table: str, probe: tuple[str, ...], mode: str) -> tuple[s
                 params.append(token)
         else:
             # Beside whole tokens (``parts``), one index answers both: the names table's
-            # index of keys, deletions and trigrams together (``search_names``), which
-            # reads the trigrams only where the whole tokens are.
+            # one index of keys, deletions, trigrams and initials
+            # (``search_names.NameIndexesInOne``) reads the trigrams only where the whole
+            # tokens are.
             conditions.append(f"%s <%% {table}.name_keys")
             params.append(token)
     if mode == SUBSTRINGS:
