@@ -46,10 +46,18 @@ from archive.core.migration_ops import (
     TableOperation,
 )
 
-# The names table's GIN indexes as ``install_statements`` makes them, by suffix; and as
-# they are once migrated (``NameIndexesInOne``).
-NAMES_GIN_SUFFIXES = ("edits", "initials", "trgm")
+# The names table's GIN indexes as ``install_statements`` makes them, each by its suffix
+# with its expression; and as they are once migrated (``NameIndexesInOne``: one index of
+# these columns).
+NAME_INDEX_COLUMNS = {
+    "edits": "archive_name_edits(name_keys)",
+    "trgm": "name_keys gin_trgm_ops",
+    "initials": "archive_name_initials(name_keys)",
+}
+NAMES_GIN_SUFFIXES = tuple(NAME_INDEX_COLUMNS)
 NAMES_GIN_INDEXES = ("search",)
+# A GIN index's pending list, merged when each statement ends (``NameIndexesOnNamesOnly``).
+PENDING_LISTS = f"WITH (fastupdate = on, gin_pending_list_limit = {PENDING_LIST_KB})"
 
 SUFFIX = "_names"
 PUBLISHED = "published"  # PublicationStatus.PUBLISHED's value (migrations import this module)
@@ -158,12 +166,11 @@ def install_statements(table: str) -> list[str]:
         "WITH (fillfactor = 50)",
         f"CREATE INDEX IF NOT EXISTS {names}_keys ON {names} USING hash (name_keys)",
         # Written once a name (no pending list for the searches to read through).
-        f"CREATE INDEX IF NOT EXISTS {names}_edits ON {names} "
-        "USING gin (archive_name_edits(name_keys)) WITH (fastupdate = off)",
-        f"CREATE INDEX IF NOT EXISTS {names}_initials ON {names} "
-        "USING gin (archive_name_initials(name_keys)) WITH (fastupdate = off)",
-        f"CREATE INDEX IF NOT EXISTS {names}_trgm ON {names} "
-        "USING gin (name_keys gin_trgm_ops) WITH (fastupdate = off)",
+        *(
+            f"CREATE INDEX IF NOT EXISTS {names}_{suffix} ON {names} "
+            f"USING gin ({column}) WITH (fastupdate = off)"
+            for suffix, column in NAME_INDEX_COLUMNS.items()
+        ),
         # The people of a name, for the search's last step (equality only: a hash index
         # is a quarter of a B-tree's size here, and takes keys of any length).
         f"CREATE INDEX IF NOT EXISTS {table}_name_hash ON {table} USING hash (name_keys)",
@@ -341,15 +348,6 @@ class NameIndexesOnNamesOnly(TableOperation):
         return f"Name indexes of {self.table} kept on its names table only"
 
 
-# The columns of the names' one search index (``NameIndexesInOne``), each the expression
-# of the index it replaces, by that index's suffix.
-NAME_INDEX_COLUMNS = {
-    "edits": "archive_name_edits(name_keys)",
-    "trgm": "name_keys gin_trgm_ops",
-    "initials": "archive_name_initials(name_keys)",
-}
-
-
 class NameIndexesInOne(TableOperation):
     """PostgreSQL only: the names table's three GIN indexes (keys and their one-letter
     deletions, trigrams, "<initial>.<key>" pairs) become one GIN index of three columns,
@@ -372,8 +370,7 @@ class NameIndexesInOne(TableOperation):
         names = names_table(self.table)
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {names}_search ON {names} USING gin "
-            f"({', '.join(NAME_INDEX_COLUMNS.values())}) "
-            f"WITH (fastupdate = on, gin_pending_list_limit = {PENDING_LIST_KB})"
+            f"({', '.join(NAME_INDEX_COLUMNS.values())}) {PENDING_LISTS}"
         )
         for suffix in NAME_INDEX_COLUMNS:
             schema_editor.execute(f"DROP INDEX IF EXISTS {names}_{suffix}")
@@ -384,8 +381,8 @@ class NameIndexesInOne(TableOperation):
         names = names_table(self.table)
         for suffix, column in NAME_INDEX_COLUMNS.items():
             schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {names}_{suffix} ON {names} USING gin ({column}) "
-                f"WITH (fastupdate = on, gin_pending_list_limit = {PENDING_LIST_KB})"
+                f"CREATE INDEX IF NOT EXISTS {names}_{suffix} ON {names} "
+                f"USING gin ({column}) {PENDING_LISTS}"
             )
         schema_editor.execute(f"DROP INDEX IF EXISTS {names}_search")
 
