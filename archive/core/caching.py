@@ -24,6 +24,8 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 
+from archive.core.pg_settings import settings_for
+
 logger = logging.getLogger(__name__)
 
 
@@ -167,21 +169,8 @@ def on_one_core(using: str = DEFAULT_DB_ALIAS):
     readers are served the previous figures meanwhile, so a recount's own time matters
     less than the cores it leaves them. A count over the 200,000 people citing a list,
     spread over three processes on two cores, held both for 0.4 s after each edit."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
+    with settings_for(connections[using], **{PARALLEL: "0"}):
         yield
-        return
-    # Set for this transaction (or savepoint) and put back after, so that a caller's own
-    # transaction goes on as it was; if the computation fails, the rollback puts it back.
-    with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting(%s), set_config(%s, '0', true)", [PARALLEL, PARALLEL]
-            )
-            (before, _) = cursor.fetchone()
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, %s, true)", [PARALLEL, before])
 
 
 def current_epoch(found, cache):

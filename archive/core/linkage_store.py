@@ -72,6 +72,7 @@ from archive.core.linkage import (
 from archive.core.linkage_facts import LIVE
 from archive.core.linkage_frequencies import CLUSTERED_FIELDS
 from archive.core.migration_ops import GinExpressionIndex, TableOperation
+from archive.core.pg_settings import settings_for
 
 SUFFIX = "_linkage"
 CHUNK = 2000  # people whose keys are made and written at a time (``refresh``)
@@ -687,7 +688,10 @@ class StoredMatcher:
             f"%s::int[]) w(k, father, gender, event, birth) JOIN {self.store} s "
             "ON {on} WHERE NOT (" + VETOED + ")"
         )
-        with self.connection.cursor() as cursor:
+        # Without JIT: the planner's estimates for these lines (a block's members a line,
+        # 861 where 54 are read) put the statement past ``jit_above_cost``, and compiling
+        # it took 160-200 ms of the 490-670 a batch of 100 rows took at a million.
+        with settings_for(self.connection, jit="off"), self.connection.cursor() as cursor:
             cursor.execute(
                 query.format(on="s.blocks @> ARRAY[w.k]")
                 + " UNION "
@@ -697,20 +701,21 @@ class StoredMatcher:
                 [*_columns_of(whole), *_columns_of(lines)],
             )
             found = [pk for (pk,) in cursor.fetchall()]
-            new = [pk for pk in found if pk not in self.known]
-            # Counted as found, after the vetoes: the blocks' sizes, by which it was
-            # decided before, gave 889,000 people for a file of 2,000 rows at a million
-            # where 139,000 were found, and everyone read took 4.9 GB and 2.5 times as
-            # long as this batch through the indexes. Projected over the whole file from
-            # the share read: a long file reads everyone at its first batch, not after
-            # paying for batches through the indexes as well (10,000 rows there: 1.31
-            # times as long as everyone read at once). A file whose first rows meet far
-            # more people than the rest is misjudged at the price of reading everyone.
-            if (self.found + len(found)) / max(read, 1e-6) > READ_EVERYONE * self.people:
-                self._read_everyone(expected=self.freq.expected)
-                return _compare(self.everyone, rows, threshold)
-            self.found += len(found)
-            if new:
+        new = [pk for pk in found if pk not in self.known]
+        # Counted as found, after the vetoes: the blocks' sizes, by which it was
+        # decided before, gave 889,000 people for a file of 2,000 rows at a million
+        # where 139,000 were found, and everyone read took 4.9 GB and 2.5 times as
+        # long as this batch through the indexes. Projected over the whole file from
+        # the share read: a long file reads everyone at its first batch, not after
+        # paying for batches through the indexes as well (10,000 rows there: 1.31
+        # times as long as everyone read at once). A file whose first rows meet far
+        # more people than the rest is misjudged at the price of reading everyone.
+        if (self.found + len(found)) / max(read, 1e-6) > READ_EVERYONE * self.people:
+            self._read_everyone(expected=self.freq.expected)
+            return _compare(self.everyone, rows, threshold)
+        self.found += len(found)
+        if new:
+            with self.connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT id, blocks, joined, father_blocks FROM {self.store} "
                     "WHERE id = ANY(%s::bigint[])",

@@ -571,3 +571,32 @@ def test_rows_are_compared_without_a_pass_of_the_garbage_collector(db, monkeypat
     assert [m.b.ref for m in found["row 2"]] == [him.ref]
     assert passes == []
     assert gc.isenabled()
+
+
+def test_a_batchs_candidates_are_read_without_jit_compiling_the_statement(
+    namesakes_told_apart,
+):
+    # At a million, the planner's estimates of a batch's lines put the statement past
+    # ``jit_above_cost``: compiling it was a third of a 100-row batch of the admin's
+    # preview (160-200 ms). What the server's JIT setting is as the statement runs:
+    seen = []
+
+    def jit_as_run(execute, sql, params, many, context):
+        if sql.startswith("SELECT s.id FROM unnest"):
+            cursor = context["cursor"]
+            cursor.execute("SHOW jit")
+            seen.append(cursor.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    him, row = namesakes_told_apart
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        before = cursor.fetchone()[0]
+    with connection.execute_wrapper(jit_as_run):
+        found = archive_matcher().matches([row], threshold=0)
+
+    assert seen == ["off"]
+    assert [m.b.ref for m in found["row 2"]] == [him.ref]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == before  # put back for what follows
