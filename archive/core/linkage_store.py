@@ -267,6 +267,80 @@ class LinkagePairsRehashed(LinkagePairsIndex):
         return f"{self.label} on {self.table}, numbered again by SHA-256"
 
 
+# A text numbered as ``archive_linkage_pairs`` numbers a pair (the first 32 bits of its
+# SHA-256), for the two functions below.
+NUMBER_FUNCTION = """
+CREATE OR REPLACE FUNCTION archive_linkage_number(t text) RETURNS int
+IMMUTABLE STRICT PARALLEL SAFE LANGUAGE sql AS $$
+  SELECT ('x' || left(encode(sha256(convert_to(t, 'UTF8')), 'hex'), 8))::bit(32)::int
+$$
+"""
+
+# Each (block, father's name) pair of a stored person twice: as ``archive_linkage_pairs``
+# numbers it, and with the facts ``VETOED`` reads (gender, event, the five years that
+# hold the year of birth), each "" when not known. A line of a batch whose row knows all
+# three asks only for the pairs with facts that do not part it from the row
+# (``archive_linkage_sought``): at a million, nine in ten people a line read were read
+# only to be left out by those facts (1,009 of 1,137 a line). Years two apart are in one
+# five-year span or in two next to each other, so a row asks for two spans at most.
+FACT_PAIRS_FUNCTION = """
+CREATE OR REPLACE FUNCTION archive_linkage_fact_pairs(
+  blocks text[], fathers text[], gender text, event bigint, birth_year integer
+) RETURNS int[] IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+  SELECT coalesce(array_agg(DISTINCT archive_linkage_number(t)), '{}')
+  FROM unnest(blocks) AS b, unnest(fathers) AS f,
+       LATERAL (VALUES (b || chr(31) || f),
+                       (b || chr(31) || f || chr(31) || coalesce(gender, '') || chr(31)
+                        || coalesce(event::text, '') || chr(31)
+                        || coalesce((nullif(birth_year, 0) / 5)::text, ''))) AS v(t)
+$$
+"""
+
+# What a line (its blocks over their caps, its father's name, its row's facts) asks
+# ``archive_linkage_fact_pairs`` for: with gender, event and year of birth all known,
+# the pairs with each fact the row's or not known; else the pairs alone, and ``VETOED``
+# reads the facts from the rows.
+SOUGHT_FUNCTION = """
+CREATE OR REPLACE FUNCTION archive_linkage_sought(
+  blocks text[], fathers text[], gender text, event bigint, birth integer
+) RETURNS int[] IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+  SELECT CASE WHEN gender = '' OR event IS NULL OR coalesce(birth, 0) = 0
+    THEN archive_linkage_pairs(blocks, fathers)
+    ELSE (SELECT coalesce(array_agg(DISTINCT archive_linkage_number(
+                   b || chr(31) || f || chr(31) || g || chr(31) || e || chr(31) || y)), '{}')
+          FROM unnest(blocks) AS b, unnest(fathers) AS f, unnest(ARRAY[gender, '']) AS g,
+               unnest(ARRAY[event::text, '']) AS e,
+               unnest(ARRAY[((birth - 2) / 5)::text, ((birth + 2) / 5)::text, '']) AS y)
+  END
+$$
+"""
+
+
+class LinkageFactPairsIndex(GinExpressionIndex):
+    """PostgreSQL only: a GIN index on ``archive_linkage_fact_pairs`` of a linkage store,
+    in place of the index of the pairs alone (``LinkagePairsIndex``, dropped): it holds
+    those pairs too, numbered as they were, for rows that do not know all three facts.
+    At a million people it is 1,074 MB (the pairs' was 534) and takes five minutes to
+    build; a batch of 100 rows read its people over their caps in 100-151 ms where it
+    took 244-474 (docs/benchmarks.md, twenty-fourth session)."""
+
+    suffix = "fact_pairs"
+    expression = "archive_linkage_fact_pairs(blocks, father_blocks, gender, event, birth_year)"
+    setup = (PAIRS_FUNCTION, NUMBER_FUNCTION, FACT_PAIRS_FUNCTION, SOUGHT_FUNCTION)
+    label = "Index of (block, father's name) pairs with gender, event and year of birth"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_{LinkagePairsIndex.suffix}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        LinkagePairsIndex(self.table).database_forwards(
+            app_label, schema_editor, from_state, to_state
+        )
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 # What a stored row is made from, besides the code's version: the names its keys are made
 # of, and the facts that tell two namesakes apart before they are read (``VETOED``).
 NAMES = ("name_latin", "name_fa", "aliases", "father_name")
@@ -515,9 +589,9 @@ def _write_sqlite(cursor, store: str, rows: list[tuple]) -> None:
     )
 
 
-# A stored person's pairs, as ``LinkagePairsIndex`` holds them (the same expression, or
-# PostgreSQL would not read the index).
-PAIRS = "archive_linkage_pairs(s.blocks, s.father_blocks)"
+# A stored person's pairs, as ``LinkageFactPairsIndex`` holds them (the same expression,
+# or PostgreSQL would not read the index).
+PAIRS = "archive_linkage_fact_pairs(s.blocks, s.father_blocks, s.gender, s.event, s.birth_year)"
 
 # The pairs ``archive.core.linkage.vetoed`` separates for a fact both records have, as SQL
 # on a row of the batch (``w``) and a stored person (``s``): a different gender, event, or
@@ -696,7 +770,8 @@ class StoredMatcher:
                 query.format(on="s.blocks @> ARRAY[w.k]")
                 + " UNION "
                 + query.format(
-                    on=f"{PAIRS} && archive_linkage_pairs(w.k::text[], ARRAY[w.father])"
+                    on=f"{PAIRS} && archive_linkage_sought(w.k::text[], ARRAY[w.father], "
+                    "w.gender, w.event, w.birth)"
                 ),
                 [*_columns_of(whole), *_columns_of(lines)],
             )
