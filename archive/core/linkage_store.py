@@ -320,9 +320,9 @@ class LinkageFactPairsIndex(GinExpressionIndex):
     """PostgreSQL only: a GIN index on ``archive_linkage_fact_pairs`` of a linkage store,
     in place of the index of the pairs alone (``LinkagePairsIndex``, dropped): it holds
     those pairs too, numbered as they were, for rows that do not know all three facts.
-    At a million people it is 1,074 MB (the pairs' was 534) and takes five minutes to
-    build; a batch of 100 rows read its people over their caps in 100-151 ms where it
-    took 244-474 (docs/benchmarks.md, twenty-fourth session)."""
+    At a million people it is 984 MB (the pairs' was 534) and ``migrate`` built it in
+    5 min 25 s; a batch of 100 rows read its people over their caps in 100-151 ms where
+    it took 244-474 (docs/benchmarks.md, twenty-fourth session)."""
 
     suffix = "fact_pairs"
     expression = "archive_linkage_fact_pairs(blocks, father_blocks, gender, event, birth_year)"
