@@ -327,17 +327,7 @@ class LinkageFactPairsIndex(GinExpressionIndex):
     expression = "archive_linkage_fact_pairs(blocks, father_blocks, gender, event, birth_year)"
     setup = (PAIRS_FUNCTION, FACT_PAIRS_FUNCTION, SOUGHT_FUNCTION)
     label = "Index of (block, father's name) pairs with gender, event and year of birth"
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        super().database_forwards(app_label, schema_editor, from_state, to_state)
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_{LinkagePairsIndex.suffix}")
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        LinkagePairsIndex(self.table).database_forwards(
-            app_label, schema_editor, from_state, to_state
-        )
-        super().database_backwards(app_label, schema_editor, from_state, to_state)
+    replaces = LinkagePairsIndex
 
 
 # What a stored row is made from, besides the code's version: the names its keys are made

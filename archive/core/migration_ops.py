@@ -108,6 +108,9 @@ class GinExpressionIndex(TableOperation):
     options = ""
     setup: tuple[str, ...] = ()
     label = ""
+    # The index this one takes the place of (its operation's class): dropped once this
+    # one is built, built again by its own operation when this one is unapplied.
+    replaces: type["GinExpressionIndex"] | None = None
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
@@ -117,9 +120,15 @@ class GinExpressionIndex(TableOperation):
                 f"CREATE INDEX IF NOT EXISTS {self.table}_{self.suffix} ON {self.table} "
                 f"USING gin ({self.expression}){self.options}"
             )
+            if self.replaces is not None:
+                schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_{self.replaces.suffix}")
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
+            if self.replaces is not None:
+                self.replaces(self.table).database_forwards(
+                    app_label, schema_editor, from_state, to_state
+                )
             schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_{self.suffix}")
 
     def describe(self):
@@ -250,19 +259,14 @@ class NameEditsIndex(GinExpressionIndex):
     options = " WITH (fastupdate = off)"
     setup = (NAME_EDITS_FUNCTION,)
     label = "Name edits index (replacing the name token index)"
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        super().database_forwards(app_label, schema_editor, from_state, to_state)
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {self.table}_{NameTokenIndex.suffix}")
+    replaces = NameTokenIndex
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        NameTokenIndex(self.table).database_forwards(app_label, schema_editor, from_state, to_state)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(
                 f"ALTER INDEX {self.table}_{NameTokenIndex.suffix} SET (fastupdate = off)"
             )
-        super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 # A statement's new index entries, merged into the name indexes at the statement's end:
