@@ -293,6 +293,8 @@ CREATE OR REPLACE FUNCTION archive_linkage_fact_pairs(
 $$
 """
 
+_WITH_FACTS = "b || chr(31) || f || chr(31) || g || chr(31) || e || chr(31) || y"
+
 # What a line (its blocks over their caps, its father's name, its row's facts) asks
 # ``archive_linkage_fact_pairs`` for: with gender, event and year of birth all known,
 # the pairs with each fact the row's or not known; else the pairs alone, and ``VETOED``
@@ -304,9 +306,7 @@ CREATE OR REPLACE FUNCTION archive_linkage_sought(
   SELECT CASE WHEN gender = '' OR event IS NULL OR coalesce(birth, 0) = 0
     THEN (SELECT coalesce(array_agg(DISTINCT {NUMBERED.format("b || chr(31) || f")}), '{{}}')
           FROM unnest(blocks) AS b, unnest(fathers) AS f)
-    ELSE (SELECT coalesce(array_agg(DISTINCT {
-    NUMBERED.format("b || chr(31) || f || chr(31) || g || chr(31) || e || chr(31) || y")
-}), '{{}}')
+    ELSE (SELECT coalesce(array_agg(DISTINCT {NUMBERED.format(_WITH_FACTS)}), '{{}}')
           FROM unnest(blocks) AS b, unnest(fathers) AS f, unnest(ARRAY[gender, '']) AS g,
                unnest(ARRAY[event::text, '']) AS e,
                unnest(ARRAY[((birth - 2) / 5)::text, ((birth + 2) / 5)::text, '']) AS y)
