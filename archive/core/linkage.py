@@ -39,17 +39,20 @@ sharing a block are compared. Blocks larger than a cap are split by the father's
 A long list of a block's members, once a second row reads it, is filed by gender, event
 and year of birth, so that a row meets only those these facts do not part it from (at a
 million people they parted nine pairs in ten, one call each).
+
+A person as compared (``Candidate``) and their blocks are made in
+``archive.core.linkage_person``, apart from the comparison: the stored keys' version is a
+digest of that code (``linkage_store.key_code``), so a change here makes no key again.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from archive.core import names
 from archive.core.linkage_frequencies import (  # noqa: F401 - callers read them from here
@@ -58,13 +61,7 @@ from archive.core.linkage_frequencies import (  # noqa: F401 - callers read them
     Frequencies,
     _tf_values,
 )
-from archive.core.linkage_keys import (
-    family_parts,
-    joined_keys,
-    lexicon_name,
-    name_blocks,
-    part_put_for_another,
-)
+from archive.core.linkage_keys import family_parts, part_put_for_another
 from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here and by callers
     COMMON_NAME,
     COMMON_NAME_REASON,
@@ -87,103 +84,18 @@ from archive.core.linkage_levels import (  # noqa: F401 - the weights, used here
     SINGLE_BLOCK_CAP,
     gettext_noop,
 )
-from archive.core.names.lexicon import parse_name
+from archive.core.linkage_person import (  # noqa: F401 - callers read them from here
+    Candidate,
+    _father_facts,
+    block_keys,
+    split_aliases,
+)
 
 # Years of birth further apart than this part two records (``vetoed``).
 BIRTH_YEARS_APART = 2
 # A list of a block's members this long is filed by gender, event and year of birth
 # before a row reads it (``Matcher._facts_allow``); a shorter one is read whole.
 FACTS_FROM = 48
-
-
-def split_aliases(text: str | None) -> tuple[str, ...]:
-    """A record's other names, one a line, as the comparison reads them."""
-    return tuple(x.strip() for x in (text or "").splitlines() if x.strip())
-
-
-@dataclass
-class Candidate:
-    """What the comparison needs to know of a person."""
-
-    ref: str
-    pk: int = 0
-    name_latin: str = ""
-    name_fa: str = ""
-    aliases: tuple[str, ...] = ()
-    name_keys: str = ""
-    father_name: str = ""
-    gender: str = ""
-    birth_year: int | None = None
-    prison: object = None
-    death_date: dt.date | None = None
-    death_date_precision: str = ""
-    death_place: object = None
-    event: object = None
-    fate: str = ""  # "" or "unknown": not known
-    # The person's facts, "" or None when not known.
-    birth_place: object = None
-    occupation: str = ""
-    religion: str = ""
-    ethnicity: str = ""
-    civil_status: str = ""
-    arrest_date: dt.date | None = None
-    arrest_date_precision: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @cached_property
-    def names(self) -> list[str]:
-        return [n for n in (self.name_latin, self.name_fa, *self.aliases) if n]
-
-    @cached_property
-    def keys(self) -> str:
-        return self.name_keys or names.name_keys(*self.names)
-
-    @cached_property
-    def key_tokens(self) -> list[str]:
-        return self.keys.split()
-
-    @cached_property
-    def joined(self) -> set[str]:
-        return {j for n in self.names for j in joined_keys(n)}
-
-    @cached_property
-    def lexicon_names(self) -> set[tuple[str, ...]]:
-        """Each name read back into the lexicon's names (titles left out), where it reads
-        whole: the lexicon knows spellings the keys cannot join (Kasem and قاسم)."""
-        return {found for n in self.names if (found := lexicon_name(n))}
-
-    @cached_property
-    def father_keys(self) -> str:
-        return _father_facts(self.father_name)[0] if self.father_name else ""
-
-    @cached_property
-    def father_entry(self) -> str | None:
-        """The father's name as the lexicon knows it (its Persian spelling), or None."""
-        return _father_facts(self.father_name)[2] if self.father_name else None
-
-    @cached_property
-    def father_key(self) -> str:
-        return self.father_keys.split()[0] if self.father_keys else ""
-
-    @cached_property
-    def father_id(self) -> str:
-        """The father's name as counted for its frequency: the lexicon's reading where it
-        has one (Kazim and کاظم key apart, ``kzim`` and ``kzm``, and are one name), else
-        its first key."""
-        return self.father_entry or self.father_key
-
-    @cached_property
-    def spelling(self) -> tuple:
-        """What ``name_similarity`` reads of the person: the names and their keys."""
-        return (tuple(self.names), self.keys)
-
-    @cached_property
-    def father_blocks(self) -> frozenset[str]:
-        """What a block over its cap is split by: each key of the father's name and the
-        lexicon's reading of it, so that a father spelt Kazim in one list and کاظم in
-        another still meets among thousands of namesakes."""
-        entry = {"=" + self.father_entry} if self.father_entry else set()
-        return frozenset(self.father_keys.split()) | entry
 
 
 @dataclass
@@ -194,14 +106,6 @@ class Match:
     reasons: list[str]
     weight: float = 0.0  # the match weight, in bits
     levels: dict[str, str] = field(default_factory=dict)
-
-
-def block_keys(person: Candidate) -> set[str]:
-    """Every block a person is filed under, from all of its names."""
-    out: set[str] = set()
-    for name in person.names:
-        out |= name_blocks(name)
-    return out
 
 
 def block_cap(key: str) -> int:
@@ -238,21 +142,30 @@ def candidate_pairs(people: list[Candidate]) -> set[tuple[int, int]]:
 
 
 def _best(a: Candidate, b: Candidate) -> float:
+    """The best of a's names against b's keys (a function of b's keys alone)."""
     best = 0.0
-    for q in a.names:
+    for q in a.queries:
         best = max(best, names.score(q, b.keys))
         if names.is_exact_score(best):
             break
     return best
 
 
-def name_similarity(a: Candidate, b: Candidate) -> float:
+def name_similarity(a: Candidate, b: Candidate, against: dict | None = None) -> float:
     """How alike the two people's names are: the best of a's names against b's keys and
     the best of b's against a's, the lower of the two. Asking both ways keeps "Mohammad
-    Mohammadi" from matching "Mohammad Baqer Mohammadi" (a subset one way only)."""
+    Mohammadi" from matching "Mohammad Baqer Mohammadi" (a subset one way only).
+
+    ``against``: a's names against each of the keys met so far, kept by a caller comparing
+    one a with many. Most pairs end at the first way, which reads b's keys alone, and
+    spellings of one name key alike (a row of an import at a million met 63 spellings
+    and 42 keys)."""
     if a.joined & b.joined or a.lexicon_names & b.lexicon_names:
         return names.EXACT
-    first = _best(a, b)
+    if against is None:
+        first = _best(a, b)
+    elif (first := against.get(b.keys)) is None:
+        first = against[b.keys] = _best(a, b)
     if first < NAME_THRESHOLD:
         return first
     sim = min(first, _best(b, a))
@@ -269,12 +182,6 @@ def father_agreement(a: Candidate, b: Candidate) -> str | None:
     if not a.father_keys or not b.father_keys:
         return None
     return _father_level(*sorted((a.father_name, b.father_name)))
-
-
-@lru_cache(maxsize=1 << 17)
-def _father_facts(name: str) -> tuple[str, frozenset[str], str | None]:
-    found = parse_name(name, kinds=("given",))
-    return names.name_keys(name), joined_keys(name), found[0].fa if found else None
 
 
 @lru_cache(maxsize=1 << 18)
@@ -485,7 +392,7 @@ def compare(
     freq: Frequencies | None = None,
     expected: float = EXPECTED_DUPLICATES,
     threshold: float = PROPOSE_PROBABILITY,
-    alike: dict[tuple, float] | None = None,
+    alike: dict | None = None,
 ) -> Match | None:
     """The pair with its probability and reasons, or None when it is not to be proposed.
     ``freq`` (of the whole list) weighs the name by how common it is; without it the two
@@ -502,18 +409,19 @@ def score_pair(
     *,
     freq: Frequencies | None = None,
     expected: float = EXPECTED_DUPLICATES,
-    alike: dict[tuple, float] | None = None,
+    alike: dict | None = None,
 ) -> Match | None:
     """The pair weighed whatever its probability; None when the names do not match or a
     disagreement separates the two. ``alike``: a's names against each spelling of b met
-    so far (``Candidate.spelling``), kept by a caller comparing one a with many: a block
-    holds many people of one name."""
+    so far (``Candidate.spelling``, a tuple) and against each of their keys (a string,
+    ``name_similarity``'s ``against``), kept by a caller comparing one a with many: a
+    block holds many people of one name."""
     if vetoed(a, b):
         return None
     if alike is None:
         sim = name_similarity(a, b)
     elif (sim := alike.get(b.spelling)) is None:
-        sim = alike[b.spelling] = name_similarity(a, b)
+        sim = alike[b.spelling] = name_similarity(a, b, alike)
     if sim < NAME_THRESHOLD:
         return None
     if freq is None:
@@ -674,7 +582,7 @@ class Matcher:
             seen: set[int] = set()
             found = []
             # The row's names against each spelling met, once (``score_pair``).
-            alike: dict[tuple, float] = {}
+            alike: dict = {}
             for key in block_keys(row):
                 for i in self._members(key, row):
                     if i in seen:

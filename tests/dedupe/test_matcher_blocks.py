@@ -8,7 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import archive.core.linkage as linkage_module
-from archive.core.linkage import PAIR_BLOCK_CAP, Candidate, Matcher, find_duplicates, vetoed
+from archive.core.linkage import (
+    PAIR_BLOCK_CAP,
+    Candidate,
+    Matcher,
+    block_keys,
+    find_duplicates,
+    name_similarity,
+    score_pair,
+    vetoed,
+)
 from archive.core.linkage_keys import family_parts, name_blocks
 from archive.core.names.lexicon import FAMILY_NAMES, GIVEN_NAMES, TITLES
 
@@ -180,3 +189,69 @@ def test_a_list_finds_the_same_people_whether_or_not_its_blocks_are_filed_by_fac
     assert filed == read_whole
     assert set(filed) == {"row 2", "row 3", "row 4", "row 5"}
     assert sum(len(pairs) for pairs in filed.values()) > 100
+
+
+# Spellings of a few names, several of which key alike (Mohammad, Mohammed, Mohamad), some
+# with the Persian spelling, some a name longer or shorter: the names a row meets in a block.
+SPELLINGS = [
+    ("Mohammad Rezaei", "محمد رضایی"),
+    ("Mohammad Hosseinzadeh", ""),
+    ("Mohammad Hosseini Tehrani", ""),
+    ("Hossein Mohammadi", "حسین محمدی"),
+    ("Mohammad Hosseini", "محمد حسینی"),
+    ("Mohammed Hosseini", ""),
+    ("Mohamad Hoseini", "محمد حسيني"),
+    ("", "محمد حسینی"),
+]
+
+
+def test_a_rows_names_weighed_once_a_key_give_what_each_pair_weighed_alone_gives():
+    # Half with no father's name or year of birth, which part nobody: a row weighs every
+    # spelling of its blocks among them.
+    people = [
+        Candidate(ref=f"SYN-{i:03}", name_latin=latin, name_fa=fa,
+                  father_name=FATHERS[i % 3] if i % 2 else "",
+                  birth_year=1950 + i % 9 if i % 2 else None)
+        for i, (latin, fa) in enumerate(SPELLINGS * 6)
+    ]  # fmt: skip
+    rows = [
+        Candidate(ref="row 1", name_latin="Mohammad Hosseini", name_fa="محمد حسینی",
+                  father_name="Ali", birth_year=1953),
+        Candidate(ref="row 2", name_latin="Mohamad Hosseyni", father_name="Hassan"),
+        Candidate(ref="row 3", name_fa="حسین محمدی", birth_year=1956),
+    ]  # fmt: skip
+    # The row meets more spellings than keys: what is weighed once a key is met again.
+    assert len({p.keys for p in people}) < len({p.spelling for p in people})
+    matcher = Matcher(people)
+
+    def shown(match):
+        return (match.b.ref, match.score, match.weight, match.reasons, match.levels)
+
+    found = {
+        ref: [shown(m) for m in matches]
+        for ref, matches in matcher.matches(rows, threshold=0.0).items()
+    }
+    alone = {}
+    for row in rows:
+        pairs = [
+            score_pair(row, person, freq=matcher.freq)
+            for person in people
+            if block_keys(person) & block_keys(row)
+        ]
+        pairs = sorted(filter(None, pairs), key=lambda m: (-m.score, -m.weight, m.b.ref))
+        alone[row.ref] = [shown(m) for m in pairs]
+    assert found == alone
+    assert sum(len(matches) for matches in found.values()) > 10
+
+
+def test_each_person_is_weighed_against_their_own_keys_whatever_was_weighed_before():
+    row = Candidate(ref="row 1", name_latin="Mohammad Hosseini", name_fa="محمد حسینی")
+    # The row's names are far from the first's keys and near the later ones': a memo
+    # that answered for the wrong keys would carry the first's score on.
+    met = [Candidate(ref=f"SYN-{i}", name_latin=latin, name_fa=fa)
+           for i, (latin, fa) in enumerate(SPELLINGS * 2)]  # fmt: skip
+    against: dict = {}
+    remembered = [name_similarity(row, person, against) for person in met]
+    assert remembered == [name_similarity(row, person) for person in met]
+    assert 0 < len(against) < len(met)  # keys met again were read from the memo
+    assert min(remembered) < 0.8 and max(remembered) == 1.0

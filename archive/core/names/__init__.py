@@ -63,11 +63,19 @@ from archive.core.names.keys import (
     token_key,
     tokens,
 )
-from archive.core.names.scoring import EXACT, initial_letters, is_exact, is_exact_score, score
+from archive.core.names.scoring import (
+    EXACT,
+    distinct_queries,
+    initial_letters,
+    is_exact,
+    is_exact_score,
+    score,
+)
 from archive.core.names.text import normalize_latin, normalize_persian
 
 __all__ = [
     "EXACT",
+    "distinct_queries",
     "initial_letters",
     "is_exact",
     "is_exact_score",

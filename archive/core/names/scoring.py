@@ -273,6 +273,20 @@ def _score(q: str, own_text: str, context_text: str) -> float:
     return result
 
 
+def distinct_queries(texts) -> tuple[str, ...]:
+    """Of ``texts`` (a person's names), the first of each query ``score`` reads alike: it
+    reads a query's keys alone (``_parse_query``), so a name and its Persian spelling,
+    which often key the same, score the same against any person's keys."""
+    seen: set = set()
+    out = []
+    for text in texts:
+        form = _parse_query(text)
+        if form not in seen:
+            seen.add(form)
+            out.append(text)
+    return tuple(out)
+
+
 def is_exact_score(value: float) -> bool:
     """Whether a ``score`` means the same name, spelling and script aside: the one rule
     behind "same spelling" in the public lists, the API's ``exact``, the search's "the
