@@ -546,7 +546,8 @@ def table(runs: list[dict], args) -> str:
                 parts.append(f"import {what}: see log")
                 continue
             ratio = (
-                f", {imp['ratio']:.3f} of a COPY of the same file into a bare table "
+                # Two significant digits: at a million a ratio of 0.0002 read "0.000".
+                f", {imp['ratio']:.2g} of a COPY of the same file into a bare table "
                 f"({imp['copy_rows_per_s']:,} rows/s)"
                 if imp.get("ratio") else ""
             )  # fmt: skip
