@@ -250,41 +250,31 @@ def _date_agreement(da, precision_a: str, db, precision_b: str) -> str | None:
     return "same day" if da.day == db.day else "different"
 
 
-def vetoed(a: Candidate, b: Candidate, fathers: dict | None = None) -> str | None:
-    """The disagreement that makes two records two people, or None. ``fathers``: how
-    each father's name met so far compares with a's (``father_agreement``), kept by a
-    caller comparing one a with many (a block holds few fathers' names)."""
+def vetoed(a: Candidate, b: Candidate) -> str | None:
+    """The disagreement that makes two records two people, or None."""
     if a.gender and b.gender and a.gender != b.gender:
         return "different gender"
     if a.event and b.event and a.event != b.event:
         return "different event"  # a person dies once: 1988 and 2019 are two people
     if a.birth_year and b.birth_year and abs(a.birth_year - b.birth_year) > BIRTH_YEARS_APART:
         return "birth years far apart"  # too far apart for a misread or a calendar slip
-    if fathers is None:
-        father = father_agreement(a, b)
-    elif (father := fathers.get(b.father_name, _UNASKED)) is _UNASKED:
-        father = fathers[b.father_name] = father_agreement(a, b)
-    if father == "different":
+    if father_agreement(a, b) == "different":
         return "different father's name"  # namesakes: the father tells them apart
     return None
 
 
-_UNASKED = object()  # (``father_agreement`` answers None for a father's name not known)
-
-
 class Weighed:
-    """What one record has been weighed against so far, kept by a caller comparing it with
-    many (``Matcher``): a block holds many people of one name, spelt a few ways, and of
-    few fathers' names. ``spellings``: the names' similarity to each spelling met
+    """What one record's names have been weighed against so far, kept by a caller
+    comparing it with many (``Matcher``): a block holds many people of one name, spelt a
+    few ways. ``spellings``: the names' similarity to each spelling met
     (``Candidate.spelling``); ``keys``: its first way, to each person's keys
-    (``name_similarity``'s ``against``); ``fathers``: ``vetoed``'s."""
+    (``name_similarity``'s ``against``)."""
 
-    __slots__ = ("fathers", "keys", "spellings")
+    __slots__ = ("keys", "spellings")
 
     def __init__(self):
         self.spellings: dict[tuple, float] = {}
         self.keys: dict[str, float] = {}
-        self.fathers: dict[str, str | None] = {}
 
 
 def name_level(sim: float) -> str:
@@ -611,14 +601,13 @@ class Matcher:
             # at a million people a row of an import was offered 176 people, two in three
             # parted by a fact, and weighed the names of 63 spellings with 42 keys.
             weighed = Weighed()
-            fathers = weighed.fathers
             for key in block_keys(row):
                 for i in self._members(key, row):
                     if i in seen:
                         continue
                     seen.add(i)
                     person = people[i]
-                    if vetoed(row, person, fathers):
+                    if vetoed(row, person):
                         continue
                     match = weigh_unparted(row, person, freq=freq, weighed=weighed)
                     if match is not None and match.score >= threshold:

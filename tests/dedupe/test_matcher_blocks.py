@@ -255,15 +255,3 @@ def test_each_person_is_weighed_against_their_own_keys_whatever_was_weighed_befo
     assert remembered == [name_similarity(row, person) for person in met]
     assert 0 < len(against) < len(met)  # keys met again were read from the memo
     assert min(remembered) < 0.8 and max(remembered) == 1.0
-
-
-def test_a_fathers_name_met_again_parts_the_pair_as_it_did_the_first_time():
-    row = Candidate(ref="row 1", name_latin="Ali Rezaei", father_name="Ali")
-    fathers_met = ["Hassan", "Ali", "علی", "", "Ali-Reza", "Hasan", "Hassan", "", "Ali", "حسن"]
-    met = [Candidate(ref=f"SYN-{i}", name_latin="Ali Rezaei", father_name=father)
-           for i, father in enumerate(fathers_met)]  # fmt: skip
-    fathers: dict = {}
-    remembered = [vetoed(row, person, fathers) for person in met]
-    assert remembered == [vetoed(row, person) for person in met]
-    assert "different father's name" in remembered and None in remembered
-    assert len(fathers) == len(set(fathers_met))
