@@ -12,6 +12,8 @@ PAGES = [
     ("victims:victim-detail", "ref", "HRANA:12@list (2019)"),
     ("victims:victim-detail", "ref", "Ref with ümlaut & ampersand"),
     ("victims:victim-detail", "ref", "~tilde;semi=colon+plus"),
+    ("victims:victim-detail", "ref", "SYN-0012345_a.b~c"),  # kept as it is, unquoted
+    ("victims:victim-detail", "ref", "١٢-V"),  # Persian digits: quoted
     ("perpetrators:perpetrator-detail", "ref", "P-0002"),
     ("sources:source-detail", "pk", 12),
     ("archive:event-detail", "slug", "1988-massacre"),
