@@ -229,19 +229,23 @@ NAME_ORDER = {
 }
 
 
+class Missing(models.Func):
+    """1 where the text column is empty, else 0: what a list orders by first.
+
+    Its constants are written into the SQL, not sent as parameters. SQLite uses an index
+    on an expression only for the same expression, constants included, and a parameter
+    is not the constant the index was made with: with ``Case(When(...))`` every page of
+    a list not answered from the cache sorted every published person (27-61 ms a page
+    at 100,000 victims, 0.2 ms read from the index). PostgreSQL's driver writes the
+    parameters in before sending: it used the index either way."""
+
+    template = "CASE WHEN %(expressions)s = '' THEN 1 ELSE 0 END"
+    arity = 1
+    output_field = models.IntegerField()
+
+
 def name_order_annotations() -> dict:
-    return {
-        "latin_missing": models.Case(
-            models.When(name_latin="", then=models.Value(1)),
-            default=models.Value(0),
-            output_field=models.IntegerField(),
-        ),
-        "fa_missing": models.Case(
-            models.When(name_fa="", then=models.Value(1)),
-            default=models.Value(0),
-            output_field=models.IntegerField(),
-        ),
-    }
+    return {"latin_missing": Missing("name_latin"), "fa_missing": Missing("name_fa")}
 
 
 def name_order_indexes(prefix: str) -> list[models.Index]:
