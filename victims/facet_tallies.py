@@ -22,7 +22,7 @@ n)`` counts the published victims whose id is in 950,000-959,999 (``BLOCK`` ids 
 The sitemap pages the published victims by their order of id, 500 to a page; with the
 blocks' counts a page deep in it starts reading at its block and skips fewer than
 ``BLOCK`` rows, where it skipped every published victim before it (950,000 index entries
-for the last page at a million, 60-110 ms after each edit: ``locate``).
+for the last page at a million, 39-47 ms of PostgreSQL after each edit: ``locate``).
 """
 
 # The SQL here is built from this module's constants (facet names, column names, SQL
