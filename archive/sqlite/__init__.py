@@ -1,0 +1,1 @@
+"""Django's SQLite backend, with statistics for SQLite's query planner (``base``)."""
