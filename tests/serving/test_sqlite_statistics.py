@@ -20,6 +20,17 @@ def _wrapper(path) -> DatabaseWrapper:
     )  # fmt: skip
 
 
+def _people(path, count: int) -> None:
+    """A synthetic table of ``count`` published people, its status indexed."""
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE people (id INTEGER PRIMARY KEY, status TEXT, name TEXT)")
+        db.execute("CREATE INDEX people_status ON people (status)")
+        db.executemany(
+            "INSERT INTO people (status, name) VALUES (?, ?)",
+            [("published", f"Synthetic {n}") for n in range(count)],
+        )
+
+
 def _page_plan(path) -> str:
     ids = list(range(1, 2001, 40))
     with sqlite3.connect(path) as db:
@@ -33,13 +44,7 @@ def test_a_closing_connection_leaves_statistics_and_a_page_is_then_read_by_its_i
     tmp_path, django_db_blocker
 ):
     path = tmp_path / "statistics.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE people (id INTEGER PRIMARY KEY, status TEXT, name TEXT)")
-        db.execute("CREATE INDEX people_status ON people (status)")
-        db.executemany(
-            "INSERT INTO people (status, name) VALUES (?, ?)",
-            [("published", f"Synthetic {n}") for n in range(5000)],
-        )
+    _people(path, 5000)
     assert "people_status" in _page_plan(path)  # no statistics: past every published row
 
     connection = _wrapper(path)  # its own file, not the tests' database
@@ -56,10 +61,7 @@ def test_a_connection_that_cannot_analyze_while_another_process_writes_still_clo
     tmp_path, django_db_blocker
 ):
     path = tmp_path / "busy.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE people (id INTEGER PRIMARY KEY, status TEXT)")
-        db.execute("CREATE INDEX people_status ON people (status)")
-        db.executemany("INSERT INTO people (status) VALUES (?)", [("published",)] * 500)
+    _people(path, 500)
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     try:
