@@ -9,6 +9,12 @@ and one INSERT ... SELECT per batch, elsewhere a multi-row INSERT per few hundre
 a "created" history entry for each, search keys computed as for a saved record. Prisons and
 events are created the first time a row names them. Each batch is its own transaction, so
 a build of a million rows can be stopped and resumed with ``--start``.
+
+``--make realistic``: victims of ``bench.synthetic``'s realistic make (family names as
+diverse as Iranian ones, and the person's facts real lists give: place of birth, occupation,
+ethnicity, religion, civil status, date of arrest), its towns created as cities the first
+time a row names them. The default, ``lexicon``, is the earlier make (248 given x 249
+family names, skewed), whose namesakes grow with the square of the list.
 """
 
 from __future__ import annotations
@@ -33,7 +39,8 @@ from django.utils import timezone
 from archive.core.importing import create_with_history
 from archive.core.models import Event, Place
 from archive.core.names.lexicon import PRISONS
-from bench.synthetic import EVENT_1988, EVENT_2019, REF_FORMAT, synthetic_people
+from bench.synthetic import EVENT_1988, EVENT_2019, MAKES, REF_FORMAT, synthetic_people
+from bench.synthetic_realistic import TOWNS
 from perpetrators.models import Perpetrator
 from sources.models import Source
 from victims.models import Victim
@@ -70,8 +77,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0, help="Same seed, same records.")
         parser.add_argument("--batch-size", type=int, default=5000, help="Rows per transaction.")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        parser.add_argument(
+            "--make", choices=MAKES, default="lexicon", help="Which make of synthetic list."
+        )
 
-    def handle(self, *args, kind, n, start, seed, batch_size, database, **options):
+    def handle(self, *args, kind, n, start, seed, batch_size, database, make, **options):
         if n < 0 or start < 1 or batch_size < 1:
             raise CommandError("N must be 0 or more; --start and --batch-size 1 or more.")
         self.db = database
@@ -79,7 +89,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         write = getattr(self, f"_write_{kind}")
         done = 0
-        for batch in _batches(synthetic_people(n, seed=seed, start=start), batch_size):
+        for batch in _batches(synthetic_people(n, seed=seed, start=start, make=make), batch_size):
             with transaction.atomic(using=database):
                 write(batch)
             done += len(batch)
@@ -121,8 +131,19 @@ class Command(BaseCommand):
                 obj.death_date_precision = row["death_date_precision"]
             obj.prison_id = prisons[row["prison"]] if row["prison"] else None
             obj.event_id = events[row["event"]]
+            self._realistic_facts(obj, row)
             objs.append(obj)
         self._create(objs, Victim)
+
+    def _realistic_facts(self, obj, row):
+        """The facts a realistic row gives (none in a lexicon row)."""
+        for fact in ("occupation", "religion", "ethnicity", "civil_status"):
+            setattr(obj, fact, row.get(fact) or "")
+        if row.get("arrest_date"):
+            obj.arrest_date = dt.date.fromisoformat(row["arrest_date"])
+            obj.arrest_date_precision = row["arrest_date_precision"]
+        if row.get("birth_place"):
+            obj.birth_place_id = self._towns()[row["birth_place"]]
 
     def _write_perpetrators(self, rows):
         self._create([self._person(Perpetrator, row) for row in rows], Perpetrator)
@@ -164,6 +185,20 @@ class Command(BaseCommand):
                 ids[latin] = place.pk
             self._prison_ids = ids
         return self._prison_ids
+
+    def _towns(self) -> dict[str, int]:
+        """The realistic make's towns of birth, as cities (real towns: places, not people)."""
+        if not hasattr(self, "_town_ids"):
+            ids = {}
+            for latin, fa, *_rest in TOWNS:
+                place = Place.objects.using(self.db).filter(kind="city", name_en=latin[0]).first()
+                if place is None:
+                    place = Place.objects.using(self.db).create(
+                        kind="city", name_en=latin[0], name_fa=fa
+                    )
+                ids[latin[0]] = place.pk
+            self._town_ids = ids
+        return self._town_ids
 
     def _events(self) -> dict[str, int]:
         if not hasattr(self, "_event_ids"):

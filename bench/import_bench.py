@@ -37,6 +37,8 @@ COLUMNS = [
     "ref", "name_latin", "name_fa", "aliases", "father_name", "gender", "birth_year",
     "arrest_date", "prison", "fate", "death_date", "event", "publication_status",
 ]  # fmt: skip
+# What a realistic row gives besides (``--make realistic``): the person's facts.
+REALISTIC_COLUMNS = ["birth_place", "occupation", "religion", "ethnicity", "civil_status"]
 
 
 BENCH_REVIEWER = (
@@ -171,25 +173,29 @@ class BackendWatch:
         return sum(self.seen.values()) if self.seen else None
 
 
-def people(n: int, seed: int, start: int):
+def people(n: int, seed: int, start: int, make: str = "lexicon"):
     try:
         from bench.synthetic import synthetic_people
     except ImportError:
         return local_people(n, seed, start)
-    return synthetic_people(n, seed=seed, start=start)
+    return synthetic_people(n, seed=seed, start=start, make=make)
 
 
-def write_csv(path: Path, n: int, seed: int, start: int, *, drafts: bool = False) -> None:
+def write_csv(
+    path: Path, n: int, seed: int, start: int, *, drafts: bool = False, make: str = "lexicon"
+) -> None:
+    columns = COLUMNS + (REALISTIC_COLUMNS if make == "realistic" else [])
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        for person in people(n, seed, start):
-            row = {c: person.get(c, "") for c in COLUMNS}
+        for person in people(n, seed, start, make):
+            row = {c: person.get(c, "") for c in columns}
             # The generator gives a date and its precision; the file gives the date at its
             # precision (1988, 1988-08, 1988-08-15), as a researcher's list would.
-            precision = person.get("death_date_precision")
-            if row["death_date"] and precision in {"year", "month"}:
-                row["death_date"] = row["death_date"][: 4 if precision == "year" else 7]
+            for date in ("death_date", "arrest_date"):
+                precision = person.get(f"{date}_precision")
+                if row[date] and precision in {"year", "month"}:
+                    row[date] = row[date][: 4 if precision == "year" else 7]
             if isinstance(row["aliases"], (list, tuple)):
                 row["aliases"] = " | ".join(row["aliases"])
             if drafts:
@@ -235,6 +241,10 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--again", action="store_true", help="then import the same file again (rows unchanged)"
     )
+    parser.add_argument(
+        "--make", choices=("lexicon", "realistic"), default="lexicon",
+        help="which make of synthetic list (bench.synthetic's MAKES)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     env = {**os.environ}
@@ -255,7 +265,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"synthetic-{args.n}.csv"
         t0 = time.monotonic()
-        write_csv(path, args.n, args.seed, args.start, drafts=args.no_source)
+        write_csv(path, args.n, args.seed, args.start, drafts=args.no_source, make=args.make)
         made = time.monotonic() - t0
         size = path.stat().st_size
         t0 = time.monotonic()

@@ -17,6 +17,13 @@ Builds (or reuses, when it already holds enough SYN- victims) a PostgreSQL datab
 Then prints one table (and with ``--save``, writes it to docs/benchmarks.md). Load goes
 to 127.0.0.1 only and stops by itself. It writes to its own databases only
 (``archive_bench`` and ``bench/out/archive_bench.sqlite3``); never point it elsewhere.
+
+``--make realistic``: the same on lists of ``bench.synthetic``'s realistic make (family
+names as diverse as Iranian ones, and the facts real lists give), in databases of their
+own (``archive_bench_realistic``, ``bench/out/archive_bench_realistic.sqlite3``), for the
+archive and for the imported file alike. The default make, ``lexicon``, draws every name
+from 248 given x 249 family names: its namesakes grow with the square of the list, which
+the import's duplicate check pays for (docs/dedupe.md, "The two makes").
 """
 
 from __future__ import annotations
@@ -132,16 +139,24 @@ def manage(env: dict, *args: str) -> str:
 # --- Building ---------------------------------------------------------------------------
 
 
-def ensure_pg_database() -> None:
+def bench_databases(make: str) -> tuple[str, Path]:
+    """The PostgreSQL URL and the SQLite file of the benchmark's lists of ``make``."""
+    if make == "lexicon":
+        return PG_URL, SQLITE_PATH
+    return f"{PG_URL}_{make}", SQLITE_PATH.with_name(f"archive_bench_{make}.sqlite3")
+
+
+def ensure_pg_database(url: str = PG_URL) -> None:
     import psycopg2
 
-    conn = psycopg2.connect(PG_URL.rsplit("/", 1)[0] + "/postgres")
+    name = url.rsplit("/", 1)[1]
+    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'archive_bench'")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not cursor.fetchone():
             cursor.execute(
-                "CREATE DATABASE archive_bench ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
+                f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
                 "LC_CTYPE 'C.UTF-8' TEMPLATE template0"
             )
     conn.close()
@@ -176,7 +191,7 @@ def synthesize(env: dict, *args: str) -> str:
     return result.stdout
 
 
-def build(env: dict, size: int, batch_size: int) -> tuple[int, float]:
+def build(env: dict, size: int, batch_size: int, make: str = "lexicon") -> tuple[int, float]:
     """Migrate and top the database up to ``size`` synthetic victims; returns the count
     before and the build's rows/s (0 when nothing was built)."""
     manage(env, "migrate", "--noinput", "-v", "0")
@@ -187,7 +202,7 @@ def build(env: dict, size: int, batch_size: int) -> tuple[int, float]:
     print(f"  building {size - have:,} synthetic victims (have {have:,}) ...", flush=True)
     started = time.monotonic()
     synthesize(env, "victims", str(size - have), "--start", str(have + 1),
-           "--batch-size", str(batch_size))  # fmt: skip
+           "--batch-size", str(batch_size), "--make", make)  # fmt: skip
     return have, (size - have) / (time.monotonic() - started)
 
 
@@ -215,8 +230,8 @@ def make_keys(env: dict) -> dict:
 IMPORT_START = 9_000_001  # SYN-9000001 on: the import benchmark's rows, removed after
 
 
-def import_benchmark(env: dict, rows: int, *, source: bool = True) -> dict:
-    extra = [] if source else ["--no-source"]
+def import_benchmark(env: dict, rows: int, *, source: bool = True, make: str = "lexicon") -> dict:
+    extra = ([] if source else ["--no-source"]) + ["--make", make]
     result = subprocess.run(
         [PY, str(ROOT / "bench" / "import_bench.py"), str(rows), "--start", str(IMPORT_START),
          "--seed", "8", *extra], env=env, cwd=ROOT, capture_output=True, text=True, check=False,
@@ -443,11 +458,12 @@ def scenarios(port: int, prepared: dict) -> dict[str, list[str]]:
 def bench_one(label: str, url: str, size: int, args) -> dict:
     env = django_env(url)
     print(f"{label}: {url.split('@')[-1]}", flush=True)
-    _before, build_rate = build(env, size, args.batch_size)
+    _before, build_rate = build(env, size, args.batch_size, args.make)
     keys = make_keys(env)
-    imported = {} if args.skip_import else import_benchmark(env, args.import_rows)
+    rows, make = args.import_rows, args.make
+    imported = {} if args.skip_import else import_benchmark(env, rows, make=make)
     print(f"  import with --source: {imported or 'skipped'}", flush=True)
-    drafts = {} if args.skip_import else import_benchmark(env, args.import_rows, source=False)
+    drafts = {} if args.skip_import else import_benchmark(env, rows, source=False, make=make)
     print(f"  import of drafts without a source: {drafts or 'skipped'}", flush=True)
     if url.startswith("postgres"):
         vacuum(url)
@@ -518,7 +534,7 @@ def table(runs: list[dict], args) -> str:
     for run in runs:
         db = f"{run['label']} {run['size']:,}"
         for name, r in run["results"].items():
-            target = TARGETS.get(name, "") if run["label"] == "PostgreSQL" else ""
+            target = TARGETS.get(name, "") if run["label"].startswith("PostgreSQL") else ""
             mark = "" if not target else (" ok" if r["p95"] <= target else " MISSED")
             lines.append(
                 f"| {db} | {name} | {r['median']:.1f} | {r['p95']:.1f} | "
@@ -625,15 +641,21 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--save", help="write the table to this Markdown file")
+    parser.add_argument(
+        "--make", choices=("lexicon", "realistic"), default="lexicon",
+        help="which make of synthetic list, in databases of its own (see above)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     runs = []
+    pg_url, sqlite_path = bench_databases(args.make)
+    made = "" if args.make == "lexicon" else f" ({args.make} make)"
     if args.only in (None, "postgresql"):
-        ensure_pg_database()
-        runs.append(bench_one("PostgreSQL", PG_URL, args.pg_size, args))
+        ensure_pg_database(pg_url)
+        runs.append(bench_one("PostgreSQL" + made, pg_url, args.pg_size, args))
     if args.only in (None, "sqlite"):
-        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-        runs.append(bench_one("SQLite", f"sqlite:///{SQLITE_PATH}", args.sqlite_size, args))
+        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        runs.append(bench_one("SQLite" + made, f"sqlite:///{sqlite_path}", args.sqlite_size, args))
     result = table(runs, args)
     cpu = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()

@@ -1,8 +1,11 @@
 """``bench/generate_synthetic.py``: clearly synthetic records written like an import."""
 
+from collections import Counter
+
 import pytest
 from django.core.management import CommandError, call_command
 
+from archive.core.models import Place
 from bench.generate_synthetic import Command
 from perpetrators.models import Perpetrator
 from sources.models import Source
@@ -61,3 +64,36 @@ def test_generator_touches_nothing_but_synthetic_records(seed):
 def test_a_negative_count_is_refused():
     with pytest.raises(CommandError, match="N must be"):
         call_command(Command(), "victims", "-1")
+
+
+def test_the_realistic_make_writes_the_facts_real_lists_give_and_towns_as_cities():
+    call_command(Command(), "victims", "300", "--make", "realistic", "--batch-size", "120")
+    victims = Victim.objects.filter(ref__startswith="SYN-")
+    assert victims.count() == 300
+    # Each fact given by some records and not by others, as lists give them.
+    for fact in ("occupation", "religion", "ethnicity", "civil_status"):
+        given = victims.exclude(**{fact: ""}).count()
+        assert 0 < given < 300, fact
+    born = victims.exclude(birth_place=None)
+    assert 0 < born.count() < 300
+    assert {v.birth_place.kind for v in born.select_related("birth_place")} == {"city"}
+    assert victims.exclude(arrest_date=None).exclude(arrest_date_precision="").exists()
+    # A second build meets the towns it made, rather than making them again.
+    towns = Place.objects.filter(kind="city").count()
+    call_command(Command(), "victims", "50", "--make", "realistic", "--start", "301")
+    assert Place.objects.filter(kind="city").count() == towns
+
+
+def test_the_realistic_make_has_far_fewer_namesakes_than_the_lexicon_make():
+    def namesakes() -> int:
+        """Pairs of records with the same name in Latin script."""
+        latin = Victim.objects.filter(ref__startswith="SYN-").exclude(name_latin="")
+        counts = Counter(latin.values_list("name_latin", flat=True))
+        return sum(n * (n - 1) // 2 for n in counts.values())
+
+    call_command(Command(), "victims", "2000", "--seed", "4")
+    lexicon = namesakes()
+    Victim.objects.filter(ref__startswith="SYN-").update(publication_status="draft")
+    Victim.objects.filter(ref__startswith="SYN-").delete()
+    call_command(Command(), "victims", "2000", "--seed", "4", "--make", "realistic")
+    assert namesakes() * 4 < lexicon  # (21 against 166 when written)
