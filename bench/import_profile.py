@@ -75,6 +75,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-source", action="store_true")
     parser.add_argument("--start", type=int, default=1)
     parser.add_argument("--commit", action="store_true", help="commit (see above)")
+    parser.add_argument("--make", choices=("lexicon", "realistic"), default="lexicon")
     parser.add_argument("--batch-size", type=int, default=None, help="rows per batch")
     parser.add_argument(
         "--by-statement",
@@ -119,7 +120,7 @@ def main(argv=None) -> int:
     by_statement: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"synthetic-{args.n}.csv"
-        write_csv(path, args.n, 0, args.start, drafts=args.no_source)
+        write_csv(path, args.n, 0, args.start, drafts=args.no_source, make=args.make)
         connection.ensure_connection()
         backend = None
         if postgres:
