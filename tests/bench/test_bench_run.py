@@ -52,3 +52,12 @@ def test_a_saved_run_goes_below_the_records_opening_words(tmp_path):
     assert text.startswith("# Benchmarks\n\nWhat this file is.\n\n## make bench, the head.")
     assert text.index("the table") < text.index("## Issue 26, earlier")
     assert text.endswith("kept\n")
+
+
+def test_each_make_of_list_is_benchmarked_in_databases_of_its_own():
+    # A realistic run reusing the lexicon million (or adding to it) would measure neither.
+    lexicon, realistic = run.bench_databases("lexicon"), run.bench_databases("realistic")
+    assert lexicon == (run.PG_URL, run.SQLITE_PATH)
+    assert realistic[0].rsplit("/", 1)[1] == "archive_bench_realistic"
+    assert realistic[1].name == "archive_bench_realistic.sqlite3"
+    assert realistic[1].parent == run.SQLITE_PATH.parent
