@@ -201,6 +201,16 @@ def test_father_context_picks_the_right_namesake():
     assert score(query, son_of_hassan) > score(query, hassan_son_of_ali)
 
 
+def test_a_misspelt_fathers_name_still_picks_the_right_namesake():
+    # The father's name asked for last, one letter off the stored one ("Hasan" for
+    # Hassan's "hsn" keys is exact; "Hassun" is not): the context is compared loosely.
+    son_of_hassan = ALI_KARIMI + " | " + name_keys("Hassan")
+    son_of_reza = ALI_KARIMI + " | " + name_keys("Reza")
+    query = "Ali Karimi Hassun"
+    assert score(query, son_of_hassan) > score(query, son_of_reza)
+    assert score(query, son_of_hassan) < 1.0
+
+
 def test_a_name_inside_a_longer_name_is_not_exact():
     assert score("Ali Karimi", name_keys("Ali Mohammad Karimi")) < 1.0
     assert score("Mohammad Karimi", name_keys("Mohammad Reza Karimi")) < 1.0

@@ -123,7 +123,7 @@ def _fuzzy_own(q: str, own_text: str) -> float:
     """``_fuzzy`` of a query key against a person's own keys, kept for the pairs seen
     last: queries are new each time, but their keys are the common names again and
     again, and so are the names they are scored against (the search's hot path)."""
-    return _fuzzy(q, _parse_own(own_text)[1])
+    return _fuzzy(q, _measured(_parse_own(own_text)[1]))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -132,11 +132,16 @@ def _parse_own(own_text: str):
     # many searches, hundreds of rows each) share them, whatever their fathers' names.
     own = tuple(dict.fromkeys(own_text.split()))
     titles = title_keys()
-    return (
-        frozenset(own),
-        tuple((k, _skeleton(k), len(k)) for k in own),
-        tuple(k for k in own if k not in titles),
-    )
+    return frozenset(own), own, tuple(k for k in own if k not in titles)
+
+
+@lru_cache(maxsize=1 << 16)
+def _measured(keys: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
+    """Each key with its skeleton and length, as ``_fuzzy`` reads them: made only for a
+    name a query key does not match exactly. Made for every name scored, it was half of
+    the scoring's time on lists of many different names (docs/benchmarks.md,
+    twenty-seventh session), where most candidates hold every query key as it is."""
+    return tuple((k, _skeleton(k), len(k)) for k in keys)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -170,7 +175,7 @@ def _joined(key: str, by_length: list[str]) -> bool:
 @lru_cache(maxsize=1 << 14)
 def _parse_context(context_text: str):
     context = tuple(dict.fromkeys(context_text.split()))
-    return frozenset(context), tuple((k, _skeleton(k), len(k)) for k in context)
+    return frozenset(context), context
 
 
 @lru_cache(maxsize=4096)
@@ -181,9 +186,9 @@ def _plain_query(q: str) -> tuple[frozenset[str], bool]:
     return frozenset(plain), len(set(plain)) < len(plain)
 
 
-def _contiguous(a: str, b: str, own: tuple[tuple[str, str, int], ...]) -> bool:
+def _contiguous(a: str, b: str, own: tuple[str, ...]) -> bool:
     ab, ba = a + b, b + a
-    return any(ab in k or ba in k for k, _, _ in own)
+    return any(ab in k or ba in k for k in own)
 
 
 def score(q: str, keys: str) -> float:
@@ -250,7 +255,7 @@ def _score(q: str, own_text: str, context_text: str) -> float:
             continue
         credit[i] = _fuzzy_own(k, own_text)
         if credit[i] < ONE_EDIT and ctx and i == n - 1 and n > 2:  # a misspelt father
-            credit[i] = max(credit[i], 0.9 * _fuzzy(k, ctx))
+            credit[i] = max(credit[i], 0.9 * _fuzzy(k, _measured(ctx)))
     total = 0.0
     weights = 0.0
     for i in range(n):
