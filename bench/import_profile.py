@@ -66,6 +66,8 @@ def _time_statements(writer_class, backend: int, out: dict) -> None:
 
 
 def main(argv=None) -> int:
+    from bench.synthetic import MAKES
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     parser.add_argument("--profile", action="store_true")
@@ -75,7 +77,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-source", action="store_true")
     parser.add_argument("--start", type=int, default=1)
     parser.add_argument("--commit", action="store_true", help="commit (see above)")
-    parser.add_argument("--make", choices=("lexicon", "realistic"), default="lexicon")
+    parser.add_argument("--make", choices=MAKES, default="lexicon")
     parser.add_argument("--batch-size", type=int, default=None, help="rows per batch")
     parser.add_argument(
         "--by-statement",

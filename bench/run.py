@@ -625,6 +625,8 @@ def table(runs: list[dict], args) -> str:
 
 
 def main(argv=None) -> int:
+    from bench.synthetic import MAKES
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-size", type=int, default=1_000_000)
     parser.add_argument("--sqlite-size", type=int, default=100_000)
@@ -642,7 +644,7 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--save", help="write the table to this Markdown file")
     parser.add_argument(
-        "--make", choices=("lexicon", "realistic"), default="lexicon",
+        "--make", choices=MAKES, default="lexicon",
         help="which make of synthetic list, in databases of its own (see above)",
     )  # fmt: skip
     args = parser.parse_args(argv)
