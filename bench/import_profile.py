@@ -80,6 +80,11 @@ def main(argv=None) -> int:
     parser.add_argument("--make", choices=MAKES, default="lexicon")
     parser.add_argument("--batch-size", type=int, default=None, help="rows per batch")
     parser.add_argument(
+        "--no-match-check",
+        action="store_true",
+        help="without the duplicate check (possible matches): what the rest of the import costs",
+    )
+    parser.add_argument(
         "--by-statement",
         action="store_true",
         help="the backend's CPU per kind of statement the writer runs (PostgreSQL)",
@@ -119,6 +124,12 @@ def main(argv=None) -> int:
         writers.append(self)
 
     writing.Writer.__init__ = remember
+    if args.no_match_check:
+        from archive.core.importing.resource import get_resource_class
+
+        resource_class = get_resource_class("victims")
+        resource_class.possible_matches = lambda self, rows, read=1.0: []
+        resource_class.prepare_possible_matches = lambda self, until=None: None
     by_statement: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"synthetic-{args.n}.csv"

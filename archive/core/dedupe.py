@@ -38,9 +38,19 @@ def import_matches(
     else:  # (every record in memory already)
         found = matcher.matches(candidates, threshold=threshold)
     out = []
+    # Each reason translated once a batch: a file that enters its people again has a
+    # match on most rows, each with four or five of a dozen reasons, and a translation
+    # looked up each time was 3.6 % of a check of 30,000 rows at a million people.
+    texts: dict[str, str] = {}
+
+    def text(reason: str) -> str:
+        if reason not in texts:
+            texts[reason] = reason_text(reason)
+        return texts[reason]
+
     for where, _instance in rows:
         if where in found:
             best = found[where][0]
-            reasons = tuple(reason_text(r) for r in best.reasons)
+            reasons = tuple(text(r) for r in best.reasons)
             out.append(PossibleMatch(where, best.b.ref, best.score, reasons, best.b.pk or None))
     return out, matcher

@@ -58,7 +58,7 @@ from pathlib import Path
 from django.db import transaction
 
 from archive.core import linkage_facts, linkage_log
-from archive.core.collector import collector_paused, freeze_more
+from archive.core.collector import collector_paused
 from archive.core.linkage import (
     EXPECTED_DUPLICATES,
     PROPOSE_PROBABILITY,
@@ -504,9 +504,9 @@ def _compare(matcher: Matcher, rows: list[Candidate], threshold: float) -> dict:
     comparing makes many objects that live on (the names' caches, the blocks filed by
     facts) and almost no garbage in cycles (25 objects after 2,000 rows at a million
     people), and the collector's passes were a quarter of the check (docs/benchmarks.md,
-    twenty-first session). Here and not in ``Matcher``: the keys' version is a digest of
-    ``linkage.py``, and a change there makes every stored key again."""
-    with collector_paused():
+    twenty-first session). In an import's command what it made is then frozen with
+    everyone read (``freeze``): the passes after each batch walked it all again."""
+    with collector_paused(freeze=True):
         return matcher.matches(rows, threshold=threshold)
 
 
@@ -812,8 +812,13 @@ class StoredMatcher:
         """Every person read (their keys as stored) into a ``Matcher``: for a file as
         large as a good part of the archive, which would otherwise read it batch by
         batch through the indexes. The collector is paused while they are read and
-        blocked (``collector_paused``): a third of the read went on its passes over them."""
-        with collector_paused(), self.connection.cursor() as cursor:
+        blocked (``collector_paused``): a third of the read went on its passes over them.
+        In an import's command they are frozen then (``freeze``): kept to its end."""
+        # Frozen as read, without a pass first: every one of them lives on.
+        with (
+            collector_paused(freeze=True, collect_first=False),
+            self.connection.cursor() as cursor,
+        ):
             if self.known:  # (PostgreSQL: read for earlier batches already)
                 cursor.execute(
                     f"SELECT id, blocks, joined, father_blocks FROM {self.store} "
@@ -829,8 +834,6 @@ class StoredMatcher:
                 expected=expected,
                 blocks=[blocks for _person, blocks in people],
             )
-        # Kept to the end of an import: out of the collector's passes (``freeze_more``).
-        freeze_more()
 
     def _read(self, found: list[tuple]) -> None:
         """Reads the people of ``found`` (id, blocks, joined, father's blocks) into
