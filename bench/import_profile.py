@@ -5,6 +5,8 @@ the CPU of this process and of its PostgreSQL backend per row, the wall time, an
 ``--profile`` the functions that took the most time (cProfile). ``--commit``: written
 for good (delete the SYN- victims afterwards, ``import_bench.py --flush``), with the
 backend's CPU at COMMIT apart (the deferred foreign-key checks run then).
+``--no-match-check``: without the duplicate check (the victims' possible matches and
+their stored keys), to show what the rest of the import costs.
 
 Development tool: only a server on 127.0.0.1 (or localhost) is used, and it writes (then
 rolls back).
