@@ -43,21 +43,24 @@ class FrozenHeap:
         return False
 
 
-def freeze_more() -> bool:
+def freeze_more(*, collect_first: bool = False) -> bool:
     """Within a ``FrozenHeap`` that froze the heap itself (an import's command): what was
     made since (everyone of the duplicate check, read once and kept to the end) frozen
     too, and thawed with the rest when the import ends. Elsewhere (a web worker, which
-    froze its application itself) nothing. Whether it froze.
+    froze its application itself) nothing. Whether it froze. ``collect_first``: one full
+    pass before, so that no garbage is frozen with it (``collector_paused``).
 
     Frozen objects are still freed as soon as nothing refers to them; only the
     collector's passes leave them out. The first passes after a read of a million people
     (7 million objects) otherwise walked them all, and then each full pass again: 8.7 s
     of the 31.7 s the check of 4,000 rows took (docs/benchmarks.md, twenty-first
     session)."""
-    if FrozenHeap.owners and gc.isenabled():
-        gc.freeze()
-        return True
-    return False
+    if not FrozenHeap.owners:
+        return False
+    if collect_first:
+        gc.collect()
+    gc.freeze()
+    return True
 
 
 @contextlib.contextmanager
@@ -91,10 +94,8 @@ def collector_paused(*, freeze: bool = False, collect_first: bool = True):
     try:
         yield
     finally:
-        # (``freeze_more``'s rule, asked while the collector is still paused.)
-        if freeze and enabled and FrozenHeap.owners:
-            if collect_first:
-                gc.collect()
-            gc.freeze()
+        # While the collector is still paused: no pass walks what is frozen next.
+        if freeze and enabled:
+            freeze_more(collect_first=collect_first)
         if enabled:
             gc.enable()
