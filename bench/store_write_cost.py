@@ -13,8 +13,12 @@ wall time a person. Nothing is kept: every change is rolled back.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.search_profile import proc_cpu
 
 STORE = "victims_victim_linkage"
 MERGE = (
@@ -40,11 +44,10 @@ def main() -> None:
     conn = psycopg2.connect(f"postgres://archive:archive@127.0.0.1:5432/{args.database}")
     cursor = conn.cursor()
     cursor.execute("SELECT pg_backend_pid()")
-    stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    backend = cursor.fetchone()[0]
 
     def cpu() -> float:
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / 100
+        return proc_cpu(backend)
 
     cursor.execute(f"CREATE TEMP TABLE kept AS SELECT * FROM {STORE} ORDER BY id DESC LIMIT %s",
                    [args.n])  # fmt: skip
